@@ -1,0 +1,66 @@
+"""`sekit --help` wall time against bare Python start-up, measured side by side.
+
+Target (issue 2): `sekit --help` at most 4x `python -c pass`. Runs are interleaved so that
+both commands see the same machine load; the median of each is compared.
+
+    python benchmarks/startup.py [--runs 40]
+
+Measure in a regular (non-editable) install: an editable install adds an import hook to
+every Python start-up and so slows both sides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _record import record
+
+
+def wall(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=40)
+    args = parser.parse_args()
+    beside = Path(sys.executable).parent / "sekit"
+    script = str(beside) if beside.exists() else shutil.which("sekit")
+    if script is None:
+        sys.exit("install sekit first: no `sekit` next to this Python or on PATH")
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "sekit --help": [script, "--help"],
+        "sekit --version": [script, "--version"],
+        "sekit check --help": [script, "check", "--help"],
+    }
+    for command in commands.values():  # warm the file cache
+        wall(command)
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(args.runs):
+        for name, command in commands.items():
+            samples[name].append(wall(command))
+    medians = {name: statistics.median(times) * 1000 for name, times in samples.items()}
+    base = medians["python -c pass"]
+    rows = {name: {"median_ms": round(ms, 1), "ratio": round(ms / base, 2)}
+            for name, ms in medians.items()}
+    for name, row in rows.items():
+        print(f"{name:22} {row['median_ms']:7.1f} ms  {row['ratio']:5.2f}x")
+    ratio = rows["sekit --help"]["ratio"]
+    verdict = "met" if ratio <= 4 else "MISSED"
+    print(f"target: sekit --help <= 4x python start-up: {verdict} ({ratio}x)")
+    path = record("startup", {"runs": args.runs, "results": rows, "target_ratio": 4,
+                              "target_met": ratio <= 4})
+    print(f"recorded in {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from sekit_cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Terminal rendering (rich). Only the command layer imports rich."""

@@ -1,0 +1,56 @@
+"""What a check gets to work with: the config, the run's options, and shared resources."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sekit.config.schema import Config
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Options of one run, set from the command line."""
+
+    engine: str = "native"
+    ci: bool = field(default_factory=lambda: bool(os.environ.get("CI")))
+    seed: int = 0
+    url: str | None = None  # load: target an already running service
+    allow_remote: bool = False  # load: allow a non-loopback --url
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Context:
+    """Handed to every check of a run.
+
+    :meth:`shared` loads a resource (the datasets, the model) once per run and hands the same
+    object, or the same error, to every check that asks for it.
+    """
+
+    def __init__(self, config: Config, options: RunOptions | None = None) -> None:
+        self.config = config
+        self.options = options or RunOptions()
+        self._cache: dict[str, tuple[bool, Any]] = {}
+
+    @property
+    def workdir(self) -> Path:
+        """``.sekit/`` in the project: logs, artifacts and the report live here."""
+        path = self.config.root / ".sekit"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def shared(self, key: str, factory: Callable[[], T]) -> T:
+        if key not in self._cache:
+            try:
+                self._cache[key] = (True, factory())
+            except Exception as exc:
+                self._cache[key] = (False, exc)
+        ok, value = self._cache[key]
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]

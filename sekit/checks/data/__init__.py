@@ -1,0 +1,1 @@
+"""The data checks (registered on import)."""

@@ -1,0 +1,1 @@
+"""The model checks (registered on import)."""

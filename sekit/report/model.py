@@ -1,0 +1,92 @@
+"""The report: every check's result, the run's metrics, the gates and the verdict.
+
+:class:`Report` owns the verdict and the exit code. It is what ``.sekit/report.json`` holds
+(its JSON Schema is ``report.schema.json`` next to this module).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sekit import __version__
+from sekit.results import CheckResult, Status
+
+
+class ProjectInfo(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    root: str
+
+
+class GateResult(BaseModel):
+    """One ``[gates]`` bound with the value the run produced."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    metric: str
+    min: float | None = None
+    max: float | None = None
+    value: float | None
+    passed: bool
+    reason: str = ""
+
+    @property
+    def bound(self) -> str:
+        parts = []
+        if self.min is not None:
+            parts.append(f">= {self.min:g}")
+        if self.max is not None:
+            parts.append(f"<= {self.max:g}")
+        return " and ".join(parts)
+
+
+Verdict = Literal["pass", "fail"]
+
+
+class Report(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sekit_version: str = __version__
+    created: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    project: ProjectInfo
+    verdict: Verdict
+    checks: list[CheckResult] = Field(default_factory=list)
+    metrics: dict[str, float | None] = Field(default_factory=dict)
+    gates: list[GateResult] = Field(default_factory=list)
+
+    @property
+    def input_errors(self) -> list[str]:
+        """Messages of checks that could not run because of the user's input (unique)."""
+        seen: list[str] = []
+        for check in self.checks:
+            for finding in check.findings:
+                if (
+                    finding.kind == "check_error"
+                    and finding.evidence.get("cause") == "input"
+                    and finding.message not in seen
+                ):
+                    seen.append(finding.message)
+        return seen
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything passed, 1 when something blocks, 2 when the input was unusable."""
+        if self.input_errors:
+            return 2
+        return 0 if self.verdict == "pass" else 1
+
+    def blocking(self) -> list[str]:
+        """Why the verdict is ``fail``, one line per reason (empty when it passes)."""
+        reasons = [
+            f"check {c.id} ended {c.status.value}: {c.summary}".rstrip(": ")
+            for c in self.checks
+            if c.status.blocks
+        ]
+        reasons += [f"gate {g.metric}: {g.reason}" for g in self.gates if not g.passed]
+        if not any(c.status is not Status.SKIPPED for c in self.checks) and not self.gates:
+            reasons.append("nothing was checked")
+        return reasons

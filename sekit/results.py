@@ -1,0 +1,206 @@
+"""What a check returns: a frozen :class:`CheckResult` made of :class:`Finding` objects.
+
+Checks return values; they never print or exit. The status of a result follows from its
+findings (any ``fail`` finding makes it ``fail``, else any ``warn`` makes it ``warn``), except
+``error`` and ``skipped``, which a check (or the runner) sets explicitly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+    @property
+    def blocks(self) -> bool:
+        """A ``fail`` or ``error`` blocks deployment (fail closed)."""
+        return self in (Status.FAIL, Status.ERROR)
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+def jsonable(value: Any) -> Any:
+    """Turn numpy/pandas scalars, arrays, paths and dates into plain JSON values.
+
+    Non-finite floats become ``None`` (JSON has no NaN); anything unknown becomes its ``str``.
+    """
+    if value is None or isinstance(value, bool | str | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    item = getattr(value, "item", None)  # numpy scalar
+    if callable(item) and getattr(value, "ndim", 1) == 0:
+        return jsonable(item())
+    tolist = getattr(value, "tolist", None)  # numpy array, pandas Series/Index
+    if callable(tolist):
+        return jsonable(tolist())
+    return str(value)
+
+
+class Finding(BaseModel):
+    """One thing a check found: a finding ``kind`` from the shared vocabulary (SPEC.md)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str
+    severity: Severity
+    message: str
+    column: str | None = None
+    evidence: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _plain_evidence(cls, value: Any) -> Any:
+        return jsonable(value) if isinstance(value, Mapping) else value
+
+
+def _metric_value(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def status_from(findings: Iterable[Finding]) -> Status:
+    """The status that a set of findings implies."""
+    severities = {f.severity for f in findings}
+    if Severity.FAIL in severities:
+        return Status.FAIL
+    if Severity.WARN in severities:
+        return Status.WARN
+    return Status.PASS
+
+
+class CheckResult(BaseModel):
+    """The frozen outcome of one check.
+
+    ``metrics`` use short names (``missing_ratio``) that the report qualifies with the suite
+    (``data.missing_ratio``); a name that already holds a dot (``behaviour.failures``) is kept
+    as it is. A metric whose value is not finite is stored as ``None`` and never passes a gate.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    suite: str
+    engine: str = "native"
+    status: Status
+    duration_s: float = 0.0
+    summary: str = ""
+    metrics: dict[str, float | None] = Field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
+    artifacts: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("metrics", mode="before")
+    @classmethod
+    def _finite_metrics(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {str(k): _metric_value(v) for k, v in value.items()}
+        return value
+
+    @classmethod
+    def from_findings(
+        cls,
+        *,
+        id: str,
+        suite: str,
+        findings: Iterable[Finding] = (),
+        summary: str = "",
+        metrics: Mapping[str, Any] | None = None,
+        engine: str = "native",
+        artifacts: Mapping[str, str] | None = None,
+    ) -> CheckResult:
+        """Build a result whose status follows from its findings."""
+        found = tuple(findings)
+        return cls(
+            id=id,
+            suite=suite,
+            engine=engine,
+            status=status_from(found),
+            summary=summary,
+            metrics=dict(metrics or {}),
+            findings=found,
+            artifacts=dict(artifacts or {}),
+        )
+
+    @classmethod
+    def skipped(cls, *, id: str, suite: str, reason: str, engine: str = "native") -> CheckResult:
+        """A check that does not apply to this project (it neither passes nor blocks)."""
+        return cls(id=id, suite=suite, engine=engine, status=Status.SKIPPED, summary=reason)
+
+    @classmethod
+    def error(
+        cls,
+        *,
+        id: str,
+        suite: str,
+        message: str,
+        cause: str,
+        engine: str = "native",
+        evidence: Mapping[str, Any] | None = None,
+    ) -> CheckResult:
+        """A check that could not do its job. ``cause`` is ``input``, ``timeout`` or ``internal``.
+
+        It carries one ``check_error`` finding of severity ``fail``: it never passes.
+        """
+        finding = Finding(
+            kind="check_error",
+            severity=Severity.FAIL,
+            message=message,
+            evidence={"cause": cause, **(evidence or {})},
+        )
+        return cls(
+            id=id,
+            suite=suite,
+            engine=engine,
+            status=Status.ERROR,
+            summary=message,
+            findings=(finding,),
+        )
+
+    def qualified_metrics(self) -> dict[str, float | None]:
+        """Metrics under their report-wide names (``suite.name``)."""
+        return {(k if "." in k else f"{self.suite}.{k}"): v for k, v in self.metrics.items()}
+
+    def with_severities(self, overrides: Mapping[str, Severity]) -> CheckResult:
+        """Apply the config's explicit ``[severity]`` overrides and recompute the status.
+
+        ``check_error`` is never lowered, and ``error`` / ``skipped`` results keep their status.
+        """
+        if not overrides or self.status in (Status.ERROR, Status.SKIPPED):
+            return self
+        findings = tuple(
+            f.model_copy(update={"severity": overrides[f.kind]})
+            if f.kind in overrides and f.kind != "check_error"
+            else f
+            for f in self.findings
+        )
+        return self.model_copy(update={"findings": findings, "status": status_from(findings)})
+
+    def with_duration(self, seconds: float) -> CheckResult:
+        return self.model_copy(update={"duration_s": round(seconds, 4)})
