@@ -26,7 +26,11 @@ def record(name: str, numbers: dict[str, Any]) -> Path:
     """Write ``results/<name>.json`` with the numbers, the machine and the date."""
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
-    document = {"benchmark": name, "date": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": machine(), **numbers}
+    document = {
+        "benchmark": name,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        **numbers,
+    }
     path.write_text(json.dumps(document, indent=2) + "\n")
     return path

@@ -50,15 +50,18 @@ def main() -> None:
             samples[name].append(wall(command))
     medians = {name: statistics.median(times) * 1000 for name, times in samples.items()}
     base = medians["python -c pass"]
-    rows = {name: {"median_ms": round(ms, 1), "ratio": round(ms / base, 2)}
-            for name, ms in medians.items()}
+    rows = {
+        name: {"median_ms": round(ms, 1), "ratio": round(ms / base, 2)}
+        for name, ms in medians.items()
+    }
     for name, row in rows.items():
         print(f"{name:22} {row['median_ms']:7.1f} ms  {row['ratio']:5.2f}x")
     ratio = rows["sekit --help"]["ratio"]
     verdict = "met" if ratio <= 4 else "MISSED"
     print(f"target: sekit --help <= 4x python start-up: {verdict} ({ratio}x)")
-    path = record("startup", {"runs": args.runs, "results": rows, "target_ratio": 4,
-                              "target_met": ratio <= 4})
+    path = record(
+        "startup", {"runs": args.runs, "results": rows, "target_ratio": 4, "target_met": ratio <= 4}
+    )
     print(f"recorded in {path}")
 
 

@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 import click
-from sekit_cli.render.console import console
-from sekit_cli.render.report import print_report
 
 from sekit.report import Report, render
+from sekit_cli.render.console import console
+from sekit_cli.render.report import print_report
 
 
 def emit(report: Report, *, fmt: str, gates: bool, quiet: bool, verbose: bool = False) -> int:

@@ -38,6 +38,7 @@ KINDS: dict[str, Term] = {
             "class_imbalance": "a class far rarer than the others",
             "outliers": "values far outside the bulk of a column",
             "string_mismatch": "case or whitespace variants of one category",
+            "correlated_features": "two features so correlated that one of them is redundant",
         },
     ),
     **_table(

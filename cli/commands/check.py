@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
 from sekit_cli.options import config_option, format_option, quiet_option
 
 SUITES = ("data", "model", "load")
@@ -59,13 +60,12 @@ def check(
       sekit check model --engine all
       sekit check load --url http://127.0.0.1:8000
     """
-    from sekit_cli.output import emit
-    from sekit_cli.render.console import console
-    from sekit_cli.render.progress import progress_display
-
     from sekit.checks.context import RunOptions
     from sekit.config.loader import load_config
     from sekit.runner import run, select_checks
+    from sekit_cli.output import emit
+    from sekit_cli.render.console import console
+    from sekit_cli.render.progress import progress_display
 
     config = load_config(config_path)
     options = RunOptions(engine=engine or config.checks.engine, url=url, allow_remote=allow_remote)

@@ -17,6 +17,7 @@ def completion(shell: str) -> int:
       sekit completion fish > ~/.config/fish/completions/sekit.fish
     """
     from click.shell_completion import get_completion_class
+
     from sekit_cli.app import cli
 
     completer = get_completion_class(shell)

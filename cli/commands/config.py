@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+
 from sekit_cli.options import config_option, quiet_option
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
 from sekit_cli.options import config_option, format_option, quiet_option
 
 
@@ -55,15 +56,14 @@ def gate(
       sekit gate --report .sekit/report.json # re-evaluate gates, run nothing
       sekit gate --format junit > sekit-junit.xml
     """
-    from sekit_cli.output import emit
-    from sekit_cli.render.console import console
-    from sekit_cli.render.progress import progress_display
-
     from sekit.checks.context import RunOptions
     from sekit.config.loader import load_config
     from sekit.gate import regate
     from sekit.report import load_report
     from sekit.runner import run
+    from sekit_cli.output import emit
+    from sekit_cli.render.console import console
+    from sekit_cli.render.progress import progress_display
 
     config = load_config(config_path)
     if not config.gates and not quiet:

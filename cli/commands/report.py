@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
 from sekit_cli.options import config_option, quiet_option
 
 
@@ -48,13 +49,12 @@ def report(
       sekit report --format markdown >> "$GITHUB_STEP_SUMMARY"
       sekit report --format junit -o junit.xml   # for GitLab / Jenkins test reports
     """
-    from sekit_cli.render.console import console
-    from sekit_cli.render.report import print_report
-
     from sekit.config.loader import find_config, load_config
     from sekit.errors import ConfigError, UsageError
     from sekit.fs import atomic_write_text
     from sekit.report import default_report_path, load_report, render
+    from sekit_cli.render.console import console
+    from sekit_cli.render.report import print_report
 
     if fmt == "table" and output is not None:
         raise UsageError("--output needs --format json, markdown or junit")

@@ -179,6 +179,46 @@ class Drift(Section):
     )
 
 
+class Quality(Section):
+    """``[data.quality]``: when a data-quality finding warns and when it fails."""
+
+    max_duplicate_ratio: float = Field(
+        0.05, ge=0, le=1, description="duplicate rows warn; above this share of rows they fail"
+    )
+    max_conflicting_ratio: float = Field(
+        0.01, ge=0, le=1, description="conflicting labels warn; above this share they fail"
+    )
+    min_class_ratio: float = Field(
+        0.1, ge=0, le=1, description="class_imbalance when minority/majority is below this"
+    )
+    outlier_iqr: float = Field(
+        3.0, gt=0, description="a value beyond this many IQRs outside the quartiles is an outlier"
+    )
+    max_outlier_ratio: float = Field(
+        0.05, ge=0, le=1, description="outliers are info; above this share of a column, warn"
+    )
+    max_correlation: float = Field(
+        0.98, gt=0, le=1, description="two numeric features correlated above this warn"
+    )
+
+
+class Leakage(Section):
+    """``[data.leakage]``: a feature that gives the label away, and test rows seen in training."""
+
+    max_feature_power: float = Field(
+        0.95,
+        gt=0,
+        le=1,
+        description=(
+            "a single feature predicting the label this well (0 = no better than the majority "
+            "class or the mean, 1 = perfectly) on held-out rows is leakage"
+        ),
+    )
+    max_overlap: float = Field(
+        0.01, ge=0, le=1, description="test rows also in train warn; above this share they fail"
+    )
+
+
 class Data(Section):
     """``[data]``: the datasets and their schema."""
 
@@ -189,7 +229,12 @@ class Data(Section):
     )
     label: str | None = Field(None, description="the label (target) column")
     columns: dict[str, Column] = Field(default_factory=dict)
+    ignore: list[str] = Field(
+        default_factory=list, description="columns that are not features (ids, timestamps)"
+    )
     drift: Drift = Field(default_factory=Drift)
+    quality: Quality = Field(default_factory=Quality)
+    leakage: Leakage = Field(default_factory=Leakage)
     sample_rows: int | None = Field(
         None, ge=1000, description="check at most this many rows per dataset (a random sample)"
     )

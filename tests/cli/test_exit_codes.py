@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sekit_cli.app import cli
 
 from sekit.checks import Check
 from sekit.checks.context import Context
 from sekit.errors import DataLoadError
 from sekit.results import CheckResult
+from sekit_cli.app import cli
 from tests.helpers import MINIMAL_CONFIG, fake_check, finding
 
 Tree = Callable[[dict[str, str | bytes]], Path]

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 import pytest
-import sekit_cli._help
 from click.testing import CliRunner
-from sekit_cli.app import COMMANDS, cli
 
+import sekit_cli._help
 from sekit import __version__
+from sekit_cli.app import COMMANDS, cli
 
 
 def all_commands() -> list[tuple[list[str], click.Command]]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from sekit_cli.app import cli
 
 BROKEN = Path(__file__).parent / "broken"

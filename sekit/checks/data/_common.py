@@ -1,0 +1,56 @@
+"""Helpers every data check uses: example rows, and building results."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sekit.results import CheckResult, Finding, Severity
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+EXAMPLES = 10
+
+
+def example_rows(mask: pd.Series, limit: int = EXAMPLES) -> list[Any]:
+    """The first row labels where ``mask`` is true (0-based positions for a RangeIndex)."""
+    return [_plain(i) for i in mask.index[mask.to_numpy()][:limit]]
+
+
+def _plain(value: Any) -> Any:
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
+def percent(share: float) -> str:
+    if share == 0:
+        return "0%"
+    if share < 0.001:
+        return "<0.1%"
+    return f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
+
+
+def finding(
+    kind: str, severity: str, message: str, *, column: str | None = None, **evidence: Any
+) -> Finding:
+    return Finding(
+        kind=kind, severity=Severity(severity), message=message, column=column, evidence=evidence
+    )
+
+
+def result(
+    check_id: str, findings: list[Finding], summary: str, metrics: dict[str, Any] | None = None
+) -> CheckResult:
+    return CheckResult.from_findings(
+        id=check_id, suite="data", findings=findings, summary=summary, metrics=metrics
+    )
+
+
+def worst_summary(findings: list[Finding], clean: str) -> str:
+    """``clean`` when nothing was found, else a count and the first problem."""
+    serious = [f for f in findings if f.severity is not Severity.INFO]
+    if not serious:
+        return clean
+    first = serious[0].message
+    more = f" (+{len(serious) - 1} more)" if len(serious) > 1 else ""
+    return f"{first}{more}"

@@ -1,0 +1,142 @@
+"""The datasets of one run, with the settings that judge them and shared derived values.
+
+A :class:`DataBundle` is built once per run (from the config, or from DataFrames through the
+Python API in :mod:`sekit.data`) and handed to every data check; derived values that several
+checks need, such as row hashes, are computed once and cached here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sekit.config.schema import Column, Data, Drift, Leakage, Quality
+from sekit.errors import DataLoadError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sekit.checks.context import Context
+
+ROLES = ("train", "test", "production")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    role: str  # train | test | production
+    frame: pd.DataFrame
+    source: str  # the file, or "<DataFrame>" from the Python API
+
+
+@dataclass
+class DataBundle:
+    train: Dataset
+    test: Dataset | None = None
+    production: Dataset | None = None
+    label: str | None = None
+    columns: dict[str, Column] = field(default_factory=dict)
+    ignore: tuple[str, ...] = ()
+    drift: Drift = field(default_factory=Drift)
+    quality: Quality = field(default_factory=Quality)
+    leakage: Leakage = field(default_factory=Leakage)
+    task: str | None = None  # classification | regression, from [model] when known
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def datasets(self) -> list[Dataset]:
+        return [d for d in (self.train, self.test, self.production) if d is not None]
+
+    @property
+    def features(self) -> list[str]:
+        """Train's columns, without the label and the ignored columns."""
+        skip = {self.label, *self.ignore}
+        return [str(c) for c in self.train.frame.columns if c not in skip]
+
+    def shared_features(self, other: Dataset) -> list[str]:
+        present = set(map(str, other.frame.columns))
+        return [c for c in self.features if c in present]
+
+    def is_classification(self) -> bool:
+        """The label is a class (from [model].task, else guessed from the label's values)."""
+        if self.task is not None:
+            return self.task == "classification"
+        if self.label is None:
+            return False
+        from sekit.checks.data.types import looks_categorical
+
+        return looks_categorical(self.train.frame[self.label])
+
+    def sampled(self, role: str, rows: int = 200_000) -> pd.DataFrame:
+        """At most ``rows`` rows of a dataset, a seeded random sample in file order (cached).
+
+        Statistical tests and the leakage probe use it: their estimates are as good on 200,000
+        rows as on millions, at a fraction of the time.
+        """
+        import numpy as np
+
+        key = f"sample:{role}:{rows}"
+        if key not in self._cache:
+            frame = getattr(self, role).frame
+            if len(frame) <= rows:
+                self._cache[key] = frame
+            else:
+                picked = np.random.default_rng(0).choice(len(frame), size=rows, replace=False)
+                self._cache[key] = frame.iloc[np.sort(picked)]
+        sample: pd.DataFrame = self._cache[key]
+        return sample
+
+    def row_hashes(self, role: str, columns: list[str]) -> pd.Series:
+        """A 64-bit hash per row over ``columns`` (cached): equal rows have equal hashes."""
+        import pandas as pd
+
+        key = f"hash:{role}:{'|'.join(columns)}"
+        if key not in self._cache:
+            dataset = getattr(self, role)
+            frame = dataset.frame[columns]
+            self._cache[key] = pd.util.hash_pandas_object(frame, index=False)
+        hashes: pd.Series = self._cache[key]
+        return hashes
+
+
+def bundle_from_config(ctx: Context) -> DataBundle:
+    """Load the configured datasets once per run (shared by all data checks)."""
+    return ctx.shared("data.bundle", lambda: _load(ctx))
+
+
+def _load(ctx: Context) -> DataBundle:
+    from sekit.checks.data.load import read_table, require_label
+
+    config = ctx.config
+    data: Data | None = config.data
+    if data is None:  # the runner only selects data checks when [data] exists
+        raise DataLoadError(config.source, "no [data] table in the config")
+    frames: dict[str, Dataset] = {}
+    for role in ROLES:
+        path = getattr(data, role)
+        if path is None:
+            continue
+        frame = read_table(path, key=f"data.{role}")
+        if data.sample_rows is not None and len(frame) > data.sample_rows:
+            frame = frame.sample(n=data.sample_rows, random_state=ctx.options.seed)
+        if data.label is not None and role in ("train", "test"):
+            require_label(frame, data.label, path, key=f"data.{role}")
+        frames[role] = Dataset(role, frame, _shown(path, config.root))
+    return DataBundle(
+        train=frames["train"],
+        test=frames.get("test"),
+        production=frames.get("production"),
+        label=data.label,
+        columns=dict(data.columns),
+        ignore=tuple(data.ignore),
+        drift=data.drift,
+        quality=data.quality,
+        leakage=data.leakage,
+        task=config.model.task if config.model is not None else None,
+    )
+
+
+def _shown(path: Any, root: Any) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,185 @@
+"""The Deepchecks engine for data: ``data_integrity`` and ``train_test_validation``.
+
+Run with ``sekit check data --engine deepchecks`` (or ``all``). Both suites run for real on the
+configured datasets; frames above :data:`MAX_ROWS` rows are sampled first (Deepchecks needs
+about 50 s and 2.6 GB for ``data_integrity`` on a million rows). Deepchecks' own HTML reports are
+saved in ``.sekit/deepchecks/``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sekit.checks import FunctionCheck, register
+from sekit.checks.context import Context
+from sekit.checks.data.bundle import DataBundle, bundle_from_config
+from sekit.checks.deepchecks_adapter import (
+    Rule,
+    build_result,
+    findings_of,
+    import_deepchecks,
+    run_suite,
+    save_html,
+)
+from sekit.results import CheckResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MAX_ROWS = 100_000
+
+RULES: dict[str, Any] = {
+    "IsSingleValue": Rule("constant_column", "warn"),
+    "SpecialCharacters": Rule("mixed_types", "warn"),
+    "MixedNulls": Rule("missing_values", "warn"),
+    "MixedDataTypes": Rule("mixed_types", "fail"),
+    "StringMismatch": Rule("string_mismatch", "warn"),
+    "DataDuplicates": Rule("duplicate_rows", "warn"),
+    "StringLengthOutOfBounds": Rule("outliers", "info"),
+    "ConflictingLabels": Rule("conflicting_labels", "warn"),
+    "OutlierSampleDetection": Rule("outliers", "info"),
+    "PercentOfNulls": Rule("missing_values", "warn"),
+    "ClassImbalance": Rule("class_imbalance", "warn"),
+    "FeatureLabelCorrelation": Rule("label_leakage", "fail"),
+    "FeatureFeatureCorrelation": Rule("correlated_features", "warn"),
+    "IdentifierLabelCorrelation": Rule("label_leakage", "fail"),
+    "DatasetsSizeComparison": Rule("schema_mismatch", "warn"),
+    "NewLabelTrainTest": Rule("label_drift", "fail"),
+    "NewCategoryTrainTest": Rule("unexpected_category", "warn"),
+    "StringMismatchComparison": Rule("string_mismatch", "warn"),
+    "DateTrainTestLeakageDuplicates": Rule("label_leakage", "fail"),
+    "DateTrainTestLeakageOverlap": Rule("label_leakage", "fail"),
+    "IndexTrainTestLeakage": Rule("label_leakage", "fail"),
+    "TrainTestSamplesMix": Rule("label_leakage", "fail"),
+    "FeatureLabelCorrelationChange": lambda condition: (
+        Rule("label_leakage", "fail")
+        if condition.startswith("Train features")
+        else Rule("drift", "warn")
+    ),
+    "FeatureDrift": Rule("drift", "fail"),
+    "LabelDrift": Rule("label_drift", "fail"),
+    "MultivariateDrift": Rule("drift", "warn"),
+}
+
+
+def _class_balance(check: Any, threshold: float) -> Any:
+    """ClassImbalance with a condition that warns when the classes are imbalanced.
+
+    Deepchecks 0.19.1's own ``add_condition_class_ratio_less_than`` is inverted: it warns when
+    the smallest/largest ratio is *at or above* the threshold, i.e. on balanced data.
+    """
+    from deepchecks.core import ConditionCategory, ConditionResult
+
+    def balanced(result: dict[Any, float]) -> Any:
+        shares = list(result.values())
+        ratio = shares[-1] / shares[0] if shares and shares[0] else 1.0
+        details = f"smallest/largest class ratio is {ratio:.3g}"
+        if ratio < threshold:
+            return ConditionResult(ConditionCategory.WARN, details)
+        return ConditionResult(ConditionCategory.PASS, details)
+
+    return check.add_condition(f"smallest/largest class ratio is at least {threshold:g}", balanced)
+
+
+def deepchecks_dataset(bundle: DataBundle, frame: pd.DataFrame, *, with_label: bool) -> Any:
+    from deepchecks.tabular import Dataset
+
+    if len(frame) > MAX_ROWS:
+        frame = frame.sample(n=MAX_ROWS, random_state=0)
+    features = [c for c in bundle.features if c in frame.columns]
+    label = bundle.label if with_label and bundle.label in frame.columns else None
+    categorical = [
+        c
+        for c in features
+        if c in bundle.columns and bundle.columns[c].type in ("category", "bool", "string")
+    ]
+    columns = features + ([label] if label else [])
+    return Dataset(
+        frame[columns],
+        label=label,
+        cat_features=categorical or None,
+        label_type=None
+        if label is None
+        else ("multiclass" if bundle.is_classification() else "regression"),
+    )
+
+
+def _with_sekit_settings(suite: Any, bundle: DataBundle) -> Any:
+    """Judge leakage with sekit's [data.leakage] threshold; add the nulls and class-balance
+    checks that the default data_integrity suite lacks."""
+    from deepchecks.tabular.checks import ClassImbalance, PercentOfNulls
+
+    power = bundle.leakage.max_feature_power
+    if suite.name == "Data Integrity Suite":
+        suite.add(PercentOfNulls().add_condition_percent_of_nulls_not_greater_than(0.0))
+        if bundle.label is not None and bundle.is_classification():
+            suite.add(_class_balance(ClassImbalance(), bundle.quality.min_class_ratio))
+    for check in suite.checks.values():
+        name = type(check).__name__
+        if name == "FeatureLabelCorrelation":
+            check.clean_conditions()
+            check.add_condition_feature_pps_less_than(power)
+        elif name == "FeatureLabelCorrelationChange":
+            check.clean_conditions()
+            check.add_condition_feature_pps_difference_less_than(0.2)
+            check.add_condition_feature_pps_in_train_less_than(power)
+    return suite
+
+
+def integrity(ctx: Context) -> CheckResult:
+    import_deepchecks()
+    from deepchecks.tabular.suites import data_integrity
+
+    bundle = bundle_from_config(ctx)
+    suite = _with_sekit_settings(data_integrity(), bundle)
+    dataset = deepchecks_dataset(bundle, bundle.train.frame, with_label=True)
+    outcome = run_suite(suite, train_dataset=dataset)
+    html = save_html(outcome, ctx.workdir / "deepchecks" / "data_integrity.html")
+    findings, failed, errored = findings_of(outcome, RULES, bundle.train.frame.columns)
+    return build_result(
+        "data.deepchecks_integrity", "data", findings, failed, errored, html, len(outcome.results)
+    )
+
+
+def train_test(ctx: Context) -> CheckResult:
+    import_deepchecks()
+    from deepchecks.tabular.suites import train_test_validation
+
+    bundle = bundle_from_config(ctx)
+    other = bundle.test or bundle.production
+    if other is None:
+        return CheckResult.skipped(
+            id="data.deepchecks_train_test",
+            suite="data",
+            engine="deepchecks",
+            reason="needs data.test or data.production",
+        )
+    suite = _with_sekit_settings(train_test_validation(), bundle)
+    train = deepchecks_dataset(bundle, bundle.train.frame, with_label=True)
+    current = deepchecks_dataset(bundle, other.frame, with_label=other.role == "test")
+    outcome = run_suite(suite, train_dataset=train, test_dataset=current)
+    html = save_html(outcome, ctx.workdir / "deepchecks" / "train_test_validation.html")
+    findings, failed, errored = findings_of(outcome, RULES, bundle.train.frame.columns)
+    return build_result(
+        "data.deepchecks_train_test", "data", findings, failed, errored, html, len(outcome.results)
+    )
+
+
+register(
+    FunctionCheck(
+        id="data.deepchecks_integrity",
+        suite="data",
+        engine="deepchecks",
+        title="Deepchecks data_integrity suite",
+        func=integrity,
+    )
+)
+register(
+    FunctionCheck(
+        id="data.deepchecks_train_test",
+        suite="data",
+        engine="deepchecks",
+        title="Deepchecks train_test_validation suite",
+        func=train_test,
+    )
+)

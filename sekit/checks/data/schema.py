@@ -1,0 +1,164 @@
+"""``data.schema`` (columns and types) and ``data.mixed_types``."""
+
+from __future__ import annotations
+
+from sekit.checks.data._common import finding, percent, result, worst_summary
+from sekit.checks.data.bundle import DataBundle
+from sekit.checks.data.types import conforms, is_text, text_profile
+from sekit.results import CheckResult, Finding
+
+
+def check_schema(bundle: DataBundle) -> CheckResult:
+    """Columns the schema or the training set promise, present everywhere with the right type."""
+    findings: list[Finding] = []
+    train_columns = [str(c) for c in bundle.train.frame.columns]
+    for dataset in bundle.datasets:
+        present = set(map(str, dataset.frame.columns))
+        expected = dict.fromkeys(bundle.columns)
+        if dataset.role != "train":
+            expected.update(dict.fromkeys(train_columns))
+        if dataset.role == "production":
+            expected.pop(bundle.label or "", None)  # served inputs carry no label
+        for column in [c for c in expected if c not in present]:
+            origin = "the schema" if column in bundle.columns else "the training set"
+            findings.append(
+                finding(
+                    "schema_mismatch",
+                    "fail",
+                    f"{dataset.source}: column {column!r} from {origin} is missing",
+                    column=column,
+                    dataset=dataset.role,
+                    problem="missing",
+                )
+            )
+        if dataset.role == "test":
+            for column in sorted(present - set(train_columns)):
+                findings.append(
+                    finding(
+                        "schema_mismatch",
+                        "warn",
+                        f"{dataset.source}: column {column!r} is not in the training set",
+                        column=column,
+                        dataset=dataset.role,
+                        problem="extra",
+                    )
+                )
+        for column, spec in bundle.columns.items():
+            if column not in present:
+                continue
+            ok, actual = conforms(dataset.frame[column], spec.type)
+            if not ok:
+                findings.append(
+                    finding(
+                        "schema_mismatch",
+                        "fail",
+                        f"{dataset.source}: {column!r} should be {spec.type} but is {actual}",
+                        column=column,
+                        dataset=dataset.role,
+                        problem="type",
+                        expected=spec.type,
+                        actual=actual,
+                    )
+                )
+    if bundle.columns:
+        undescribed = [
+            c
+            for c in train_columns
+            if c not in bundle.columns and c != bundle.label and c not in bundle.ignore
+        ]
+        for column in undescribed:
+            findings.append(
+                finding(
+                    "schema_mismatch",
+                    "warn",
+                    f"column {column!r} is not described in [data.columns]",
+                    column=column,
+                    dataset="train",
+                    problem="undescribed",
+                )
+            )
+    else:
+        findings.append(
+            finding(
+                "schema_mismatch",
+                "info",
+                "no [data.columns] schema: only the datasets are compared with each other",
+                problem="no_schema",
+            )
+        )
+    metrics = {
+        f"{d.role}_rows" if d.role != "train" else "rows": len(d.frame) for d in bundle.datasets
+    }
+    metrics["columns"] = len(train_columns)
+    shapes = ", ".join(f"{d.role} {len(d.frame):,}x{len(d.frame.columns)}" for d in bundle.datasets)
+    return result(
+        "data.schema", findings, worst_summary(findings, f"schema holds ({shapes})"), metrics
+    )
+
+
+def check_mixed_types(bundle: DataBundle) -> CheckResult:
+    """Numbers stored as text, and columns that mix value types."""
+    findings: list[Finding] = []
+    checked = 0
+    for dataset in bundle.datasets:
+        for column in map(str, dataset.frame.columns):
+            series = dataset.frame[column]
+            declared = bundle.columns[column].type if column in bundle.columns else None
+            if not is_text(series) or declared == "string" or declared == "datetime":
+                continue
+            checked += 1
+            profile = text_profile(series)
+            if profile.non_null == 0:
+                continue
+            types = {k: v for k, v in profile.python_types.items() if k != "NoneType"}
+            where = f"{dataset.source}: {column!r}"
+            if len(types) > 1:
+                mix = ", ".join(f"{n} {t}" for t, n in sorted(types.items()))
+                findings.append(
+                    finding(
+                        "mixed_types",
+                        "fail",
+                        f"{where} mixes value types ({mix})",
+                        column=column,
+                        dataset=dataset.role,
+                        types=types,
+                    )
+                )
+            elif 0 < profile.numeric_share < 1 and declared != "category":
+                severity = (
+                    "fail"
+                    if declared in ("float", "int") or profile.numeric_share >= 0.5
+                    else "warn"
+                )
+                findings.append(
+                    finding(
+                        "mixed_types",
+                        severity,
+                        f"{where} is {percent(profile.numeric_share)} "
+                        f"numbers and the rest text, e.g. {profile.text_examples[:3]}",
+                        column=column,
+                        dataset=dataset.role,
+                        numeric_share=profile.numeric_share,
+                        text_examples=profile.text_examples,
+                        numeric_examples=profile.numeric_examples,
+                    )
+                )
+            elif profile.numeric_share == 1 and declared != "category":
+                severity = "fail" if declared in ("float", "int") else "warn"
+                findings.append(
+                    finding(
+                        "mixed_types",
+                        severity,
+                        f"{where} holds numbers stored as text, e.g. "
+                        f"{profile.numeric_examples[:3]}",
+                        column=column,
+                        dataset=dataset.role,
+                        numeric_share=1.0,
+                    )
+                )
+    return result(
+        "data.mixed_types",
+        findings,
+        worst_summary(findings, f"no mixed types in {checked} text columns"),
+        {"mixed_type_columns": len({(f.column) for f in findings})},
+    )
