@@ -54,6 +54,7 @@ KINDS: dict[str, Term] = {
             "invalid_output": "wrong output shape, unknown classes or invalid probabilities",
             "nondeterminism": "the same input gives different outputs",
             "baseline_regression": "the model is worse than the previously deployed one",
+            "unused_features": "features the model hardly uses",
         },
     ),
     **_table(

@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from sekit import checks as registry
 
+pytest_plugins = ["pytester"]
+
 
 def make_tree(tree: dict[str, str | bytes], root: Path) -> Path:
     """Write ``{relative path: content}`` under ``root``; str content is dedented."""
@@ -54,3 +56,11 @@ def _no_ambient_ci_summary(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SEKIT_DEBUG", raising=False)
     if "FORCE_COLOR" in os.environ:
         monkeypatch.delenv("FORCE_COLOR")
+
+
+@pytest.fixture(scope="session")
+def clean() -> object:
+    """A fitted, monotone, well-behaved classifier on the breast cancer data (see models.py)."""
+    from tests.checks.model.models import clean_model
+
+    return clean_model()

@@ -30,6 +30,7 @@ NOT_APPLICABLE = (
     "irrelevant",
     "not supported",
     "is not relevant",
+    "is relevant for",
     "task type",
     "does not have",
 )

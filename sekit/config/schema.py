@@ -260,6 +260,20 @@ class Model(Section):
     trusted_types: list[str] = Field(
         default_factory=list, description="extra types a skops file may contain"
     )
+    slice_min_size: int = Field(20, ge=1, description="smallest slice that is judged")
+    slice_max_drop: float = Field(
+        0.1,
+        ge=0,
+        description=(
+            "weak_slice when a slice's accuracy is this much below overall (classification), "
+            "or its MAE is (1 + this) times overall (regression)"
+        ),
+    )
+    examples: int = Field(50, ge=1, le=10_000, description="Hypothesis examples per property")
+    batch_rows: int = Field(1024, ge=1, le=8192, description="rows per generated example")
+    shrink_seconds: float = Field(
+        20.0, gt=0, le=300, description="time Hypothesis may spend shrinking one failure"
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> Model:

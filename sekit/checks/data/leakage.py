@@ -35,33 +35,54 @@ def feature_power(
 ) -> float:
     """How well ``x`` alone predicts ``y`` on the scoring rows: 0 (no better than a constant)
     to 1 (perfectly)."""
-    import numpy as np
-    import pandas as pd
-
     fit_codes, score_codes = _codes(fit_x, score_x)
     if classification:
-        fit_labels, score_labels = _codes(fit_y.astype(str), score_y.astype(str), categorical=True)
-        table = pd.DataFrame({"c": fit_codes, "y": fit_labels})
-        counts = table.groupby(["c", "y"]).size()
-        majority = counts.groupby(level="c").idxmax().map(lambda pair: pair[1])
-        fallback = int(pd.Series(fit_labels).mode().iloc[0])
-        predicted = pd.Series(score_codes).map(majority).fillna(fallback).to_numpy()
-        accuracy = float(np.mean(predicted == score_labels))
-        baseline = float(np.mean(score_labels == fallback))
-        if baseline >= 1:
-            return 0.0
-        return float(max(0.0, (accuracy - baseline) / (1 - baseline)))
-    fit_values = fit_y.to_numpy(dtype="float64")
-    score_values = score_y.to_numpy(dtype="float64")
-    means = pd.Series(fit_values).groupby(fit_codes).mean()
-    fallback_mean = float(np.nanmean(fit_values))
-    predicted = pd.Series(score_codes).map(means).fillna(fallback_mean).to_numpy()
-    valid = ~np.isnan(score_values)
-    total = float(np.sum((score_values[valid] - score_values[valid].mean()) ** 2))
+        fit_labels, score_labels = _codes(fit_y, score_y, categorical=True)
+        return _class_power(fit_codes, fit_labels, score_codes, score_labels)
+    return _regression_power(
+        fit_codes, fit_y.to_numpy(dtype="float64"), score_codes, score_y.to_numpy(dtype="float64")
+    )
+
+
+def _class_power(
+    fit_x: np.ndarray, fit_y: np.ndarray, score_x: np.ndarray, score_y: np.ndarray
+) -> float:
+    """Each bin predicts its majority class; gain in accuracy over the overall majority."""
+    import numpy as np
+
+    fit_x, score_x = fit_x + 1, score_x + 1  # code -1 (missing) becomes bin 0
+    bins = int(max(fit_x.max(), score_x.max())) + 1
+    labels = int(max(fit_y.max(), score_y.max())) + 1
+    table = np.bincount(fit_x * labels + fit_y, minlength=bins * labels).reshape(bins, labels)
+    fallback = int(np.bincount(fit_y, minlength=labels).argmax())
+    majority = np.where(table.sum(axis=1) > 0, table.argmax(axis=1), fallback)
+    accuracy = float(np.mean(majority[score_x] == score_y))
+    baseline = float(np.mean(score_y == fallback))
+    if baseline >= 1:
+        return 0.0
+    return max(0.0, (accuracy - baseline) / (1 - baseline))
+
+
+def _regression_power(
+    fit_x: np.ndarray, fit_y: np.ndarray, score_x: np.ndarray, score_y: np.ndarray
+) -> float:
+    """Each bin predicts its mean; R² on the scoring rows, floored at 0."""
+    import numpy as np
+
+    fit_x, score_x = fit_x + 1, score_x + 1
+    bins = int(max(fit_x.max(), score_x.max())) + 1
+    valid = ~np.isnan(fit_y)
+    sums = np.bincount(fit_x[valid], weights=fit_y[valid], minlength=bins)
+    counts = np.bincount(fit_x[valid], minlength=bins)
+    fallback = float(fit_y[valid].mean())
+    means = np.where(counts > 0, sums / np.maximum(counts, 1), fallback)
+    keep = ~np.isnan(score_y)
+    actual = score_y[keep]
+    total = float(np.sum((actual - actual.mean()) ** 2))
     if total == 0:
         return 0.0
-    error = float(np.sum((score_values[valid] - predicted[valid]) ** 2))
-    return float(max(0.0, 1 - error / total))
+    error = float(np.sum((actual - means[score_x[keep]]) ** 2))
+    return max(0.0, 1 - error / total)
 
 
 def _codes(
@@ -166,11 +187,20 @@ def _powers(bundle: DataBundle) -> dict[str, float]:
     score = score[score[label].notna()]
     if len(fit) == 0 or len(score) == 0:
         return {}
+    if classification:
+        fit_labels, score_labels = _codes(fit[label], score[label], categorical=True)
     powers = {}
     for column in bundle.features:
         if column not in score.columns:
             continue
-        powers[column] = feature_power(
-            fit[column], fit[label], score[column], score[label], classification=classification
-        )
+        fit_codes, score_codes = _codes(fit[column], score[column])
+        if classification:
+            powers[column] = _class_power(fit_codes, fit_labels, score_codes, score_labels)
+        else:
+            powers[column] = _regression_power(
+                fit_codes,
+                fit[label].to_numpy(dtype="float64"),
+                score_codes,
+                score[label].to_numpy(dtype="float64"),
+            )
     return powers

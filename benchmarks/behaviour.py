@@ -1,0 +1,142 @@
+"""Throughput of the behaviour suite against a 100-tree random forest (breast cancer data).
+
+Side by side in one run:
+* sekit's behaviour check (contract properties plus an invariance property), batched examples;
+* the naive way: one Hypothesis example = one row, checked with the same contract assertions.
+
+    python benchmarks/behaviour.py [--examples 50]
+
+Targets (issue 4): at least 5,000 generated rows checked per second, and at least 20x the
+throughput of one row per example.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+from _record import record
+
+
+def project(root: Path, examples: int) -> Any:
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.model_selection import train_test_split
+
+    from sekit.config import load_config
+
+    frame = load_breast_cancer(as_frame=True).frame
+    train, test = train_test_split(frame, test_size=0.3, random_state=0)
+    train.to_csv(root / "train.csv", index=False)
+    test.to_csv(root / "test.csv", index=False)
+    features = [c for c in frame.columns if c != "target"]
+    model = RandomForestClassifier(n_estimators=100, random_state=0)
+    joblib.dump(model.fit(train[features], train["target"]), root / "model.joblib")
+    (root / "sekit.toml").write_text(
+        '[project]\nname = "bench"\n[data]\ntrain = "train.csv"\ntest = "test.csv"\n'
+        f'label = "target"\n[model]\npath = "model.joblib"\ntask = "classification"\n'
+        f'examples = {examples}\n[[behaviour]]\nkind = "invariance"\nfeature = "mean radius"\n'
+    )
+    return load_config(root)
+
+
+def batched(config: Any) -> dict[str, Any]:
+    from sekit.checks.context import Context, RunOptions
+    from sekit.checks.model.behaviour import check_behaviour
+
+    result = check_behaviour(Context(config, RunOptions(ci=True)))
+    properties = next(f for f in result.findings if f.severity.value == "info").evidence[
+        "properties"
+    ]
+    cases = sum(p["cases"] for p in properties)
+    seconds = sum(p["seconds"] for p in properties)
+    return {
+        "rows": cases,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(cases / seconds),
+        "status": result.status.value,
+        "per_property": {p["property"]: round(p["cases"] / p["seconds"]) for p in properties},
+    }
+
+
+def one_row_per_example(config: Any, examples: int) -> dict[str, Any]:
+    from hypothesis import HealthCheck, given, settings
+
+    from sekit.checks.context import Context, RunOptions
+    from sekit.checks.data.bundle import bundle_from_config
+    from sekit.checks.model.subject import subject_from_config
+    from sekit.strategies import frames, profiles
+
+    ctx = Context(config, RunOptions(ci=True))
+    subject = subject_from_config(ctx)
+    bundle = bundle_from_config(ctx)
+    strategy = frames(profiles({}, bundle.train.frame, subject.features), min_rows=1, max_rows=1)
+    rows = [0]
+
+    @settings(
+        max_examples=examples * 4,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def contract(frame: Any) -> None:
+        predicted = subject.predict(frame)
+        proba = subject.predict_proba(frame)
+        assert len(predicted) == len(frame)
+        assert np.allclose(proba.sum(axis=1), 1)
+        assert (subject.predict(frame) == predicted).all()
+        rows[0] += len(frame)
+
+    start = time.perf_counter()
+    contract()
+    seconds = time.perf_counter() - start
+    return {
+        "rows": rows[0],
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(rows[0] / seconds, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--examples", type=int, default=50)
+    args = parser.parse_args()
+    os.environ["CI"] = "true"
+    with tempfile.TemporaryDirectory() as folder:
+        config = project(Path(folder), args.examples)
+        fast = batched(config)
+        slow = one_row_per_example(config, args.examples)
+    ratio = fast["rows_per_second"] / slow["rows_per_second"]
+    print(
+        f"batched:            {fast['rows']:,} rows in {fast['seconds']} s = "
+        f"{fast['rows_per_second']:,} rows/s ({fast['status']}) "
+        f"(target >= 5,000: {'met' if fast['rows_per_second'] >= 5000 else 'MISSED'})"
+    )
+    print(f"  per property: {fast['per_property']}")
+    print(
+        f"one row / example:  {slow['rows']:,} rows in {slow['seconds']} s = "
+        f"{slow['rows_per_second']:,} rows/s"
+    )
+    print(f"ratio: {ratio:.0f}x (target >= 20x: {'met' if ratio >= 20 else 'MISSED'})")
+    path = record(
+        "behaviour",
+        {
+            "examples": args.examples,
+            "batched": fast,
+            "one_row_per_example": slow,
+            "ratio": round(ratio, 1),
+        },
+    )
+    print(f"recorded in {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""The Deepchecks engine for models: the real ``model_evaluation`` suite.
+
+Run with ``sekit check model --engine deepchecks`` (or ``all``). Conditions map to sekit kinds
+by :data:`RULES`; checks that did not run (on scikit-learn 1.7, some regression checks) count as
+errors, never as passes. Deepchecks' HTML report is saved in ``.sekit/deepchecks/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sekit.checks import FunctionCheck, register
+from sekit.checks.context import Context
+from sekit.checks.data.bundle import bundle_from_config
+from sekit.checks.data.deepchecks_engine import deepchecks_dataset
+from sekit.checks.deepchecks_adapter import (
+    Rule,
+    build_result,
+    findings_of,
+    import_deepchecks,
+    run_suite,
+    save_html,
+)
+from sekit.checks.model.quality import needs_labelled_test
+from sekit.checks.model.subject import subject_from_config
+from sekit.results import CheckResult
+
+RULES: dict[str, Any] = {
+    "TrainTestPerformance": Rule("performance", "warn"),
+    "RocReport": Rule("performance", "fail"),
+    "PredictionDrift": Rule("drift", "warn"),
+    "SimpleModelComparison": Rule("simple_model_better", "fail"),
+    "WeakSegmentsPerformance": Rule("weak_slice", "warn"),
+    "RegressionErrorDistribution": Rule("performance", "warn"),
+    "UnusedFeatures": Rule("unused_features", "info"),
+    "BoostingOverfit": Rule("performance", "warn"),
+    "ModelInferenceTime": Rule("performance", "warn"),
+}
+
+
+class _Adapter:
+    """Deepchecks calls ``predict`` on its own feature frame; hand the model its columns."""
+
+    def __init__(self, model: Any, features: list[str], named: bool) -> None:
+        self._model, self._features, self._named = model, features, named
+        if hasattr(model, "classes_"):
+            self.classes_ = model.classes_
+
+    def _x(self, frame: Any) -> Any:
+        rows = frame[self._features]
+        return rows if self._named else rows.to_numpy()
+
+    def fit(self, *args: Any, **kwargs: Any) -> _Adapter:
+        """scikit-learn's permutation importance checks that an estimator can ``fit``; the
+        model is already trained, so this does nothing."""
+        return self
+
+    def predict(self, frame: Any) -> Any:
+        return self._model.predict(self._x(frame))
+
+
+class _ProbaAdapter(_Adapter):
+    def predict_proba(self, frame: Any) -> Any:
+        return self._model.predict_proba(self._x(frame))
+
+
+def evaluation(ctx: Context) -> CheckResult:
+    import_deepchecks()
+    from deepchecks.tabular.suites import model_evaluation
+
+    bundle = bundle_from_config(ctx)
+    subject = subject_from_config(ctx)
+    assert bundle.test is not None
+    train = deepchecks_dataset(bundle, bundle.train.frame, with_label=True)
+    test = deepchecks_dataset(bundle, bundle.test.frame, with_label=True)
+    if subject.named and list(train.features) == subject.features:
+        adapter: Any = subject.model  # a scikit-learn model on the same columns: use it as is
+    else:
+        kind = _ProbaAdapter if subject.has_proba else _Adapter
+        adapter = kind(subject.model, subject.features, subject.named)
+    outcome = run_suite(model_evaluation(), train_dataset=train, test_dataset=test, model=adapter)
+    html = save_html(outcome, ctx.workdir / "deepchecks" / "model_evaluation.html")
+    findings, failed, errored = findings_of(outcome, RULES, bundle.train.frame.columns)
+    return build_result(
+        "model.deepchecks_evaluation",
+        "model",
+        findings,
+        failed,
+        errored,
+        html,
+        len(outcome.results),
+    )
+
+
+register(
+    FunctionCheck(
+        id="model.deepchecks_evaluation",
+        suite="model",
+        engine="deepchecks",
+        title="Deepchecks model_evaluation suite",
+        func=evaluation,
+        requires=needs_labelled_test,
+    )
+)

@@ -1,0 +1,149 @@
+"""The model under test, wrapped: the columns it expects, its classes, and safe predictions.
+
+:class:`ModelUnderTest` hides how the model was trained (on a DataFrame with names, or on a
+plain array) so that every check calls it the same way, with a DataFrame of features.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sekit.errors import ModelLoadError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from sekit.checks.context import Context
+    from sekit.checks.data.bundle import DataBundle
+
+
+@dataclass
+class ModelUnderTest:
+    model: Any
+    source: str
+    task: str  # classification | regression
+    features: list[str]
+    named: bool  # trained on a DataFrame with column names
+    classes: list[Any] = field(default_factory=list)
+
+    @property
+    def has_proba(self) -> bool:
+        return self.task == "classification" and callable(
+            getattr(self.model, "predict_proba", None)
+        )
+
+    def _input(self, frame: pd.DataFrame) -> Any:
+        rows = frame[self.features]
+        return rows if self.named else rows.to_numpy()
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        import numpy as np
+
+        return np.asarray(self.model.predict(self._input(frame)))
+
+    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+        import numpy as np
+
+        return np.asarray(self.model.predict_proba(self._input(frame)), dtype="float64")
+
+    def class_index(self, name: str) -> int:
+        """The column of ``predict_proba`` for a class given by name (``proba:<class>``)."""
+        for index, known in enumerate(self.classes):
+            if str(known) == name:
+                return index
+        raise ModelLoadError(
+            self.source,
+            f"the model has no class {name!r}; its classes are {[str(c) for c in self.classes]}",
+            key="behaviour.output",
+        )
+
+
+def wrap(model: Any, source: str, task: str, data: DataBundle | None) -> ModelUnderTest:
+    """Wrap a loaded model, checking it was trained on the columns the data has."""
+    names = getattr(model, "feature_names_in_", None)
+    available = data.features if data is not None else []
+    if names is not None:
+        features = [str(n) for n in names]
+        if data is not None:
+            frame_columns = set(map(str, data.train.frame.columns))
+            missing = [c for c in features if c not in frame_columns]
+            if missing:
+                raise ModelLoadError(
+                    source,
+                    f"the model was trained on columns the data does not have: {missing[:8]}",
+                    key="model",
+                    hint="retrain it on the current data, or fix [data]",
+                )
+        named = True
+    else:
+        expected = getattr(model, "n_features_in_", None)
+        if expected is not None and available and expected != len(available):
+            raise ModelLoadError(
+                source,
+                f"the model expects {expected} features but the data "
+                f"has {len(available)}: {available[:8]}",
+                key="model",
+                hint="retrain it on the current data, or list the non-feature "
+                "columns in data.ignore",
+            )
+        features, named = available, False
+    classes = list(getattr(model, "classes_", [])) if task == "classification" else []
+    return ModelUnderTest(
+        model=model, source=source, task=task, features=features, named=named, classes=classes
+    )
+
+
+def subject_from_config(ctx: Context) -> ModelUnderTest:
+    """Load and wrap the configured model once per run (shared by all model checks)."""
+    return ctx.shared("model.subject", lambda: _load(ctx, baseline=False))
+
+
+def previous_from_config(ctx: Context) -> ModelUnderTest:
+    return ctx.shared("model.previous", lambda: _load(ctx, baseline=True))
+
+
+def _load(ctx: Context, *, baseline: bool) -> ModelUnderTest:
+    from sekit.checks.data.bundle import bundle_from_config
+    from sekit.checks.model.load import call_loader, load_model_file
+
+    config = ctx.config
+    section = config.model
+    assert section is not None  # model checks run only when [model] exists
+    data = bundle_from_config(ctx) if config.data is not None else None
+    path: Path | None = section.baseline if baseline else section.path
+    key = "model.baseline" if baseline else "model.path"
+    if path is not None:
+        model = load_model_file(path, key=key, root=config.root, trusted=section.trusted_types)
+        source = _shown(path, config.root)
+    else:
+        assert section.loader is not None
+        model = call_loader(section.loader, root=config.root, source=config.source)
+        source = section.loader
+    subject = wrap(model, source, section.task, data)
+    if data is not None:
+        _smoke(subject, data)
+    return subject
+
+
+def _smoke(subject: ModelUnderTest, data: DataBundle) -> None:
+    """A model that cannot predict five training rows is unusable input, not a behaviour bug."""
+    sample = data.train.frame.head(5)
+    try:
+        subject.predict(sample)
+    except Exception as exc:
+        raise ModelLoadError(
+            subject.source,
+            f"cannot predict rows of {data.train.source} ({type(exc).__name__}: {str(exc)[:160]})",
+            key="model",
+            hint="was it trained on this data's columns and types?",
+        ) from None
+
+
+def _shown(path: Any, root: Any) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
