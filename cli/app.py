@@ -9,11 +9,14 @@ shown only with ``--debug`` (or ``SEKIT_DEBUG=1``).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
 
 import click
@@ -52,6 +55,24 @@ def fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM (a CI runner cancelling the job) unwinds like Ctrl-C, so services and load
+    generators are stopped on the way out instead of being orphaned."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 class SekitGroup(click.Group):
     """A group that loads commands lazily and maps every error to an exit code."""
 
@@ -82,13 +103,14 @@ class SekitGroup(click.Group):
     ) -> NoReturn:
         argv = list(sys.argv[1:] if args is None else args)
         try:
-            result = super().main(
-                argv,
-                prog_name=prog_name or "sekit",
-                complete_var=complete_var,
-                standalone_mode=False,
-                **extra,
-            )
+            with _sigterm_unwinds():
+                result = super().main(
+                    argv,
+                    prog_name=prog_name or "sekit",
+                    complete_var=complete_var,
+                    standalone_mode=False,
+                    **extra,
+                )
             code = result if isinstance(result, int) else 0
         except SekitError as exc:
             for line in str(exc).splitlines() or [""]:

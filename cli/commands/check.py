@@ -31,6 +31,44 @@ SUITES = ("data", "model", "load")
 @click.option(
     "--allow-remote", is_flag=True, help="Allow a --url that is not on this machine (loopback)."
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Locust processes on this machine (default: [load].processes).",
+)
+@click.option(
+    "--master",
+    is_flag=True,
+    help="Run Locust's master; workers join with `sekit check load --worker`.",
+)
+@click.option(
+    "--expect-workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Workers the master waits for.",
+)
+@click.option(
+    "--master-bind",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address the master listens on (other than loopback: --allow-remote).",
+)
+@click.option(
+    "--master-port",
+    type=click.IntRange(1, 65535),
+    default=5557,
+    show_default=True,
+    help="Port of the master.",
+)
+@click.option("--worker", is_flag=True, help="Run a Locust worker for a sekit master.")
+@click.option(
+    "--master-host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The master a --worker connects to.",
+)
 @click.option("--list", "list_only", is_flag=True, help="List the checks that would run.")
 @click.option("--verbose", "-v", is_flag=True, help="Show every finding, info included.")
 @format_option("table", "json", "markdown", "junit")
@@ -42,6 +80,13 @@ def check(
     timeout: float | None,
     url: str | None,
     allow_remote: bool,
+    processes: int | None,
+    master: bool,
+    expect_workers: int,
+    master_bind: str,
+    master_port: int,
+    worker: bool,
+    master_host: str,
     list_only: bool,
     verbose: bool,
     fmt: str,
@@ -59,6 +104,9 @@ def check(
       sekit check data --format markdown
       sekit check model --engine all
       sekit check load --url http://127.0.0.1:8000
+      sekit check load --processes 2
+      sekit check load --master --expect-workers 2     # then, twice:
+      sekit check load --worker --master-host 127.0.0.1
     """
     from sekit.checks.context import RunOptions
     from sekit.config.loader import load_config
@@ -68,7 +116,24 @@ def check(
     from sekit_cli.render.progress import progress_display
 
     config = load_config(config_path)
-    options = RunOptions(engine=engine or config.checks.engine, url=url, allow_remote=allow_remote)
+    if worker:
+        from sekit.checks.load import run_worker
+
+        if suite != "load":
+            raise click.UsageError("--worker only applies to `sekit check load`")
+        return run_worker(
+            config, master_host=master_host, master_port=master_port, allow_remote=allow_remote
+        )
+    options = RunOptions(
+        engine=engine or config.checks.engine,
+        url=url,
+        allow_remote=allow_remote,
+        processes=processes,
+        master=master,
+        expect_workers=expect_workers if master else 0,
+        master_bind=master_bind,
+        master_port=master_port,
+    )
     suites = [suite] if suite else None
     if list_only:
         for item in select_checks(config, suites, options.engine):

@@ -21,7 +21,12 @@ class RunOptions:
     ci: bool = field(default_factory=lambda: bool(os.environ.get("CI")))
     seed: int = 0
     url: str | None = None  # load: target an already running service
-    allow_remote: bool = False  # load: allow a non-loopback --url
+    allow_remote: bool = False  # load: allow a non-loopback --url or master address
+    processes: int | None = None  # load: Locust processes on this machine
+    master: bool = False  # load: run Locust's master; workers connect to it
+    expect_workers: int = 0
+    master_bind: str = "127.0.0.1"
+    master_port: int = 5557
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -346,7 +346,13 @@ class Load(Section):
     rate: float = Field(5.0, gt=0, description="requests per second per user (poisson)")
     processes: int = Field(1, ge=1, le=64)
     locustfile: ProjectPath | None = Field(None, description="the team's own locustfile")
-    min_rps: float | None = Field(None, gt=0, description="throughput required")
+    min_rps: float | None = Field(None, gt=0, description="throughput required (else throughput)")
+    max_error_rate: float = Field(
+        0.01, ge=0, le=1, description="share of failed requests above which error_rate fails"
+    )
+    max_p50_ms: float | None = Field(None, gt=0, description="median latency bound (latency)")
+    max_p95_ms: float | None = Field(None, gt=0, description="95th percentile bound (latency)")
+    max_p99_ms: float | None = Field(None, gt=0, description="99th percentile bound (latency)")
 
 
 # --- [gates], [severity], [checks] -------------------------------------------------------------

@@ -1,0 +1,164 @@
+"""Starting the project's HTTP service from ``[service].command`` and waiting until it is healthy.
+
+The command runs in the config file's folder, with ``{port}`` replaced by a free port on
+127.0.0.1, in its own process group, its output in ``.sekit/service.log``. It is split like a
+shell would split it (``shlex``) but not run through a shell: pipes and ``&&`` do not work; use
+a script. An executable that is not on ``PATH`` is also looked for next to the running Python
+(the virtual environment's ``bin/``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import os
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sekit import processes
+from sekit.config.schema import Service
+from sekit.errors import ServiceError, UsageError
+
+
+class ServiceDown(Exception):
+    """The service never became healthy, or died: a finding, not a usage error."""
+
+    def __init__(self, message: str, log_tail: list[str]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.log_tail = log_tail
+
+
+@dataclass
+class RunningService:
+    url: str
+    process: subprocess.Popen[bytes] | None  # None for a service sekit did not start
+    log: Path | None
+
+    def alive(self) -> bool:
+        return self.process is None or self.process.poll() is None
+
+    def tail(self, lines: int = 15) -> list[str]:
+        return tail(self.log, lines) if self.log is not None else []
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def tail(path: Path, lines: int = 15) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [line for line in text.splitlines() if line.strip()][-lines:]
+
+
+def resolve_command(command: str, port: int) -> list[str]:
+    try:
+        argv = shlex.split(command.replace("{port}", str(port)))
+    except ValueError as exc:
+        raise ServiceError(f"[service].command cannot be split into words: {exc}") from None
+    if not argv:
+        raise ServiceError("[service].command is empty")
+    program = argv[0]
+    found = shutil.which(program)
+    if found is None:
+        beside = Path(sys.executable).parent / program
+        if beside.exists():
+            found = str(beside)
+    if found is None:
+        raise ServiceError(
+            f"[service].command: {program!r} is not installed or not on PATH",
+            hint="install the project's dependencies in this environment",
+        )
+    return [found, *argv[1:]]
+
+
+def check_loopback(url: str, *, allow_remote: bool) -> str:
+    """``url`` without a trailing slash; refuse a host off this machine unless allowed."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--url {url!r} is not an http(s) URL", hint="e.g. http://127.0.0.1:8000")
+    if not allow_remote:
+        try:
+            address = ipaddress.ip_address(socket.gethostbyname(parts.hostname))
+        except (OSError, ValueError):
+            raise UsageError(f"--url host {parts.hostname!r} cannot be resolved") from None
+        if not address.is_loopback:
+            raise UsageError(
+                f"--url {url!r} is not on this machine; sekit load-tests only "
+                "loopback addresses unless you pass --allow-remote",
+                hint="load-test only services you own",
+            )
+    return url.rstrip("/")
+
+
+def healthy(url: str, path: str, timeout: float = 2.0) -> bool:
+    import httpx
+
+    try:
+        return httpx.get(url + path, timeout=timeout).status_code < 400
+    except httpx.HTTPError:
+        return False
+
+
+def wait_healthy(service: RunningService, path: str, limit: float) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if not service.alive():
+            code = service.process.returncode if service.process is not None else None
+            lines = service.tail()
+            taken = any("address already in use" in line.lower() for line in lines)
+            if taken:
+                port = urlsplit(service.url).port
+                raise ServiceError(
+                    f"port {port} on 127.0.0.1 is taken; the service could not listen on it",
+                    hint="stop what holds the port, then retry",
+                )
+            raise ServiceDown(
+                f"the service exited with code {code} before it became healthy", lines
+            )
+        if healthy(service.url, path):
+            return
+        time.sleep(0.2)
+    raise ServiceDown(
+        f"the service did not answer {path} within {limit:g}s ([service].startup_timeout)",
+        service.tail(),
+    )
+
+
+@contextlib.contextmanager
+def started(config: Service, *, root: Path, workdir: Path) -> Iterator[RunningService]:
+    """Start the service, wait until healthy, yield it, and always stop it (and its children)."""
+    port = free_port()
+    argv = resolve_command(config.command, port)
+    log_path = workdir / "service.log"
+    env = {**os.environ, **config.env, "PYTHONUNBUFFERED": "1", "PORT": str(port)}
+    with log_path.open("wb") as log:
+        process = processes.spawn(argv, cwd=root, log=log, env=env)
+        service = RunningService(f"http://127.0.0.1:{port}", process, log_path)
+        try:
+            wait_healthy(service, config.health, config.startup_timeout)
+            yield service
+        finally:
+            processes.stop(process)
+
+
+@contextlib.contextmanager
+def external(url: str, health: str, *, allow_remote: bool) -> Iterator[RunningService]:
+    """A service that already runs at ``url`` (``--url``)."""
+    service = RunningService(check_loopback(url, allow_remote=allow_remote), None, None)
+    if not healthy(service.url, health):
+        raise ServiceDown(f"{service.url}{health} does not answer with success", [])
+    yield service

@@ -1,0 +1,87 @@
+"""A small HTTP service for the load-test tests, with one behaviour per mode.
+
+    python service.py --port 8123 --mode fast|slow|errors|unhealthy|dies|crash [--delay 0.2]
+
+fast       answers /health and POST /predict at once
+slow       sleeps --delay seconds per prediction
+errors     answers 500 to every third prediction
+unhealthy  answers 503 on /health, forever
+dies       exits 2 seconds after start (mid-run)
+crash      exits at once with an error (never comes up)
+echo       like fast, and answers 422 to a body without "features"
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+COUNTER = itertools.count()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--mode", default="fast")
+    parser.add_argument("--delay", type=float, default=0.2)
+    parser.add_argument("--tag", default="", help="ignored; lets tests find the process")
+    args = parser.parse_args()
+    if args.mode == "crash":
+        print("Traceback (most recent call last):\nRuntimeError: model file missing",
+              file=sys.stderr, flush=True)
+        sys.exit(1)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
+        def _send(self, status: int, body: dict[str, object]) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            if self.path == "/health":
+                healthy = args.mode != "unhealthy"
+                self._send(200 if healthy else 503, {"ok": healthy})
+            else:
+                self._send(404, {"error": "not found"})
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", 0))
+            body = json.loads(self.rfile.read(length) or b"{}")
+            if self.path != "/predict":
+                self._send(404, {"error": "not found"})
+                return
+            if args.mode == "echo" and "features" not in body:
+                self._send(422, {"error": "features missing"})
+                return
+            if args.mode == "slow":
+                time.sleep(args.delay)
+            if args.mode == "errors" and next(COUNTER) % 3 == 0:
+                self._send(500, {"error": "internal"})
+                return
+            self._send(200, {"prediction": 1})
+
+        def log_message(self, format: str, *values: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    print(f"serving on 127.0.0.1:{args.port} pid {os.getpid()}", flush=True)
+    if args.mode == "dies":
+        threading.Timer(2.0, lambda: os._exit(3)).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
