@@ -1,6 +1,6 @@
 """The benchmark's model service: FastAPI on uvicorn, an async endpoint, a 100-tree forest.
 
-    uvicorn _service:app --port 8000    (run from benchmarks/)
+uvicorn _service:app --port 8000    (run from benchmarks/)
 """
 
 from __future__ import annotations

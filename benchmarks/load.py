@@ -23,7 +23,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 from _record import record
 
@@ -42,8 +41,19 @@ end
 
 
 def start_service(port: int) -> subprocess.Popen[bytes]:
-    service = subprocess.Popen([sys.executable, "-m", "uvicorn", "_service:app", "--port",
-                                str(port), "--log-level", "warning"], cwd=HERE)
+    service = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "_service:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=HERE,
+    )
     import httpx
 
     deadline = time.monotonic() + 60
@@ -59,16 +69,21 @@ def start_service(port: int) -> subprocess.Popen[bytes]:
 def wrk(url: str, users: int, seconds: int, method: str, body: str) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT.format(method=method, body=body))
-    done = subprocess.run(["wrk", "-t1", f"-c{users}", f"-d{seconds}s", "-s", script.name, url],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["wrk", "-t1", f"-c{users}", f"-d{seconds}s", "-s", script.name, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     fields = dict(re.findall(r"(\w+)=([\d.]+)", done.stdout.split("SEKIT", 1)[1]))
     numbers = {k: float(v) for k, v in fields.items()}
     numbers["rps"] = numbers["requests"] / numbers["seconds"]
     return numbers
 
 
-def locust(url: str, endpoint: str, method: str, body: str, users: int, seconds: int,
-           processes: int = 1) -> dict[str, float]:
+def locust(
+    url: str, endpoint: str, method: str, body: str, users: int, seconds: int, processes: int = 1
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / "payload.json").write_text(body)
@@ -77,16 +92,35 @@ def locust(url: str, endpoint: str, method: str, body: str, users: int, seconds:
             f'endpoint = "{endpoint}"\nmethod = "{method}"\nhealth = "/health"\n'
             f'payload = "payload.json"\n[load]\nusers = {users}\nspawn_rate = {users}\n'
             f'duration = "{seconds}s"\nwarmup = "1s"\nwait = "none"\n'
-            f'processes = {processes}\n')
-        done = subprocess.run([sys.executable, "-m", "sekit", "check", "load", "--url", url,
-                               "--format", "json", "--config", str(root)],
-                              capture_output=True, text=True)
+            f"processes = {processes}\n"
+        )
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sekit",
+                "check",
+                "load",
+                "--url",
+                url,
+                "--format",
+                "json",
+                "--config",
+                str(root),
+            ],
+            capture_output=True,
+            text=True,
+        )
         if done.returncode not in (0, 1):
             raise SystemExit(f"sekit check load failed: {done.stderr}")
         metrics = json.loads(done.stdout)["metrics"]
-    return {"p50": metrics["load.p50_ms"], "p95": metrics["load.p95_ms"],
-            "rps": metrics["load.rps"], "requests": metrics["load.requests"],
-            "error_rate": metrics["load.error_rate"]}
+    return {
+        "p50": metrics["load.p50_ms"],
+        "p95": metrics["load.p95_ms"],
+        "rps": metrics["load.rps"],
+        "requests": metrics["load.requests"],
+        "error_rate": metrics["load.error_rate"],
+    }
 
 
 def main() -> None:
@@ -101,7 +135,7 @@ def main() -> None:
     body = json.dumps({"features": [14.0] * 30})
     service = start_service(port)
     try:
-        wrk(url + "/predict", args.users, 2, "POST", body)   # warm up
+        wrk(url + "/predict", args.users, 2, "POST", body)  # warm up
         independent = wrk(url + "/predict", args.users, args.seconds, "POST", body)
         measured = locust(url, "/predict", "POST", body, args.users, args.seconds)
         capacity_1 = locust(url, "/health", "GET", "{}", 20, args.seconds)
@@ -112,20 +146,33 @@ def main() -> None:
         service.wait()
     gap = abs(measured["p50"] - independent["p50"]) / independent["p50"]
     print(f"/predict, {args.users} users, {args.seconds}s, closed loop:")
-    print(f"  wrk     p50 {independent['p50']:.1f} ms  p95 {independent['p95']:.1f} ms  "
-          f"{independent['rps']:.0f} req/s")
-    print(f"  locust  p50 {measured['p50']:.1f} ms  p95 {measured['p95']:.1f} ms  "
-          f"{measured['rps']:.0f} req/s")
+    print(
+        f"  wrk     p50 {independent['p50']:.1f} ms  p95 {independent['p95']:.1f} ms  "
+        f"{independent['rps']:.0f} req/s"
+    )
+    print(
+        f"  locust  p50 {measured['p50']:.1f} ms  p95 {measured['p95']:.1f} ms  "
+        f"{measured['rps']:.0f} req/s"
+    )
     print(f"  p50 difference {gap:.1%} (target <= 15%: {'met' if gap <= 0.15 else 'MISSED'})")
-    print(f"generator capacity against /health, 20 users: locust 1 process "
-          f"{capacity_1['rps']:.0f} req/s, --processes 2 {capacity_2['rps']:.0f} req/s, "
-          f"wrk {wrk_capacity['rps']:.0f} req/s")
-    path = record("load", {"users": args.users, "seconds": args.seconds,
-                           "predict": {"wrk": independent, "locust": measured,
-                                       "p50_difference": round(gap, 3)},
-                           "capacity_health_20_users": {"locust_1_process": capacity_1,
-                                                        "locust_2_processes": capacity_2,
-                                                        "wrk": wrk_capacity}})
+    print(
+        f"generator capacity against /health, 20 users: locust 1 process "
+        f"{capacity_1['rps']:.0f} req/s, --processes 2 {capacity_2['rps']:.0f} req/s, "
+        f"wrk {wrk_capacity['rps']:.0f} req/s"
+    )
+    path = record(
+        "load",
+        {
+            "users": args.users,
+            "seconds": args.seconds,
+            "predict": {"wrk": independent, "locust": measured, "p50_difference": round(gap, 3)},
+            "capacity_health_20_users": {
+                "locust_1_process": capacity_1,
+                "locust_2_processes": capacity_2,
+                "wrk": wrk_capacity,
+            },
+        },
+    )
     print(f"recorded in {path}")
 
 

@@ -14,6 +14,8 @@ def named_files(config: Config) -> list[tuple[str, Path]]:
     if config.data is not None:
         for key in ("train", "test", "production"):
             path = getattr(config.data, key)
+            if key == "production" and config.data.production_optional:
+                continue
             if path is not None:
                 files.append((f"data.{key}", path))
     if config.model is not None:

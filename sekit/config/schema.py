@@ -227,6 +227,13 @@ class Data(Section):
     production: ProjectPath | None = Field(
         None, description="served inputs (e.g. the prediction log), checked for drift"
     )
+    production_optional: bool = Field(
+        False,
+        description=(
+            "a missing production file is noted and skipped instead of being an error (the log "
+            "exists only once the service has answered requests)"
+        ),
+    )
     label: str | None = Field(None, description="the label (target) column")
     columns: dict[str, Column] = Field(default_factory=dict)
     ignore: list[str] = Field(

@@ -40,6 +40,7 @@ class DataBundle:
     quality: Quality = field(default_factory=Quality)
     leakage: Leakage = field(default_factory=Leakage)
     task: str | None = None  # classification | regression, from [model] when known
+    absent: tuple[str, ...] = ()  # optional datasets that do not exist (yet)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -111,9 +112,13 @@ def _load(ctx: Context) -> DataBundle:
     if data is None:  # the runner only selects data checks when [data] exists
         raise DataLoadError(config.source, "no [data] table in the config")
     frames: dict[str, Dataset] = {}
+    absent: list[str] = []
     for role in ROLES:
         path = getattr(data, role)
         if path is None:
+            continue
+        if role == "production" and data.production_optional and not path.exists():
+            absent.append(_shown(path, config.root))
             continue
         frame = read_table(path, key=f"data.{role}")
         if data.sample_rows is not None and len(frame) > data.sample_rows:
@@ -132,6 +137,7 @@ def _load(ctx: Context) -> DataBundle:
         quality=data.quality,
         leakage=data.leakage,
         task=config.model.task if config.model is not None else None,
+        absent=tuple(absent),
     )
 
 

@@ -99,6 +99,12 @@ def _pairs(bundle: DataBundle) -> list[Dataset]:
 
 
 def check_drift(bundle: DataBundle) -> CheckResult:
+    if bundle.absent and not _pairs(bundle):
+        return CheckResult.skipped(
+            id="data.drift",
+            suite="data",
+            reason=f"no production data yet ({', '.join(bundle.absent)}; data.production_optional)",
+        )
     if not _pairs(bundle):
         return CheckResult.skipped(
             id="data.drift",
@@ -154,6 +160,15 @@ def check_drift(bundle: DataBundle) -> CheckResult:
         summary = f"{len(drifted)} of {len(tested)} features drifted ({percent(share)}): {summary}"
     if scores:
         findings.append(_scores(scores))
+    for missing in bundle.absent:
+        findings.append(
+            finding(
+                "drift",
+                "info",
+                f"no production data yet ({missing}; "
+                "data.production_optional): served inputs not compared",
+            )
+        )
     return result("data.drift", findings, summary, metrics)
 
 

@@ -33,8 +33,11 @@ def main() -> None:
     parser.add_argument("--tag", default="", help="ignored; lets tests find the process")
     args = parser.parse_args()
     if args.mode == "crash":
-        print("Traceback (most recent call last):\nRuntimeError: model file missing",
-              file=sys.stderr, flush=True)
+        print(
+            "Traceback (most recent call last):\nRuntimeError: model file missing",
+            file=sys.stderr,
+            flush=True,
+        )
         sys.exit(1)
 
     class Handler(BaseHTTPRequestHandler):

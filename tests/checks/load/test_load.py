@@ -39,11 +39,21 @@ def leftovers(marker: str) -> list[str]:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Path]]:
-    def make(mode: str = "fast", *, load: str = "", service: str = 'startup_timeout = "5s"',
-             payload: str = '[{"features": {"a": 1}}, {"features": {"a": 2}}]') -> Path:
-        settings = {"users": "5", "spawn_rate": "5", "duration": '"2s"', "warmup": '"0.5s"',
-                    "rate": "20"}
-        for line in filter(None, load.splitlines()):     # overrides, e.g. 'duration = "4s"'
+    def make(
+        mode: str = "fast",
+        *,
+        load: str = "",
+        service: str = 'startup_timeout = "5s"',
+        payload: str = '[{"features": {"a": 1}}, {"features": {"a": 2}}]',
+    ) -> Path:
+        settings = {
+            "users": "5",
+            "spawn_rate": "5",
+            "duration": '"2s"',
+            "warmup": '"0.5s"',
+            "rate": "20",
+        }
+        for line in filter(None, load.splitlines()):  # overrides, e.g. 'duration = "4s"'
             key, value = (part.strip() for part in line.split("=", 1))
             settings[key] = value
         load_table = "".join(f"{key} = {value}\n" for key, value in settings.items())
@@ -52,7 +62,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callabl
             f'[project]\nname = "load-test"\n[service]\n'
             f'command = "{sys.executable} {SERVICE} --port {{port}} --mode {mode} '
             f'--tag {tmp_path}"\npayload = "payload.json"\n{service}\n'
-            f"[load]\n{load_table}")
+            f"[load]\n{load_table}"
+        )
         return tmp_path
 
     monkeypatch.chdir(tmp_path)
@@ -66,8 +77,12 @@ def check(*args: str) -> Result:
 
 def findings(result: Result, kind: str) -> list[dict[str, object]]:
     report = json.loads(result.stdout)
-    return [f for c in report["checks"] for f in c["findings"] if f["kind"] == kind
-            and f["severity"] != "info"]
+    return [
+        f
+        for c in report["checks"]
+        for f in c["findings"]
+        if f["kind"] == kind and f["severity"] != "info"
+    ]
 
 
 def test_a_fast_service_passes(project: Callable[..., Path]) -> None:
@@ -78,7 +93,7 @@ def test_a_fast_service_passes(project: Callable[..., Path]) -> None:
     assert metrics["load.requests"] > 50
     assert metrics["load.error_rate"] == 0
     assert metrics["load.p95_ms"] < 100
-    assert 20 < metrics["load.rps"] < 200     # 5 users x 20/s Poisson arrivals
+    assert 20 < metrics["load.rps"] < 200  # 5 users x 20/s Poisson arrivals
     report = json.loads(result.stdout)
     history = next(f for f in report["checks"][0]["findings"] if f["severity"] == "info")
     assert any(not row["warmup"] for row in history["evidence"]["history"])
@@ -141,12 +156,14 @@ def test_a_command_that_is_not_installed_exits_2(project: Callable[..., Path]) -
     (root / "sekit.toml").write_text(text)
     result = CliRunner().invoke(cli, ["check", "load", "--quiet"])
     assert result.exit_code == 2
-    assert "[service].command: 'no-such-server-xyz' is not installed or not on PATH" \
-        in result.stderr
+    assert (
+        "[service].command: 'no-such-server-xyz' is not installed or not on PATH" in result.stderr
+    )
 
 
-def test_a_taken_port_exits_2(project: Callable[..., Path],
-                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_taken_port_exits_2(
+    project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import sekit.checks.load.service as service
 
     project("fast")
@@ -166,8 +183,10 @@ def test_a_taken_port_exits_2(project: Callable[..., Path],
 def test_url_targets_a_running_service(project: Callable[..., Path], tmp_path: Path) -> None:
     project("fast")
     port = _free_port()
-    server = subprocess.Popen([sys.executable, str(SERVICE), "--port", str(port), "--tag",
-                               str(tmp_path)], stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, str(SERVICE), "--port", str(port), "--tag", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
     try:
         _wait_listening(port)
         result = check("--url", f"http://127.0.0.1:{port}")
@@ -199,12 +218,26 @@ def test_master_and_two_workers(project: Callable[..., Path], tmp_path: Path) ->
     project("fast", load='duration = "3s"')
     port = _free_port()
     sekit = [sys.executable, "-m", "sekit", "check", "load"]
-    master = subprocess.Popen([*sekit, "--master", "--expect-workers", "2", "--master-port",
-                               str(port), "--format", "json"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    master = subprocess.Popen(
+        [
+            *sekit,
+            "--master",
+            "--expect-workers",
+            "2",
+            "--master-port",
+            str(port),
+            "--format",
+            "json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(1.0)
-    workers = [subprocess.Popen([*sekit, "--worker", "--master-port", str(port)],
-                                stderr=subprocess.PIPE) for _ in range(2)]
+    workers = [
+        subprocess.Popen([*sekit, "--worker", "--master-port", str(port)], stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
     out, err = master.communicate(timeout=120)
     for worker in workers:
         assert worker.wait(timeout=60) == 0
@@ -216,11 +249,16 @@ def test_master_and_two_workers(project: Callable[..., Path], tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_interrupting_sekit_leaves_no_process(sig: int, project: Callable[..., Path],
-                                              tmp_path: Path) -> None:
+def test_interrupting_sekit_leaves_no_process(
+    sig: int, project: Callable[..., Path], tmp_path: Path
+) -> None:
     project("fast", load='duration = "60s"')
-    run = subprocess.Popen([sys.executable, "-m", "sekit", "check", "load"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "sekit", "check", "load"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while not any("locust" in c for c in leftovers(str(tmp_path))):
         assert time.monotonic() < deadline, "Locust never started"

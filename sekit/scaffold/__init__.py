@@ -1,0 +1,233 @@
+"""``sekit new``: a complete team project from templates (Jinja2), and nothing else.
+
+:func:`plan` renders every file in memory; :func:`create` writes a plan into a folder that is
+empty (or, with ``force``, overwrites what is there), never outside it, and removes everything
+it wrote (restoring what it overwrote) when it fails halfway. ``git init`` and a first commit
+follow unless ``git=False``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import keyword
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sekit import __version__
+from sekit.errors import SekitError, UsageError
+
+TEMPLATES = ("classification", "regression")
+TEMPLATE_ROOT = Path(__file__).parent / "templates" / "project"
+NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")
+RESERVED = {
+    "sekit",
+    "sekit_cli",
+    "tests",
+    "test",
+    "pandas",
+    "numpy",
+    "sklearn",
+    "scipy",
+    "fastapi",
+    "uvicorn",
+    "locust",
+    "hypothesis",
+    "pydantic",
+    "joblib",
+    "src",
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What ``sekit new`` would write: relative path -> content."""
+
+    name: str
+    package: str
+    template: str
+    target: Path
+    files: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Created:
+    target: Path
+    files: list[str]
+    git: str  # "committed", "skipped" or why it was not
+    next_steps: list[str] = field(default_factory=list)
+
+
+def package_name(name: str) -> str:
+    """A valid, non-shadowing Python package name for a project name, or a UsageError."""
+    if not NAME.match(name):
+        raise UsageError(
+            f"project name {name!r} is not valid",
+            hint="start with a letter; use letters, digits, '-' and '_' (at most 63 characters)",
+        )
+    package = name.lower().replace("-", "_")
+    if keyword.iskeyword(package) or package in sys.stdlib_module_names or package in RESERVED:
+        raise UsageError(
+            f"project name {name!r} would make the package {package!r}, which "
+            "shadows a module of Python or of the tools the project uses",
+            hint=f"try {name}-team or {name}-project",
+        )
+    return package
+
+
+def _team(members: list[str] | None) -> list[str]:
+    chosen = [m.strip() for m in members or [] if m.strip()]
+    return chosen + [f"Member {i}" for i in range(len(chosen) + 1, 5)]
+
+
+def _environment() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_ROOT)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["tomlnum"] = _number
+    return env
+
+
+def _number(value: float, kind: str = "float") -> str:
+    return str(int(value)) if kind == "int" else repr(float(value))
+
+
+def plan(
+    name: str,
+    *,
+    template: str = "classification",
+    team: list[str] | None = None,
+    target: Path | None = None,
+) -> Plan:
+    """Render the project in memory."""
+    from sekit.scaffold.datasets import CLINICS, load
+
+    if template not in TEMPLATES:
+        raise UsageError(f"unknown template {template!r}; choose {' or '.join(TEMPLATES)}")
+    package = package_name(name)
+    data = load(template)
+    context = {
+        "name": name,
+        "package": package,
+        "task": template,
+        "template": template,
+        "team": _team(team),
+        "data": data,
+        "clinics": CLINICS,
+        "sekit_version": __version__,
+    }
+    env = _environment()
+    files: dict[str, str] = {}
+    for source in sorted(TEMPLATE_ROOT.rglob("*.j2")):
+        relative = source.relative_to(TEMPLATE_ROOT).as_posix()
+        path = env.from_string(relative[: -len(".j2")]).render(context)
+        path = "/".join(
+            part.replace("dot-", ".", 1) if part.startswith("dot-") else part
+            for part in path.split("/")
+        )
+        files[path] = env.get_template(relative).render(context)
+    files["tests/load/payload.json"] = json.dumps(data.payloads, indent=1) + "\n"
+    if data.minimum_cases:
+        files["tests/behaviour/minimum.csv"] = _csv(data.minimum_cases)
+    return Plan(name, package, template, (target or Path.cwd() / name).resolve(), files)
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def check_target(target: Path, *, force: bool) -> None:
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} exists and is not a folder")
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise UsageError(
+            f"{target} is not empty",
+            hint="choose another name or --directory, or pass --force to write "
+            "into it (files with the same names are overwritten)",
+        )
+
+
+def create(project: Plan, *, force: bool = False, git: bool = True) -> Created:
+    """Write the plan; on any failure remove what was written and restore what was replaced."""
+    target = project.target
+    check_target(target, force=force)
+    made_dirs: list[Path] = []
+    written: list[Path] = []
+    replaced: dict[Path, bytes] = {}
+    try:
+        if not target.exists():
+            target.mkdir(parents=True)
+            made_dirs.append(target)
+        for relative, content in project.files.items():
+            path = (target / relative).resolve()
+            if not path.is_relative_to(target):
+                raise SekitError(f"refusing to write {relative!r} outside {target}")
+            for parent in reversed(path.relative_to(target).parents[:-1]):
+                folder = target / parent
+                if not folder.exists():
+                    folder.mkdir()
+                    made_dirs.append(folder)
+            if path.exists():
+                replaced[path] = path.read_bytes()
+            path.write_text(content, encoding="utf-8")
+            written.append(path)
+    except BaseException:
+        for path in written:
+            if path in replaced:
+                path.write_bytes(replaced[path])
+            else:
+                path.unlink(missing_ok=True)
+        for folder in reversed(made_dirs):
+            if folder.exists() and not any(folder.iterdir()):
+                folder.rmdir()
+        raise
+    status = _git_init(target) if git else "skipped (--no-git)"
+    steps = [
+        f"cd {target}",
+        'pip install -e ".[dev]"',
+        f"python -m {project.package}.pipeline",
+        "pytest",
+        "sekit gate",
+    ]
+    return Created(target, sorted(project.files), status, steps)
+
+
+def _git_init(target: Path) -> str:
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["git", *args], cwd=target, capture_output=True, text=True, check=True
+        )
+
+    try:
+        git("init", "-q")
+        git("add", "-A")
+        identity = []
+        for key, fallback in (("user.name", "sekit"), ("user.email", "sekit@localhost")):
+            if (
+                subprocess.run(["git", "config", key], cwd=target, capture_output=True).returncode
+                != 0
+            ):
+                identity += ["-c", f"{key}={fallback}"]
+        git(*identity, "commit", "-q", "-m", "Project scaffolded by sekit new")
+    except FileNotFoundError:
+        return "not done: git is not installed"
+    except subprocess.CalledProcessError as exc:
+        return (
+            f"not done: git {exc.args[1][0] if exc.args[1] else ''} failed: "
+            f"{(exc.stderr or '').strip()[:120]}"
+        )
+    return "committed"

@@ -1,0 +1,250 @@
+"""`sekit new`: safe to run (names, existing folders, --pretend, rollback) and every generated
+file valid (Python, TOML, the config, CI schemas, the Dockerfile, lint)."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sekit.config import load_config
+from sekit.errors import UsageError
+from sekit.scaffold import Plan, create, package_name, plan
+from sekit_cli.app import cli
+
+
+def new(*args: str) -> object:
+    return CliRunner().invoke(cli, ["new", *args])
+
+
+@pytest.fixture(scope="module", params=["classification", "regression"])
+def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp(request.param) / "demo-team"
+    create(
+        plan("demo-team", template=request.param, team=["Ana", "Ben", "Caro", "Dan"], target=root),
+        git=False,
+    )
+    return root
+
+
+@pytest.mark.parametrize(
+    ("name", "package"), [("wine-team", "wine_team"), ("Team_7", "team_7"), ("a", "a")]
+)
+def test_names_become_packages(name: str, package: str) -> None:
+    assert package_name(name) == package
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("7up", "is not valid"),
+        ("my team", "is not valid"),
+        ("../escape", "is not valid"),
+        ("a/b", "is not valid"),
+        ("", "is not valid"),
+        ("x" * 70, "is not valid"),
+        ("sys", "shadows a module"),
+        ("pandas", "shadows a module"),
+        ("class", "shadows a module"),
+        ("tests", "shadows a module"),
+        ("json", "shadows a module"),
+    ],
+)
+def test_bad_names_exit_2_and_write_nothing(
+    name: str, problem: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = new(name)
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert problem in result.stderr  # type: ignore[attr-defined]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_non_empty_folder_is_refused_and_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "notes.txt").write_text("mine")
+    result = new("demo", "--no-git")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert "is not empty" in result.stderr  # type: ignore[attr-defined]
+    assert [p.name for p in (tmp_path / "demo").iterdir()] == ["notes.txt"]
+
+
+def test_force_writes_into_an_existing_folder_and_keeps_other_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "notes.txt").write_text("mine")
+    assert new("demo", "--no-git", "--force", "-q").exit_code == 0  # type: ignore[attr-defined]
+    assert (tmp_path / "demo" / "notes.txt").read_text() == "mine"
+    assert (tmp_path / "demo" / "sekit.toml").is_file()
+
+
+def test_pretend_lists_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = new("demo", "--pretend")
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    assert "  sekit.toml" in result.stdout  # type: ignore[attr-defined]
+    assert "  src/demo/serve.py" in result.stdout  # type: ignore[attr-defined]
+    assert "  .github/workflows/ci.yml" in result.stdout  # type: ignore[attr-defined]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failure_halfway_removes_what_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = plan("demo", target=tmp_path / "demo")
+    calls = {"n": 0}
+    real = Path.write_text
+
+    def failing(self: Path, *args: object, **kwargs: object) -> int:
+        calls["n"] += 1
+        if calls["n"] == 12:
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "write_text", failing)
+    with pytest.raises(OSError):
+        create(project, git=False)
+    assert not (tmp_path / "demo").exists()
+
+
+def test_a_failure_with_force_restores_what_was_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "demo"
+    target.mkdir()
+    (target / "README.md").write_text("my own readme")
+    (target / "keep.txt").write_text("keep")
+    project = plan("demo", target=target)
+    real = Path.write_text
+    calls = {"n": 0}
+
+    def failing(self: Path, *args: object, **kwargs: object) -> int:
+        calls["n"] += 1
+        if calls["n"] == len(project.files) - 1:
+            raise OSError(5, "I/O error")
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "write_text", failing)
+    with pytest.raises(OSError):
+        create(project, force=True, git=False)
+    assert sorted(p.name for p in target.iterdir()) == ["README.md", "keep.txt"]
+    assert (target / "README.md").read_text() == "my own readme"
+
+
+def test_nothing_is_written_outside_the_target(tmp_path: Path) -> None:
+    evil = Plan(
+        "demo",
+        "demo",
+        "classification",
+        tmp_path / "demo",
+        {"ok.txt": "fine", "../outside.txt": "no"},
+    )
+    with pytest.raises(Exception, match="outside"):
+        create(evil, git=False)
+    assert not (tmp_path / "outside.txt").exists()
+    assert not (tmp_path / "demo").exists()
+
+
+def test_git_init_makes_a_first_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = new("demo", "-q")
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    log = subprocess.run(
+        ["git", "log", "--oneline"],
+        cwd=tmp_path / "demo",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Project scaffolded by sekit new" in log
+    status = subprocess.run(
+        ["git", "status", "--porcelain"],
+        cwd=tmp_path / "demo",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert status == ""
+
+
+def test_every_python_file_parses(generated: Path) -> None:
+    files = list(generated.rglob("*.py"))
+    assert len(files) >= 20
+    for path in files:
+        ast.parse(path.read_text(), filename=str(path))
+
+
+def test_toml_files_parse_and_the_config_is_valid(generated: Path) -> None:
+    for name in ("pyproject.toml", "params.toml", "sekit.toml"):
+        tomllib.loads((generated / name).read_text())
+    config = load_config(generated)
+    assert config.project.team == ["Ana", "Ben", "Caro", "Dan"]
+    assert config.data is not None and config.model is not None and config.service is not None
+    assert {"behaviour.failures", "load.p95_ms", "data.drift_share"} <= set(config.gates)
+    assert all(b.kind in {"invariance", "directional", "minimum"} for b in config.behaviour)
+
+
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]])
+def test_the_project_lints_clean(generated: Path, command: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", *command, "--no-cache", "."],
+        cwd=generated,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.parametrize(
+    ("schema", "path"),
+    [
+        ("vendor.github-workflows", ".github/workflows/ci.yml"),
+        ("vendor.gitlab-ci", ".gitlab-ci.yml"),
+    ],
+)
+def test_ci_files_validate_against_the_ci_systems_schemas(
+    generated: Path, schema: str, path: str
+) -> None:
+    done = subprocess.run(
+        [_tool("check-jsonschema"), "--builtin-schema", schema, str(generated / path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_dockerfile_passes_hadolint(generated: Path) -> None:
+    done = subprocess.run(
+        [_tool("hadolint"), str(generated / "Dockerfile")], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_docs_name_the_team_and_real_numbers(generated: Path) -> None:
+    team = (generated / "docs" / "team.md").read_text()
+    assert "| Data lead (data science) | Ana |" in team
+    requirements = (generated / "docs" / "requirements.md").read_text()
+    assert "p95 latency <= 200 ms" in requirements
+    assert "TODO(team)" in requirements  # what only the team can decide is marked
+
+
+def test_unknown_template_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown template"):
+        plan("demo", template="clustering")
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name) or str(Path(sys.executable).parent / name)
+    assert Path(found).exists(), f"{name} is a dev dependency; install sekit-ml[dev]"
+    return found
