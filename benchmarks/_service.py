@@ -1,6 +1,7 @@
-"""The benchmark's model service: FastAPI on uvicorn, an async endpoint, a 100-tree forest.
+"""The benchmark's services (run from benchmarks/).
 
-uvicorn _service:app --port 8000    (run from benchmarks/)
+uvicorn _service:app --port 8000     FastAPI, an async endpoint, a 100-tree forest
+uvicorn _service:ping --port 8001    a bare ASGI answer, to measure load generators
 """
 
 from __future__ import annotations
@@ -20,6 +21,20 @@ app = FastAPI()
 @app.get("/health")
 async def health() -> dict[str, bool]:
     return {"ok": True}
+
+
+async def ping(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """The cheapest possible HTTP answer: what limits the rate is the load generator."""
+    if scope["type"] != "http":
+        return
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b'{"ok":true}'})
 
 
 @app.post("/predict")
