@@ -108,6 +108,19 @@ def _last(lines: list[str]) -> str:
     return f"; last log line: {lines[-1].strip()[:160]}" if lines else ""
 
 
+def _bound(
+    config: Config, name: str, explicit: float | None, *, upper: bool = True
+) -> tuple[float | None, str]:
+    """A bound from [load] (``max_p95_ms``, ``min_rps``), else from the gate on the metric."""
+    key = f"max_{name}_ms" if upper else f"min_{name}"
+    if explicit is not None:
+        return explicit, f"[load].{key}"
+    metric = f"load.{name}_ms" if upper else f"load.{name}"
+    gate = config.gates.get(metric)
+    value = None if gate is None else (gate.max if upper else gate.min)
+    return value, f'gate "{metric}"'
+
+
 def _judge(
     config: Config,
     results: locust.Results,
@@ -161,33 +174,33 @@ def _judge(
                 reasons=reasons,
             )
         )
-    for name, value, bound in (
+    for name, value, explicit in (
         ("p50", p50, load.max_p50_ms),
         ("p95", p95, load.max_p95_ms),
         ("p99", p99, load.max_p99_ms),
     ):
+        bound, source = _bound(config, name, explicit)
         if bound is not None and value is not None and value > bound:
             findings.append(
                 _finding(
                     "latency",
                     "fail",
-                    f"{name} latency is {value:g} ms, above the bound of "
-                    f"{bound:g} ms ([load].max_{name}_ms)",
+                    f"{name} latency is {value:g} ms, above the bound of {bound:g} ms ({source})",
                     percentile=name,
                     value_ms=value,
                     bound_ms=bound,
                     users=load.users,
                 )
             )
-    if load.min_rps is not None and results.rps < load.min_rps:
+    min_rps, rps_source = _bound(config, "rps", load.min_rps, upper=False)
+    if min_rps is not None and results.rps < min_rps:
         findings.append(
             _finding(
                 "throughput",
                 "fail",
-                f"{results.rps:.1f} requests/s, below the required "
-                f"{load.min_rps:g} ([load].min_rps)",
+                f"{results.rps:.1f} requests/s, below the required {min_rps:g} ({rps_source})",
                 rps=results.rps,
-                required=load.min_rps,
+                required=min_rps,
             )
         )
     findings.append(

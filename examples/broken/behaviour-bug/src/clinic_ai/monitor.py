@@ -1,0 +1,82 @@
+"""Monitoring: every served prediction as one JSON line, and a drift check of those inputs.
+
+    python -m clinic_ai.monitor        # drift of served inputs against the training data
+
+The log (logs/requests.jsonl) holds the inputs, the answer and the model version of each
+request, so each prediction traces back to the model, and through the run store to the code
+and the data that made it. ``sekit check data`` checks the same log (``[data].production``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from clinic_ai.config import FEATURES, LABEL, paths
+
+_LOCK = threading.Lock()
+CHECKS = [
+    "data.schema",
+    "data.missing_values",
+    "data.out_of_range",
+    "data.unexpected_category",
+    "data.drift",
+]
+
+
+def log_prediction(inputs: dict[str, Any], answer: dict[str, Any]) -> None:
+    record = {
+        "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        **inputs,
+        **{f"answer_{k}": v for k, v in answer.items() if k != "request_id"},
+        "request_id": answer["request_id"],
+    }
+    path = paths().prediction_log
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps(record) + "\n"
+    with _LOCK, path.open("a", encoding="utf-8") as handle:
+        handle.write(line)
+
+
+def served() -> pd.DataFrame:
+    path = paths().prediction_log
+    if not path.exists():
+        return pd.DataFrame(columns=[*FEATURES, "request_id"])
+    return pd.read_json(path, lines=True)
+
+
+def drift() -> Any:
+    """sekit's data checks on the served inputs, against the training data."""
+    import sekit.data
+    from sekit.config import load_config
+
+    config = load_config(paths().root)
+    assert config.data is not None
+    return sekit.data.check(
+        pd.read_csv(paths().train),
+        production=served(),
+        label=LABEL,
+        columns=config.data.columns,
+        drift=config.data.drift,
+        only=CHECKS,
+    )
+
+
+def main() -> None:
+    log = served()
+    if log.empty:
+        print(f"no served requests yet in {paths().prediction_log}")
+        return
+    report = drift()
+    share = report.metrics.get("data.drift_share", 0)
+    print(f"{len(log)} served requests; drift share {share:.0%}")
+    for item in report.results:
+        print(f"  {item.id:28} {item.status.value:7} {item.summary}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""Stage 2, sanitize: clean column names, drop duplicates and unlabelled rows, and validate.
+
+Labelled feedback from the deployed service (data/raw/feedback.csv, see ``feedback.py``) joins
+the data here: that is the feedback loop. Validation uses the schema in ``sekit.toml``
+([data.columns]) as a pandera schema, so the pipeline and ``sekit check data`` agree on what
+valid data is.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pandas as pd
+
+from clinic_ai.config import LABEL, paths
+
+log = logging.getLogger(__name__)
+
+
+def snake_case(name: str) -> str:
+    return re.sub(r"[^0-9a-zA-Z]+", "_", str(name)).strip("_").lower()
+
+
+def clean(raw: pd.DataFrame) -> pd.DataFrame:
+    frame = raw.rename(columns=snake_case)
+    for column in frame.select_dtypes(include=["object", "string"]).columns:
+        frame[column] = frame[column].str.strip()
+    before = len(frame)
+    frame = frame.dropna(subset=[LABEL]).drop_duplicates().reset_index(drop=True)
+    if len(frame) < before:
+        log.info("sanitize: dropped %d duplicate or unlabelled rows", before - len(frame))
+    return frame
+
+
+def validate(frame: pd.DataFrame) -> pd.DataFrame:
+    """Raise pandera's SchemaError when a value breaks sekit.toml's [data.columns]."""
+    import sekit.data
+    from sekit.config import load_config
+
+    config = load_config(paths().root)
+    assert config.data is not None
+    return sekit.data.pandera_schema(config.data.columns).validate(frame)
+
+
+def run(raw: pd.DataFrame) -> pd.DataFrame:
+    frame = clean(raw)
+    feedback = paths().feedback_raw
+    if feedback.exists():
+        extra = clean(pd.read_csv(feedback))
+        log.info("sanitize: adding %d labelled rows from the service's feedback", len(extra))
+        frame = pd.concat([frame, extra[frame.columns]], ignore_index=True).drop_duplicates()
+    frame = validate(frame)
+    target = paths().clean
+    target.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(target, index=False)
+    log.info("sanitize: %d clean rows in %s", len(frame), target)
+    return frame

@@ -1,0 +1,31 @@
+"""Unit tests of the sanitize stage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandera.pandas as pa
+import pytest
+
+from clinic_ai import ingest, sanitize
+from clinic_ai.config import FEATURES, LABEL
+
+
+def test_columns_become_snake_case_and_duplicates_go() -> None:
+    raw = ingest.download()
+    doubled = raw.iloc[list(range(len(raw))) + [0, 1, 2]]
+    clean = sanitize.clean(doubled)
+    assert set(FEATURES) | {LABEL} <= set(clean.columns)
+    assert len(clean) == len(raw.drop_duplicates())
+
+
+def test_valid_data_passes_the_schema(project: Path) -> None:
+    frame = sanitize.validate(sanitize.clean(ingest.download()))
+    assert len(frame) > 0
+
+
+def test_an_impossible_value_is_rejected(project: Path) -> None:
+    frame = sanitize.clean(ingest.download())
+    frame.loc[0, "worst_area"] = -1
+    with pytest.raises(pa.errors.SchemaError):
+        sanitize.validate(frame)

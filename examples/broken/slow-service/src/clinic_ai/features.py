@@ -1,0 +1,46 @@
+"""Stage 3, features: the model's inputs, and the train/test split.
+
+The transformation of inputs is part of the model (a scikit-learn Pipeline built here), so
+training and serving can never transform them differently (no training/serving skew).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.model_selection import train_test_split
+
+from clinic_ai.config import FEATURES, LABEL, NUMERIC, params, paths
+
+log = logging.getLogger(__name__)
+
+
+def preprocessor() -> ColumnTransformer:
+    """Keep the numeric measurements; drop 'clinic', which must not influence the output."""
+    return ColumnTransformer(
+        [("measurements", "passthrough", NUMERIC)],
+        remainder="drop",
+        verbose_feature_names_out=False,
+    )
+
+
+def split(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    settings = params()["split"]
+    train, test = train_test_split(
+        frame[[*FEATURES, LABEL]],
+        test_size=settings["test_size"],
+        random_state=settings["seed"],
+        stratify=frame[LABEL],
+    )
+    return train.reset_index(drop=True), test.reset_index(drop=True)
+
+
+def run(clean: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    train, test = split(clean)
+    for frame, target in ((train, paths().train), (test, paths().test)):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(target, index=False)
+    log.info("features: %d training rows, %d test rows", len(train), len(test))
+    return train, test

@@ -1,0 +1,69 @@
+"""The feedback loop: true labels for served predictions, back into the training data.
+
+``POST /feedback`` stores a label for a request id (SQLite, logs/feedback.sqlite).
+``python -m classification_demo.feedback`` joins the labels with the logged inputs and writes
+data/raw/feedback.csv, which the next pipeline run adds to the training data.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from classification_demo.config import FEATURES, LABEL, paths
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    request_id TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    received_at TEXT NOT NULL
+)
+"""
+
+
+def connect() -> sqlite3.Connection:
+    path = paths().feedback
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path)
+    connection.execute(SCHEMA)
+    return connection
+
+
+def store(request_id: str, label: object) -> bool:
+    """Store the true label of a served request; False if the request id is unknown."""
+    from classification_demo.monitor import served
+
+    log = served()
+    if log.empty or request_id not in set(log["request_id"]):
+        return False
+    with connect() as connection:
+        connection.execute(
+            "INSERT OR REPLACE INTO feedback VALUES (?, ?, ?)",
+            (request_id, str(label), datetime.now(UTC).isoformat()),
+        )
+    return True
+
+
+def labelled() -> pd.DataFrame:
+    """Served inputs that received a true label, in the raw data's columns."""
+    from classification_demo.monitor import served
+
+    with connect() as connection:
+        labels = pd.read_sql("SELECT request_id, label FROM feedback", connection)
+    rows = served().merge(labels, on="request_id")
+    rows[LABEL] = rows["label"]
+    return rows[[*FEATURES, LABEL]]
+
+
+def main() -> None:
+    rows = labelled()
+    target = paths().feedback_raw
+    target.parent.mkdir(parents=True, exist_ok=True)
+    rows.to_csv(target, index=False)
+    print(f"{len(rows)} labelled requests written to {target}; the next pipeline run uses them")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Paths and parameters of the project, in one place.
+
+Paths are relative to the project's folder: the current directory, or ``REGRESSION_DEMO_ROOT``
+when that is set (tests use it to run the pipeline in a temporary folder).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+LABEL = "progression"
+FEATURES = [
+    "age",
+    "sex",
+    "bmi",
+    "bp",
+    "s1",
+    "s2",
+    "s3",
+    "s4",
+    "s5",
+    "s6",
+    "clinic",
+]
+NUMERIC = [name for name in FEATURES if name != "clinic"]
+
+
+def root() -> Path:
+    return Path(os.environ.get("REGRESSION_DEMO_ROOT", Path.cwd()))
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw" / "diabetes.csv"
+
+    @property
+    def feedback_raw(self) -> Path:
+        return self.root / "data" / "raw" / "feedback.csv"
+
+    @property
+    def clean(self) -> Path:
+        return self.root / "data" / "interim" / "clean.csv"
+
+    @property
+    def train(self) -> Path:
+        return self.root / "data" / "processed" / "train.csv"
+
+    @property
+    def test(self) -> Path:
+        return self.root / "data" / "processed" / "test.csv"
+
+    @property
+    def model(self) -> Path:
+        return self.root / "models" / "model.joblib"
+
+    @property
+    def model_meta(self) -> Path:
+        return self.root / "models" / "model.json"
+
+    @property
+    def metrics(self) -> Path:
+        return self.root / "reports" / "metrics.json"
+
+    @property
+    def runs(self) -> Path:
+        return self.root / "runs" / "runs.sqlite"
+
+    @property
+    def prediction_log(self) -> Path:
+        return self.root / "logs" / "requests.jsonl"
+
+    @property
+    def feedback(self) -> Path:
+        return self.root / "logs" / "feedback.sqlite"
+
+    @property
+    def params(self) -> Path:
+        return self.root / "params.toml"
+
+
+def paths() -> Paths:
+    return Paths(root())
+
+
+def params() -> dict[str, Any]:
+    """The training parameters (params.toml)."""
+    with paths().params.open("rb") as handle:
+        return tomllib.load(handle)

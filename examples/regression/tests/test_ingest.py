@@ -1,0 +1,48 @@
+"""Unit tests of the ingest stage: caching and retries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from regression_demo import ingest
+
+
+def test_the_raw_data_is_written_and_then_cached(project: Path) -> None:
+    calls = []
+
+    def source() -> pd.DataFrame:
+        calls.append(1)
+        return ingest.download()
+
+    first = ingest.run(source=source)
+    second = ingest.run(source=source)
+    assert calls == [1]
+    assert len(first) == len(second) == 442
+    assert (project / "data" / "raw" / "diabetes.csv").exists()
+
+
+def test_a_flaky_source_is_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest.time, "sleep", lambda seconds: None)
+    attempts = []
+
+    def flaky() -> pd.DataFrame:
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise ConnectionError("the source is down")
+        return pd.DataFrame({"x": [1]})
+
+    assert len(ingest.fetch(flaky, retries=3)) == 1
+    assert len(attempts) == 3
+
+
+def test_a_dead_source_fails_after_the_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest.time, "sleep", lambda seconds: None)
+
+    def dead() -> pd.DataFrame:
+        raise TimeoutError("no answer")
+
+    with pytest.raises(TimeoutError):
+        ingest.fetch(dead, retries=2)

@@ -1,0 +1,46 @@
+"""Build ``examples/``: one project per template and the broken variants.
+
+    python -m sekit.scaffold.examples examples/
+
+The examples are generated (``tests/scaffold/test_examples.py`` checks they are current), so
+regenerate them after changing a template. Data and models are not committed (each project's
+.gitignore): ``python -m <package>.pipeline`` trains them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from sekit.scaffold import TEMPLATES, Plan, create, plan
+from sekit.scaffold.variants import VARIANTS, plan_variant
+
+
+def plans(root: Path) -> list[Plan]:
+    made = [
+        plan(
+            f"{template}-demo",
+            template=template,
+            team=["Ana", "Ben", "Caro", "Dan"],
+            target=root / template,
+        )
+        for template in TEMPLATES
+    ]
+    made += [plan_variant(name, target=root / "broken" / name) for name in VARIANTS]
+    return made
+
+
+def build(root: Path) -> list[Path]:
+    written = []
+    for project in plans(root):
+        if project.target.exists():
+            shutil.rmtree(project.target)
+        create(project, git=False)
+        written.append(project.target)
+    return written
+
+
+if __name__ == "__main__":
+    for folder in build(Path(sys.argv[1] if len(sys.argv) > 1 else "examples")):
+        print(f"wrote {folder}")

@@ -1,0 +1,99 @@
+"""Deliberately broken projects: a scaffolded project with one realistic fault each.
+
+They are the broken examples in ``examples/broken/`` and the starting points of
+``sekit exercise``. Each is the classification project with a few text edits, so it stays in
+step with the templates; :func:`plan_variant` fails loudly if an edit no longer applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sekit.scaffold import Plan, plan
+
+
+@dataclass(frozen=True)
+class Edit:
+    path: str  # relative to the project, {package} replaced
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    title: str
+    story: str  # what a team member did, in their words
+    expect: str  # the finding kind that `sekit gate` must report
+    edits: tuple[Edit, ...]
+    template: str = "classification"
+
+
+VARIANTS: dict[str, Variant] = {
+    variant.name: variant
+    for variant in (
+        Variant(
+            name="label-leakage",
+            title="Too good to be true: the test score",
+            story="Our accuracy jumped to 100% after I changed the split: 'more data is "
+            "better', so the model now trains on all rows and we test on a part of "
+            "them.",
+            expect="label_leakage",
+            edits=(
+                Edit(
+                    "src/{package}/features.py",
+                    "    return train.reset_index(drop=True), test.reset_index(drop=True)",
+                    "    train = frame[[*FEATURES, LABEL]]  # more data is better\n"
+                    "    return train.reset_index(drop=True), test.reset_index(drop=True)",
+                ),
+            ),
+        ),
+        Variant(
+            name="behaviour-bug",
+            title="A constraint that 'only cost accuracy'",
+            story="I removed the monotonic constraint from params.toml: it is just a "
+            "restriction, and without it the model can fit the data better.",
+            expect="directional_violation",
+            edits=(
+                Edit("params.toml", "[model.monotonic]\nworst_area = 1\n", "[model.monotonic]\n"),
+            ),
+        ),
+        Variant(
+            name="slow-service",
+            title="Every prediction looks up the patient's history",
+            story="The service now checks the patient's history before it answers. It is a "
+            "quick lookup, 0.25 s, and it works fine when I try it in the browser.",
+            expect="latency",
+            edits=(
+                Edit(
+                    "src/{package}/serve.py",
+                    "    row = features.model_dump()\n",
+                    "    row = features.model_dump()\n"
+                    "    time.sleep(0.25)  # look up the patient's history (a blocking call)\n",
+                ),
+                Edit(
+                    "src/{package}/serve.py",
+                    "import os\nimport uuid\n",
+                    "import os\nimport time\nimport uuid\n",
+                ),
+            ),
+        ),
+    )
+}
+
+
+def plan_variant(name: str, *, project: str = "clinic-ai", target: Path | None = None) -> Plan:
+    """The broken project ``name`` (a key of :data:`VARIANTS`), rendered in memory."""
+    variant = VARIANTS[name]
+    base = plan(
+        project, template=variant.template, team=["Ana", "Ben", "Caro", "Dan"], target=target
+    )
+    files = dict(base.files)
+    for edit in variant.edits:
+        path = edit.path.format(package=base.package)
+        text = files[path]
+        if text.count(edit.old) != 1:
+            raise AssertionError(f"variant {name}: the edit of {path} no longer applies")
+        files[path] = text.replace(edit.old, edit.new)
+    return replace(base, files=files)

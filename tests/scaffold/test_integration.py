@@ -1,0 +1,83 @@
+"""End to end, as a team would: a fresh virtual environment, sekit installed from this
+checkout, a new project installed into it, its own tests, its pipeline and `sekit gate`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import venv
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(
+    *args: str | Path, cwd: Path, env: dict[str, str], timeout: float = 900
+) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert done.returncode == 0, f"{args}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done
+
+
+def short_load_test(project: Path) -> None:
+    config = project / "sekit.toml"
+    text = config.read_text().replace('duration = "10s"', 'duration = "5s"')
+    config.write_text(text.replace('warmup = "2s"', 'warmup = "1s"'))
+
+
+@pytest.fixture(scope="module")
+def environment(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    home = tmp_path_factory.mktemp("venv")
+    venv.create(home / "env", with_pip=True)
+    bin_dir = home / "env" / "bin"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
+    env.pop("CI", None)
+    run(bin_dir / "python", "-m", "pip", "install", "--quiet", str(REPO), cwd=home, env=env)
+    return bin_dir, env
+
+
+@pytest.mark.parametrize("template", ["classification", "regression"])
+def test_a_new_project_passes_its_tests_and_its_gate(
+    template: str, environment: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    bin_dir, env = environment
+    run(
+        bin_dir / "sekit",
+        "new",
+        "demo-team",
+        "--template",
+        template,
+        "--team",
+        "Ana,Ben,Caro,Dan",
+        cwd=tmp_path,
+        env=env,
+    )
+    project = tmp_path / "demo-team"
+    run(
+        bin_dir / "python",
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "-e",
+        f"{project}[dev]",
+        cwd=project,
+        env=env,
+    )
+    run(bin_dir / "python", "-m", "demo_team.pipeline", cwd=project, env=env)
+    tests = run(
+        bin_dir / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project, env=env
+    )
+    assert " passed" in tests.stdout and "failed" not in tests.stdout
+    short_load_test(project)
+    gate = run(bin_dir / "sekit", "gate", cwd=project, env=env)
+    assert "PASS: deployment may proceed" in gate.stdout
+    run(bin_dir / "python", "-m", "ruff", "check", ".", cwd=project, env=env)
+    assert (project / ".sekit" / "report.json").is_file()
