@@ -139,8 +139,11 @@ def load(template: str) -> DatasetInfo:
 
 
 def _plain(record: dict[Any, Any]) -> dict[str, Any]:
+    """Plain Python values; floats to 10 significant digits, so that the generated files are
+    the same whichever scikit-learn version computed the data (4.804, not 4.803999999999999)."""
     out: dict[str, Any] = {}
     for key, value in record.items():
         item = getattr(value, "item", None)
-        out[str(key)] = item() if callable(item) else value
+        plain = item() if callable(item) else value
+        out[str(key)] = float(f"{plain:.10g}") if isinstance(plain, float) else plain
     return out
