@@ -32,5 +32,6 @@ TOP_LEVEL_HELP = (
     "  gate        Run the checks and block or pass a deployment.\n"
     "  report      Render a saved report.\n"
     "  config      Validate the config or print its schema.\n"
+    "  explain     Explain a finding kind or metric.\n"
     "  completion  Print the shell completion script.\n"
 )

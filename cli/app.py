@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "gate": ("sekit_cli.commands.gate", "gate", "Run the checks and block or pass a deployment."),
     "report": ("sekit_cli.commands.report", "report", "Render a saved report."),
     "config": ("sekit_cli.commands.config", "config", "Validate the config or print its schema."),
+    "explain": ("sekit_cli.commands.explain", "explain", "Explain a finding kind or metric."),
     "completion": (
         "sekit_cli.commands.completion",
         "completion",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sekit.explain import why
 from sekit.report.model import Report
 from sekit.results import Status
 
@@ -52,6 +53,11 @@ def render_markdown(report: Report) -> str:
             if hidden > 0:
                 lines.append(f"- … and {hidden} more in `.sekit/report.json`")
             lines.append("")
+            for kind in dict.fromkeys(f.kind for f in shown):
+                reason = why(kind)
+                if reason:
+                    lines.append(f"> **{kind}**: {reason} (`sekit explain {kind}`)")
+                    lines.append("")
     if report.metrics:
         lines += ["<details><summary>Metrics</summary>", "", "| metric | value |", "|---|---|"]
         lines += [f"| `{name}` | {_number(value)} |" for name, value in report.metrics.items()]

@@ -45,3 +45,9 @@ def test_markdown_escapes_table_pipes() -> None:
         update={"project": report.project.model_copy(update={"name": "a|b"})}
     )
     assert "a\\|b" in render_markdown(renamed)
+
+
+def test_markdown_explains_the_kinds_it_shows() -> None:
+    text = render_markdown(rich_report())
+    assert "> **weak_slice**: An average can hide a group" in text
+    assert "(`sekit explain weak_slice`)" in text

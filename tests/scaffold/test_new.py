@@ -25,9 +25,16 @@ def new(*args: str) -> object:
 
 @pytest.fixture(scope="module", params=["classification", "regression"])
 def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp(request.param) / "demo-team"
+    root = tmp_path_factory.mktemp(request.param) / "wisconsin-diagnosis-project"
+    # a long name: every line that holds the package name must still lint
+    project = plan(
+        "wisconsin-diagnosis-project",
+        template=request.param,
+        team=["Ana", "Ben", "Caro", "Dan"],
+        target=root,
+    )
     create(
-        plan("demo-team", template=request.param, team=["Ana", "Ben", "Caro", "Dan"], target=root),
+        project,
         git=False,
     )
     return root

@@ -1,7 +1,10 @@
 """classification-demo: Breast cancer diagnosis (Wisconsin), 569 samples, 30 measurements.
 
-The pipeline (``python -m classification_demo.pipeline``): ingest -> sanitize -> features -> train ->
-evaluate. The service (``uvicorn classification_demo.serve:app``): /health, /predict, /feedback.
+The pipeline, ingest -> sanitize -> features -> train -> evaluate:
+``python -m classification_demo.pipeline``
+
+The service, with /health, /predict and /feedback:
+``uvicorn classification_demo.serve:app``
 """
 
 __version__ = "0.1.0"

@@ -1,7 +1,10 @@
 """regression-demo: Diabetes progression, 442 patients, 10 baseline measurements.
 
-The pipeline (``python -m regression_demo.pipeline``): ingest -> sanitize -> features -> train ->
-evaluate. The service (``uvicorn regression_demo.serve:app``): /health, /predict, /feedback.
+The pipeline, ingest -> sanitize -> features -> train -> evaluate:
+``python -m regression_demo.pipeline``
+
+The service, with /health, /predict and /feedback:
+``uvicorn regression_demo.serve:app``
 """
 
 __version__ = "0.1.0"

@@ -1,8 +1,9 @@
 """The feedback loop: true labels for served predictions, back into the training data.
 
-``POST /feedback`` stores a label for a request id (SQLite, logs/feedback.sqlite).
-``python -m clinic_ai.feedback`` joins the labels with the logged inputs and writes
-data/raw/feedback.csv, which the next pipeline run adds to the training data.
+``POST /feedback`` stores a label for a request id (SQLite, logs/feedback.sqlite). Running
+this module joins the labels with the logged inputs and writes data/raw/feedback.csv, which
+the next pipeline run adds to the training data:
+``python -m clinic_ai.feedback``
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Monitoring: every served prediction as one JSON line, and a drift check of those inputs.
 
-    python -m clinic_ai.monitor        # drift of served inputs against the training data
+Check the served inputs for drift against the training data with
+``python -m clinic_ai.monitor``.
 
 The log (logs/requests.jsonl) holds the inputs, the answer and the model version of each
 request, so each prediction traces back to the model, and through the run store to the code

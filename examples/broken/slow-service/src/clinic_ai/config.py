@@ -1,7 +1,8 @@
 """Paths and parameters of the project, in one place.
 
-Paths are relative to the project's folder: the current directory, or ``CLINIC_AI_ROOT``
-when that is set (tests use it to run the pipeline in a temporary folder).
+Paths are relative to the project's folder: the current directory, or the folder in the
+environment variable ``CLINIC_AI_ROOT`` when that is set (tests use it to run the
+pipeline in a temporary folder).
 """
 
 from __future__ import annotations

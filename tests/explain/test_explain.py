@@ -1,0 +1,88 @@
+"""Every finding kind and metric explains itself, in the CLI and in reports."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sekit.explain import catalogue, explain, why
+from sekit.explain.kinds import KIND_TEXTS
+from sekit.explain.metrics import METRIC_TEXTS
+from sekit.vocabulary import KINDS, METRICS
+from sekit_cli.app import cli
+
+# The vocabulary of SPEC.md (kept here as data: renaming any of them breaks users).
+SPEC_KINDS = """missing_values duplicate_rows conflicting_labels mixed_types out_of_range
+unexpected_category schema_mismatch constant_column label_leakage drift label_drift
+class_imbalance outliers string_mismatch performance weak_slice simple_model_better
+invariance_violation directional_violation minimum_functionality crash invalid_output
+nondeterminism baseline_regression latency error_rate throughput service_unavailable
+check_error""".split()
+SPEC_METRICS = """data.rows data.missing_ratio data.duplicate_ratio data.drift_share model.accuracy
+model.f1_macro model.roc_auc model.r2 model.mae model.rmse behaviour.cases behaviour.failures
+load.requests load.rps load.error_rate load.p50_ms load.p95_ms load.p99_ms""".split()
+SEKIT = Path(__file__).resolve().parents[2] / "sekit"
+
+
+def emitted_kinds() -> set[str]:
+    """Every finding kind the code can emit: literal first arguments of the functions that make
+    findings, and literal kind= keywords."""
+    makers = {"finding", "_finding", "Rule", "Violation"}
+    found: set[str] = set()
+    for path in SEKIT.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name in makers and node.args and isinstance(node.args[0], ast.Constant):
+                found.add(node.args[0].value)
+            for keyword in node.keywords:
+                if keyword.arg == "kind" and isinstance(keyword.value, ast.Constant):
+                    found.add(keyword.value.value)
+    return {kind for kind in found if isinstance(kind, str)}
+
+
+def test_the_spec_vocabulary_is_all_there() -> None:
+    assert set(SPEC_KINDS) <= set(KINDS)
+    assert set(SPEC_METRICS) <= set(METRICS)
+
+
+def test_every_kind_the_code_emits_is_in_the_vocabulary() -> None:
+    emitted = emitted_kinds()
+    assert len(emitted) > 25
+    assert emitted - {"invariance", "directional", "minimum"} <= set(KINDS)
+
+
+def test_every_kind_and_metric_is_explained() -> None:
+    assert set(KINDS) == set(KIND_TEXTS)
+    assert set(METRICS) == set(METRIC_TEXTS)
+    for name in [*KINDS, *METRICS]:
+        entry = explain(name)
+        for text in (entry.why, entry.investigate, entry.fix, entry.checked_by):
+            assert len(text) > 10, (name, text)
+
+
+def test_the_cli_lists_by_suite_and_explains_one(runner: CliRunner) -> None:
+    listing = runner.invoke(cli, ["explain"])
+    assert listing.exit_code == 0
+    assert list(catalogue()) == ["data", "model", "load", "any", "metrics"]
+    assert "label_leakage" in listing.stdout and "load.p95_ms" in listing.stdout
+    one = runner.invoke(cli, ["explain", "label_leakage"])
+    assert one.exit_code == 0
+    assert "Why it matters" in one.stdout
+    assert "inflates offline accuracy" in one.stdout
+
+
+def test_an_unknown_name_exits_2_with_a_suggestion(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["explain", "label_leak"])
+    assert result.exit_code == 2
+    assert "did you mean 'label_leakage'?" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["drift", "latency", "crash"])
+def test_why_is_one_sentence_for_reports(kind: str) -> None:
+    text = why(kind)
+    assert text is not None and text.endswith(".") and "\n" not in text
