@@ -8,6 +8,12 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the new one, never half.
 
@@ -18,6 +24,9 @@ def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp creates the file for its owner only; give it the mode a new file would get
+        # (or keep the replaced file's mode).
+        os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding=encoding, newline="\n") as handle:
             handle.write(text)
             handle.flush()

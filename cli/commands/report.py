@@ -14,7 +14,7 @@ from sekit_cli.options import config_option, quiet_option
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "markdown", "junit"]),
+    type=click.Choice(["table", "json", "markdown", "junit", "html"]),
     default="table",
     show_default=True,
     help="Output format.",
@@ -48,6 +48,7 @@ def report(
       sekit report                               # the last run, as tables
       sekit report --format markdown >> "$GITHUB_STEP_SUMMARY"
       sekit report --format junit -o junit.xml   # for GitLab / Jenkins test reports
+      sekit report --format html -o report.html # one file with pictures, works offline
     """
     from sekit.config.loader import find_config, load_config
     from sekit.errors import ConfigError, UsageError
@@ -57,7 +58,7 @@ def report(
     from sekit_cli.render.report import print_report
 
     if fmt == "table" and output is not None:
-        raise UsageError("--output needs --format json, markdown or junit")
+        raise UsageError("--output needs --format json, markdown, junit or html")
     if path is None:
         if config_path is not None:
             root = load_config(config_path).root

@@ -7,7 +7,7 @@ from sekit.report.junit import render_junit
 from sekit.report.markdown import render_markdown
 from sekit.report.model import GateResult, ProjectInfo, Report
 
-FORMATS = ("json", "markdown", "junit")
+FORMATS = ("json", "markdown", "junit", "html")
 
 
 def render(report: Report, fmt: str) -> str:
@@ -18,6 +18,10 @@ def render(report: Report, fmt: str) -> str:
         return render_markdown(report)
     if fmt == "junit":
         return render_junit(report)
+    if fmt == "html":
+        from sekit.report.html import render_html
+
+        return render_html(report)
     raise ValueError(f"unknown report format {fmt!r}")
 
 

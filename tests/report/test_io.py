@@ -28,6 +28,15 @@ def sample_report(name: str = "demo") -> Report:
     )
 
 
+def test_a_report_is_readable_by_others_like_any_new_file(tmp_path: Path) -> None:
+    import os
+
+    path = save_report(sample_report(), tmp_path / "report.json")
+    current = os.umask(0o022)
+    os.umask(current)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~current
+
+
 def test_round_trip(tmp_path: Path) -> None:
     path = save_report(sample_report(), tmp_path / ".sekit" / "report.json")
     loaded = load_report(path)

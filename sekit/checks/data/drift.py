@@ -159,7 +159,7 @@ def check_drift(bundle: DataBundle) -> CheckResult:
     if findings:
         summary = f"{len(drifted)} of {len(tested)} features drifted ({percent(share)}): {summary}"
     if scores:
-        findings.append(_scores(scores))
+        findings.append(_scores(scores, settings.min_effect))
     for missing in bundle.absent:
         findings.append(
             finding(
@@ -172,10 +172,14 @@ def check_drift(bundle: DataBundle) -> CheckResult:
     return result("data.drift", findings, summary, metrics)
 
 
-def _scores(scores: dict[str, dict[str, float]]) -> Finding:
+def _scores(scores: dict[str, dict[str, float]], limit: float) -> Finding:
     """The effect size of every tested feature, for the report's drift picture."""
     return finding(
-        "drift", "info", "drift effect per feature (0 = same distribution)", scores=scores
+        "drift",
+        "info",
+        "drift effect per feature (0 = same distribution)",
+        scores=scores,
+        min_effect=limit,
     )
 
 

@@ -4,7 +4,8 @@ The command runs in the config file's folder, with ``{port}`` replaced by a free
 127.0.0.1, in its own process group, its output in ``.sekit/service.log``. It is split like a
 shell would split it (``shlex``) but not run through a shell: pipes and ``&&`` do not work; use
 a script. An executable that is not on ``PATH`` is also looked for next to the running Python
-(the virtual environment's ``bin/``).
+(the virtual environment's ``bin/``). The service gets ``PORT`` and ``SEKIT_LOAD_TEST=1`` in
+its environment, so it can keep synthetic traffic out of its monitoring log.
 """
 
 from __future__ import annotations
@@ -144,7 +145,14 @@ def started(config: Service, *, root: Path, workdir: Path) -> Iterator[RunningSe
     port = free_port()
     argv = resolve_command(config.command, port)
     log_path = workdir / "service.log"
-    env = {**os.environ, **config.env, "PYTHONUNBUFFERED": "1", "PORT": str(port)}
+    # SEKIT_LOAD_TEST tells the service its traffic is synthetic (keep it out of monitoring).
+    env = {
+        **os.environ,
+        **config.env,
+        "PYTHONUNBUFFERED": "1",
+        "PORT": str(port),
+        "SEKIT_LOAD_TEST": "1",
+    }
     with log_path.open("wb") as log:
         process = processes.spawn(argv, cwd=root, log=log, env=env)
         service = RunningService(f"http://127.0.0.1:{port}", process, log_path)

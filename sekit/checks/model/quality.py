@@ -82,6 +82,21 @@ def scores(subject: ModelUnderTest, frame: pd.DataFrame, truth: pd.Series) -> di
     return result
 
 
+def _confusion(subject: ModelUnderTest, frame: pd.DataFrame, truth: pd.Series) -> Finding:
+    """The confusion matrix on the test set, for the report's picture."""
+    from sklearn.metrics import confusion_matrix
+
+    labels = subject.classes or sorted(set(truth))
+    matrix = confusion_matrix(truth.to_numpy(), subject.predict(frame), labels=labels)
+    return finding(
+        "performance",
+        "info",
+        "confusion matrix on the test set (rows: true class)",
+        labels=[str(label) for label in labels],
+        matrix=matrix.tolist(),
+    )
+
+
 def primary(task: str, values: dict[str, float]) -> float:
     return values["f1_macro"] if task == "classification" else values["r2"]
 
@@ -118,6 +133,8 @@ def check_quality(ctx: Context) -> CheckResult:
                 )
             )
     shown = ", ".join(f"{k} {v:.3f}" for k, v in values.items() if not k.startswith("train_"))
+    if subject.task == "classification":
+        findings.append(_confusion(subject, frame, truth))
     return CheckResult.from_findings(
         id="model.quality",
         suite="model",

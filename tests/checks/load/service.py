@@ -31,7 +31,11 @@ def main() -> None:
     parser.add_argument("--mode", default="fast")
     parser.add_argument("--delay", type=float, default=0.2)
     parser.add_argument("--tag", default="", help="ignored; lets tests find the process")
+    parser.add_argument("--env-file", default=None, help="write SEKIT_LOAD_TEST's value here")
     args = parser.parse_args()
+    if args.env_file:
+        with open(args.env_file, "w") as handle:  # noqa: PTH123 - a test helper
+            handle.write(os.environ.get("SEKIT_LOAD_TEST", "<unset>"))
     if args.mode == "crash":
         print(
             "Traceback (most recent call last):\nRuntimeError: model file missing",

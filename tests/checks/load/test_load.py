@@ -99,6 +99,17 @@ def test_a_fast_service_passes(project: Callable[..., Path]) -> None:
     assert any(not row["warmup"] for row in history["evidence"]["history"])
 
 
+def test_the_service_knows_its_traffic_is_a_load_test(
+    project: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = project("fast")
+    config = root / "sekit.toml"
+    marker = tmp_path / "env.txt"
+    config.write_text(config.read_text().replace("--mode fast", f"--mode fast --env-file {marker}"))
+    assert check().exit_code == 0
+    assert marker.read_text() == "1"
+
+
 def test_a_slow_service_misses_its_p95_bound(project: Callable[..., Path]) -> None:
     project("slow", load="max_p95_ms = 100")
     result = check()

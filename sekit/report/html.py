@@ -1,0 +1,104 @@
+"""The report as one self-contained HTML file: works offline (inline CSS and SVG, no CDN, no
+JavaScript), with pictures where people would rather look than read: gates, latency over time
+and percentiles, drift per feature, the confusion matrix and slice metrics, and behaviour
+failures with their minimal examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sekit.explain import why
+from sekit.report import svg
+from sekit.report.model import Report
+from sekit.results import CheckResult, Finding
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _info(check: CheckResult | None, key: str) -> dict[str, Any] | None:
+    if check is None:
+        return None
+    return next(
+        (f.evidence for f in check.findings if f.severity.value == "info" and key in f.evidence),
+        None,
+    )
+
+
+def _check(report: Report, check_id: str) -> CheckResult | None:
+    return next((c for c in report.checks if c.id == check_id), None)
+
+
+def pictures(report: Report) -> dict[str, str]:
+    """SVG pictures by name; a picture is left out when its data is not in the report."""
+    out: dict[str, str] = {}
+    gates = {g.metric: g for g in report.gates}
+    load = _check(report, "load.locust")
+    history = _info(load, "history")
+    if history and history["history"]:
+        rows = history["history"]
+        warmup = max((r["t"] for r in rows if r["warmup"]), default=None)
+        p95_gate = gates.get("load.p95_ms")
+        out["latency"] = svg.lines(
+            {
+                "p50": [(r["t"], r["p50_ms"]) for r in rows],
+                "p95": [(r["t"], r["p95_ms"]) for r in rows],
+            },
+            x_label="seconds",
+            y_label="response time (ms)",
+            limit=p95_gate.max if p95_gate else None,
+            shade_until=warmup,
+        )
+        out["throughput"] = svg.lines(
+            {"requests/s": [(r["t"], r["rps"]) for r in rows]},
+            x_label="seconds",
+            y_label="requests per second",
+        )
+    if load is not None and load.metrics.get("p50_ms") is not None:
+        p95_gate = gates.get("load.p95_ms")
+        out["percentiles"] = svg.bars(
+            [(name, load.metrics[f"{name}_ms"] or 0.0) for name in ("p50", "p95", "p99")],
+            limit=p95_gate.max if p95_gate else None,
+            unit=" ms",
+        )
+    drift = _info(_check(report, "data.drift"), "scores")
+    if drift:
+        for dataset, scores in drift["scores"].items():
+            ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:25]
+            out[f"drift_{dataset}"] = svg.bars(ranked, limit=drift.get("min_effect"))
+    confusion = _info(_check(report, "model.quality"), "matrix")
+    if confusion:
+        out["confusion"] = svg.heatmap(confusion["labels"], confusion["matrix"])
+    slices = _info(_check(report, "model.slices"), "slices")
+    if slices:
+        out["slices"] = svg.bars(
+            [(s["slice"], s["value"]) for s in slices["slices"][:20]], limit=slices.get("overall")
+        )
+    return out
+
+
+def _failures(report: Report) -> list[Finding]:
+    return [
+        f
+        for c in report.checks
+        for f in c.findings
+        if f.severity.value == "fail" and "example" in f.evidence
+    ]
+
+
+def render_html(report: Report) -> str:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+    )
+    env.filters["why"] = why
+    template = env.get_template("report.html.j2")
+    return template.render(
+        report=report,
+        pictures=pictures(report),
+        failures=_failures(report),
+        blocking=report.blocking(),
+        Markup=jinja2.utils.markupsafe.Markup,
+    )

@@ -1,0 +1,118 @@
+"""The HTML report: one offline file, with pictures when the report has their data."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from sekit.config.schema import Gate
+from sekit.gate import evaluate_gates
+from sekit.report import ProjectInfo, Report, render
+from sekit.report.html import pictures
+from sekit.results import CheckResult, Finding, Severity
+from tests.report.test_schema import rich_report
+
+
+def info(kind: str, **evidence: object) -> Finding:
+    return Finding(kind=kind, severity=Severity.INFO, message="data", evidence=evidence)
+
+
+def picture_report() -> Report:
+    history = [
+        {
+            "t": float(t),
+            "users": 5,
+            "rps": 40.0,
+            "failures_per_s": 0.0,
+            "p50_ms": 10.0 + t,
+            "p95_ms": 30.0 + 2 * t,
+            "p99_ms": 50.0,
+            "warmup": t < 2,
+        }
+        for t in range(12)
+    ]
+    checks = [
+        CheckResult.from_findings(
+            id="load.locust",
+            suite="load",
+            findings=[info("latency", history=history)],
+            metrics={"p50_ms": 12, "p95_ms": 40, "p99_ms": 55},
+        ),
+        CheckResult.from_findings(
+            id="data.drift",
+            suite="data",
+            findings=[info("drift", scores={"test": {"age": 0.04, "bmi": 0.21}}, min_effect=0.1)],
+        ),
+        CheckResult.from_findings(
+            id="model.quality",
+            suite="model",
+            findings=[
+                info("performance", labels=["benign", "malignant"], matrix=[[100, 7], [3, 61]])
+            ],
+        ),
+        CheckResult.from_findings(
+            id="model.slices",
+            suite="model",
+            findings=[
+                info(
+                    "weak_slice",
+                    overall=0.95,
+                    slices=[{"slice": "bmi in (30, 40]", "value": 0.81, "rows": 40}],
+                )
+            ],
+        ),
+        CheckResult.from_findings(
+            id="model.behaviour",
+            suite="model",
+            findings=[
+                Finding(
+                    kind="crash",
+                    severity=Severity.FAIL,
+                    message="no crash: ValueError",
+                    evidence={"example": [{"age": 99, "bmi": 54.3}], "detail": {}},
+                )
+            ],
+        ),
+    ]
+    metrics = {k: v for c in checks for k, v in c.qualified_metrics().items()}
+    return Report(
+        project=ProjectInfo(name="demo <team>", root="."),
+        verdict="fail",
+        checks=checks,
+        metrics=metrics,
+        gates=evaluate_gates(metrics, {"load.p95_ms": Gate(max=35)}),
+    )
+
+
+def test_every_picture_is_drawn_when_its_data_is_there() -> None:
+    drawn = pictures(picture_report())
+    assert set(drawn) == {
+        "latency",
+        "throughput",
+        "percentiles",
+        "drift_test",
+        "confusion",
+        "slices",
+    }
+    for svg in drawn.values():
+        ET.fromstring(svg)  # well-formed SVG
+    assert "limit 35" in drawn["latency"]  # the gate's bound is drawn
+    assert ">61<" in drawn["confusion"]
+    assert "bmi in (30, 40]" in drawn["slices"]
+
+
+def test_the_file_is_self_contained_and_escapes_names() -> None:
+    html = render(picture_report(), "html")
+    assert html.startswith("<!doctype html>")
+    assert not re.search(r"""(src|href)=["']?https?:""", html)
+    assert "<script" not in html
+    assert "demo &lt;team&gt;" in html
+    assert html.count("<svg") == 6
+    assert "ValueError" in html and "<td>54.3</td>" in html  # the minimal example
+    assert "sekit explain crash" in html
+
+
+def test_a_report_without_picture_data_still_renders() -> None:
+    html = render(rich_report(), "html")
+    assert "<svg" not in html
+    assert "BLOCKED" in html
