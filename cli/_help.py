@@ -31,6 +31,7 @@ TOP_LEVEL_HELP = (
     "  check       Run data, model and load checks.\n"
     "  gate        Run the checks and block or pass a deployment.\n"
     "  report      Render a saved report.\n"
+    "  grade       Grade team repositories for readiness.\n"
     "  config      Validate the config or print its schema.\n"
     "  explain     Explain a finding kind or metric.\n"
     "  completion  Print the shell completion script.\n"

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("sekit_cli.commands.check", "check", "Run data, model and load checks."),
     "gate": ("sekit_cli.commands.gate", "gate", "Run the checks and block or pass a deployment."),
     "report": ("sekit_cli.commands.report", "report", "Render a saved report."),
+    "grade": ("sekit_cli.commands.grade", "grade", "Grade team repositories for readiness."),
     "config": ("sekit_cli.commands.config", "config", "Validate the config or print its schema."),
     "explain": ("sekit_cli.commands.explain", "explain", "Explain a finding kind or metric."),
     "completion": (

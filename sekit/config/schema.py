@@ -399,6 +399,20 @@ class Checks(Section):
     engine: Literal["native", "deepchecks", "all"] = "native"
 
 
+MltsId = Annotated[str, Field(pattern=r"^(data|model|infra|monitor)-[1-7]$")]
+
+
+class Grade(Section):
+    """``[grade]``: ML Test Score evidence for ``sekit grade``."""
+
+    mlts: dict[MltsId, list[str]] = Field(
+        default_factory=dict, description="test id -> pytest node ids that automate it"
+    )
+    evidence: dict[MltsId, str] = Field(
+        default_factory=dict, description="test id -> document with the manual results"
+    )
+
+
 class Config(Section):
     """The whole configuration. ``root`` (the config file's folder) is set by the loader."""
 
@@ -413,6 +427,7 @@ class Config(Section):
         default_factory=dict, description="explicit severity per finding kind"
     )
     checks: Checks = Field(default_factory=Checks)
+    grade: Grade = Field(default_factory=Grade)
 
     _root: Path = PrivateAttr(default=Path())
     _source: Path = PrivateAttr(default=Path("sekit.toml"))

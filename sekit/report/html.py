@@ -88,6 +88,7 @@ def _failures(report: Report) -> list[Finding]:
 
 def render_html(report: Report) -> str:
     import jinja2
+    from markupsafe import Markup
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -100,5 +101,5 @@ def render_html(report: Report) -> str:
         pictures=pictures(report),
         failures=_failures(report),
         blocking=report.blocking(),
-        Markup=jinja2.utils.markupsafe.Markup,
+        Markup=Markup,
     )

@@ -103,8 +103,8 @@ def lines(
     colours = ["#4a7bd0", "#e08a2e", "#2e9e5b", "#9b59b6"]
     for (name, data), colour in zip(series.items(), colours * 4, strict=False):
         segment: list[str] = []
-        for x, y in [*data, (math.nan, None)]:
-            if y is None or math.isnan(x):
+        for x, y_value in [*data, (math.nan, None)]:
+            if y_value is None or math.isnan(x):
                 if len(segment) > 1:
                     parts.append(
                         f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
@@ -112,7 +112,7 @@ def lines(
                     )
                 segment = []
             else:
-                segment.append(at(x, y))
+                segment.append(at(x, y_value))
         parts.append(
             f'<text x="{WIDTH - right - 4}" y="{top_pad + 14 + 14 * list(series).index(name)}" '
             f'text-anchor="end" fill="{colour}">{escape(name)}</text>'

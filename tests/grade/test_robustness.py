@@ -1,0 +1,96 @@
+"""Any repository is graded or reported as ungradable, never a crash; one team's failure never
+stops the class."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import sekit.grade.detectors as detectors
+from sekit.grade import grade
+from sekit.grade.repository import MAX_FILES, Repository
+from tests.grade.conftest import Repo
+
+
+def test_symlinks_pointing_outside_are_not_followed(repo: Repo, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password")
+    root = repo({"README.md": "hello"})
+    (root / "leak.txt").symlink_to(secret)
+    (root / "everything").symlink_to(tmp_path)
+    (root / "inside.md").symlink_to(root / "README.md")
+    (root / "broken").symlink_to(tmp_path / "missing")
+    files = Repository(root).files
+    assert "leak.txt" not in files and "broken" not in files
+    assert not any(f.startswith("everything") for f in files)
+    assert "inside.md" in files
+
+
+def test_binary_and_non_utf8_files_are_read_safely(repo: Repo) -> None:
+    root = repo(
+        {
+            "data.bin": b"\x00\x01\x02" * 1000,
+            "notes.md": "caf\xe9 na\xefve".encode("latin-1"),
+            "README.md": "# Team\n",
+        }
+    )
+    repository = Repository(root)
+    assert repository.text("data.bin") is None
+    assert repository.text("notes.md") == "caf\ufffd na\ufffdve"
+    [team] = grade([root]).teams
+    assert team.score is not None
+
+
+def test_a_huge_repository_is_capped_and_says_so(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sekit.grade.repository as repository
+
+    monkeypatch.setattr(repository, "MAX_FILES", 50)
+    root = repo({f"f/{i}.py": "x = 1\n" for i in range(120)}, git=False)
+    [team] = grade([root]).teams
+    assert team.score is not None
+    assert team.notes == ["only the first 50 files were scanned"]
+    assert MAX_FILES == 20_000
+
+
+def test_no_git_and_a_garbled_git_folder(repo: Repo) -> None:
+    plain = repo({"README.md": "# x\n"}, git=False)
+    garbled = repo({"README.md": "# x\n", ".git/HEAD": b"\xff\xfe garbage"}, git=False)
+    teams = grade([plain, garbled]).teams
+    assert all(t.score is not None for t in teams)
+    assert all(next(i for i in t.items if i.id == "vcs.git").status == "missing" for t in teams)
+
+
+def test_an_empty_folder_is_ungradable_with_a_reason(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    [team] = grade([tmp_path / "empty"]).teams
+    assert team.score is None
+    assert team.reason == "the folder holds no files to grade"
+
+
+def test_one_teams_failure_never_stops_the_class(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = repo({"README.md": "# good\n"})
+    bad = repo({"README.md": "# bad\n", "POISON": "x"})
+    original = detectors.DETECTORS["readme"]
+
+    def fragile(repository: Repository) -> tuple[str, list[str]]:
+        if "POISON" in repository.files:
+            raise RuntimeError("detector broke")
+        return original(repository)
+
+    monkeypatch.setitem(detectors.DETECTORS, "readme", fragile)
+    teams = grade([good, bad], jobs=2).teams
+    assert teams[0].score is not None
+    assert teams[1].score is None
+    assert teams[1].reason == "cannot be graded: RuntimeError: detector broke"
+
+
+def test_grading_never_writes_into_the_repository(repo: Repo) -> None:
+    root = repo({"README.md": "# x\n", "src/train.py": "print('never run')\n"})
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    grade([root])
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before
