@@ -34,5 +34,6 @@ TOP_LEVEL_HELP = (
     "  grade       Grade team repositories for readiness.\n"
     "  config      Validate the config or print its schema.\n"
     "  explain     Explain a finding kind or metric.\n"
+    "  exercise    Hands-on exercises on broken projects.\n"
     "  completion  Print the shell completion script.\n"
 )

@@ -34,6 +34,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "grade": ("sekit_cli.commands.grade", "grade", "Grade team repositories for readiness."),
     "config": ("sekit_cli.commands.config", "config", "Validate the config or print its schema."),
     "explain": ("sekit_cli.commands.explain", "explain", "Explain a finding kind or metric."),
+    "exercise": (
+        "sekit_cli.commands.exercise",
+        "exercise",
+        "Hands-on exercises on broken projects.",
+    ),
     "completion": (
         "sekit_cli.commands.completion",
         "completion",

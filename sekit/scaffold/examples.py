@@ -27,7 +27,11 @@ def plans(root: Path) -> list[Plan]:
         )
         for template in TEMPLATES
     ]
-    made += [plan_variant(name, target=root / "broken" / name) for name in VARIANTS]
+    made += [
+        plan_variant(name, target=root / "broken" / name)
+        for name, variant in VARIANTS.items()
+        if variant.example
+    ]
     return made
 
 

@@ -25,9 +25,10 @@ class Variant:
     name: str
     title: str
     story: str  # what a team member did, in their words
-    expect: str  # the finding kind that `sekit gate` must report
+    expect: str  # what is wrong: the finding kind, or the rubric item for CI faults
     edits: tuple[Edit, ...]
     template: str = "classification"
+    example: bool = True  # also in examples/broken (its `sekit gate` blocks)
 
 
 VARIANTS: dict[str, Variant] = {
@@ -76,6 +77,28 @@ VARIANTS: dict[str, Variant] = {
                     "src/{package}/serve.py",
                     "import os\nimport uuid\n",
                     "import os\nimport time\nimport uuid\n",
+                ),
+            ),
+        ),
+        Variant(
+            name="missing-gate",
+            title="The gate was flaky, so it no longer blocks",
+            story="The gate failed twice last week and held up a demo, so I set it to "
+            "continue on error in CI. The tests still run, and we can read the report.",
+            expect="ci.gate",
+            example=False,
+            edits=(
+                Edit(
+                    ".github/workflows/ci.yml",
+                    "        run: sekit gate --format junit > sekit-junit.xml\n",
+                    "        run: sekit gate --format junit > sekit-junit.xml\n"
+                    "        continue-on-error: true  # flaky: do not hold up the deploy\n",
+                ),
+                Edit(
+                    ".gitlab-ci.yml",
+                    "    - sekit gate --format junit > sekit-junit.xml\n",
+                    "    - sekit gate --format junit > sekit-junit.xml\n"
+                    "  allow_failure: true  # flaky: do not hold up the deploy\n",
                 ),
             ),
         ),

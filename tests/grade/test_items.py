@@ -184,9 +184,24 @@ def test_a_document_unchanged_since_the_scaffold_is_template_text(
     root = repo({"docs/model_card.md": CARD}, commits=0)
     commit(root, SCAFFOLD_SUBJECT)
     assert DETECTORS["model_card"](Repository(root))[0] == "template"
-    (root / "docs" / "model_card.md").write_text(CARD + "\nOur evaluation.\n")
+    (root / "docs" / "model_card.md").write_text(CARD + "\nA few words of our own.\n")
+    commit(root, "touch the model card")
+    status, evidence = DETECTORS["model_card"](Repository(root))
+    assert status == "template"
+    assert "6 words of the team's own since `sekit new`" in evidence[0]
+    own = " ".join(f"we measured recall {i} times on fresh data" for i in range(8))
+    (root / "docs" / "model_card.md").write_text(CARD + f"\n{own}\n")
     commit(root, "fill the model card")
     assert DETECTORS["model_card"](Repository(root))[0] == "met"
+
+
+def test_deleting_the_placeholders_is_not_filling_in(repo: Repo) -> None:
+    root = repo({"docs/requirements.md": SPEC + "- TODO(team): business metric\n"}, commits=0)
+    commit(root, SCAFFOLD_SUBJECT)
+    assert DETECTORS["requirements"](Repository(root))[0] == "template"
+    (root / "docs" / "requirements.md").write_text(SPEC)
+    commit(root, "remove the TODOs")
+    assert DETECTORS["requirements"](Repository(root))[0] == "template"
 
 
 def test_lint_findings_are_counted_read_only(repo: Repo) -> None:

@@ -1,0 +1,221 @@
+"""Judging an exercise: the safety net kept, the pipeline running, the fault gone."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from sekit.exercises import (
+    READINESS_ITEMS,
+    READINESS_TARGET,
+    Exercise,
+    Verdict,
+    project_importable,
+    run_pipeline,
+)
+
+MIN_ROWS_SHARE = 0.9  # processed rows must stay at 90% of the dataset
+MIN_TEST_SHARE = 0.2
+
+
+def judge(exercise: Exercise, folder: Path, original: Any) -> Verdict:
+    rejected = weakened(exercise, folder, original)
+    if rejected:
+        return Verdict("rejected", rejected)
+    if exercise.suite == "ci":
+        return _ci(folder)
+    if exercise.suite == "grade":
+        return _readiness(folder)
+    with project_importable(folder) as env:
+        failure = run_pipeline(folder, original.package, env)
+        if failure:
+            return Verdict("not_fixed", [f"the pipeline fails: {failure}"])
+        thinned = _data_kept(folder, original)
+        if thinned:
+            return Verdict("rejected", thinned)
+        return _suite(exercise, folder)
+
+
+# --- the safety net ----------------------------------------------------------------------------
+
+
+def _toml(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
+def weakened(exercise: Exercise, folder: Path, original: Any) -> list[str]:
+    """What the student loosened or removed in sekit.toml (or the payload), one line each."""
+    try:
+        now = _toml((folder / "sekit.toml").read_text())
+    except OSError:
+        return ["sekit.toml is gone"]
+    before = _toml(original.files["sekit.toml"])
+    problems: list[str] = []
+    for table in exercise.protect:
+        if table == "gates":
+            problems += _gates(before.get("gates", {}), now.get("gates", {}))
+        elif table in ("severity", "checks"):
+            extra = {
+                k: v for k, v in now.get(table, {}).items() if before.get(table, {}).get(k) != v
+            }
+            if extra:
+                problems.append(
+                    f"sekit.toml: [{table}] was changed ({', '.join(extra)}): "
+                    "checks must not be switched off or lowered"
+                )
+        elif table == "behaviour":
+            missing = [b for b in before.get("behaviour", []) if b not in now.get("behaviour", [])]
+            for item in missing:
+                problems.append(
+                    f"sekit.toml: the behaviour property {item.get('name')!r} was "
+                    "removed or changed"
+                )
+        elif before.get(table) != now.get(table):
+            problems.append(
+                f"sekit.toml: [{table}] was changed; this exercise keeps it as handed out"
+            )
+    if "service" in exercise.protect:
+        payload = "tests/load/payload.json"
+        current = (folder / payload).read_text() if (folder / payload).exists() else ""
+        if current != original.files[payload]:
+            problems.append(f"{payload} was changed: the load test must send the same requests")
+    return problems
+
+
+def _gates(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    problems = []
+    for metric, bound in before.items():
+        current = now.get(metric)
+        if current is None:
+            problems.append(f"sekit.toml: the gate on {metric} was removed")
+            continue
+        if "max" in bound and (current.get("max") is None or current["max"] > bound["max"]):
+            problems.append(
+                f"sekit.toml: the gate {metric} was loosened (max {bound['max']} -> "
+                f"{current.get('max')})"
+            )
+        if "min" in bound and (current.get("min") is None or current["min"] < bound["min"]):
+            problems.append(
+                f"sekit.toml: the gate {metric} was loosened (min {bound['min']} -> "
+                f"{current.get('min')})"
+            )
+    return problems
+
+
+def _data_kept(folder: Path, original: Any) -> list[str]:
+    """The processed data must keep (almost) all rows, with a real test set."""
+    import pandas as pd
+
+    from sekit.scaffold.datasets import load
+
+    expected = load(original.template).rows
+    try:
+        train = pd.read_csv(folder / "data/processed/train.csv")
+        test = len(pd.read_csv(folder / "data/processed/test.csv"))
+        distinct = len(
+            pd.concat([train, pd.read_csv(folder / "data/processed/test.csv")]).drop_duplicates()
+        )
+    except (OSError, ValueError) as exc:
+        return [f"the processed data cannot be read ({type(exc).__name__})"]
+    problems = []
+    if distinct < MIN_ROWS_SHARE * expected:
+        problems.append(
+            f"only {distinct} of the dataset's {expected} rows are left in "
+            "data/processed: fix the cause, not the data"
+        )
+    if test < MIN_TEST_SHARE * distinct:
+        problems.append(f"the test set has {test} rows, too few to measure anything")
+    return problems
+
+
+# --- the fault ---------------------------------------------------------------------------------
+
+SUITE_METRICS = {"data": ("data.",), "model": ("model.", "behaviour."), "load": ("load.",)}
+
+
+def _suite(exercise: Exercise, folder: Path) -> Verdict:
+    from sekit.checks.context import RunOptions
+    from sekit.config import load_config
+    from sekit.gate import build_report
+    from sekit.runner import run_checks
+
+    config = load_config(folder)
+    results = run_checks(config, suites=[exercise.suite], options=RunOptions(ci=True))
+    prefixes = SUITE_METRICS[exercise.suite]
+    suite_gates = {m: g for m, g in config.gates.items() if m.startswith(prefixes)}
+    report = build_report(config.model_copy(update={"gates": suite_gates}), results, gate=True)
+    if report.verdict == "pass":
+        return Verdict("fixed", [f"the {exercise.suite} checks and their gates pass"])
+    messages = [
+        f"{c.id}: {f.message}"
+        for c in report.checks
+        if c.status.blocks
+        for f in c.findings
+        if f.severity.value == "fail"
+    ][:4]
+    messages += [f"gate {g.metric}: {g.reason}" for g in report.gates if not g.passed]
+    return Verdict("not_fixed", messages)
+
+
+def _ci(folder: Path) -> Verdict:
+    from sekit.grade.detectors import ci_gate
+    from sekit.grade.repository import Repository
+
+    status, evidence = ci_gate(Repository(folder))
+    problems = [] if status == "met" else [f"the gate does not block yet: {evidence[0]}"]
+    github = folder / ".github/workflows/ci.yml"
+    gitlab = folder / ".gitlab-ci.yml"
+    github_text = github.read_text() if github.exists() else ""
+    gitlab_text = gitlab.read_text() if gitlab.exists() else ""
+    if not re.search(r"^  deploy:", github_text, re.M) or not re.search(
+        r"needs:\s*\[?\s*test-and-gate", github_text
+    ):
+        problems.append(
+            ".github/workflows/ci.yml: the deploy job must still exist and need "
+            "the job that runs the gate"
+        )
+    if not re.search(r"^deploy:", gitlab_text, re.M) or "stage: deploy" not in gitlab_text:
+        problems.append(
+            ".gitlab-ci.yml: the deploy job must still exist, in the stage after the gate"
+        )
+    if not re.search(r"^\s*run:.*sekit gate", github_text, re.M) or not re.search(
+        r"^\s*-\s*sekit gate", gitlab_text, re.M
+    ):
+        problems.append("both CI files must still run `sekit gate`")
+    if problems:
+        return Verdict("not_fixed", problems)
+    return Verdict("fixed", ["a failing gate now stops the deployment in both CI files"])
+
+
+def _readiness(folder: Path) -> Verdict:
+    from sekit.grade import grade_one
+    from sekit.grade.repository import Repository
+    from sekit.grade.rubric import builtin
+
+    team = grade_one(folder, builtin())
+    if team.score is None:
+        return Verdict("not_fixed", [team.reason or "the project cannot be graded"])
+    items = {i.id: i for i in team.items}
+    open_items = [
+        f"{items[i].title}: {items[i].status}" for i in READINESS_ITEMS if items[i].status != "met"
+    ]
+    working = _commits_with_changes(Repository(folder))
+    problems = list(open_items)
+    if working < 5:
+        problems.append(f"{working} commits change files; make at least 5 as you work")
+    if team.score < READINESS_TARGET:
+        problems.append(f"the score is {team.score:g}, below {READINESS_TARGET:g}")
+    if problems:
+        return Verdict("not_fixed", problems)
+    return Verdict("fixed", [f"score {team.score:g}: ready"])
+
+
+def _commits_with_changes(repo: Any) -> int:
+    log = repo.git("log", "--format=@@%h", "--name-only") or ""
+    blocks = [block for block in log.split("@@") if block.strip()]
+    return sum(1 for block in blocks if len(block.strip().splitlines()) > 1)
