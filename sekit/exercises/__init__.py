@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from sekit.errors import UsageError
+from sekit.scaffold import Plan
 
 MARKER = ".sekit-exercise.toml"
 
@@ -97,7 +97,7 @@ READINESS_TARGET = 90.0
 READINESS_ITEMS = ("docs.requirements", "docs.model_card", "docs.readme", "vcs.git")
 
 
-def plan_for(name: str, target: Path) -> Any:
+def plan_for(name: str, target: Path) -> Plan:
     """The project of an exercise, as handed out, in memory."""
     from sekit.scaffold import plan
     from sekit.scaffold.variants import plan_variant
