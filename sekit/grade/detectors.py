@@ -257,14 +257,8 @@ def lint_findings(repo: Repository) -> Outcome:
 def _test_functions(repo: Repository) -> list[str]:
     found: list[str] = []
     for relative in _tests(repo):
-        text = repo.text(relative)
-        if text is None:
-            continue
-        try:
-            tree = ast.parse(text)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
+        tree = repo.python(relative)
+        for node in ast.walk(tree) if tree is not None else ():
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
                 "test"
             ):

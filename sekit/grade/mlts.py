@@ -93,14 +93,10 @@ def tagged_tests(repo: Repository, config: dict[str, Any]) -> dict[str, list[str
     for relative in repo.files:
         if not relative.endswith(".py") or "test" not in relative.rsplit("/", 1)[-1]:
             continue
-        text = repo.text(relative)
-        if text is None or "mlts" not in text:
+        if "mlts" not in (repo.text(relative) or ""):
             continue
-        try:
-            tree = ast.parse(text)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
+        tree = repo.python(relative)
+        for node in ast.walk(tree) if tree is not None else ():
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 for decorator in node.decorator_list:
                     test_id = _mlts_argument(decorator)

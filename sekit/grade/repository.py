@@ -9,6 +9,7 @@ read-only commands, each with a time limit.
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import os
 import re
@@ -100,6 +101,16 @@ class Repository:
         if b"\x00" in data[:8192]:
             return None
         return data.decode("utf-8", errors="replace")
+
+    def python(self, relative: str) -> ast.Module | None:
+        """The file's syntax tree (parsed, never run), or None when it is not valid Python."""
+        text = self.text(relative)
+        if text is None:
+            return None
+        try:
+            return ast.parse(text)
+        except (SyntaxError, ValueError):
+            return None
 
     def grep(
         self,
