@@ -191,6 +191,21 @@ def test_a_taken_port_exits_2(
     assert f"port {port} on 127.0.0.1 is taken" in result.stderr
 
 
+def test_a_python_without_locust_exits_2(
+    project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import venv
+
+    import sekit.checks.load.locust as runner
+
+    venv.create(tmp_path / "bare", with_pip=False)  # a Python without Locust
+    monkeypatch.setattr(runner.sys, "executable", str(tmp_path / "bare" / "bin" / "python"))
+    project("fast")
+    result = CliRunner().invoke(cli, ["check", "load", "--quiet"])
+    assert result.exit_code == 2
+    assert "Locust is not installed in this environment" in result.stderr
+
+
 def test_url_targets_a_running_service(project: Callable[..., Path], tmp_path: Path) -> None:
     project("fast")
     port = _free_port()
