@@ -152,7 +152,8 @@ def main() -> None:
             f"train_test_validation {numbers['deepchecks']['train_test_validation_s']} s)"
         )
         print(f"speed-up: {speedup:.1f}x (target >= 10x: {'met' if speedup >= 10 else 'MISSED'})")
-    path = record(f"data_suite_{args.rows}", numbers)
+    # one file per pandas major version: the native suite is measured in both worlds
+    path = record(f"data_suite_{args.rows}_pandas{pd.__version__.split('.')[0]}", numbers)
     print(f"recorded in {path}")
 
 
