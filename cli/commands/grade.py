@@ -22,8 +22,37 @@ from sekit_cli.options import quiet_option
 @click.option(
     "--run",
     is_flag=True,
-    help="Also run each team's tests and `sekit gate` (executes team code; "
-    "install the projects into this environment first).",
+    help="Also run each team's tests and `sekit gate`, each in a bubblewrap sandbox "
+    "(no network, only a copy of the repository writable, limits), in an environment "
+    "built from the team's declared dependencies.",
+)
+@click.option(
+    "--no-sandbox",
+    is_flag=True,
+    help="With --run where bubblewrap is not available: run team code without the sandbox "
+    "(limits and a clean environment still apply). Only for repositories you trust.",
+)
+@click.option(
+    "--roster",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="CSV with 'folder' and 'team' columns: names teams by their folder, never by what "
+    "a repository says about itself.",
+)
+@click.option(
+    "--history",
+    "history",
+    is_flag=True,
+    help="Grade the past of one repository (each week, or every N commits with --every) "
+    "and show the curve.",
+)
+@click.option(
+    "--every",
+    type=click.IntRange(1, 10_000),
+    default=None,
+    metavar="N",
+    help="With --history: every N-th commit instead of each week.",
 )
 @click.option(
     "--rubric",
@@ -45,7 +74,7 @@ from sekit_cli.options import quiet_option
     default=600,
     show_default=True,
     metavar="SECONDS",
-    help="Time limit for each --run of tests or gate.",
+    help="Wall-clock limit for each --run of tests or gate.",
 )
 @click.option(
     "--db",
@@ -68,7 +97,7 @@ from sekit_cli.options import quiet_option
     type=click.Path(path_type=Path),
     default=None,
     metavar="FILE",
-    help="Also write the class overview and every team's report.",
+    help="Also write the class overview and every team's report (with --history: the curve).",
 )
 @click.option(
     "--format",
@@ -84,6 +113,10 @@ def grade(
     paths: tuple[Path, ...],
     each: tuple[Path, ...],
     run: bool,
+    no_sandbox: bool,
+    roster: Path | None,
+    history: bool,
+    every: int | None,
     rubric: Path | None,
     jobs: int,
     timeout: float,
@@ -96,39 +129,83 @@ def grade(
 ) -> int:
     """Readiness report and score (0-100, with the ML Test Score) per team repository.
 
-    Without --run only files and read-only tools (git, ruff) are used: nothing from a
-    team's repository is imported or executed. A repository that cannot be graded gets
-    an entry with its reason; the others are graded anyway.
+    Without --run only files are read (git history without running git) and ruff lints
+    them: nothing from a team's repository is imported or executed. With --run the team's
+    tests and `sekit gate` run in a sandbox. A repository that cannot be graded gets an
+    entry with its reason; the others are graded anyway. Projects started from `sekit new`
+    show the untouched template's score beside theirs: the team's own work is the gain.
 
     \b
     Examples:
       sekit grade .                               # your own project, before the deadline
-      sekit grade --each submissions/ --csv grades.csv --html grades.html
+      sekit grade --each submissions/ --roster roster.csv --csv grades.csv --html grades.html
       sekit grade --each submissions/ --rubric milestone2.toml --jobs 4
       sekit grade team-07 --run --format json
+      sekit grade team-07 --history --html team-07-history.html
     """
     from sekit.fs import atomic_write_text
+    from sekit.grade import RunOptions, grade_history, repositories
     from sekit.grade import grade as grade_all
-    from sekit.grade import repositories
     from sekit.grade.model import TeamGrade
-    from sekit.grade.render import to_csv, to_html
+    from sekit.grade.render import history_html, to_csv, to_html
+    from sekit.grade.roster import load_roster
     from sekit.grade.rubric import load_rubric
+    from sekit.grade.sandbox import Limits, Sandbox, find_sandbox
     from sekit_cli.render.console import console
-    from sekit_cli.render.grades import print_grades
+    from sekit_cli.render.grades import print_grades, print_history
 
     if not paths and not each:
         raise click.UsageError("give at least one PATH or --each DIR")
+    if no_sandbox and not run:
+        raise click.UsageError("--no-sandbox only applies with --run")
+    if every is not None and not history:
+        raise click.UsageError("--every only applies with --history")
     chosen = load_rubric(rubric)
+    names = load_roster(roster) if roster is not None else None
+    err = console(stderr=True)
+    if history:
+        if each or len(paths) != 1 or run:
+            raise click.UsageError("--history grades one PATH (without --each or --run)")
+        target = paths[0]
+
+        def step(done: int, total: int) -> None:
+            if not quiet:
+                err.print(f"[muted][{done}/{total}] graded[/]")
+
+        curve = grade_history(
+            target,
+            rubric=chosen,
+            every=every,
+            team=(names or {}).get(target.resolve().name),
+            progress=step,
+        )
+        if html_path is not None:
+            atomic_write_text(html_path, history_html(curve))
+        if fmt == "json":
+            click.echo(curve.model_dump_json(indent=2))
+        else:
+            print_history(console(), curve)
+        return 0
+    options = None
+    if run:
+        bwrap, why = find_sandbox()
+        if bwrap is None and not no_sandbox:
+            raise click.UsageError(
+                f"--run runs team code only inside a sandbox, and {why}; install it, "
+                "or pass --no-sandbox for repositories you trust"
+            )
+        options = RunOptions(
+            Sandbox(bwrap if not no_sandbox else None), Limits(wall_seconds=timeout)
+        )
     targets = [*repositories(list(paths), each=False)] if paths else []
     targets += repositories(list(each), each=True) if each else []
-    err = console(stderr=True)
 
     def progress(team: TeamGrade, done: int, total: int) -> None:
         if not quiet:
             err.print(f"[muted][{done}/{total}] {team.path}[/]")
 
     report = grade_all(
-        targets, rubric=chosen, run=run, jobs=jobs, run_limit=timeout, db=db, progress=progress
+        targets, rubric=chosen, run=options, jobs=jobs, db=db, roster=names, progress=progress
     )
     if csv_path is not None:
         atomic_write_text(csv_path, to_csv(report))

@@ -86,14 +86,16 @@ EXERCISES: dict[str, Exercise] = {
             "grade",
             "specification, documentation and process",
             "From scaffold to ready",
-            "`sekit grade .` scores this fresh project below 90. Raise it to 90 or more by "
-            "real improvements: specify the component (docs/requirements.md), describe the "
-            "model (docs/model_card.md), say who the team is, and commit your work as you "
-            "go (at least five commits that change files).",
+            "`sekit grade .` shows this fresh project's score and, beside it, the score of "
+            "the untouched template (the zero line of your own work). Raise the score at "
+            "least 8 points above the template by real improvements: specify the component "
+            "(docs/requirements.md), describe the model (docs/model_card.md), say who the "
+            "team is, and commit your work as you go (at least five commits that change "
+            "files).",
         ),
     )
 }
-READINESS_TARGET = 90.0
+READINESS_GAIN = 8.0
 READINESS_ITEMS = ("docs.requirements", "docs.model_card", "docs.readme", "vcs.git")
 
 

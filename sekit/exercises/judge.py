@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from sekit.exercises import (
+    READINESS_GAIN,
     READINESS_ITEMS,
-    READINESS_TARGET,
     Exercise,
     Verdict,
     project_importable,
@@ -163,11 +163,11 @@ def _suite(exercise: Exercise, folder: Path) -> Verdict:
 
 
 def _ci(folder: Path) -> Verdict:
-    from sekit.grade.detectors import ci_gate
+    from sekit.grade.detectors.ci import ci_gate
     from sekit.grade.repository import Repository
 
-    status, evidence = ci_gate(Repository(folder))
-    problems = [] if status == "met" else [f"the gate does not block yet: {evidence[0]}"]
+    found = ci_gate(Repository(folder))
+    problems = [] if found.status == "met" else [f"the gate does not block: {found.evidence[0]}"]
     github = folder / ".github/workflows/ci.yml"
     gitlab = folder / ".gitlab-ci.yml"
     github_text = github.read_text() if github.exists() else ""
@@ -208,14 +208,19 @@ def _readiness(folder: Path) -> Verdict:
     problems = list(open_items)
     if working < 5:
         problems.append(f"{working} commits change files; make at least 5 as you work")
-    if team.score < READINESS_TARGET:
-        problems.append(f"the score is {team.score:g}, below {READINESS_TARGET:g}")
+    if team.gain is None or team.gain < READINESS_GAIN:
+        shown = "unknown" if team.gain is None else f"{team.gain:+g}"
+        problems.append(
+            f"your work adds {shown} points to the untouched template's score; "
+            f"{READINESS_GAIN:+g} needed"
+        )
     if problems:
         return Verdict("not_fixed", problems)
-    return Verdict("fixed", [f"score {team.score:g}: ready"])
+    return Verdict("fixed", [f"score {team.score:g}, {team.gain:+g} over the template: ready"])
 
 
 def _commits_with_changes(repo: Any) -> int:
-    log = repo.git("log", "--format=@@%h", "--name-only") or ""
-    blocks = [block for block in log.split("@@") if block.strip()]
-    return sum(1 for block in blocks if len(block.strip().splitlines()) > 1)
+    history = repo.history
+    if history is None:
+        return 0
+    return sum(1 for commit in history.commits if history.changes(commit))

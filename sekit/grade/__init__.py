@@ -1,30 +1,46 @@
 """``sekit grade``: readiness reports for team repositories, and a ranked class overview.
 
 :func:`grade` grades each repository against a rubric (the built-in one or an instructor's),
-computes the ML Test Score and the team's process from git, and records the run in a history
-store. Without ``run`` it only reads files and runs read-only tools (git, ruff); one team's
-failure (an unreadable repository, a time limit) gives that team an entry with ``score: None``
-and the reason, never stops the class.
+computes the ML Test Score and the team's process from git, shows the score of the untouched
+template the team started from (the zero line of the team's own work), and records the run in
+a history store. Without ``run`` it only reads files (git history with dulwich) and runs ruff on
+them: nothing of a repository is executed, imported or unpickled. With ``run`` the team's tests
+and ``sekit gate`` run inside a sandbox (:mod:`sekit.grade.running`). Teams are named by folder
+or by an instructor's roster, never by what a repository says about itself. One team's failure
+(an unreadable repository, a time limit) gives that team an entry with ``score: None`` and the
+reason; it never stops the class.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import tempfile
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sekit.errors import UsageError
-from sekit.grade.detectors import DETECTORS, custom
-from sekit.grade.history import previous_scores, record
+from sekit.grade.detectors import DETECTORS, Outcome, custom
+from sekit.grade.detectors.common import scaffold_commit
 from sekit.grade.mlts import committed_junit, junit_results, score
-from sekit.grade.model import ClassReport, ItemResult, TeamGrade
+from sekit.grade.model import ClassReport, HistoryReport, ItemResult, TeamGrade, TemplateLine
 from sekit.grade.process import process
 from sekit.grade.repository import Repository
-from sekit.grade.rubric import Rubric, builtin
+from sekit.grade.rubric import ItemSpec, Rubric, builtin
+from sekit.grade.sandbox import Limits, Sandbox
+from sekit.grade.store import previous_scores, record
 
-CREDIT = {"met": 1.0, "partial": 0.5}
+SCAFFOLD_HEADER = "# sekit's configuration for "
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """``--run``: the sandbox (``bwrap`` None with ``--no-sandbox``) and the limits."""
+
+    sandbox: Sandbox
+    limits: Limits
 
 
 def repositories(paths: Sequence[Path], *, each: bool) -> list[Path]:
@@ -46,56 +62,40 @@ def repositories(paths: Sequence[Path], *, each: bool) -> list[Path]:
     return found
 
 
-def _team_name(repo: Repository) -> str:
-    for name, keys in (
-        ("sekit.toml", ("project", "name")),
-        ("pyproject.toml", ("project", "name")),
-    ):
-        if name in repo.files:
-            try:
-                data = tomllib.loads(repo.text(name) or "")
-                value = data[keys[0]][keys[1]]
-                if isinstance(value, str) and value.strip():
-                    return value
-            except (tomllib.TOMLDecodeError, KeyError, TypeError):
-                continue
-    return repo.root.name
+def _item(repo: Repository, spec: ItemSpec) -> ItemResult:
+    outcome: Outcome = (
+        custom(repo, spec.files, spec.pattern)
+        if spec.detector == "custom"
+        else DETECTORS[spec.detector](repo)
+    )
+    share = outcome.share
+    return ItemResult(
+        id=spec.id,
+        title=spec.title,
+        section=spec.section,
+        status=outcome.status,
+        points=round(spec.points * share, 2),
+        max_points=spec.points,
+        credit=share,
+        evidence=outcome.evidence,
+    )
 
 
-def grade_one(
-    root: Path, rubric: Rubric, *, run: bool = False, run_limit: float = 600.0
+def grade_files(
+    repo: Repository,
+    rubric: Rubric,
+    *,
+    team: str,
+    junit: dict[str, str] | None = None,
+    gate_report: dict[str, object] | None = None,
 ) -> TeamGrade:
-    """Grade one repository; any failure becomes an ungradable entry with its reason."""
-    try:
-        return _grade(root, rubric, run=run, run_limit=run_limit)
-    except Exception as exc:  # one team's failure never stops the class
-        return TeamGrade(
-            path=str(root),
-            team=root.name,
-            score=None,
-            reason=f"cannot be graded: {type(exc).__name__}: {exc}",
-        )
+    """Grade what the repository's files and history show (nothing is run here).
 
-
-def _grade(root: Path, rubric: Rubric, *, run: bool, run_limit: float) -> TeamGrade:
-    repo = Repository(root)
-    if not repo.files:
-        return TeamGrade(
-            path=str(root), team=root.name, score=None, reason="the folder holds no files to grade"
-        )
+    ``junit`` and ``gate_report`` are what ``--run`` produced (None without it). An item whose
+    tool failed (``not_assessed``) keeps its points in the total and earns none: fail closed.
+    """
     items = [_item(repo, spec) for spec in rubric.items]
-    junit = committed_junit(repo)
-    gate_report = None
-    notes: list[str] = []
-    if run:
-        from sekit.grade.running import run_gate, run_tests
-
-        xml, happened = run_tests(repo.root, run_limit)
-        notes.append(happened)
-        if xml:
-            junit.update(junit_results(xml))
-        gate_report, happened = run_gate(repo.root, run_limit)
-        notes.append(happened)
+    self_reported, reported_files = committed_junit(repo)
     earned = sum(i.points for i in items)
     possible = sum(i.max_points for i in items)
     sections: dict[str, dict[str, float]] = {}
@@ -104,41 +104,123 @@ def _grade(root: Path, rubric: Rubric, *, run: bool, run_limit: float) -> TeamGr
         section["earned"] += item.points
         section["max"] += item.max_points
     for section in sections.values():
+        section["earned"] = round(section["earned"], 2)
         section["score"] = (
             round(100 * section["earned"] / section["max"], 1) if section["max"] else 0.0
         )
-    commit = (repo.git("rev-parse", "--short", "HEAD") or "").strip() or None
+    notes = list(repo.notes)
+    if reported_files:
+        notes.append(
+            f"committed test results ({', '.join(reported_files[:2])}) are self-reported: "
+            "shown in the ML Test Score, never credited"
+        )
+    head = repo.commits[0].short if repo.commits else None
     return TeamGrade(
-        path=str(root),
-        team=_team_name(repo),
+        path=str(repo.root),
+        team=team,
         score=round(100 * earned / possible, 1) if possible else 0.0,
         sections=sections,
-        mlts=score(repo, junit=junit, gate_report=gate_report),
+        mlts=score(repo, junit=junit, gate_report=gate_report, self_reported=self_reported),
         items=items,
         process=process(repo),
-        commit=commit,
-        notes=[*repo.notes, *notes],
+        commit=head,
+        notes=notes,
     )
 
 
-def _item(repo: Repository, spec: object) -> ItemResult:
-    from sekit.grade.rubric import ItemSpec
+def _template_line(repo: Repository, rubric: Rubric, team: str) -> TemplateLine | None:
+    """The score of the untouched template the team started from, or None."""
+    from sekit.grade.timeline import grade_commit
 
-    assert isinstance(spec, ItemSpec)
-    if spec.detector == "custom":
-        status, evidence = custom(repo, spec.files, spec.pattern)
-    else:
-        status, evidence = DETECTORS[spec.detector](repo)
-    max_points = 0.0 if status == "not_assessed" else spec.points
-    return ItemResult(
-        id=spec.id,
-        title=spec.title,
-        section=spec.section,
-        status=status,
-        points=spec.points * CREDIT.get(status, 0.0),
-        max_points=max_points,
-        evidence=evidence,
+    sha = scaffold_commit(repo)
+    if sha is not None:
+        start = grade_commit(repo, sha, lambda past: grade_files(past, rubric, team=team))
+        if start.score is None:
+            return None
+        return TemplateLine(
+            source=f"scaffold commit {sha[:7]}",
+            score=start.score,
+            mlts_final=start.mlts.final if start.mlts else None,
+        )
+    return _regenerated(repo, rubric, team)
+
+
+def _regenerated(repo: Repository, rubric: Rubric, team: str) -> TemplateLine | None:
+    """A project made by ``sekit new`` whose history no longer shows it: grade a fresh one."""
+    text = repo.text("sekit.toml") if "sekit.toml" in repo.files else None
+    if not text or not text.startswith(SCAFFOLD_HEADER):
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    name = data.get("project", {}).get("name")
+    task = data.get("model", {}).get("task", "classification")
+    if not isinstance(name, str) or task not in ("classification", "regression"):
+        return None
+    from sekit.scaffold import create, plan
+
+    with tempfile.TemporaryDirectory(prefix="sekit-template-") as folder:
+        try:
+            made = plan(name, template=task, target=Path(folder) / name)
+            create(made, git=False)
+        except Exception:  # a name sekit new refuses: no zero line rather than a crash
+            return None
+        fresh = Repository(Path(folder) / name)
+        graded = grade_files(fresh, rubric, team=team)
+    if graded.score is None:
+        return None
+    return TemplateLine(
+        source=f"regenerated: sekit new {name} --template {task}",
+        score=graded.score,
+        mlts_final=graded.mlts.final if graded.mlts else None,
     )
+
+
+def grade_one(
+    root: Path,
+    rubric: Rubric,
+    *,
+    team: str | None = None,
+    run: RunOptions | None = None,
+    template: bool = True,
+) -> TeamGrade:
+    """Grade one repository; any failure becomes an ungradable entry with its reason."""
+    name = team or root.name
+    repo = Repository(root)
+    try:
+        return _grade(repo, rubric, team=name, run=run, template=template)
+    except Exception as exc:  # one team's failure never stops the class
+        return TeamGrade(
+            path=str(root),
+            team=name,
+            score=None,
+            reason=f"cannot be graded: {type(exc).__name__}: {exc}",
+        )
+    finally:
+        repo.close()
+
+
+def _grade(
+    repo: Repository, rubric: Rubric, *, team: str, run: RunOptions | None, template: bool
+) -> TeamGrade:
+    if not repo.files:
+        return TeamGrade(
+            path=str(repo.root), team=team, score=None, reason="the folder holds no files to grade"
+        )
+    junit: dict[str, str] | None = None
+    gate_report = None
+    record_ = None
+    if run is not None:
+        from sekit.grade.running import run_team
+
+        xml, gate_report, record_ = run_team(repo, sandbox=run.sandbox, limits=run.limits)
+        junit = junit_results(xml) if xml else {}
+    graded = grade_files(repo, rubric, team=team, junit=junit, gate_report=gate_report)
+    graded.run = record_
+    if template:
+        graded.template = _template_line(repo, rubric, team)
+    return graded
 
 
 def grade(
@@ -146,21 +228,30 @@ def grade(
     *,
     each: bool = False,
     rubric: Rubric | None = None,
-    run: bool = False,
+    run: RunOptions | None = None,
     jobs: int = 1,
-    run_limit: float = 600.0,
     db: Path | None = None,
+    roster: Mapping[str, str] | None = None,
     progress: Callable[[TeamGrade, int, int], None] | None = None,
 ) -> ClassReport:
-    """Grade every repository (``jobs`` at a time) and record the run in ``db``."""
+    """Grade every repository (``jobs`` at a time) and record the run in ``db``.
+
+    ``roster`` maps a repository's folder name to the team's name; a folder missing from it
+    is named by its folder and noted.
+    """
     chosen = rubric or builtin()
     targets = repositories(paths, each=each)
     results: list[TeamGrade] = []
+
+    def one(target: Path) -> TeamGrade:
+        name = (roster or {}).get(target.name)
+        graded = grade_one(target, chosen, team=name, run=run)
+        if roster is not None and name is None:
+            graded.notes.append(f"{target.name!r} is not on the roster: named by its folder")
+        return graded
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {
-            pool.submit(grade_one, target, chosen, run=run, run_limit=run_limit): target
-            for target in targets
-        }
+        futures = {pool.submit(one, target): target for target in targets}
         for future in concurrent.futures.as_completed(futures):
             result = future.result()
             results.append(result)
@@ -179,3 +270,35 @@ def grade(
     if db is not None:
         record(db, report)
     return report
+
+
+def grade_history(
+    root: Path,
+    *,
+    rubric: Rubric | None = None,
+    every: int | None = None,
+    team: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> HistoryReport:
+    """The grade of each week (or each ``every``-th commit) of a repository's history."""
+    from sekit.grade.timeline import curve
+
+    chosen = rubric or builtin()
+    if not root.is_dir():
+        raise UsageError(f"{root}: no such folder")
+    repo = Repository(root)
+    try:
+        if repo.history is None:
+            reason = next((n for n in repo.notes if n.startswith("git history")), "no git history")
+            raise UsageError(f"{root}: cannot grade its history: {reason}")
+        name = team or root.name
+        return curve(
+            repo,
+            team=name,
+            rubric=chosen,
+            every=every,
+            grade_files=lambda past: grade_files(past, chosen, team=name),
+            progress=progress,
+        )
+    finally:
+        repo.close()

@@ -1,19 +1,23 @@
 """The ML Test Score (Breck, Cai, Nielsen, Salib, Sculley: "The ML Test Score: A Rubric for ML
 Production Readiness and Technical Debt Reduction", IEEE Big Data 2017).
 
-28 tests in four sections of seven. A test earns 1 point when automated tests cover it and ran
-green, 0.5 when it is done by hand and the results are documented, 0 otherwise (skipped or
-failing tests earn nothing). A section's score is the sum of its tests; the final score is the
-lowest section score.
+28 tests in four sections of seven. A test earns 1 point when it is automated and ran green, 0.5
+when it is done by hand and the results are documented, 0 otherwise; a section's score is the
+sum of its tests, the final score the lowest section. Evidence that a team can forge earns
+nothing:
 
-Evidence sekit accepts, read without running anything:
+* **automated** credit only from what sekit itself ran: pytest tests that claim a test (marked
+  ``@pytest.mark.mlts("data-1")`` or listed under ``[grade.mlts]``) and passed in the run of
+  ``sekit grade --run``, or sekit checks that ended ``pass`` (not ``warn``) in that run's
+  ``sekit gate``. A JUnit file committed to the repository is shown as *self-reported* and earns
+  nothing; a skipped, failing or never-run test earns nothing;
+* **manual** credit from a document ``docs/mlts/<test>.md`` (or one named under
+  ``[grade.evidence]``) of at least 40 words, without template placeholders, that is not a copy
+  of another test's document (one filler text for 28 tests earns nothing).
 
-* automated: pytest tests marked ``@pytest.mark.mlts("data-1")`` (or listed under
-  ``[grade.mlts]`` in sekit.toml) that passed in a JUnit XML report: one the team's CI wrote
-  into the repository, or the one ``sekit grade --run`` produces; with ``--run``, also sekit's
-  own checks that passed (e.g. ``data.schema`` for data-1);
-* manual: a document ``docs/mlts/<test>.md`` (or one named under ``[grade.evidence]``) of at
-  least 40 words and without template placeholders.
+Untagged tests that look like they address a test (by their file and name) are listed as
+candidates, with what tagging them would earn. The mapping of every sekit check to the paper's
+tests, each justified by the paper's wording: ``docs/ml-test-score.md``.
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ from __future__ import annotations
 import ast
 import re
 import tomllib
-import xml.etree.ElementTree as ET
 from typing import Any
 
+from sekit.grade.mlts_map import REQUIRES, SEKIT_CHECKS
 from sekit.grade.model import MLTestScore
 from sekit.grade.repository import Repository
 
@@ -58,20 +62,8 @@ TESTS: dict[str, str] = {
     "monitor-7": "Prediction quality has not regressed",
 }
 SECTIONS = ("data", "model", "infra", "monitor")
-
-# sekit checks that, having passed in a `--run` of `sekit gate`, automate an ML Test Score test.
-SEKIT_CHECKS: dict[str, tuple[str, ...]] = {
-    "data-1": ("data.schema", "data.out_of_range", "data.unexpected_category"),
-    "data-3": ("data.label_leakage",),
-    "model-5": ("model.simple_baseline",),
-    "model-6": ("model.slices",),
-    "model-7": ("model.behaviour",),
-    "infra-4": ("model.quality",),
-    "monitor-2": ("data.drift",),
-    "monitor-5": ("model.behaviour",),
-    "monitor-6": ("load.locust",),
-    "monitor-7": ("model.previous",),
-}
+MIN_WORDS = 40
+SIMILAR = 0.8  # two documents sharing this share of their 5-word phrases are copies
 
 BANDS = (
     (0.0, "0: more of a research project than a productionized system"),
@@ -82,9 +74,45 @@ BANDS = (
     (float("inf"), "> 5: exceptional levels of automated testing and monitoring"),
 )
 
+# What an untagged test's file and name suggest it covers (a hint, never credit).
+SECTION_OF_FILE = {
+    "data": r"data|feature",
+    "model": r"model|mutamorph|metamorph|development|slice",
+    "infra": r"infra|integration|pipeline|train",
+    "monitor": r"monitor",
+}
+HINTS = {
+    "data-1": r"schema|dtype|column|type",
+    "data-2": r"importance|beneficial|ablation|unused|correlat",
+    "data-3": r"feature_cost|cost",
+    "data-5": r"privacy|anonymi|pii",
+    "data-7": r"feature|preprocess|transform|tokeni|vectori|clean",
+    "model-3": r"hyperparam|tuning|grid",
+    "model-4": r"stale",
+    "model-5": r"baseline|simpl|dummy",
+    "model-6": r"slice|segment|subgroup",
+    "model-7": r"fair|inclusion|bias|demographic",
+    "infra-1": r"reproduc|determinis|nondetermin|non_determin|seed",
+    "infra-2": r"spec|loss|train_step",
+    "infra-3": r"integration|pipeline|end_to_end|e2e",
+    "infra-4": r"quality|accuracy|threshold|performance",
+    "infra-6": r"canary|shadow",
+    "infra-7": r"rollback|roll_back",
+    "monitor-2": r"invariant|drift|serving|input",
+    "monitor-3": r"skew|consisten",
+    "monitor-5": r"nan|inf\b|numeric|stab",
+    "monitor-6": r"latency|memory|throughput|speed|ram|cost",
+    "monitor-7": r"regress|degrad|prediction_quality",
+}
+
 
 def band(final: float) -> str:
     return next(text for limit, text in BANDS if final <= limit)
+
+
+def sekit_checks() -> dict[str, tuple[str, ...]]:
+    """ML Test Score id -> the sekit checks that automate it."""
+    return SEKIT_CHECKS
 
 
 def tagged_tests(repo: Repository, config: dict[str, Any]) -> dict[str, list[str]]:
@@ -124,12 +152,16 @@ def _mlts_argument(decorator: ast.expr) -> str | None:
 def junit_results(xml_text: str) -> dict[str, str]:
     """pytest node id (``path::function``) -> passed | failed | skipped, from JUnit XML.
 
-    A parametrised test counts as passed only when every parametrisation passed.
+    Parsed with defusedxml (no entity expansion). A parametrised test counts as passed only
+    when every parametrisation passed.
     """
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
     results: dict[str, str] = {}
     try:
-        root = ET.fromstring(xml_text)
-    except ET.ParseError:
+        root = SafeET.fromstring(xml_text)
+    except (SafeET.ParseError, DefusedXmlException, ValueError):
         return results
     for case in root.iter("testcase"):
         classname = case.get("classname", "")
@@ -148,51 +180,145 @@ def junit_results(xml_text: str) -> dict[str, str]:
     return results
 
 
-def committed_junit(repo: Repository) -> dict[str, str]:
+def committed_junit(repo: Repository) -> tuple[dict[str, str], list[str]]:
+    """Outcomes that JUnit files committed to the repository claim, and those files.
+
+    They are self-reported: shown beside the grade, never credited.
+    """
     results: dict[str, str] = {}
+    files = []
     for relative in repo.files:
         name = relative.rsplit("/", 1)[-1].lower()
-        if name.endswith(".xml") and ("junit" in name or relative.startswith("reports/")):
+        if name.endswith(".xml") and (
+            "junit" in name or "test" in name or relative.startswith("reports/")
+        ):
             text = repo.text(relative)
             if text and "<testsuite" in text:
+                files.append(relative)
                 results.update(junit_results(text))
-    return results
+    return results, files
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {tuple(words[i : i + 5]) for i in range(max(1, len(words) - 4))}
+
+
+def _copies(documents: dict[str, str]) -> dict[str, str]:
+    """test id -> the id of another test whose document this one copies."""
+    shingles = {test_id: _shingles(text) for test_id, text in documents.items()}
+    copies: dict[str, str] = {}
+    ids = sorted(shingles)
+    for i, first in enumerate(ids):
+        for second in ids[i + 1 :]:
+            a, b = shingles[first], shingles[second]
+            if a and b and len(a & b) / min(len(a), len(b)) >= SIMILAR:
+                copies.setdefault(first, second)
+                copies.setdefault(second, first)
+    return copies
+
+
+def _candidates(repo: Repository, tagged: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Untagged test functions that look like they address a test: id -> node ids."""
+    from sekit.grade.detectors.common import test_functions
+
+    claimed = {node for nodes in tagged.values() for node in nodes}
+    found: dict[str, list[str]] = {}
+    for function in test_functions(repo):
+        node = str(function)
+        if node in claimed:
+            continue
+        file_name = function.path.rsplit("/", 1)[-1]
+        sections = [
+            s for s, pattern in SECTION_OF_FILE.items() if re.search(pattern, file_name, re.I)
+        ]
+        for test_id, pattern in HINTS.items():
+            section = test_id.split("-")[0]
+            if sections and section not in sections:
+                continue
+            if re.search(pattern, function.name, re.IGNORECASE):
+                found.setdefault(test_id, []).append(node)
+                break
+    return found
 
 
 def score(
-    repo: Repository, *, junit: dict[str, str], gate_report: dict[str, Any] | None
+    repo: Repository,
+    *,
+    junit: dict[str, str] | None,
+    gate_report: dict[str, Any] | None,
+    self_reported: dict[str, str] | None = None,
 ) -> MLTestScore:
+    """The ML Test Score of a repository.
+
+    ``junit`` holds the outcomes of the tests sekit ran (``--run``), ``gate_report`` the report
+    of the ``sekit gate`` it ran; both None without ``--run``. ``self_reported`` holds what
+    committed JUnit files claim: shown, never credited.
+    """
     config = _config(repo)
     tagged = tagged_tests(repo, config)
+    candidates = _candidates(repo, tagged)
     evidence_docs = config.get("grade", {}).get("evidence", {}) if config else {}
-    passed_checks = {
-        c["id"]
+    statuses = {
+        str(c.get("id")): str(c.get("status"))
         for c in (gate_report or {}).get("checks", [])
-        if c.get("status") in ("pass", "warn")
+        if isinstance(c, dict)
     }
+    metrics = (gate_report or {}).get("metrics", {})
+    mapping = sekit_checks()
+    documents = {}
+    for test_id in TESTS:
+        document = evidence_docs.get(test_id) if isinstance(evidence_docs, dict) else None
+        document = document or f"docs/mlts/{test_id}.md"
+        text = repo.text(document) if document in repo.files else None
+        if text:
+            documents[test_id] = (document, text)
+    copies = _copies({k: text for k, (_, text) in documents.items()})
     tests: dict[str, dict[str, Any]] = {}
     for test_id, title in TESTS.items():
         credit, how, evidence = 0.0, "none", []
         nodes = tagged.get(test_id, [])
         if nodes:
-            outcomes = [_outcome(node, junit) for node in nodes]
+            outcomes = [_outcome(node, junit or {}) for node in nodes]
             evidence = [f"{node}: {outcome}" for node, outcome in zip(nodes, outcomes, strict=True)]
-            if all(o == "passed" for o in outcomes):
+            if junit is not None and all(o == "passed" for o in outcomes):
                 credit, how = 1.0, "automated"
-        checks = [c for c in SEKIT_CHECKS.get(test_id, ()) if c in passed_checks]
-        if credit < 1 and checks:
-            credit, how = 1.0, "automated"
-            evidence.append(f"sekit gate: {', '.join(checks)} passed")
-        if credit < 1:
-            document = evidence_docs.get(test_id) or f"docs/mlts/{test_id}.md"
-            text = repo.text(document) if document in repo.files else None
-            if (
-                text
-                and len(text.split()) >= 40
-                and not any(m in text for m in ("TODO(team)", "lorem ipsum"))
-            ):
+            claimed = [_outcome(node, self_reported or {}) for node in nodes]
+            if junit is None and any(c != "not run" for c in claimed):
+                evidence.append(
+                    f"self-reported in a committed JUnit file: {', '.join(claimed)} "
+                    "(no credit; `sekit grade --run` runs the tests)"
+                )
+        ran = [c for c in mapping.get(test_id, ()) if statuses.get(c, "skipped") != "skipped"]
+        needed = REQUIRES.get(test_id)
+        if ran and needed and not (isinstance(metrics, dict) and metrics.get(needed)):
+            evidence.append(f"sekit gate: {', '.join(ran)} ran without {needed} (no credit)")
+        elif ran and all(statuses[c] == "pass" for c in ran):
+            if credit < 1:
+                credit, how = 1.0, "automated"
+            evidence.append(f"sekit gate: {', '.join(ran)} passed")
+        elif ran:
+            shown = ", ".join(f"{c} {statuses[c]}" for c in ran)
+            evidence.append(f"sekit gate: {shown} (credit needs every one to pass)")
+        if credit < 1 and test_id in documents:
+            document, text = documents[test_id]
+            if test_id in copies:
+                evidence.append(
+                    f"{document}: a copy of the document for {copies[test_id]} (no credit)"
+                )
+            elif len(text.split()) < MIN_WORDS:
+                evidence.append(f"{document}: under {MIN_WORDS} words (no credit)")
+            elif any(m in text for m in ("TODO(team)", "lorem ipsum")):
+                evidence.append(f"{document}: still template text (no credit)")
+            else:
                 credit, how = max(credit, 0.5), "manual"
                 evidence.append(f"{document}: documented")
+        if credit == 0 and test_id in candidates:
+            shown = ", ".join(candidates[test_id][:2])
+            evidence.append(
+                f"candidate: {shown}: mark it @pytest.mark.mlts({test_id!r}); "
+                "`sekit grade --run` then credits it when it passes"
+            )
         tests[test_id] = {"title": title, "credit": credit, "how": how, "evidence": evidence}
     sections = {
         s: sum(t["credit"] for k, t in tests.items() if k.startswith(f"{s}-")) for s in SECTIONS

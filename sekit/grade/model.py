@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 ItemStatus = Literal["met", "partial", "missing", "template", "not_assessed"]
 
 
 class ItemResult(BaseModel):
+    """One rubric item: ``points`` = the item's ``max_points`` times the ``credit`` earned."""
+
     model_config = ConfigDict(frozen=True)
 
     id: str
@@ -18,6 +20,7 @@ class ItemResult(BaseModel):
     status: ItemStatus
     points: float
     max_points: float
+    credit: float = 0.0
     evidence: list[str] = Field(default_factory=list)
 
 
@@ -35,6 +38,31 @@ class MLTestScore(BaseModel):
     tests: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
+class TemplateLine(BaseModel):
+    """The score of the untouched ``sekit new`` project a team started from: the zero line
+    against which the team's own work shows."""
+
+    source: str  # "scaffold commit abc1234" or "regenerated: sekit new <name> (classification)"
+    score: float
+    mlts_final: float | None = None
+
+
+class RunStep(BaseModel):
+    """One step of ``--run`` (environment, tests, gate) and what the sandbox stopped."""
+
+    name: str
+    exit_code: int | None = None
+    duration_s: float = 0.0
+    outcome: str = ""
+    contained: list[str] = Field(default_factory=list)
+
+
+class RunRecord(BaseModel):
+    sandbox: str  # "bubblewrap" or "none (--no-sandbox)"
+    limits: dict[str, Any] = Field(default_factory=dict)
+    steps: list[RunStep] = Field(default_factory=list)
+
+
 class TeamGrade(BaseModel):
     path: str
     team: str
@@ -47,6 +75,16 @@ class TeamGrade(BaseModel):
     commit: str | None = None
     notes: list[str] = Field(default_factory=list)
     trend: list[float] = Field(default_factory=list)
+    template: TemplateLine | None = None
+    run: RunRecord | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def gain(self) -> float | None:
+        """Points above the untouched template: what the team's own work earned."""
+        if self.score is None or self.template is None:
+            return None
+        return round(self.score - self.template.score, 1)
 
 
 class ClassReport(BaseModel):
@@ -60,3 +98,22 @@ class ClassReport(BaseModel):
             (t for t in self.teams if t.score is not None), key=lambda t: -(t.score or 0.0)
         )
         return graded + [t for t in self.teams if t.score is None]
+
+
+class HistoryPoint(BaseModel):
+    """The grade of one past commit (``sekit grade --history``)."""
+
+    commit: str
+    date: str
+    subject: str
+    score: float | None
+    mlts_final: float | None = None
+    sections: dict[str, float] = Field(default_factory=dict)
+
+
+class HistoryReport(BaseModel):
+    path: str
+    team: str
+    rubric_version: str
+    by: str  # "week" or "every N commits"
+    points: list[HistoryPoint]

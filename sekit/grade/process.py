@@ -8,38 +8,30 @@ from typing import Any
 
 from sekit.grade.repository import Repository
 
-SEPARATOR = "\x1f"
+MAX_DIFFED = 2_000  # commits whose changed lines are counted (the newest); all are counted
 
 
 def process(repo: Repository) -> dict[str, Any]:
-    if not repo.is_git:
-        return {}
-    log = repo.git(
-        "log",
-        "--no-merges",
-        f"--format=@@{SEPARATOR}%h{SEPARATOR}%an{SEPARATOR}%ae{SEPARATOR}%at",
-        "--numstat",
-    )
-    if log is None:
+    history = repo.history
+    if history is None:
         return {}
     members: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"commits": 0, "added": 0, "deleted": 0, "name": ""}
     )
     weeks: Counter[str] = Counter()
-    current: dict[str, Any] | None = None
-    for line in log.splitlines():
-        if line.startswith(f"@@{SEPARATOR}"):
-            _, _, name, email, stamp = line.split(SEPARATOR)
-            current = members[email.lower() or name]
-            current["commits"] += 1
-            current["name"] = name
-            week = datetime.fromtimestamp(int(stamp), UTC).strftime("%G-W%V")
-            weeks[week] += 1
-        elif current is not None and line.strip():
-            added, deleted, *_ = line.split("\t")
-            if added.isdigit() and deleted.isdigit():  # "-" for binary files
-                current["added"] += int(added)
-                current["deleted"] += int(deleted)
+    diffed = 0
+    for commit in history.commits:
+        if len(commit.parents) > 1:
+            continue  # merges, as git log --no-merges
+        current = members[commit.email.lower() or commit.author]
+        current["commits"] += 1
+        current["name"] = commit.author
+        weeks[datetime.fromtimestamp(commit.time, UTC).strftime("%G-W%V")] += 1
+        if diffed < MAX_DIFFED:
+            diffed += 1
+            for change in history.changes(commit):
+                current["added"] += change.added
+                current["deleted"] += change.deleted
     total = sum(m["commits"] for m in members.values()) or 1
     return {
         "members": sorted(

@@ -1,4 +1,9 @@
-"""Grades for the learning management system (CSV) and for people (one offline HTML file)."""
+"""Grades for the learning management system (CSV) and for people (one offline HTML file).
+
+CSV cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return) are prefixed with ``'``: a team's text never runs in the
+instructor's spreadsheet. Numbers stay numbers.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,20 @@ import io
 from pathlib import Path
 
 from sekit.grade.mlts import SECTIONS, TESTS
-from sekit.grade.model import ClassReport
+from sekit.grade.model import ClassReport, HistoryReport
 from sekit.report import svg
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> object:
+    """A CSV cell that no spreadsheet evaluates as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def to_csv(report: ClassReport) -> str:
@@ -24,6 +39,8 @@ def to_csv(report: ClassReport) -> str:
             "team",
             "path",
             "score",
+            "template_score",
+            "gain",
             "mlts_final",
             *sections,
             "commits",
@@ -38,22 +55,23 @@ def to_csv(report: ClassReport) -> str:
     for team in report.ranked():
         rank += team.score is not None
         members = team.process.get("members", [])
-        writer.writerow(
-            [
-                rank if team.score is not None else "",
-                team.team,
-                team.path,
-                "" if team.score is None else team.score,
-                "" if team.mlts is None else team.mlts.final,
-                *(team.sections.get(s, {}).get("score", "") for s in sections),
-                sum(m["commits"] for m in members),
-                len(members),
-                team.commit or "",
-                team.reason or "",
-                report.rubric_version,
-                report.graded_at,
-            ]
-        )
+        row = [
+            rank if team.score is not None else "",
+            team.team,
+            team.path,
+            "" if team.score is None else team.score,
+            "" if team.template is None else team.template.score,
+            "" if team.gain is None else team.gain,
+            "" if team.mlts is None else team.mlts.final,
+            *(team.sections.get(s, {}).get("score", "") for s in sections),
+            sum(m["commits"] for m in members),
+            len(members),
+            team.commit or "",
+            team.reason or "",
+            report.rubric_version,
+            report.graded_at,
+        ]
+        writer.writerow([cell(value) for value in row])
     return out.getvalue()
 
 
@@ -97,4 +115,32 @@ def to_html(report: ClassReport) -> str:
         sections=SECTIONS,
         tests=TESTS,
         Markup=Markup,
+    )
+
+
+def history_svg(history: HistoryReport) -> str:
+    """The grade over the repository's history: score and ML Test Score (x 10) per point."""
+    return svg.lines(
+        {
+            "score": [(i, p.score) for i, p in enumerate(history.points)],
+            "ML Test Score x 10": [
+                (i, None if p.mlts_final is None else p.mlts_final * 10)
+                for i, p in enumerate(history.points)
+            ],
+        },
+        x_label=f"{history.by} (oldest to newest)",
+        y_label="score",
+    )
+
+
+def history_html(history: HistoryReport) -> str:
+    import jinja2
+    from markupsafe import Markup
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+    )
+    return env.get_template("history.html.j2").render(
+        history=history, chart=Markup(history_svg(history))
     )

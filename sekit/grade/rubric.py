@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sekit.errors import ConfigError
 
-RUBRIC_VERSION = "sekit-2026.1"
+RUBRIC_VERSION = "sekit-2026.2"
 
 
 @dataclass(frozen=True)
@@ -38,85 +38,85 @@ class ItemSpec:
     section: str
     title: str
     points: float
-    detector: str  # name of the function in sekit.grade.detectors, or "custom"
+    detector: str  # name in sekit.grade.detectors.DETECTORS, or "custom"
     files: tuple[str, ...] = ()
     pattern: str | None = None
 
 
+def _items(section: str, *rows: tuple[str, str, float, str]) -> tuple[ItemSpec, ...]:
+    return tuple(
+        ItemSpec(i, section, title, points, detector) for i, title, points, detector in rows
+    )
+
+
 BUILTIN: tuple[ItemSpec, ...] = (
-    ItemSpec(
-        "vcs.git", "version control", "the project is a git repository with history", 4, "git"
-    ),
-    ItemSpec(
-        "vcs.no_large_files",
+    *_items(
         "version control",
-        "no large files in the git history",
-        3,
-        "no_large_files",
+        ("vcs.git", "the project is a git repository with history", 3, "git"),
+        ("vcs.no_large_files", "no large files in the git history", 3, "no_large_files"),
+        (
+            "vcs.data_versioning",
+            "data versioned (DVC with a remote, git LFS)",
+            4,
+            "data_versioning",
+        ),
     ),
-    ItemSpec(
-        "vcs.data_versioning",
-        "version control",
-        "data is versioned (DVC, git LFS)",
-        3,
-        "data_versioning",
-    ),
-    ItemSpec(
-        "deps.declared",
+    *_items(
         "dependencies",
-        "dependencies declared (PEP 621 or a lock file)",
-        5,
-        "dependencies",
+        ("deps.declared", "dependencies declared, with versions", 4, "dependencies"),
+        ("deps.dev_separate", "development dependencies kept apart", 2, "dev_dependencies"),
     ),
-    ItemSpec(
-        "deps.dev_separate",
-        "dependencies",
-        "development dependencies kept apart",
-        3,
-        "dev_dependencies",
-    ),
-    ItemSpec("quality.linters", "code quality", "linters and formatters configured", 4, "linters"),
-    ItemSpec(
-        "quality.lint_clean",
+    *_items(
         "code quality",
-        "few lint findings per 1,000 lines",
-        4,
-        "lint_findings",
+        ("quality.linters", "linters, formatter, type checker, security scanner", 3, "linters"),
+        ("quality.lint_clean", "few lint findings per 1,000 lines", 3, "lint_findings"),
+        ("quality.formatted", "code formatted consistently", 2, "formatting"),
+        ("quality.documented", "docstrings and type annotations", 2, "documented"),
     ),
-    ItemSpec("tests.unit", "tests", "unit tests", 5, "unit_tests"),
-    ItemSpec("tests.data", "tests", "data tests", 4, "data_tests"),
-    ItemSpec("tests.behaviour", "tests", "model behaviour tests", 4, "behaviour_tests"),
-    ItemSpec("tests.load", "tests", "load tests", 3, "load_tests"),
-    ItemSpec("tests.ratio", "tests", "test code in proportion to the code", 4, "test_ratio"),
-    ItemSpec("ci.tests", "continuous integration", "CI runs the tests", 6, "ci_tests"),
-    ItemSpec(
-        "ci.gate", "continuous integration", "CI runs `sekit gate` before deploying", 6, "ci_gate"
+    *_items(
+        "tests",
+        ("tests.unit", "unit tests", 5, "unit_tests"),
+        ("tests.data", "data tests", 4, "data_tests"),
+        ("tests.behaviour", "model behaviour tests", 4, "behaviour_tests"),
+        ("tests.load", "load tests", 2, "load_tests"),
+        ("tests.ratio", "test code in proportion to the code", 2, "test_ratio"),
     ),
-    ItemSpec("ci.precommit", "continuous integration", "pre-commit hooks", 4, "precommit"),
-    ItemSpec("docs.readme", "documentation", "a README the team wrote", 3, "readme"),
-    ItemSpec(
-        "docs.requirements",
+    *_items(
+        "continuous integration",
+        ("ci.tests", "CI runs the tests", 5, "ci_tests"),
+        ("ci.gate", "CI runs `sekit gate` before deploying", 4, "ci_gate"),
+        ("ci.precommit", "pre-commit hooks", 2, "precommit"),
+        ("ci.release", "releases from version tags, artifacts published", 3, "releases"),
+    ),
+    *_items(
         "documentation",
-        "a requirements specification with actual numbers",
-        5,
-        "requirements",
+        ("docs.readme", "a README the team wrote", 2, "readme"),
+        (
+            "docs.requirements",
+            "a requirements specification with actual numbers",
+            4,
+            "requirements",
+        ),
+        ("docs.model_card", "a model card", 3, "model_card"),
+        ("docs.reports", "milestone or activity reports", 2, "reports"),
     ),
-    ItemSpec("docs.model_card", "documentation", "a model card", 4, "model_card"),
-    ItemSpec(
-        "ml.pipeline", "ML pipeline", "the pipeline stages, gather to output", 8, "pipeline_stages"
+    *_items(
+        "ML pipeline",
+        ("ml.pipeline", "the pipeline stages, gather to output", 5, "pipeline_stages"),
+        ("ml.pipeline_tool", "a pipeline tool reruns only what changed", 3, "pipeline_tool"),
+        ("ml.experiments", "experiments tracked with their metrics", 3, "experiments"),
+        ("ml.gates", "sekit.toml with schema, behaviour and gates", 3, "sekit_config"),
+        ("ml.fairness", "fairness analysed per group", 2, "fairness"),
     ),
-    ItemSpec(
-        "ml.gates", "ML pipeline", "sekit.toml with schema, behaviour and gates", 4, "sekit_config"
-    ),
-    ItemSpec("ops.service", "operation", "a service with a health endpoint", 6, "service"),
-    ItemSpec("ops.monitoring", "operation", "monitoring of served predictions", 4, "monitoring"),
-    ItemSpec("ops.feedback", "operation", "a feedback loop into training", 4, "feedback_loop"),
-    ItemSpec(
-        "ops.reproducibility",
+    *_items(
         "operation",
-        "reproducible: seeds, parameters in files",
-        4,
-        "reproducibility",
+        ("ops.service", "a service with a health endpoint", 4, "service"),
+        ("ops.container", "containerised and orchestrated", 3, "container"),
+        ("ops.monitoring", "served predictions measured and watched", 3, "monitoring"),
+        ("ops.alerting", "alert rules and dashboards", 2, "alerting"),
+        ("ops.release", "canary or A/B releases", 2, "release_experiments"),
+        ("ops.feedback", "a feedback loop into training", 3, "feedback_loop"),
+        ("ops.reproducibility", "reproducible: seeds, parameters in files", 3, "reproducibility"),
     ),
 )
 

@@ -45,7 +45,7 @@ def test_the_json_has_the_shape_of_the_spec(repo: Repo, tmp_path: Path) -> None:
     document = json.loads(result.stdout)
     assert document["rubric_version"] == RUBRIC_VERSION
     alpha, beta, gamma = document["teams"]
-    assert alpha["team"] == "good-team" and 0 <= alpha["score"] <= 100
+    assert alpha["team"] == "alpha" and 0 <= alpha["score"] <= 100  # the folder, not pyproject
     assert set(alpha["mlts"]) >= {"data", "model", "infra", "monitor", "final"}
     assert {"id", "status", "points", "evidence"} <= set(alpha["items"][0])
     assert alpha["score"] > beta["score"]
@@ -56,7 +56,7 @@ def test_the_json_has_the_shape_of_the_spec(repo: Repo, tmp_path: Path) -> None:
 def test_csv_has_one_row_per_team_ranked(repo: Repo, tmp_path: Path) -> None:
     report = grade([class_of(repo, tmp_path)], each=True)
     rows = list(csv.DictReader(io.StringIO(to_csv(report))))
-    assert [r["team"] for r in rows] == ["good-team", "beta", "gamma"]
+    assert [r["team"] for r in rows] == ["alpha", "beta", "gamma"]
     assert [r["rank"] for r in rows] == ["1", "2", ""]
     assert rows[2]["reason"]
     assert float(rows[0]["score"]) > float(rows[1]["score"])
@@ -66,7 +66,7 @@ def test_html_is_one_offline_file(repo: Repo, tmp_path: Path) -> None:
     html = to_html(grade([class_of(repo, tmp_path)], each=True))
     assert html.startswith("<!doctype html>")
     assert not re.search(r"""(src|href)=["']?https?:""", html)
-    assert "good-team" in html and "the folder holds no files to grade" in html
+    assert "alpha" in html and "the folder holds no files to grade" in html
     assert html.count("<svg") >= 2
 
 
@@ -144,7 +144,7 @@ def test_cli_writes_csv_and_html_and_needs_a_path(repo: Repo, tmp_path: Path) ->
         ],
     )
     assert result.exit_code == 0
-    assert "good-team" in result.stdout
+    assert "alpha" in result.stdout
     assert (tmp_path / "g.csv").is_file() and (tmp_path / "g.html").is_file()
     assert CliRunner().invoke(cli, ["grade"]).exit_code == 2
     missing = CliRunner().invoke(cli, ["grade", str(tmp_path / "nope")])
@@ -160,3 +160,84 @@ def test_process_counts_commits_and_lines_per_member(repo: Repo) -> None:
     assert members["Ben"]["commits"] == 1 and members["Ben"]["added"] == 2
     assert members["Student"]["commits"] == 1
     assert sum(team.process["weeks"].values()) == 2
+
+
+def test_a_team_cannot_choose_its_name_or_inject_a_formula(repo: Repo, tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name, project in (("team-01", '=HYPERLINK("http://x","team-02")'), ("team-02", "ok")):
+        root = repo(
+            {
+                "pyproject.toml": f"[project]\nname = '{project}'\n",
+                "sekit.toml": f"[project]\nname = '{project}'\n",
+            }
+        )
+        root.rename(folder / name)
+    report = grade([folder], each=True)
+    assert [t.team for t in report.teams] == ["team-01", "team-02"]
+    roster = tmp_path / "roster.csv"
+    roster.write_text("folder,team,members\nteam-01,=1+1,Ana\nteam-02,Team Two,Ben\n")
+    from sekit.grade.roster import load_roster
+
+    named = grade([folder], each=True, roster=load_roster(roster))
+    assert [t.team for t in named.teams] == ["=1+1", "Team Two"]
+    rows = list(csv.reader(io.StringIO(to_csv(named))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'=1+1" in cells and "=1+1" not in cells
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    assert all(not c.startswith("-") or re.fullmatch(r"-[\d.]+", c) for c in cells)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("team\nx\n", "needs a header with 'folder' and 'team' columns"),
+        ("folder,team\nteam-01,\n", ":2: a roster line needs both a folder and a team"),
+        ("folder,team\na,A\na,B\n", ":3: folder 'a' is listed twice"),
+        ("folder,team\n", "the roster lists no teams"),
+    ],
+)
+def test_a_broken_roster_exits_2(text: str, message: str, tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text)
+    (tmp_path / "team").mkdir()
+    result = CliRunner().invoke(cli, ["grade", str(tmp_path / "team"), "--roster", str(roster)])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_the_untouched_template_is_the_zero_line(tmp_path: Path) -> None:
+    from sekit.scaffold import create, plan
+
+    target = tmp_path / "demo-team"
+    create(plan("demo-team", target=target))
+    fresh = grade([target]).teams[0]
+    assert fresh.template is not None and fresh.template.source.startswith("scaffold commit")
+    assert fresh.score == fresh.template.score and fresh.gain == 0.0
+    tests = target / "tests" / "test_more.py"
+    tests.write_text("".join(f"def test_{i}():\n    assert {i} >= 0\n\n" for i in range(30)))
+    (target / "docs" / "activity-report.md").write_text(
+        "# Activity\n" + " ".join(f"week {i} we measured the model on new data" for i in range(30))
+    )
+    commit(target, "our own tests and a report")
+    worked = grade([target]).teams[0]
+    assert worked.template is not None and worked.template.score == fresh.template.score
+    assert worked.gain is not None and worked.gain > 0
+    row = next(csv.DictReader(io.StringIO(to_csv(grade([target])))))
+    assert float(row["template_score"]) == fresh.template.score
+    assert float(row["gain"]) == worked.gain
+    document = json.loads(grade([target]).model_dump_json())
+    assert document["teams"][0]["gain"] == worked.gain
+    assert document["teams"][0]["template"]["score"] == fresh.template.score
+
+
+def test_a_template_without_its_history_is_regenerated(tmp_path: Path) -> None:
+    from sekit.scaffold import create, plan
+
+    target = tmp_path / "demo-team"
+    create(plan("demo-team", target=target), git=False)
+    [team] = grade([target]).teams
+    assert team.template is not None
+    assert team.template.source == "regenerated: sekit new demo-team --template classification"
+    assert team.gain == 0.0

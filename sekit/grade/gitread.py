@@ -1,0 +1,374 @@
+"""Reading a team's git history without running anything of it.
+
+Grading never runs the ``git`` program on a team's repository: git reads the repository's own
+config, and keys such as ``core.fsmonitor``, ``gpg.program`` (with ``log.showSignature``),
+``core.pager``, ``diff.external`` or a textconv driver name programs that git runs. History is
+read with dulwich, a Python implementation of git's formats that never consults a config for a
+program to start; sekit reads raw objects and never checks files out (so no filter or hook runs).
+
+The git folder must belong to the repository: a ``.git`` file (``gitdir: ...``), an
+``objects/info/alternates`` entry, a ``commondir`` file or a symbolic link inside ``.git`` that
+leads outside the repository is refused with the reason, and the team is graded without history.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+BLOB_LINES_LIMIT = 2_000_000  # blobs larger than this count as binary for line statistics
+
+
+class RefusedRepository(Exception):
+    """The git folder points outside the repository (or cannot be read as git)."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    subject: str
+    author: str
+    email: str
+    time: int  # seconds since the epoch (author time)
+    parents: tuple[str, ...]
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str
+    added: int
+    deleted: int  # lines; both 0 for binary files
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):
+        return False
+
+
+def git_dir(root: Path) -> Path | None:
+    """The repository's git folder, or None when it has none; refuses one that leads outside."""
+    root = root.resolve()
+    dotgit = root / ".git"
+    if dotgit.is_symlink() and not _inside(dotgit, root):
+        raise RefusedRepository(".git is a symbolic link that leads outside the repository")
+    if dotgit.is_file():
+        text = dotgit.read_text(encoding="utf-8", errors="replace").strip()
+        if not text.startswith("gitdir:"):
+            raise RefusedRepository(".git is a file but not a 'gitdir:' pointer")
+        target = Path(text[len("gitdir:") :].strip())
+        target = target if target.is_absolute() else root / target
+        if not _inside(target, root):
+            raise RefusedRepository(
+                f".git points to {text[len('gitdir:') :].strip()!r}, outside the repository"
+            )
+        dotgit = target.resolve()
+    if not dotgit.is_dir():
+        return None
+    _refuse_escapes(dotgit, root)
+    return dotgit
+
+
+def _refuse_escapes(folder: Path, root: Path) -> None:
+    commondir = folder / "commondir"
+    if commondir.exists():
+        target = Path(commondir.read_text(encoding="utf-8", errors="replace").strip())
+        if not _inside(target if target.is_absolute() else folder / target, root):
+            raise RefusedRepository("the git folder's commondir leads outside the repository")
+    alternates = folder / "objects" / "info" / "alternates"
+    if alternates.exists():
+        for line in alternates.read_text(encoding="utf-8", errors="replace").splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            target = Path(line) if Path(line).is_absolute() else folder / "objects" / line
+            if not _inside(target, root):
+                raise RefusedRepository(
+                    "objects/info/alternates borrows objects from outside the repository"
+                )
+    for current, dirs, names in os.walk(folder, followlinks=False):
+        for name in [*dirs, *names]:
+            path = Path(current) / name
+            if path.is_symlink() and not _inside(path, root):
+                raise RefusedRepository(
+                    f"{path.relative_to(folder.parent).as_posix()} is a symbolic link that "
+                    "leads outside the repository"
+                )
+
+
+class GitHistory:
+    """Read-only access to one repository's history (dulwich; nothing is executed).
+
+    ``head`` chooses the commit that counts as the present (``--history`` grades the past).
+    Call :meth:`close` when done (or use it as a context manager).
+    """
+
+    def __init__(self, folder: Path, *, head: str | None = None) -> None:
+        from dulwich.errors import NotGitRepository
+        from dulwich.repo import Repo
+
+        self.folder = folder
+        try:
+            self._repo: Any = Repo(str(folder))  # dulwich's own types are looser than its use
+        except (NotGitRepository, OSError, ValueError, KeyError) as exc:
+            raise RefusedRepository(f"the git folder cannot be read: {exc}") from exc
+        self._head = head
+
+    def close(self) -> None:
+        self._repo.close()
+
+    def __enter__(self) -> GitHistory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- commits ------------------------------------------------------------------------------
+
+    @cached_property
+    def head(self) -> str | None:
+        if self._head is not None:
+            return self._head
+        try:
+            return str(self._repo.head().decode())
+        except (KeyError, OSError, ValueError):
+            return None
+
+    def _commit(self, raw: Any) -> Commit:
+        author = raw.author.decode("utf-8", errors="replace")
+        name, _, email = author.partition("<")
+        message = raw.message.decode("utf-8", errors="replace")
+        return Commit(
+            sha=raw.id.decode(),
+            subject=message.strip().split("\n", 1)[0] if message.strip() else "",
+            author=name.strip(),
+            email=email.rstrip(">").strip(),
+            time=int(raw.author_time),
+            parents=tuple(p.decode() for p in raw.parents),
+        )
+
+    @cached_property
+    def commits(self) -> list[Commit]:
+        """Every commit reachable from the head, newest first (as ``git log``)."""
+        if self.head is None:
+            return []
+        try:
+            walker = self._repo.get_walker(include=[self.head.encode()])
+            return [self._commit(entry.commit) for entry in walker]
+        except (KeyError, OSError, ValueError, zlib.error):
+            return []
+
+    def read(self, sha: str, path: str) -> bytes | None:
+        """The content of ``path`` at commit ``sha``, or None."""
+        from dulwich.object_store import tree_lookup_path
+
+        try:
+            tree = self._repo[sha.encode()].tree
+            _, blob = tree_lookup_path(self._repo.object_store.__getitem__, tree, path.encode())
+            data: bytes = self._repo.object_store[blob].as_raw_string()
+        except (KeyError, OSError, ValueError, AttributeError, zlib.error):
+            return None
+        return data
+
+    def files(self, sha: str) -> dict[str, tuple[int, str]]:
+        """path -> (mode, blob sha) of every file at commit ``sha``."""
+        from dulwich.object_store import iter_tree_contents
+
+        try:
+            tree = self._repo[sha.encode()].tree
+            return {
+                entry.path.decode("utf-8", errors="replace"): (entry.mode, entry.sha.decode())
+                for entry in iter_tree_contents(self._repo.object_store, tree)
+            }
+        except (KeyError, OSError, ValueError, AttributeError, zlib.error):
+            return {}
+
+    def blob(self, sha: str) -> bytes | None:
+        try:
+            data: bytes = self._repo.object_store[sha.encode()].as_raw_string()
+        except (KeyError, OSError, ValueError, zlib.error):
+            return None
+        return data
+
+    def changes(self, commit: Commit) -> list[Change]:
+        """Files changed by a commit against its first parent, with added/deleted line counts.
+
+        Lines are counted as a multiset difference of the two versions' lines (a line moved
+        within a file is not counted, as in most diff statistics).
+        """
+        from dulwich.diff_tree import tree_changes
+
+        try:
+            new_tree = self._repo[commit.sha.encode()].tree
+            old_tree = self._repo[commit.parents[0].encode()].tree if commit.parents else None
+            found = []
+            for change in tree_changes(self._repo.object_store, old_tree, new_tree):
+                old = self._lines(change.old.sha) if change.old and change.old.sha else Counter()
+                new = self._lines(change.new.sha) if change.new and change.new.sha else Counter()
+                named = change.new if change.new and change.new.path else change.old
+                path = (named.path if named is not None else None) or b""
+                found.append(
+                    Change(
+                        path.decode("utf-8", errors="replace"),
+                        sum((new - old).values()),
+                        sum((old - new).values()),
+                    )
+                )
+            return found
+        except (KeyError, OSError, ValueError, AttributeError, zlib.error):
+            return []
+
+    def _lines(self, sha: bytes) -> Counter[bytes]:
+        if (self.size(sha.decode()) or 0) > BLOB_LINES_LIMIT:
+            return Counter()
+        data = self.blob(sha.decode()) or b""
+        if b"\x00" in data[:8192]:
+            return Counter()
+        return Counter(data.splitlines())
+
+    def touching(self, path: str) -> list[Commit]:
+        """Commits (newest first) whose change against the first parent includes ``path``."""
+        found = []
+        for commit in self.commits:
+            before = self.read(commit.parents[0], path) if commit.parents else None
+            after = self.read(commit.sha, path)
+            if before != after:
+                found.append(commit)
+        return found
+
+    # --- sizes of every blob in every branch -------------------------------------------------
+
+    def reachable_blobs(self) -> Iterator[tuple[str, str]]:
+        """(path, blob sha) of every file version reachable from any branch or tag."""
+        from dulwich.object_store import iter_tree_contents
+
+        heads = []
+        for name, value in self._repo.get_refs().items():
+            if (
+                name.startswith((b"refs/heads/", b"refs/tags/", b"refs/remotes/"))
+                or name == b"HEAD"
+            ):
+                heads.append(value)
+        seen_commits: set[bytes] = set()
+        seen_blobs: set[bytes] = set()
+        try:
+            walker = self._repo.get_walker(include=list(set(heads)))
+            for entry in walker:
+                commit = entry.commit
+                if commit.id in seen_commits:
+                    continue
+                seen_commits.add(commit.id)
+                for item in iter_tree_contents(self._repo.object_store, commit.tree):
+                    if item.sha in seen_blobs or (item.mode & 0o170000) == 0o160000:
+                        continue  # already seen, or a submodule
+                    seen_blobs.add(item.sha)
+                    yield item.path.decode("utf-8", errors="replace"), item.sha.decode()
+        except (KeyError, OSError, ValueError, zlib.error):
+            return
+
+    @cached_property
+    def _pack_offsets(self) -> list[tuple[Path, dict[str, int]]]:
+        packs = []
+        for index in sorted((self.folder / "objects" / "pack").glob("pack-*.idx")):
+            offsets = _read_pack_index(index)
+            if offsets is not None:
+                packs.append((index.with_suffix(".pack"), offsets))
+        return packs
+
+    def size(self, sha: str) -> int | None:
+        """An object's size in bytes, read from its header (the object is not decompressed)."""
+        loose = self.folder / "objects" / sha[:2] / sha[2:]
+        if loose.is_file():
+            return _loose_size(loose)
+        for pack, offsets in self._pack_offsets:
+            if sha in offsets:
+                return _packed_size(pack, offsets[sha])
+        return None
+
+
+def _read_pack_index(path: Path) -> dict[str, int] | None:
+    """sha -> offset from a version 2 pack index (git's documented format)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if data[:4] != b"\xfftOc" or struct.unpack(">I", data[4:8])[0] != 2:
+        return None
+    count = struct.unpack(">I", data[8 + 255 * 4 : 8 + 256 * 4])[0]
+    shas_at = 8 + 256 * 4
+    offsets_at = shas_at + 24 * count  # 20-byte names, then 4-byte CRCs
+    large_at = offsets_at + 4 * count
+    found = {}
+    for i in range(count):
+        sha = data[shas_at + 20 * i : shas_at + 20 * (i + 1)].hex()
+        (offset,) = struct.unpack(">I", data[offsets_at + 4 * i : offsets_at + 4 * (i + 1)])
+        if offset & 0x80000000:
+            slot = large_at + 8 * (offset & 0x7FFFFFFF)
+            (offset,) = struct.unpack(">Q", data[slot : slot + 8])
+        found[sha] = offset
+    return found
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        at += 1
+        if not byte & 0x80:
+            return value, at
+
+
+def _loose_size(path: Path) -> int | None:
+    try:
+        with path.open("rb") as handle:
+            head = zlib.decompressobj().decompress(handle.read(256), 64)
+        return int(head.split(b"\x00", 1)[0].split(b" ", 1)[1])
+    except (OSError, ValueError, IndexError, zlib.error):
+        return None
+
+
+def _packed_size(pack: Path, offset: int) -> int | None:
+    """The size of the object at ``offset``; for a delta, the size of the object it makes."""
+    try:
+        with pack.open("rb") as handle:
+            handle.seek(offset)
+            data = handle.read(512)
+        byte = data[0]
+        kind = (byte >> 4) & 7
+        size = byte & 0x0F
+        shift, at = 4, 1
+        while byte & 0x80:
+            byte = data[at]
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            at += 1
+        if kind in (1, 2, 3, 4):  # commit, tree, blob, tag: the header holds the size
+            return size
+        if kind == 6:  # offset delta: a variable-length offset precedes the data
+            while data[at] & 0x80:
+                at += 1
+            at += 1
+        elif kind == 7:  # reference delta: a 20-byte base name precedes the data
+            at += 20
+        else:
+            return None
+        delta = zlib.decompressobj().decompress(data[at:], 32)
+        _, after_source = _varint(delta, 0)
+        target, _ = _varint(delta, after_source)
+        return target
+    except (OSError, IndexError, zlib.error):
+        return None
