@@ -14,6 +14,7 @@ from sekit.grade import RunOptions, grade
 from sekit.grade.sandbox import Limits, Sandbox, find_sandbox
 from sekit_cli.app import cli
 from tests.grade.conftest import Repo
+from tests.grade.test_traps import trapped_repository
 
 pytestmark = pytest.mark.slow
 
@@ -156,7 +157,9 @@ def test_every_escape_attempt_is_contained_and_reported(
     listener = threading.Thread(target=accept, daemon=True)
     listener.start()
     tests = ESCAPES.format(secret=str(secret), outside=str(outside), port=server.getsockname()[1])
-    root = repo({"tests/test_escape.py": tests, "README.md": "# escape artists\n"})
+    root, markers = trapped_repository(repo, tmp_path)  # the git traps of test_traps.py, too
+    (root / "tests").mkdir()
+    (root / "tests" / "test_escape.py").write_text(tests)  # uncommitted: git would run a trap
     try:
         [team] = grade([root], run=options(bwrap)).teams
     finally:
@@ -171,6 +174,7 @@ def test_every_escape_attempt_is_contained_and_reported(
     assert credits["infra-1"] == 1.0  # the honest test ran green
     assert not outside.exists()
     assert connections == []
+    assert list(markers.iterdir()) == []  # no git trap ran either
     assert not (root / "written-by-the-team.txt").exists()  # the team wrote into a copy
     stopped = " | ".join(tests_step.contained)
     for meaning in (
