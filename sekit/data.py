@@ -25,8 +25,6 @@ validating inside the pipeline (e.g. in the sanitize stage).
 
 from __future__ import annotations
 
-import time
-import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,15 +98,22 @@ def check(
     quality: Quality | Mapping[str, Any] | None = None,
     leakage: Leakage | Mapping[str, Any] | None = None,
     only: Iterable[str] | None = None,
+    severity: Mapping[str, str] | None = None,
+    timeout: float = 600.0,
 ) -> DataReport:
     """Run the native data checks on DataFrames (or CSV/Parquet/JSONL paths).
 
     ``columns`` is ``[data.columns]`` as dicts or :class:`~sekit.config.schema.Column`;
-    ``only`` restricts the run to some check ids (``"data.drift"``, ...). A check that raises
-    becomes an ``error`` result, exactly as in ``sekit check data``.
+    ``only`` restricts the run to some check ids (``"data.drift"``, ...); ``severity`` lowers
+    or raises finding kinds as ``[severity]`` does; ``timeout`` is the time limit per check.
+    The checks run through sekit's runner, exactly as in ``sekit check data``: a check that
+    raises, or runs past its time limit, becomes an ``error`` result.
     """
-    from sekit.checks.data import NATIVE
+    from sekit.checks.context import Context, RunOptions
+    from sekit.checks.data import SPECS
     from sekit.checks.data.bundle import DataBundle
+    from sekit.config.schema import Checks, Config, Project
+    from sekit.runner import run_check
 
     bundle = DataBundle(
         train=_dataset("train", train),
@@ -125,25 +130,20 @@ def check(
         leakage=_section(Leakage, leakage),
         task=task,
     )
+    known = [spec.id for spec in SPECS]
     wanted = set(only) if only is not None else None
-    if wanted is not None and (unknown := wanted - set(NATIVE)):
-        raise ValueError(f"unknown data checks {sorted(unknown)}; known: {sorted(NATIVE)}")
-    results = []
-    for check_id, (_, func) in NATIVE.items():
-        if wanted is not None and check_id not in wanted:
-            continue
-        start = time.perf_counter()
-        try:
-            outcome = func(bundle)
-        except Exception as exc:
-            outcome = CheckResult.error(
-                id=check_id,
-                suite="data",
-                cause="internal",
-                message=f"the check crashed: {type(exc).__name__}: {exc}",
-                evidence={"traceback": traceback.format_exc()},
-            )
-        results.append(outcome.with_duration(time.perf_counter() - start))
+    if wanted is not None and (unknown := wanted - set(known)):
+        raise ValueError(f"unknown data checks {sorted(unknown)}; known: {sorted(known)}")
+    config = Config(
+        project=Project(name="sekit.data.check"),
+        severity=dict(severity or {}),
+        checks=Checks(timeout=timeout),
+    )
+    ctx = Context(config, RunOptions())
+    ctx.provide("data.bundle", bundle)
+    results = [
+        run_check(spec, ctx, timeout) for spec in SPECS if wanted is None or spec.id in wanted
+    ]
     return DataReport(tuple(results))
 
 

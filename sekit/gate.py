@@ -11,10 +11,10 @@ import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
+from sekit import vocabulary
 from sekit.config.schema import Config, Gate
 from sekit.report.model import GateResult, ProjectInfo, Report, Verdict
 from sekit.results import CheckResult, Status
-from sekit.vocabulary import METRICS
 
 
 def collect_metrics(checks: Iterable[CheckResult]) -> dict[str, float | None]:
@@ -53,8 +53,8 @@ def evaluate_gates(
 
 def _not_produced(metric: str, metrics: Mapping[str, float | None]) -> str:
     reason = "not produced by this run (fail closed)"
-    known = sorted(set(metrics) | set(METRICS))
-    if metric not in METRICS:
+    known = sorted(set(metrics) | set(vocabulary.METRICS))
+    if metric not in vocabulary.METRICS:
         close = difflib.get_close_matches(metric, known, n=1, cutoff=0.7)
         if close:
             return f"{reason}; did you mean {close[0]!r}?"

@@ -1,8 +1,9 @@
 """The check registry: a plain dict of small objects that match the :class:`Check` protocol.
 
-Built-in checks register exactly as a plugin's would: a module calls :func:`register` (or uses
-the :func:`check` decorator) when it is imported. Built-in suites are the modules
-``sekit.checks.<suite>``; plugins are modules named by the ``sekit.checks`` entry-point group.
+Built-in checks are declared once each as a :class:`~sekit.checks.spec.CheckSpec` (which is a
+``Check``) in the modules of their suite's package, which registers them when it is imported;
+a plugin registers its checks the same way, from a module named by the ``sekit.checks``
+entry-point group (a plain :class:`FunctionCheck` works too).
 """
 
 from __future__ import annotations
@@ -59,11 +60,12 @@ class FunctionCheck:
 
 
 REGISTRY: dict[str, Check] = {}
-BUILTIN_SUITES: dict[str, str] = {
+SUITE_PACKAGES: dict[str, str] = {
     "data": "sekit.checks.data",
     "model": "sekit.checks.model",
     "load": "sekit.checks.load",
 }
+BUILTIN_SUITES: dict[str, str] = dict(SUITE_PACKAGES)  # what the runner loads
 ENTRY_POINT_GROUP = "sekit.checks"
 _loaded: set[str] = set()
 

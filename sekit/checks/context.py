@@ -49,6 +49,10 @@ class Context:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
+    def provide(self, key: str, value: object) -> None:
+        """Hand checks a resource made elsewhere (e.g. DataFrames from the Python API)."""
+        self._cache[key] = (True, value)
+
     def shared(self, key: str, factory: Callable[[], T]) -> T:
         if key not in self._cache:
             try:

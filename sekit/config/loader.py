@@ -15,9 +15,9 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from sekit import vocabulary
 from sekit.config.schema import Config
 from sekit.errors import ConfigError
-from sekit.vocabulary import KINDS
 
 CONFIG_NAME = "sekit.toml"
 PYPROJECT = "pyproject.toml"
@@ -233,7 +233,7 @@ def _explain(error: Any, loc: tuple[int | str, ...]) -> str:
         message = str(ctx.get("error", error["msg"]))
         if message.startswith("unknown finding kind"):
             bad = message.split("'")[1] if "'" in message else ""
-            return message + _did_you_mean(bad, list(KINDS))
+            return message + _did_you_mean(bad, list(vocabulary.KINDS))
         return message
     return str(error["msg"])
 

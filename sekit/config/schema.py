@@ -7,93 +7,45 @@ prints this schema as JSON Schema for editors.
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     PrivateAttr,
-    ValidationInfo,
-    WithJsonSchema,
     model_validator,
 )
 
+from sekit import vocabulary
+from sekit.config.data import Column, ColumnType, Data, Drift, Leakage, Quality
+from sekit.config.values import Duration, ProjectPath, Section, parse_duration
 from sekit.results import Severity
-from sekit.vocabulary import KINDS
 
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-# --- value types -------------------------------------------------------------------------------
-
-_DURATION = re.compile(
-    r"^\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m(?!s))?\s*"
-    r"(?:(\d+(?:\.\d+)?)s)?\s*(?:(\d+(?:\.\d+)?)ms)?\s*$"
-)
-
-
-def parse_duration(value: Any) -> float:
-    """Seconds from ``20``, ``"20s"``, ``"500ms"``, ``"2m"``, ``"1m30s"`` or ``"1h"``."""
-    if isinstance(value, bool):
-        raise ValueError('expected a duration such as "20s" or "2m"')
-    if isinstance(value, int | float):
-        seconds = float(value)
-    elif isinstance(value, str) and value.strip() and (match := _DURATION.match(value)):
-        h, m, s, ms = (float(g) if g else 0.0 for g in match.groups())
-        if not any(match.groups()):
-            raise ValueError(f'expected a duration such as "20s" or "2m", got {value!r}')
-        seconds = h * 3600 + m * 60 + s + ms / 1000
-    else:
-        raise ValueError(f'expected a duration such as "20s" or "2m", got {value!r}')
-    if seconds < 0:
-        raise ValueError("a duration cannot be negative")
-    return seconds
-
-
-Duration = Annotated[
-    float,
-    BeforeValidator(parse_duration),
-    WithJsonSchema(
-        {
-            "type": ["string", "number"],
-            "pattern": r"^(\d+(\.\d+)?(h|m|s|ms))+$",
-            "description": 'seconds, or a string such as "20s", "500ms", "2m"',
-        }
-    ),
+__all__ = [
+    "Behaviour",
+    "Checks",
+    "Column",
+    "ColumnType",
+    "Config",
+    "Data",
+    "Directional",
+    "Drift",
+    "Duration",
+    "Gate",
+    "Grade",
+    "Invariance",
+    "Leakage",
+    "Load",
+    "Minimum",
+    "Model",
+    "Project",
+    "ProjectPath",
+    "Quality",
+    "Section",
+    "Service",
+    "parse_duration",
 ]
-
-
-def _resolve(value: Path, info: ValidationInfo) -> Path:
-    root = (info.context or {}).get("root")
-    if root is None or value.is_absolute():
-        return value
-    return (Path(root) / value).resolve()
-
-
-def _plain_path(value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        raise ValueError("expected a file path, got an empty string")
-    if not isinstance(value, str | Path):
-        raise ValueError(f"expected a file path (a string), got {type(value).__name__}")
-    return value
-
-
-ProjectPath = Annotated[
-    Path,
-    BeforeValidator(_plain_path),
-    AfterValidator(_resolve),
-    WithJsonSchema({"type": "string", "description": "a path relative to the config file"}),
-]
-
-_IDENT = r"^[A-Za-z_][A-Za-z0-9_.\-]*$"
 
 
 # --- [project] ---------------------------------------------------------------------------------
@@ -105,146 +57,6 @@ class Project(Section):
     name: str = Field(min_length=1, description="project name, shown in reports")
     team: list[str] = Field(default_factory=list, description="team members")
     description: str = ""
-
-
-# --- [data] ------------------------------------------------------------------------------------
-
-ColumnType = Literal["int", "float", "bool", "category", "string", "datetime"]
-
-
-class Column(Section):
-    """The schema of one column: ``[data.columns.<name>]``."""
-
-    type: ColumnType
-    min: float | str | None = Field(None, description="smallest allowed value (number or date)")
-    max: float | str | None = Field(None, description="largest allowed value (number or date)")
-    nullable: bool = Field(False, description="whether missing values are allowed")
-    allowed: list[str | int | float | bool] | None = Field(
-        None, description="the allowed values of a category or string column"
-    )
-    description: str = ""
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Column:
-        bounds = [b for b in (self.min, self.max) if b is not None]
-        if bounds and self.type not in ("int", "float", "datetime"):
-            raise ValueError(f"min/max apply to int, float and datetime columns, not {self.type}")
-        if self.type == "datetime":
-            for bound in bounds:
-                try:
-                    datetime.fromisoformat(str(bound))
-                except ValueError:
-                    raise ValueError(
-                        f"min/max of a datetime column must be ISO dates, got {bound!r}"
-                    ) from None
-        else:
-            for key in ("min", "max"):
-                if isinstance(getattr(self, key), str):
-                    raise ValueError(
-                        f"{key} of a numeric column must be a number, got {getattr(self, key)!r}"
-                    )
-        if (
-            isinstance(self.min, float | int)
-            and isinstance(self.max, float | int)
-            and self.min > self.max
-        ):
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
-        if self.allowed is not None and not self.allowed:
-            raise ValueError("allowed is empty: list the values, or leave allowed out")
-        return self
-
-
-class Drift(Section):
-    """``[data.drift]``: how distribution shift between datasets is judged."""
-
-    p_value: float = Field(
-        0.01, gt=0, lt=1, description="a test below this p-value flags drift (KS / chi-squared)"
-    )
-    min_effect: float = Field(
-        0.1,
-        ge=0,
-        le=1,
-        description=(
-            "and the effect size must reach this: KS statistic for numbers, "
-            "total variation distance for categories (large samples make tiny shifts significant)"
-        ),
-    )
-    max_share: float = Field(
-        0.0,
-        ge=0,
-        le=1,
-        description=(
-            "drift findings fail when more than this share of features drifted; below it they warn"
-        ),
-    )
-
-
-class Quality(Section):
-    """``[data.quality]``: when a data-quality finding warns and when it fails."""
-
-    max_duplicate_ratio: float = Field(
-        0.05, ge=0, le=1, description="duplicate rows warn; above this share of rows they fail"
-    )
-    max_conflicting_ratio: float = Field(
-        0.01, ge=0, le=1, description="conflicting labels warn; above this share they fail"
-    )
-    min_class_ratio: float = Field(
-        0.1, ge=0, le=1, description="class_imbalance when minority/majority is below this"
-    )
-    outlier_iqr: float = Field(
-        3.0, gt=0, description="a value beyond this many IQRs outside the quartiles is an outlier"
-    )
-    max_outlier_ratio: float = Field(
-        0.05, ge=0, le=1, description="outliers are info; above this share of a column, warn"
-    )
-    max_correlation: float = Field(
-        0.98, gt=0, le=1, description="two numeric features correlated above this warn"
-    )
-
-
-class Leakage(Section):
-    """``[data.leakage]``: a feature that gives the label away, and test rows seen in training."""
-
-    max_feature_power: float = Field(
-        0.95,
-        gt=0,
-        le=1,
-        description=(
-            "a single feature predicting the label this well (0 = no better than the majority "
-            "class or the mean, 1 = perfectly) on held-out rows is leakage"
-        ),
-    )
-    max_overlap: float = Field(
-        0.01, ge=0, le=1, description="test rows also in train warn; above this share they fail"
-    )
-
-
-class Data(Section):
-    """``[data]``: the datasets and their schema."""
-
-    train: ProjectPath
-    test: ProjectPath | None = None
-    production: ProjectPath | None = Field(
-        None, description="served inputs (e.g. the prediction log), checked for drift"
-    )
-    production_optional: bool = Field(
-        False,
-        description=(
-            "a missing production file is noted and skipped instead of being an error (the log "
-            "exists only once the service has answered requests)"
-        ),
-    )
-    label: str | None = Field(None, description="the label (target) column")
-    columns: dict[str, Column] = Field(default_factory=dict)
-    ignore: list[str] = Field(
-        default_factory=list, description="columns that are not features (ids, timestamps)"
-    )
-    drift: Drift = Field(default_factory=Drift)
-    quality: Quality = Field(default_factory=Quality)
-    leakage: Leakage = Field(default_factory=Leakage)
-    sample_rows: int | None = Field(
-        None, ge=1000, description="check at most this many rows per dataset (a random sample)"
-    )
 
 
 # --- [model] and [[behaviour]] -----------------------------------------------------------------
@@ -383,7 +195,7 @@ class Gate(Section):
 def _known_kind(kind: str) -> str:
     if kind == "check_error":
         raise ValueError("check_error cannot be lowered: a check that errors never passes")
-    if kind not in KINDS:
+    if kind not in vocabulary.KINDS:
         raise ValueError(f"unknown finding kind {kind!r}")
     return kind
 

@@ -11,92 +11,39 @@ templates (so editing a marker file does not help).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from sekit.errors import UsageError
+from sekit.exercises.catalogue import (
+    EXERCISES,
+    MARKER,
+    READINESS_GAIN,
+    READINESS_ITEMS,
+    Exercise,
+    Verdict,
+    get,
+)
+from sekit.exercises.project import project_importable, run_pipeline
 from sekit.scaffold import Plan
 
-MARKER = ".sekit-exercise.toml"
-
-
-@dataclass(frozen=True)
-class Exercise:
-    name: str
-    suite: str  # data | model | load | ci | grade
-    topic: str  # the course topic it practises
-    title: str
-    task: str  # what to do, in the student's words; never the answer
-    variant: str | None = None
-    protect: tuple[str, ...] = ()  # sekit.toml tables that must not be weakened
-
-
-EXERCISES: dict[str, Exercise] = {
-    e.name: e
-    for e in (
-        Exercise(
-            "label-leakage",
-            "data",
-            "data quality and testing",
-            "Too good to be true",
-            "The test accuracy is 100%. Find out why the data checks block the deployment and "
-            "fix the cause, so that the test score means something again.",
-            "label-leakage",
-            ("gates", "data", "checks", "severity"),
-        ),
-        Exercise(
-            "behaviour-bug",
-            "model",
-            "testing ML components",
-            "A property the model must keep",
-            "`sekit check model` reports a behaviour property that no longer holds. Find "
-            "the change that broke it and make the model respect it again; the property "
-            "itself stays.",
-            "behaviour-bug",
-            ("gates", "behaviour", "model", "checks", "severity"),
-        ),
-        Exercise(
-            "slow-service",
-            "load",
-            "deployment and operation",
-            "Slow under load",
-            "Single requests look fine, but the load test misses its latency bound. Find "
-            "what makes the service slow under load and fix it; the load and the bound stay "
-            "as they are.",
-            "slow-service",
-            ("gates", "load", "service", "checks", "severity"),
-        ),
-        Exercise(
-            "missing-gate",
-            "ci",
-            "continuous integration and deployment",
-            "A gate that cannot block",
-            "CI runs `sekit gate`, yet a model that fails its gates can still be deployed. "
-            "Make CI stop the deployment when the gate fails (GitHub Actions and GitLab CI).",
-            "missing-gate",
-        ),
-        Exercise(
-            "readiness",
-            "grade",
-            "specification, documentation and process",
-            "From scaffold to ready",
-            "`sekit grade .` shows this fresh project's score and, beside it, the score of "
-            "the untouched template (the zero line of your own work). Raise the score at "
-            "least 8 points above the template by real improvements: specify the component "
-            "(docs/requirements.md), describe the model (docs/model_card.md), say who the "
-            "team is, and commit your work as you go (at least five commits that change "
-            "files).",
-        ),
-    )
-}
-READINESS_GAIN = 8.0
-READINESS_ITEMS = ("docs.requirements", "docs.model_card", "docs.readme", "vcs.git")
+__all__ = [
+    "EXERCISES",
+    "MARKER",
+    "READINESS_GAIN",
+    "READINESS_ITEMS",
+    "Exercise",
+    "Verdict",
+    "check",
+    "exercise_in",
+    "get",
+    "plan_for",
+    "project_importable",
+    "run_pipeline",
+    "start",
+    "task_text",
+]
 
 
 def plan_for(name: str, target: Path) -> Plan:
@@ -108,18 +55,6 @@ def plan_for(name: str, target: Path) -> Plan:
     if exercise.variant is not None:
         return plan_variant(exercise.variant, target=target)
     return plan("clinic-ai", target=target)
-
-
-def get(name: str) -> Exercise:
-    if name not in EXERCISES:
-        import difflib
-
-        close = difflib.get_close_matches(name, list(EXERCISES), n=1)
-        raise UsageError(
-            f"no exercise named {name!r}",
-            hint=f"did you mean {close[0]!r}?" if close else "`sekit exercise list` shows them",
-        )
-    return EXERCISES[name]
 
 
 def task_text(exercise: Exercise) -> str:
@@ -155,16 +90,6 @@ def start(name: str, target: Path) -> Path:
     return project.target
 
 
-@dataclass
-class Verdict:
-    status: str  # fixed | not_fixed | rejected
-    messages: list[str] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.status == "fixed" else 1
-
-
 def exercise_in(folder: Path) -> Exercise:
     marker = folder / MARKER
     try:
@@ -183,36 +108,3 @@ def check(folder: Path) -> Verdict:
 
     exercise = exercise_in(folder)
     return judge(exercise, folder.resolve(), plan_for(exercise.name, folder.resolve()))
-
-
-@contextmanager
-def project_importable(folder: Path) -> Iterator[dict[str, str]]:
-    """PYTHONPATH with the project's src/, for the pipeline and the service it starts."""
-    previous = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder / "src"), previous]))
-    try:
-        yield dict(os.environ)
-    finally:
-        if previous is None:
-            os.environ.pop("PYTHONPATH", None)
-        else:
-            os.environ["PYTHONPATH"] = previous
-
-
-def run_pipeline(folder: Path, package: str, env: dict[str, str]) -> str | None:
-    """None when the pipeline ran, else its last error line."""
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", f"{package}.pipeline"],
-            cwd=folder,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-    except subprocess.TimeoutExpired:
-        return "the pipeline ran for more than 10 minutes"
-    if done.returncode == 0:
-        return None
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    return lines[-1] if lines else f"exit code {done.returncode}"

@@ -7,14 +7,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from sekit.exercises import (
-    READINESS_GAIN,
-    READINESS_ITEMS,
-    Exercise,
-    Verdict,
-    project_importable,
-    run_pipeline,
-)
+from sekit.exercises.catalogue import READINESS_GAIN, READINESS_ITEMS, Exercise, Verdict
+from sekit.exercises.project import project_importable, run_pipeline
 
 MIN_ROWS_SHARE = 0.9  # processed rows must stay at 90% of the dataset
 MIN_TEST_SHARE = 0.2

@@ -1,9 +1,10 @@
 """``sekit explain``: what a finding kind or a metric means, why it matters in production, how
 to investigate it, how to fix it, and what checks it.
 
-Every kind in :data:`sekit.vocabulary.KINDS` and every metric in
-:data:`sekit.vocabulary.METRICS` has an entry (a test enforces it). The ``why`` sentence is also
-attached to findings in the Markdown report.
+The texts are the ones each check declares with its kinds and metrics
+(:class:`~sekit.checks.spec.CheckSpec`); "checked by" is derived from the declarations: the
+checks that emit a kind, the config keys that tune them, and the gates on their metrics. The
+``why`` sentence is also attached to findings in the Markdown and HTML reports.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ import difflib
 from dataclasses import dataclass
 
 from sekit.errors import UsageError
-from sekit.explain.kinds import KIND_TEXTS
-from sekit.explain.metrics import METRIC_TEXTS
-from sekit.vocabulary import KINDS, METRICS, Term
+from sekit.vocabulary import Term, declared, specs
 
 
 @dataclass(frozen=True)
@@ -29,19 +28,52 @@ class Explanation:
     checked_by: str
 
 
+def _kind_checked_by(name: str) -> str:
+    if name == "check_error":
+        return "every check; [checks].timeout"
+    emitting = [spec for spec in specs() if name in spec.kind_names]
+    parts = [spec.id for spec in emitting]
+    for spec in emitting:
+        parts += [key for key in spec.settings if key not in parts]
+    for spec in emitting:
+        parts += [f"gate {metric}" for metric in spec.metric_names if f"gate {metric}" not in parts]
+    return "; ".join(parts) or "no check emits it yet"
+
+
+def _metric_checked_by(name: str, gate: str | None) -> str:
+    if gate is None:
+        return "informational; usually not gated"
+    return f'gate it in [gates], e.g. "{name}" = {{ {gate} }}'
+
+
 def explain(name: str) -> Explanation:
     """The explanation of a finding kind or a metric; a UsageError with "did you mean"."""
-    for table, texts, what in (
-        (KINDS, KIND_TEXTS, "finding kind"),
-        (METRICS, METRIC_TEXTS, "metric"),
-    ):
-        if name in table:
-            term: Term = table[name]
-            why, investigate, fix, checked_by = texts[name]
-            return Explanation(
-                name, what, term.suite, term.summary, why, investigate, fix, checked_by
-            )
-    close = difflib.get_close_matches(name, [*KINDS, *METRICS], n=1, cutoff=0.6)
+    kinds, metrics = declared()
+    if name in kinds:
+        kind, suite = kinds[name]
+        return Explanation(
+            name,
+            "finding kind",
+            suite,
+            kind.summary,
+            kind.why,
+            kind.investigate,
+            kind.fix,
+            _kind_checked_by(name),
+        )
+    if name in metrics:
+        metric, suite = metrics[name]
+        return Explanation(
+            name,
+            "metric",
+            suite,
+            metric.summary,
+            metric.why,
+            metric.investigate,
+            metric.fix,
+            _metric_checked_by(name, metric.gate),
+        )
+    close = difflib.get_close_matches(name, [*kinds, *metrics], n=1, cutoff=0.6)
     raise UsageError(
         f"no finding kind or metric named {name!r}",
         hint=f"did you mean {close[0]!r}?" if close else "`sekit explain` lists them all",
@@ -50,14 +82,15 @@ def explain(name: str) -> Explanation:
 
 def why(kind: str) -> str | None:
     """The one-sentence reason a kind matters (for reports), or None."""
-    texts = KIND_TEXTS.get(kind)
-    return texts[0] if texts else None
+    kinds, _ = declared()
+    return kinds[kind][0].why if kind in kinds else None
 
 
 def catalogue() -> dict[str, list[Term]]:
     """Kinds grouped by suite, then the metrics, for ``sekit explain`` without a name."""
+    kinds, metrics = declared()
     groups: dict[str, list[Term]] = {}
-    for term in KINDS.values():
-        groups.setdefault(term.suite, []).append(term)
-    groups["metrics"] = list(METRICS.values())
+    for name, (kind, suite) in kinds.items():
+        groups.setdefault(suite, []).append(Term(name, suite, kind.summary))
+    groups["metrics"] = [Term(name, suite, m.summary) for name, (m, suite) in metrics.items()]
     return groups

@@ -17,7 +17,8 @@ nothing:
 
 Untagged tests that look like they address a test (by their file and name) are listed as
 candidates, with what tagging them would earn. The mapping of every sekit check to the paper's
-tests, each justified by the paper's wording: ``docs/ml-test-score.md``.
+tests, each justified by the paper's wording, is declared by the checks themselves
+(``CheckSpec.mlts``) and shown in ``docs/ml-test-score.md``.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from __future__ import annotations
 import ast
 import re
 import tomllib
+from dataclasses import dataclass
 from typing import Any
 
-from sekit.grade.mlts_map import REQUIRES, SEKIT_CHECKS
 from sekit.grade.model import MLTestScore
 from sekit.grade.repository import Repository
 
@@ -106,13 +107,42 @@ HINTS = {
 }
 
 
+@dataclass(frozen=True)
+class Mapping:
+    checks: tuple[str, ...]
+    why: str
+    requires: str | None = None
+
+
+def mapping() -> dict[str, Mapping]:
+    """ML Test Score id -> the checks that automate it (all must pass), why, and a metric that
+    must be positive for the claim to hold."""
+    from sekit.vocabulary import specs
+
+    found: dict[str, Mapping] = {}
+    for spec in specs():
+        if spec.engine != "native":
+            continue
+        for claim in spec.mlts:
+            if claim.test not in TESTS:
+                raise ValueError(f"{spec.id} claims an unknown ML Test Score test {claim.test!r}")
+            known = found.get(claim.test)
+            if known is None:
+                found[claim.test] = Mapping((spec.id,), claim.why, claim.requires)
+            else:
+                found[claim.test] = Mapping(
+                    (*known.checks, spec.id), known.why, known.requires or claim.requires
+                )
+    return {test: found[test] for test in TESTS if test in found}
+
+
 def band(final: float) -> str:
     return next(text for limit, text in BANDS if final <= limit)
 
 
 def sekit_checks() -> dict[str, tuple[str, ...]]:
-    """ML Test Score id -> the sekit checks that automate it."""
-    return SEKIT_CHECKS
+    """ML Test Score id -> the sekit checks that automate it (from the checks' declarations)."""
+    return {test: row.checks for test, row in mapping().items()}
 
 
 def tagged_tests(repo: Repository, config: dict[str, Any]) -> dict[str, list[str]]:
@@ -265,7 +295,7 @@ def score(
         if isinstance(c, dict)
     }
     metrics = (gate_report or {}).get("metrics", {})
-    mapping = sekit_checks()
+    rows = mapping()
     documents = {}
     for test_id in TESTS:
         document = evidence_docs.get(test_id) if isinstance(evidence_docs, dict) else None
@@ -289,8 +319,9 @@ def score(
                     f"self-reported in a committed JUnit file: {', '.join(claimed)} "
                     "(no credit; `sekit grade --run` runs the tests)"
                 )
-        ran = [c for c in mapping.get(test_id, ()) if statuses.get(c, "skipped") != "skipped"]
-        needed = REQUIRES.get(test_id)
+        row = rows.get(test_id)
+        ran = [c for c in (row.checks if row else ()) if statuses.get(c, "skipped") != "skipped"]
+        needed = row.requires if row else None
         if ran and needed and not (isinstance(metrics, dict) and metrics.get(needed)):
             evidence.append(f"sekit gate: {', '.join(ran)} ran without {needed} (no credit)")
         elif ran and all(statuses[c] == "pass" for c in ran):

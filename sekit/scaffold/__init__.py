@@ -95,7 +95,17 @@ def _environment() -> Any:
         autoescape=False,
     )
     env.filters["tomlnum"] = _number
+    env.filters["toml"] = _quoted
+    env.filters["yaml"] = _quoted
     return env
+
+
+def _quoted(value: object) -> str:
+    """A string as a quoted TOML basic string, which is also a valid YAML string: a team's
+    text (``Ana "Bo" Li``) can never end the string or add keys."""
+    import json
+
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 def _number(value: float, kind: str = "float") -> str:
@@ -195,7 +205,7 @@ def create(project: Plan, *, force: bool = False, git: bool = True) -> Created:
             if folder.exists() and not any(folder.iterdir()):
                 folder.rmdir()
         raise
-    status = _git_init(target) if git else "skipped (--no-git)"
+    status = _git_init(target, sorted(project.files)) if git else "skipped (--no-git)"
     steps = [
         f"cd {target}",
         'pip install -e ".[dev]"',
@@ -206,7 +216,13 @@ def create(project: Plan, *, force: bool = False, git: bool = True) -> Created:
     return Created(target, sorted(project.files), status, steps)
 
 
-def _git_init(target: Path) -> str:
+def _git_init(target: Path, written: list[str]) -> str:
+    """``git init`` and a first commit of exactly the files sekit wrote.
+
+    Files that were in the folder before (``--force``) are never committed, and no hook runs
+    (``--no-verify`` and an empty hooks path): a folder may hold someone else's repository.
+    """
+
     def git(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             ["git", *args], cwd=target, capture_output=True, text=True, check=True
@@ -214,7 +230,7 @@ def _git_init(target: Path) -> str:
 
     try:
         git("init", "-q")
-        git("add", "-A")
+        git("add", "--", *written)
         identity = []
         for key, fallback in (("user.name", "sekit"), ("user.email", "sekit@localhost")):
             if (
@@ -222,7 +238,18 @@ def _git_init(target: Path) -> str:
                 != 0
             ):
                 identity += ["-c", f"{key}={fallback}"]
-        git(*identity, "commit", "-q", "-m", "Project scaffolded by sekit new")
+        git(
+            *identity,
+            "-c",
+            "core.hooksPath=/dev/null",
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            "Project scaffolded by sekit new",
+            "--",
+            *written,
+        )
     except FileNotFoundError:
         return "not done: git is not installed"
     except subprocess.CalledProcessError as exc:

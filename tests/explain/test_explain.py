@@ -9,8 +9,6 @@ import pytest
 from click.testing import CliRunner
 
 from sekit.explain import catalogue, explain, why
-from sekit.explain.kinds import KIND_TEXTS
-from sekit.explain.metrics import METRIC_TEXTS
 from sekit.vocabulary import KINDS, METRICS
 from sekit_cli.app import cli
 
@@ -57,8 +55,6 @@ def test_every_kind_the_code_emits_is_in_the_vocabulary() -> None:
 
 
 def test_every_kind_and_metric_is_explained() -> None:
-    assert set(KINDS) == set(KIND_TEXTS)
-    assert set(METRICS) == set(METRIC_TEXTS)
     for name in [*KINDS, *METRICS]:
         entry = explain(name)
         for text in (entry.why, entry.investigate, entry.fix, entry.checked_by):

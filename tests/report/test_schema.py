@@ -70,3 +70,28 @@ def test_the_schema_rejects_broken_reports(breakage: object) -> None:
     breakage(document)  # type: ignore[operator]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, SCHEMA)
+
+
+def test_the_published_schema_has_exactly_the_models_fields() -> None:
+    """The hand-written schema (with its patterns and descriptions) is compared with the one
+    pydantic derives from the report model: a field added to one and not the other fails."""
+    from sekit.report.model import GateResult, ProjectInfo
+    from sekit.results import CheckResult, Finding, Severity, Status
+
+    defs = SCHEMA["$defs"]
+    pairs = {
+        "report": (SCHEMA, Report),
+        "project": (SCHEMA["properties"]["project"], ProjectInfo),
+        "check": (defs["check"], CheckResult),
+        "finding": (defs["finding"], Finding),
+        "gate": (defs["gate"], GateResult),
+    }
+    for name, (published, model) in pairs.items():
+        derived = model.model_json_schema(mode="serialization")
+        assert set(published["properties"]) == set(derived["properties"]), name
+        must = {field for field, info in model.model_fields.items() if info.is_required()}
+        assert must <= set(published.get("required", [])), name
+        assert set(published.get("required", [])) <= set(published["properties"]), name
+    assert set(defs["check"]["properties"]["status"]["enum"]) == {s.value for s in Status}
+    assert set(defs["finding"]["properties"]["severity"]["enum"]) == {s.value for s in Severity}
+    assert set(SCHEMA["properties"]["verdict"]["enum"]) == {"pass", "fail"}

@@ -255,3 +255,36 @@ def _tool(name: str) -> str:
     found = shutil.which(name) or str(Path(sys.executable).parent / name)
     assert Path(found).exists(), f"{name} is a dev dependency; install sekit-ml[dev]"
     return found
+
+
+def test_team_names_with_quotes_and_backslashes_make_valid_files(tmp_path: Path) -> None:
+    team = ['Ana "Bo" Li', "Ben\\Back", "Zoë = \"x\"\n[gates]"]
+    target = tmp_path / "quoted"
+    create(plan("quoted", team=team, target=target), git=False)
+    config = tomllib.loads((target / "sekit.toml").read_text())
+    assert config["project"]["team"][:3] == team
+    assert "gates" not in config or "x" not in config["gates"]
+    authors = tomllib.loads((target / "pyproject.toml").read_text())["project"]["authors"]
+    assert [a["name"] for a in authors[:3]] == team
+    load_config(target)  # and the config still validates
+
+
+def test_force_commits_only_what_sekit_wrote_and_runs_no_hook(tmp_path: Path) -> None:
+    target = tmp_path / "existing"
+    target.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=target, check=True)
+    (target / "secret-notes.txt").write_text("mine, not for the repository\n")
+    marker = tmp_path / "hook-ran"
+    for hook in ("pre-commit", "commit-msg", "post-commit"):
+        path = target / ".git" / "hooks" / hook
+        path.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n")
+        path.chmod(0o755)
+    made = create(plan("existing", target=target), force=True)
+    assert made.git == "committed"
+    assert not marker.exists()
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=target, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "secret-notes.txt" not in tracked
+    assert sorted(tracked) == sorted(made.files)
+    assert (target / "secret-notes.txt").read_text().startswith("mine")

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sekit.checks import FunctionCheck, register
 from sekit.checks.context import Context
 from sekit.checks.data.bundle import DataBundle, bundle_from_config
 from sekit.checks.deepchecks_adapter import (
-    Rule,
     build_result,
     findings_of,
     import_deepchecks,
     run_suite,
     save_html,
 )
+from sekit.checks.spec import CheckSpec
 from sekit.results import CheckResult
 
 if TYPE_CHECKING:
@@ -28,38 +27,13 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 100_000
 
-RULES: dict[str, Any] = {
-    "IsSingleValue": Rule("constant_column", "warn"),
-    "SpecialCharacters": Rule("mixed_types", "warn"),
-    "MixedNulls": Rule("missing_values", "warn"),
-    "MixedDataTypes": Rule("mixed_types", "fail"),
-    "StringMismatch": Rule("string_mismatch", "warn"),
-    "DataDuplicates": Rule("duplicate_rows", "warn"),
-    "StringLengthOutOfBounds": Rule("outliers", "info"),
-    "ConflictingLabels": Rule("conflicting_labels", "warn"),
-    "OutlierSampleDetection": Rule("outliers", "info"),
-    "PercentOfNulls": Rule("missing_values", "warn"),
-    "ClassImbalance": Rule("class_imbalance", "warn"),
-    "FeatureLabelCorrelation": Rule("label_leakage", "fail"),
-    "FeatureFeatureCorrelation": Rule("correlated_features", "warn"),
-    "IdentifierLabelCorrelation": Rule("label_leakage", "fail"),
-    "DatasetsSizeComparison": Rule("schema_mismatch", "warn"),
-    "NewLabelTrainTest": Rule("label_drift", "fail"),
-    "NewCategoryTrainTest": Rule("unexpected_category", "warn"),
-    "StringMismatchComparison": Rule("string_mismatch", "warn"),
-    "DateTrainTestLeakageDuplicates": Rule("label_leakage", "fail"),
-    "DateTrainTestLeakageOverlap": Rule("label_leakage", "fail"),
-    "IndexTrainTestLeakage": Rule("label_leakage", "fail"),
-    "TrainTestSamplesMix": Rule("label_leakage", "fail"),
-    "FeatureLabelCorrelationChange": lambda condition: (
-        Rule("label_leakage", "fail")
-        if condition.startswith("Train features")
-        else Rule("drift", "warn")
-    ),
-    "FeatureDrift": Rule("drift", "fail"),
-    "LabelDrift": Rule("label_drift", "fail"),
-    "MultivariateDrift": Rule("drift", "warn"),
-}
+
+def rules() -> dict[str, Any]:
+    """Deepchecks check name -> how its failed conditions become sekit findings, from the
+    ``deepchecks`` counterparts that the native data checks declare."""
+    from sekit.checks.data import SPECS
+
+    return {name: rule for spec in SPECS for name, rule in spec.deepchecks.items()}
 
 
 def _class_balance(check: Any, threshold: float) -> Any:
@@ -135,7 +109,7 @@ def integrity(ctx: Context) -> CheckResult:
     dataset = deepchecks_dataset(bundle, bundle.train.frame, with_label=True)
     outcome = run_suite(suite, train_dataset=dataset)
     html = save_html(outcome, ctx.workdir / "deepchecks" / "data_integrity.html")
-    findings, failed, errored = findings_of(outcome, RULES, bundle.train.frame.columns)
+    findings, failed, errored = findings_of(outcome, rules(), bundle.train.frame.columns)
     return build_result(
         "data.deepchecks_integrity", "data", findings, failed, errored, html, len(outcome.results)
     )
@@ -159,27 +133,29 @@ def train_test(ctx: Context) -> CheckResult:
     current = deepchecks_dataset(bundle, other.frame, with_label=other.role == "test")
     outcome = run_suite(suite, train_dataset=train, test_dataset=current)
     html = save_html(outcome, ctx.workdir / "deepchecks" / "train_test_validation.html")
-    findings, failed, errored = findings_of(outcome, RULES, bundle.train.frame.columns)
+    findings, failed, errored = findings_of(outcome, rules(), bundle.train.frame.columns)
     return build_result(
         "data.deepchecks_train_test", "data", findings, failed, errored, html, len(outcome.results)
     )
 
 
-register(
-    FunctionCheck(
+SPECS = (
+    CheckSpec(
         id="data.deepchecks_integrity",
-        suite="data",
-        engine="deepchecks",
         title="Deepchecks data_integrity suite",
         func=integrity,
-    )
-)
-register(
-    FunctionCheck(
-        id="data.deepchecks_train_test",
-        suite="data",
         engine="deepchecks",
+        emits="each failed condition as the finding kind of the native check it matches",
+        kinds=("check_error",),
+        order=200,
+    ),
+    CheckSpec(
+        id="data.deepchecks_train_test",
         title="Deepchecks train_test_validation suite",
         func=train_test,
-    )
+        engine="deepchecks",
+        emits="each failed condition as the finding kind of the native check it matches",
+        kinds=("check_error",),
+        order=201,
+    ),
 )

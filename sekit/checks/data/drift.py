@@ -15,9 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sekit.checks.data._common import finding, percent, result, worst_summary
-from sekit.checks.data.bundle import DataBundle, Dataset
+from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
 from sekit.checks.data.types import is_number, is_text, looks_categorical
+from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim, Rule, on
+from sekit.config.data import Drift
 from sekit.results import CheckResult, Finding
 
 if TYPE_CHECKING:
@@ -226,3 +228,85 @@ def check_label_drift(bundle: DataBundle) -> CheckResult:
         worst_summary(findings, "the label is distributed alike"),
         metrics,
     )
+
+
+# --- declarations ----------------------------------------------------------------------
+
+DRIFT = Kind(
+    "drift",
+    "a feature distributed differently between train and test or production",
+    (
+        "Drift silently degrades a deployed model: it keeps answering confidently on inputs unlike "
+        "those it learned from."
+    ),
+    (
+        "Which features drifted, between which datasets, by how much (the effect size)? Look at "
+        "their distributions over time in the prediction log."
+    ),
+    (
+        "Find the cause (a changed source, a new user group, seasonality); retrain on recent data, "
+        "and monitor the served inputs with [data].production."
+    ),
+)
+DATA_DRIFT_SHARE = Metric(
+    "data.drift_share",
+    "share of features that drifted",
+    (
+        "The share of drifted features summarises how far the served or test data moved from the "
+        "training data."
+    ),
+    "See the drift findings and effect sizes.",
+    "Retrain on recent data; find the cause of the shift.",
+    gate="max = 0.1",
+)
+LABEL_DRIFT = Kind(
+    "label_drift",
+    "the label distributed differently between train and test",
+    (
+        "When the label's distribution differs between train and test (or changes over time), the "
+        "test score does not describe the world the model meets."
+    ),
+    "Was the split stratified? Did the share of classes change in recent data?",
+    "Stratify the split; if the world changed, retrain and recalibrate the decision threshold.",
+)
+
+SPECS = (
+    CheckSpec(
+        id="data.drift",
+        title="features distributed alike in train, test and production",
+        func=on(bundle_from_config, check_drift),
+        emits="`drift`: KS (numbers) / chi-squared (categories), drifted when p < 0.01 "
+        "**and** effect >= 0.1",
+        kinds=(DRIFT,),
+        metrics=(DATA_DRIFT_SHARE,),
+        mlts=(
+            MltsClaim(
+                "monitor-3",
+                "'training/serving skew': compare the distribution of features at training "
+                "and at serving time (sekit compares train with the prediction log)",
+                requires="data.production_rows",
+            ),
+        ),
+        deepchecks={
+            "FeatureDrift": Rule("drift", "fail"),
+            "MultivariateDrift": Rule("drift", "warn"),
+        },
+        section=("[data.drift]", Drift),
+        settings=("[data.drift]", "[data].production", "[data].production_optional"),
+        order=50,
+    ),
+    CheckSpec(
+        id="data.label_drift",
+        title="label distributed alike in train and test",
+        func=on(bundle_from_config, check_label_drift),
+        emits="`label_drift` (fail when drifted)",
+        kinds=(LABEL_DRIFT,),
+        deepchecks={
+            "NewLabelTrainTest": Rule("label_drift", "fail"),
+            "LabelDrift": Rule("label_drift", "fail"),
+        },
+        section=("[data.drift]", Drift),
+        settings=("[data.drift]",),
+        order=51,
+    ),
+)

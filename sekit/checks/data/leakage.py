@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sekit.checks.data._common import example_rows, finding, percent, result, worst_summary
-from sekit.checks.data.bundle import DataBundle
+from sekit.checks.data.bundle import DataBundle, bundle_from_config
 from sekit.checks.data.types import is_number, looks_categorical
+from sekit.checks.findings import example_rows, finding, percent, result, worst_summary
+from sekit.checks.spec import CheckSpec, Kind, Rule, on
+from sekit.config.data import Leakage
 from sekit.results import CheckResult, Finding
 
 if TYPE_CHECKING:
@@ -204,3 +206,53 @@ def _powers(bundle: DataBundle) -> dict[str, float]:
                 score[label].to_numpy(dtype="float64"),
             )
     return powers
+
+
+# --- declarations ----------------------------------------------------------------------
+
+LABEL_LEAKAGE = Kind(
+    "label_leakage",
+    "a feature that gives the label away, or test rows seen in training",
+    (
+        "Leakage inflates offline accuracy: the model learns from information it will not "
+        "have when "
+        "it predicts for real, so production quality falls far below the test score."
+    ),
+    (
+        "For a feature: was it computed from the label or recorded after the outcome? For overlap: "
+        "does the split happen after deduplication, and are train and test disjoint?"
+    ),
+    (
+        "Drop features not available at prediction time; split before any step that looks at all "
+        "rows, deduplicate first, and split by group or time where rows are related."
+    ),
+)
+
+LEAKAGE_RULES = {
+    "FeatureLabelCorrelation": Rule("label_leakage", "fail"),
+    "IdentifierLabelCorrelation": Rule("label_leakage", "fail"),
+    "DateTrainTestLeakageDuplicates": Rule("label_leakage", "fail"),
+    "DateTrainTestLeakageOverlap": Rule("label_leakage", "fail"),
+    "IndexTrainTestLeakage": Rule("label_leakage", "fail"),
+    "TrainTestSamplesMix": Rule("label_leakage", "fail"),
+    "FeatureLabelCorrelationChange": lambda condition: (
+        Rule("label_leakage", "fail")
+        if condition.startswith("Train features")
+        else Rule("drift", "warn")
+    ),
+}
+
+SPECS = (
+    CheckSpec(
+        id="data.label_leakage",
+        title="no feature gives the label away; no test rows in train",
+        func=on(bundle_from_config, check_label_leakage),
+        emits="`label_leakage`: one feature predicts the label (held-out power >= 0.95), "
+        "test rows in train (fail)",
+        kinds=(LABEL_LEAKAGE,),
+        deepchecks=LEAKAGE_RULES,
+        section=("[data.leakage]", Leakage),
+        settings=("[data.leakage]",),
+        order=40,
+    ),
+)

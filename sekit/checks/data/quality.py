@@ -1,102 +1,15 @@
-"""Data quality: ``duplicate_rows``, ``conflicting_labels``, ``constant_column``,
-``class_imbalance`` and ``outliers``. All vectorised; row identity is a shared 64-bit row hash.
+"""Data quality: ``constant_column``, ``class_imbalance``, ``outliers`` and
+``correlated_features``. All vectorised.
 """
 
 from __future__ import annotations
 
-from sekit.checks.data._common import example_rows, finding, percent, result, worst_summary
-from sekit.checks.data.bundle import DataBundle
+from sekit.checks.data.bundle import DataBundle, bundle_from_config
 from sekit.checks.data.types import is_number, looks_categorical
+from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.spec import CheckSpec, Kind, MltsClaim, Rule, on
+from sekit.config.data import Quality
 from sekit.results import CheckResult, Finding
-
-
-def check_duplicates(bundle: DataBundle) -> CheckResult:
-    findings: list[Finding] = []
-    metrics: dict[str, float] = {}
-    limit = bundle.quality.max_duplicate_ratio
-    for dataset in (d for d in bundle.datasets if d.role != "production"):
-        columns = [str(c) for c in dataset.frame.columns]
-        hashes = bundle.row_hashes(dataset.role, columns)
-        duplicated = hashes.duplicated()
-        count = int(duplicated.sum())
-        share = count / len(hashes)
-        metrics[
-            "duplicate_ratio" if dataset.role == "train" else f"{dataset.role}_duplicate_ratio"
-        ] = share
-        if not count:
-            continue
-        rows = example_rows(duplicated)
-        first = hashes[hashes == hashes[rows[0]]].index[0] if rows else None
-        findings.append(
-            finding(
-                "duplicate_rows",
-                "fail" if share > limit else "warn",
-                f"{dataset.source}: {count:,} rows ({percent(share)}) repeat an earlier row"
-                + (f" (limit {percent(limit)})" if share > limit else ""),
-                dataset=dataset.role,
-                count=count,
-                share=share,
-                rows=rows,
-                first_copy_of=first,
-            )
-        )
-    return result(
-        "data.duplicates", findings, worst_summary(findings, "no duplicate rows"), metrics
-    )
-
-
-def check_conflicting_labels(bundle: DataBundle) -> CheckResult:
-    import pandas as pd
-
-    if bundle.label is None:
-        return CheckResult.skipped(
-            id="data.conflicting_labels", suite="data", reason="no label column (data.label)"
-        )
-    if not bundle.is_classification():
-        return CheckResult.skipped(
-            id="data.conflicting_labels",
-            suite="data",
-            reason="the label is continuous (regression)",
-        )
-    findings: list[Finding] = []
-    metrics: dict[str, float] = {}
-    limit = bundle.quality.max_conflicting_ratio
-    for dataset in (d for d in (bundle.train, bundle.test) if d is not None):
-        features = bundle.shared_features(dataset)
-        hashes = bundle.row_hashes(dataset.role, features)
-        pairs = pd.DataFrame({"h": hashes.to_numpy(), "y": dataset.frame[bundle.label].to_numpy()})
-        distinct = pairs.drop_duplicates()
-        conflicted = distinct["h"][distinct["h"].duplicated()].unique()
-        involved = hashes.isin(conflicted)
-        count = int(involved.sum())
-        share = count / len(hashes)
-        metrics["conflicting_ratio" if dataset.role == "train" else "test_conflicting_ratio"] = (
-            share
-        )
-        if not count:
-            continue
-        rows = example_rows(involved)
-        labels = dataset.frame.loc[hashes == hashes[rows[0]], bundle.label].unique().tolist()
-        findings.append(
-            finding(
-                "conflicting_labels",
-                "fail" if share > limit else "warn",
-                f"{dataset.source}: {len(conflicted):,} feature rows appear with different labels "
-                f"({count:,} rows, {percent(share)}), e.g. rows {rows[:3]} labelled {labels[:4]}",
-                dataset=dataset.role,
-                groups=len(conflicted),
-                count=count,
-                share=share,
-                rows=rows,
-                labels=labels[:10],
-            )
-        )
-    return result(
-        "data.conflicting_labels",
-        findings,
-        worst_summary(findings, "every feature row has one label"),
-        metrics,
-    )
 
 
 def check_constant_columns(bundle: DataBundle) -> CheckResult:
@@ -258,3 +171,103 @@ def check_correlated_features(bundle: DataBundle) -> CheckResult:
         worst_summary(findings, f"strongest correlation {strongest:.2f}"),
         {"max_correlation": strongest},
     )
+
+
+# --- declarations ----------------------------------------------------------------------
+
+CONSTANT_COLUMN = Kind(
+    "constant_column",
+    "a column with a single value, which carries no information",
+    "A column with one value carries no information and often signals a broken feed.",
+    "Did it always have one value, or did its source stop updating?",
+    "Repair the feed, or drop the column (or list it in data.ignore).",
+)
+CLASS_IMBALANCE = Kind(
+    "class_imbalance",
+    "a class far rarer than the others",
+    (
+        "With a rare class, accuracy looks high while the model ignores that class, which is "
+        "usually the one that matters."
+    ),
+    "Look at per-class precision and recall, not only accuracy.",
+    (
+        "Report macro F1 and per-class metrics, use class weights or resampling, and choose the "
+        "decision threshold on purpose."
+    ),
+)
+OUTLIERS = Kind(
+    "outliers",
+    "values far outside the bulk of a column",
+    "A few extreme values can dominate training (and some metrics) and often are data errors.",
+    "Are the outlying rows plausible? Do they come from one source or period?",
+    (
+        "Correct errors in sanitize; for genuine extremes use robust models or scaling; a share "
+        "above 5% usually means a mixed unit."
+    ),
+)
+CORRELATED_FEATURES = Kind(
+    "correlated_features",
+    "two features so correlated that one of them is redundant",
+    (
+        "Near-duplicate features add no information, make models harder to interpret and can make "
+        "them unstable."
+    ),
+    "Are the two features the same quantity in different units or a derived one?",
+    "Keep one of them, or combine them; for linear models consider regularisation.",
+)
+
+BENEFICIAL = MltsClaim(
+    "data-2",
+    "'methods include computing correlation coefficients' between features: a constant "
+    "feature or one that duplicates another adds nothing",
+)
+
+SPECS = (
+    CheckSpec(
+        id="data.constant_columns",
+        title="no constant features",
+        func=on(bundle_from_config, check_constant_columns),
+        emits="`constant_column` (warn)",
+        kinds=(CONSTANT_COLUMN,),
+        mlts=(BENEFICIAL,),
+        deepchecks={"IsSingleValue": Rule("constant_column", "warn")},
+        order=32,
+    ),
+    CheckSpec(
+        id="data.class_imbalance",
+        title="classes reasonably balanced",
+        func=on(bundle_from_config, check_class_imbalance),
+        emits="`class_imbalance` (warn)",
+        kinds=(CLASS_IMBALANCE,),
+        deepchecks={"ClassImbalance": Rule("class_imbalance", "warn")},
+        section=("[data.quality]", Quality),
+        settings=("[data.quality].min_class_ratio",),
+        order=33,
+    ),
+    CheckSpec(
+        id="data.outliers",
+        title="few outliers",
+        func=on(bundle_from_config, check_outliers),
+        emits="`outliers` beyond 3 IQR: info; warn above 5% of a column",
+        kinds=(OUTLIERS,),
+        deepchecks={
+            "StringLengthOutOfBounds": Rule("outliers", "info"),
+            "OutlierSampleDetection": Rule("outliers", "info"),
+        },
+        section=("[data.quality]", Quality),
+        settings=("[data.quality].outlier_iqr", "[data.quality].max_outlier_ratio"),
+        order=34,
+    ),
+    CheckSpec(
+        id="data.correlated_features",
+        title="no redundant, near-identical features",
+        func=on(bundle_from_config, check_correlated_features),
+        emits="`correlated_features` (warn)",
+        kinds=(CORRELATED_FEATURES,),
+        mlts=(BENEFICIAL,),
+        deepchecks={"FeatureFeatureCorrelation": Rule("correlated_features", "warn")},
+        section=("[data.quality]", Quality),
+        settings=("[data.quality].max_correlation",),
+        order=35,
+    ),
+)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sekit.checks.data._common import finding, percent, result, worst_summary
-from sekit.checks.data.bundle import DataBundle
+from sekit.checks.data.bundle import DataBundle, bundle_from_config
 from sekit.checks.data.types import conforms, is_text, text_profile
+from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim, Rule, on
 from sekit.results import CheckResult, Finding
 
 
@@ -162,3 +163,77 @@ def check_mixed_types(bundle: DataBundle) -> CheckResult:
         worst_summary(findings, f"no mixed types in {checked} text columns"),
         {"mixed_type_columns": len({(f.column) for f in findings})},
     )
+
+
+# --- declarations ----------------------------------------------------------------------
+
+SCHEMA_MISMATCH = Kind(
+    "schema_mismatch",
+    "a missing or extra column, or a column of the wrong type",
+    (
+        "The pipeline and the service assume a schema; a missing or retyped column breaks them at "
+        "the worst time, in production."
+    ),
+    "Compare the columns and types of the datasets named in the finding with [data.columns].",
+    "Fix the producer of the data, or update the schema and the code together in one change.",
+)
+DATA_ROWS = Metric(
+    "data.rows",
+    "rows in the training set",
+    "Too few rows and every metric is noise; a sudden drop means the ingest lost data.",
+    "Compare with the previous run's report.",
+    "Fix the ingest; gather more data.",
+    gate="min = 1000",
+)
+MIXED_TYPES = Kind(
+    "mixed_types",
+    "a column that mixes value types, such as numbers stored as text",
+    (
+        "A numeric column with text in it ('n/a', '12,5') is read as text: the model either "
+        "crashes "
+        "or treats numbers as categories."
+    ),
+    (
+        "Look at the text examples in the evidence: units, decimal commas, placeholders for "
+        "missing "
+        "values?"
+    ),
+    (
+        "Parse the column in the sanitize stage (map placeholders to missing, fix decimal "
+        "separators) and declare its type in [data.columns]."
+    ),
+)
+
+SCHEMA_EXPECTATIONS = MltsClaim(
+    "data-1", "'encode [feature expectations] in a schema ... and test that the data meets it'"
+)
+
+SPECS = (
+    CheckSpec(
+        id="data.schema",
+        title="columns and types match the schema",
+        func=on(bundle_from_config, check_schema),
+        emits="`schema_mismatch`: missing column or wrong type (fail), extra or undescribed "
+        "column (warn)",
+        kinds=(SCHEMA_MISMATCH,),
+        metrics=(DATA_ROWS,),
+        settings=("[data.columns]",),
+        mlts=(SCHEMA_EXPECTATIONS,),
+        deepchecks={"DatasetsSizeComparison": Rule("schema_mismatch", "warn")},
+        order=10,
+    ),
+    CheckSpec(
+        id="data.mixed_types",
+        title="no numbers stored as text, no mixed types",
+        func=on(bundle_from_config, check_mixed_types),
+        emits="`mixed_types`: numbers stored as text, mixed value types (fail; warn without "
+        "schema)",
+        kinds=(MIXED_TYPES,),
+        settings=("[data.columns.<name>].type",),
+        deepchecks={
+            "SpecialCharacters": Rule("mixed_types", "warn"),
+            "MixedDataTypes": Rule("mixed_types", "fail"),
+        },
+        order=11,
+    ),
+)

@@ -1,5 +1,5 @@
 """Value constraints from ``[data.columns]``: ``missing_values``, ``out_of_range``,
-``unexpected_category``; and ``string_mismatch`` (case and whitespace variants).
+``unexpected_category``.
 
 The constraints (nullable, min, max, allowed) are a pandera schema, built by :func:`to_pandera`,
 so a team's own pipeline can validate with exactly the schema that sekit checks.
@@ -11,9 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sekit.checks.data._common import example_rows, finding, percent, result, worst_summary
-from sekit.checks.data.bundle import DataBundle, Dataset
+from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
+from sekit.checks.data.schema import SCHEMA_EXPECTATIONS
 from sekit.checks.data.types import is_number, is_text
+from sekit.checks.findings import example_rows, finding, percent, result, worst_summary
+from sekit.checks.spec import CheckSpec, Kind, Metric, Rule, on
 from sekit.config.schema import Column
 from sekit.results import CheckResult, Finding
 
@@ -267,38 +269,96 @@ def check_unexpected_category(bundle: DataBundle) -> CheckResult:
     )
 
 
-def check_string_mismatch(bundle: DataBundle) -> CheckResult:
-    """Category values that differ only in case or whitespace ("Red", "red ", "RED")."""
-    findings: list[Finding] = []
-    for dataset in bundle.datasets:
-        for column in map(str, dataset.frame.columns):
-            series = dataset.frame[column]
-            declared = bundle.columns[column].type if column in bundle.columns else None
-            if not is_text(series) or declared in ("string", "datetime"):
-                continue
-            counts = series.dropna().astype(str).value_counts()
-            if len(counts) > 10_000:  # free text, not categories
-                continue
-            keys = counts.index.str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
-            groups: dict[str, dict[str, int]] = defaultdict(dict)
-            for raw, key, count in zip(counts.index, keys, counts.to_numpy(), strict=True):
-                groups[key][raw] = int(count)
-            for variants in (v for v in groups.values() if len(v) > 1):
-                shown = ", ".join(f"{k!r} x{n}" for k, n in variants.items())
-                findings.append(
-                    finding(
-                        "string_mismatch",
-                        "warn",
-                        f"{dataset.source}: {column!r} spells one "
-                        f"value {len(variants)} ways: {shown}",
-                        column=column,
-                        dataset=dataset.role,
-                        variants=variants,
-                    )
-                )
-    return result(
-        "data.string_mismatch",
-        findings,
-        worst_summary(findings, "no case or whitespace variants"),
-        {"string_mismatches": len(findings)},
-    )
+# --- declarations ----------------------------------------------------------------------
+
+MISSING_VALUES = Kind(
+    "missing_values",
+    "null values in a column the schema declares nullable = false",
+    (
+        "Models fail or silently impute on missing values, and a column that suddenly has gaps "
+        "usually means an upstream source or join broke."
+    ),
+    (
+        "Look at the rows in the finding's evidence: do they share a source, a date, a value of "
+        "another column? Compare with the raw data before sanitize."
+    ),
+    (
+        "Fix the source or the join; if gaps are legitimate, impute in the model pipeline and "
+        "declare `nullable = true` for the column."
+    ),
+)
+DATA_MISSING_RATIO = Metric(
+    "data.missing_ratio",
+    "share of missing cells over all datasets",
+    "The share of missing cells measures completeness across all datasets.",
+    "See the missing_values findings per column.",
+    "Fix the sources or impute on purpose.",
+    gate="max = 0.05",
+)
+OUT_OF_RANGE = Kind(
+    "out_of_range",
+    "values below the schema's min or above its max",
+    (
+        "Values outside physical or business limits are data errors or a changed unit; a model "
+        "extrapolates on them without warning."
+    ),
+    (
+        "Check the example rows and values: a unit change (cm vs m), a sentinel such as -1, or a "
+        "genuinely new range?"
+    ),
+    (
+        "Fix the source or convert units in sanitize; if the range really changed, update min and "
+        "max in [data.columns] deliberately and retrain."
+    ),
+)
+UNEXPECTED_CATEGORY = Kind(
+    "unexpected_category",
+    "a category value outside the schema's allowed list",
+    (
+        "A category the model never saw is encoded as unknown or breaks the encoder: predictions "
+        "for it are guesses."
+    ),
+    "Which new values appear, and since when? Spelling variants, a new product, a renamed code?",
+    (
+        "Map variants to known values in sanitize, or add the new value to `allowed` and collect "
+        "training data for it."
+    ),
+)
+SPECS = (
+    CheckSpec(
+        id="data.missing_values",
+        title="no missing values where the schema forbids them",
+        func=on(bundle_from_config, check_missing_values),
+        emits="`missing_values` where `nullable = false` (fail)",
+        kinds=(MISSING_VALUES,),
+        metrics=(DATA_MISSING_RATIO,),
+        settings=("[data.columns.<name>].nullable",),
+        mlts=(SCHEMA_EXPECTATIONS,),
+        deepchecks={
+            "MixedNulls": Rule("missing_values", "warn"),
+            "PercentOfNulls": Rule("missing_values", "warn"),
+        },
+        order=20,
+    ),
+    CheckSpec(
+        id="data.out_of_range",
+        title="values within min/max",
+        func=on(bundle_from_config, check_out_of_range),
+        emits="`out_of_range` (fail)",
+        kinds=(OUT_OF_RANGE,),
+        settings=("[data.columns.<name>].min/max",),
+        mlts=(SCHEMA_EXPECTATIONS,),
+        order=21,
+    ),
+    CheckSpec(
+        id="data.unexpected_category",
+        title="categories within allowed",
+        func=on(bundle_from_config, check_unexpected_category),
+        emits="`unexpected_category` (fail)",
+        kinds=(UNEXPECTED_CATEGORY,),
+        settings=("[data.columns.<name>].allowed",),
+        mlts=(SCHEMA_EXPECTATIONS,),
+        deepchecks={"NewCategoryTrainTest": Rule("unexpected_category", "warn")},
+        order=22,
+    ),
+)

@@ -9,33 +9,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from sekit.checks import FunctionCheck, register
 from sekit.checks.context import Context
 from sekit.checks.data.bundle import bundle_from_config
 from sekit.checks.data.deepchecks_engine import deepchecks_dataset
 from sekit.checks.deepchecks_adapter import (
-    Rule,
     build_result,
     findings_of,
     import_deepchecks,
     run_suite,
     save_html,
 )
-from sekit.checks.model.quality import needs_labelled_test
 from sekit.checks.model.subject import subject_from_config
+from sekit.checks.model.testset import needs_labelled_test
+from sekit.checks.spec import CheckSpec, Kind, Rule
 from sekit.results import CheckResult
 
-RULES: dict[str, Any] = {
-    "TrainTestPerformance": Rule("performance", "warn"),
-    "RocReport": Rule("performance", "fail"),
-    "PredictionDrift": Rule("drift", "warn"),
-    "SimpleModelComparison": Rule("simple_model_better", "fail"),
-    "WeakSegmentsPerformance": Rule("weak_slice", "warn"),
-    "RegressionErrorDistribution": Rule("performance", "warn"),
-    "UnusedFeatures": Rule("unused_features", "info"),
-    "BoostingOverfit": Rule("performance", "warn"),
-    "ModelInferenceTime": Rule("performance", "warn"),
-}
+UNUSED_FEATURES = Kind(
+    "unused_features",
+    "features the model hardly uses",
+    "Features the model hardly uses still cost collection, storage and validation, and may "
+    "drift unnoticed.",
+    "Check the feature importances in Deepchecks' report.",
+    "Drop them from the pipeline, or find out why they carry no signal.",
+)
+
+
+def rules() -> dict[str, Any]:
+    """Deepchecks check name -> how its failed conditions become sekit findings, from the
+    ``deepchecks`` counterparts that the native model checks declare."""
+    from sekit.checks.model import SPECS
+
+    found: dict[str, Any] = {"UnusedFeatures": Rule("unused_features", "info")}
+    for spec in SPECS:
+        found.update(spec.deepchecks)
+    return found
 
 
 class _Adapter:
@@ -80,7 +87,7 @@ def evaluation(ctx: Context) -> CheckResult:
         adapter = kind(subject.model, subject.features, subject.named)
     outcome = run_suite(model_evaluation(), train_dataset=train, test_dataset=test, model=adapter)
     html = save_html(outcome, ctx.workdir / "deepchecks" / "model_evaluation.html")
-    findings, failed, errored = findings_of(outcome, RULES, bundle.train.frame.columns)
+    findings, failed, errored = findings_of(outcome, rules(), bundle.train.frame.columns)
     return build_result(
         "model.deepchecks_evaluation",
         "model",
@@ -92,13 +99,16 @@ def evaluation(ctx: Context) -> CheckResult:
     )
 
 
-register(
-    FunctionCheck(
+SPECS = (
+    CheckSpec(
         id="model.deepchecks_evaluation",
-        suite="model",
-        engine="deepchecks",
         title="Deepchecks model_evaluation suite",
         func=evaluation,
+        engine="deepchecks",
+        emits="each failed condition as the finding kind of the native check it matches; "
+        "`unused_features` (info)",
+        kinds=(UNUSED_FEATURES, "check_error"),
         requires=needs_labelled_test,
-    )
+        order=200,
+    ),
 )

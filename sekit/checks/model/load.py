@@ -18,7 +18,18 @@ from sekit.errors import ModelLoadError
 
 PICKLE = (".joblib", ".pkl", ".pickle")
 SKOPS = (".skops",)
-TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
+# Types a scikit-learn model holds beyond those skops trusts itself, listed exactly: a prefix
+# such as "builtins." or "numpy." would trust `builtins.eval` or `numpy.load` too. Anything else
+# must be reviewed and listed in [model].trusted_types.
+TRUSTED_TYPES = frozenset(
+    {
+        "numpy.dtype",
+        "sklearn.tree._tree.Tree",
+        "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+        "collections.OrderedDict",
+        "collections.defaultdict",
+    }
+)
 
 
 @contextlib.contextmanager
@@ -92,7 +103,7 @@ def _load_skops(path: Path, key: str, trusted: list[str]) -> Any:
         raise ModelLoadError(
             path, f"not a skops file ({type(exc).__name__}: {_first_line(exc)})", key=key
         ) from None
-    unknown = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES) and t not in trusted]
+    unknown = [t for t in untrusted if t not in TRUSTED_TYPES and t not in trusted]
     if unknown:
         raise ModelLoadError(
             path,

@@ -82,6 +82,23 @@ def test_deepchecks_finds_the_fault_too(fault: Fault, tmp_path: Path) -> None:
     assert fault.kind in kinds
 
 
+def test_checks_that_do_not_apply_are_known_by_check_and_exception_type(tmp_path: Path) -> None:
+    """Fails the day Deepchecks raises another exception for a check that does not apply."""
+    results = run_deepchecks(tmp_path, *clean_frames(), schema())
+    skipped = {
+        f.evidence["check"]
+        for r in results
+        for f in r.findings
+        if f.evidence.get("cause") == "not_applicable"
+    }
+    assert skipped == {
+        "IdentifierLabelCorrelation",
+        "DateTrainTestLeakageDuplicates",
+        "DateTrainTestLeakageOverlap",
+        "IndexTrainTestLeakage",
+    }
+
+
 def test_a_check_that_cannot_run_is_an_error_never_a_pass(tmp_path: Path) -> None:
     train, test = clean_frames()
     results = run_deepchecks(tmp_path, train, test.drop(columns=["worst symmetry"]), schema())

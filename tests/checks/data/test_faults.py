@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
 
 import sekit.data
+import tests.checks.data
 from sekit.vocabulary import KINDS
 from tests.checks.data.faults import FAULTS, LABEL, Fault, clean_frames, schema
+
+
+def declared_faults() -> list[Fault]:
+    """The fault table, plus the ``FAULT_CASES`` a check's own test module declares (a new
+    check brings its fault cases with its tests)."""
+    found = list(FAULTS)
+    for info in pkgutil.iter_modules(tests.checks.data.__path__):
+        if info.name.startswith("test_") and info.name != "test_faults":
+            module = importlib.import_module(f"tests.checks.data.{info.name}")
+            found += getattr(module, "FAULT_CASES", [])
+    return found
+
+
+ALL_FAULTS = declared_faults()
 
 
 def test_the_clean_control_has_no_fail_finding() -> None:
@@ -21,10 +39,10 @@ def test_the_clean_control_has_no_fail_finding() -> None:
 
 def test_every_data_kind_has_a_fault_case() -> None:
     data_kinds = {name for name, term in KINDS.items() if term.suite == "data"}
-    assert data_kinds <= {fault.kind for fault in FAULTS}
+    assert data_kinds <= {fault.kind for fault in ALL_FAULTS}
 
 
-@pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
+@pytest.mark.parametrize("fault", ALL_FAULTS, ids=[f.name for f in ALL_FAULTS])
 def test_the_injected_fault_is_found(fault: Fault) -> None:
     train, test = fault.inject(*clean_frames())
     columns = {**schema(), **fault.schema_changes}

@@ -92,6 +92,26 @@ def untrusted_skops(root: Path) -> str:
     return 'path = "model.skops"'
 
 
+def skops_calling(function: str) -> Callable[[Path], str]:
+    """A skops file whose pipeline holds a callable: trusted by a prefix, refused by name."""
+
+    def build(root: Path) -> str:
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import FunctionTransformer
+        from skops import io as skops_io
+
+        func = {"builtins.eval": eval, "numpy.load": np.load}[function]
+        skops_io.dump(
+            make_pipeline(FunctionTransformer(func=func), LogisticRegression()),
+            root / "model.skops",
+        )
+        return 'path = "model.skops"'
+
+    return build
+
+
 def needs_gone_module(root: Path) -> str:
     module = root / "goneteam.py"
     module.write_text("class M:\n    def predict(self, x):\n        return x\n")
@@ -139,6 +159,14 @@ CASES: dict[str, tuple[Callable[[Path], str], str]] = {
         "contains types sekit does not trust: ['tests.checks.model.models.FlipsOnBatch']",
     ),
     "needs a gone module": (needs_gone_module, "the model needs the module 'goneteam'"),
+    "skops holding eval": (
+        skops_calling("builtins.eval"),
+        "contains types sekit does not trust: ['builtins.eval']",
+    ),
+    "skops holding numpy.load": (
+        skops_calling("numpy.load"),
+        "contains types sekit does not trust: ['numpy.load']",
+    ),
 }
 
 
@@ -159,3 +187,22 @@ def test_broken_model_exits_2_with_one_line(
     assert len(errors) == 1, result.stderr
     assert expected in errors[0]
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("kind", ["forest", "boosting"])
+def test_common_skops_models_load_without_listing_types(kind: str, tmp_path: Path) -> None:
+    from skops import io as skops_io
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+
+    from sekit.checks.model.load import load_model_file
+
+    train, _ = frames()
+    estimator = (
+        RandomForestClassifier(n_estimators=3, random_state=0)
+        if kind == "forest"
+        else HistGradientBoostingClassifier(max_iter=5)
+    )
+    estimator.fit(train[FEATURES], train["label"])
+    skops_io.dump(estimator, tmp_path / "model.skops")
+    loaded = load_model_file(tmp_path / "model.skops", key="model.path", root=tmp_path, trusted=[])
+    assert (loaded.predict(train[FEATURES]) == estimator.predict(train[FEATURES])).all()

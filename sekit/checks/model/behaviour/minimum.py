@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sekit.checks.data._common import finding
 from sekit.checks.data.load import read_table
-from sekit.checks.model.behaviour import Outcome, _records
+from sekit.checks.findings import finding
+from sekit.checks.model.behaviour.engine import Outcome, records
 from sekit.checks.model.subject import ModelUnderTest
 from sekit.errors import DataLoadError
 
@@ -49,7 +49,7 @@ def run_minimum(name: str, subject: ModelUnderTest, item: Any, data: Any) -> Out
             property=name,
             accuracy=accuracy,
             wrong=len(wrong),
-            example=_records(cases, wrong),
+            example=records(cases, wrong),
         )
     outcome.seconds = time.perf_counter() - start
     return outcome

@@ -1,4 +1,4 @@
-"""Helpers every data check uses: example rows, and building results."""
+"""Helpers for building findings and results, shared by every suite."""
 
 from __future__ import annotations
 
@@ -41,8 +41,13 @@ def finding(
 def result(
     check_id: str, findings: list[Finding], summary: str, metrics: dict[str, Any] | None = None
 ) -> CheckResult:
+    """A result whose status follows from its findings; the suite is the id's first part."""
     return CheckResult.from_findings(
-        id=check_id, suite="data", findings=findings, summary=summary, metrics=metrics
+        id=check_id,
+        suite=check_id.split(".", 1)[0],
+        findings=findings,
+        summary=summary,
+        metrics=metrics,
     )
 
 

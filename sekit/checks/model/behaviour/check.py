@@ -1,0 +1,298 @@
+"""``model.behaviour``: behaviour properties of the model, tested with Hypothesis (CheckList's
+MFT/INV/DIR for tables).
+
+Always: no ``crash`` on schema-valid input, valid outputs (``invalid_output``), the same input
+gives the same output (``nondeterminism``). From ``[[behaviour]]``: ``invariance``,
+``directional`` and ``minimum``. How examples are generated and shrunk: :mod:`.engine`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sekit.checks.context import Context
+from sekit.checks.findings import finding
+from sekit.checks.model.behaviour.engine import (
+    Batches,
+    Case,
+    Outcome,
+    Violation,
+    hypothesis_settings,
+    records,
+    run_property,
+)
+from sekit.checks.model.behaviour.minimum import run_minimum
+from sekit.checks.model.behaviour.properties import contract_properties, directional, invariance
+from sekit.checks.model.subject import subject_from_config
+from sekit.checks.spec import CheckSpec, Kind, Metric
+from sekit.config.schema import Model
+from sekit.errors import InputError
+from sekit.results import CheckResult
+from sekit.strategies import profiles
+
+
+def _always(config: Any) -> str | None:
+    return None
+
+
+def check_behaviour(ctx: Context) -> CheckResult:
+    from sekit.checks.data.bundle import bundle_from_config
+
+    subject = subject_from_config(ctx)
+    config = ctx.config
+    section = config.model
+    assert section is not None
+    data = bundle_from_config(ctx) if config.data is not None else None
+    columns = config.data.columns if config.data is not None else {}
+    train = data.train.frame if data is not None else None
+    if not subject.features:
+        return CheckResult.skipped(
+            id="model.behaviour",
+            suite="model",
+            reason="the model's features are unknown: configure [data]",
+        )
+    profile_list = profiles(columns, train, subject.features)
+    by_name = {p.name: p for p in profile_list}
+    realistic = data.sampled("train", 20_000)[subject.features] if data is not None else None
+    batches = Batches(profile_list, section.batch_rows, realistic)
+    settings = hypothesis_settings(ctx.options.ci, section.examples)
+    database = None if ctx.options.ci else ctx.workdir / "hypothesis"
+
+    outcomes: list[Outcome] = []
+    for name, kind, strategy, prop in contract_properties(subject, batches):
+        outcomes.append(
+            run_property(
+                name,
+                kind,
+                strategy,
+                prop,
+                settings,
+                _describer(batches, realistic=False),
+                shrink_seconds=section.shrink_seconds,
+                database=database,
+            )
+        )
+    for index, item in enumerate(config.behaviour):
+        label = item.name or f"behaviour[{index}] {item.kind}"
+        if item.kind == "minimum":
+            outcomes.append(run_minimum(label, subject, item, config.data))
+            continue
+        feature = by_name.get(item.feature)
+        if feature is None:
+            raise InputError(
+                config.source,
+                f"behaviour[{index}].feature {item.feature!r} is not "
+                f"a feature of the model ({', '.join(subject.features[:10])})",
+                key=f"behaviour[{index}].feature",
+            )
+        if item.kind == "invariance":
+            prop = invariance(subject, batches, feature)
+            kind = "invariance_violation"
+        else:
+            prop = directional(subject, batches, feature, item.expect, item.output)
+            kind = "directional_violation"
+        outcomes.append(
+            run_property(
+                label,
+                kind,
+                batches.strategy(feature),
+                prop,
+                settings,
+                _describer(batches, realistic=True),
+                shrink_seconds=section.shrink_seconds,
+                database=database,
+            )
+        )
+
+    findings = [o.finding for o in outcomes if o.finding is not None]
+    notes = [o.note for o in outcomes if o.note]
+    unbounded = [o.name for o in outcomes if o.finding is not None and not o.shrink_bounded]
+    cases = sum(o.cases for o in outcomes)
+    seconds = sum(o.seconds for o in outcomes)
+    findings.append(
+        finding(
+            "invalid_output",
+            "info",
+            "properties tested",
+            properties=[
+                {
+                    "property": o.name,
+                    "kind": o.kind,
+                    "cases": o.cases,
+                    "seconds": round(o.seconds, 3),
+                    "passed": o.finding is None and o.note is None,
+                    "note": o.note,
+                }
+                for o in outcomes
+            ],
+        )
+    )
+    failed = [o for o in outcomes if o.finding is not None]
+    summary = (
+        f"{len(outcomes) - len(failed)}/{len(outcomes)} properties hold on {cases:,} "
+        f"generated rows ({cases / seconds:,.0f} rows/s)"
+        if seconds
+        else "no property ran"
+    )
+    if failed:
+        summary = f"{len(failed)} of {len(outcomes)} properties fail: {failed[0].finding.message}"  # type: ignore[union-attr]
+    if notes:
+        summary += "; " + "; ".join(notes)
+    if unbounded:
+        summary += (
+            "; shrinking was bounded by [checks].timeout only (this Hypothesis has no "
+            "MAX_SHRINKING_SECONDS)"
+        )
+    result = CheckResult.from_findings(
+        id="model.behaviour",
+        suite="model",
+        findings=findings,
+        summary=summary,
+        metrics={
+            "behaviour.cases": cases,
+            "behaviour.failures": len(failed) + len(notes),
+            "behaviour.properties": len(outcomes),
+            "behaviour.rows_per_second": cases / seconds if seconds else 0.0,
+        },
+    )
+    if notes and not failed:
+        from sekit.results import Status
+
+        result = result.model_copy(update={"status": Status.ERROR})
+    return result
+
+
+def _describer(
+    batches: Batches, *, realistic: bool
+) -> Callable[[Case, Violation], list[dict[str, Any]]]:
+    def describe(case: Case, violation: Violation) -> list[dict[str, Any]]:
+        frame = violation.detail.get("_frame")
+        if frame is None:
+            frame = batches.frame(case, realistic=realistic)
+        return records(frame, violation.rows)
+
+    return describe
+
+
+# --- declarations ----------------------------------------------------------------------
+
+INVARIANCE_VIOLATION = Kind(
+    "invariance_violation",
+    "changing a feature that must not matter changes the output",
+    (
+        "The prediction changes with something that must not matter (the clinic, a name's "
+        "spelling): the model learned a shortcut that will fail or discriminate."
+    ),
+    "The finding's example shows the row, the changed value and both outputs.",
+    (
+        "Remove or neutralise the feature in the model pipeline, rebalance the data, and keep the "
+        "property as a test."
+    ),
+)
+DIRECTIONAL_VIOLATION = Kind(
+    "directional_violation",
+    "an output moves against the expected direction",
+    (
+        "The output moves against domain knowledge (more risk gives a lower score): users lose "
+        "trust, and the model is likely fitting noise."
+    ),
+    "The example shows the row, how much the feature was raised and both outputs.",
+    (
+        "Add a monotonic constraint (gradient boosting's monotonic_cst), more data, or a simpler "
+        "model in that region."
+    ),
+)
+MINIMUM_FUNCTIONALITY = Kind(
+    "minimum_functionality",
+    "labelled cases the model must get right are wrong",
+    (
+        "Cases any competent model must get right are wrong: a basic capability is missing, "
+        "whatever the average score says."
+    ),
+    "Look at the wrong cases listed in the finding.",
+    "Fix the data or features behind those cases; keep the cases as a regression test.",
+)
+CRASH = Kind(
+    "crash",
+    "the model raises on a schema-valid input",
+    (
+        "A model that raises on valid input takes the service down with it (HTTP 500) for every "
+        "user who sends such a value."
+    ),
+    "The example is the minimal input that crashes, with the exception.",
+    (
+        "Handle edge values in the model pipeline (missing, extremes), and validate inputs at the "
+        "service boundary."
+    ),
+)
+INVALID_OUTPUT = Kind(
+    "invalid_output",
+    "wrong output shape, unknown classes or invalid probabilities",
+    (
+        "Unknown classes, NaN scores or probabilities that do not sum to 1 break every consumer "
+        "that trusts the output."
+    ),
+    "The example shows the input and the invalid output.",
+    "Fix post-processing and calibration; never edit probabilities by hand.",
+)
+NONDETERMINISM = Kind(
+    "nondeterminism",
+    "the same input gives different outputs",
+    (
+        "The same input must give the same answer, or nothing can be reproduced, debugged or "
+        "audited."
+    ),
+    (
+        "Look for randomness at prediction time: unseeded sampling, dropout left on, dependence on "
+        "batch order."
+    ),
+    "Seed or remove randomness at inference; predict each row independently of its batch.",
+)
+BEHAVIOUR_CASES = Metric(
+    "behaviour.cases",
+    "generated and labelled cases the behaviour tests ran",
+    "How many generated and labelled rows the behaviour properties checked.",
+    "A low number means few examples ran; see [model].examples.",
+    "Raise [model].examples for a deeper search.",
+    gate=None,
+)
+BEHAVIOUR_FAILURES = Metric(
+    "behaviour.failures",
+    "behaviour properties that failed",
+    "The number of behaviour properties that failed (or could not be tested).",
+    (
+        "See the invariance, directional, minimum, crash, invalid_output and nondeterminism "
+        "findings."
+    ),
+    "Fix the model's behaviour; keep the properties as tests.",
+    gate="max = 0",
+)
+
+SPECS = (
+    CheckSpec(
+        id="model.behaviour",
+        title="behaviour properties (Hypothesis)",
+        func=check_behaviour,
+        emits="`crash`, `invalid_output`, `nondeterminism` always; `invariance_violation`, "
+        "`directional_violation`, `minimum_functionality` from `[[behaviour]]` (fail)",
+        kinds=(
+            CRASH,
+            INVALID_OUTPUT,
+            NONDETERMINISM,
+            INVARIANCE_VIOLATION,
+            DIRECTIONAL_VIOLATION,
+            MINIMUM_FUNCTIONALITY,
+        ),
+        metrics=(BEHAVIOUR_CASES, BEHAVIOUR_FAILURES),
+        settings=(
+            "[[behaviour]]",
+            "[model].examples",
+            "[model].batch_rows",
+            "[model].shrink_seconds",
+        ),
+        requires=_always,
+        section=("[model]", Model),
+        order=50,
+    ),
+)

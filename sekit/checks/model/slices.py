@@ -1,0 +1,151 @@
+"""``model.slices``: the model's quality on each slice of the test set (each category and each
+numeric quartile), against its quality overall."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sekit.checks.context import Context
+from sekit.checks.data.types import is_number, looks_categorical
+from sekit.checks.findings import finding, worst_summary
+from sekit.checks.model.subject import subject_from_config
+from sekit.checks.model.testset import needs_labelled_test, test_set
+from sekit.checks.spec import CheckSpec, Kind, MltsClaim, Rule
+from sekit.config.schema import Model
+from sekit.results import CheckResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _slices(
+    frame: pd.DataFrame, features: list[str], min_size: int
+) -> list[tuple[str, str, pd.Series]]:
+    """(feature, description, row mask) for each category and each numeric quartile."""
+    import pandas as pd
+
+    found = []
+    for column in features:
+        series = frame[column]
+        if looks_categorical(series):
+            for value, count in series.value_counts(dropna=False).items():
+                if count >= min_size and len(series.unique()) <= 50:
+                    mask = series.isna() if value != value else series == value
+                    found.append((column, f"{column} = {value!r}", mask))
+        elif is_number(series):
+            try:
+                bins = pd.qcut(series, 4, duplicates="drop")
+            except ValueError:
+                continue
+            for interval in bins.cat.categories:
+                mask = bins == interval
+                if int(mask.sum()) >= min_size:
+                    found.append((column, f"{column} in {interval}", mask))
+    return found
+
+
+def check_slices(ctx: Context) -> CheckResult:
+    import numpy as np
+
+    subject = subject_from_config(ctx)
+    _, frame, truth = test_set(ctx)
+    section = ctx.config.model
+    assert section is not None
+    predicted = subject.predict(frame)
+    classification = subject.task == "classification"
+    if classification:
+        correct = predicted == truth.to_numpy()
+        overall = float(np.mean(correct))
+    else:
+        errors = np.abs(predicted.astype("float64") - truth.to_numpy(dtype="float64"))
+        overall = float(np.mean(errors))
+    judged = []
+    for column, description, mask in _slices(frame, subject.features, section.slice_min_size):
+        rows = mask.to_numpy()
+        value = float(np.mean(correct[rows])) if classification else float(np.mean(errors[rows]))
+        judged.append((column, description, value, int(rows.sum())))
+    if not judged:
+        return CheckResult.skipped(
+            id="model.slices",
+            suite="model",
+            reason=f"no slice has {section.slice_min_size} test rows",
+        )
+    metric = "accuracy" if classification else "MAE"
+    if classification:
+        judged.sort(key=lambda item: item[2])
+        weak = [j for j in judged if j[2] < overall - section.slice_max_drop]
+    else:
+        judged.sort(key=lambda item: -item[2])
+        weak = [j for j in judged if j[2] > overall * (1 + section.slice_max_drop)]
+    findings = [
+        finding(
+            "weak_slice",
+            "warn",
+            f"{description}: {metric} {value:.3f} on {size} rows against {overall:.3f} overall",
+            column=column,
+            slice=description,
+            value=value,
+            overall=overall,
+            rows=size,
+        )
+        for column, description, value, size in weak[:10]
+    ]
+    worst = judged[0]
+    findings.append(
+        finding(
+            "weak_slice",
+            "info",
+            f"{metric} per slice, worst first",
+            overall=overall,
+            slices=[{"slice": d, "value": v, "rows": n} for _, d, v, n in judged[:40]],
+        )
+    )
+    name = "worst_slice_accuracy" if classification else "worst_slice_mae"
+    return CheckResult.from_findings(
+        id="model.slices",
+        suite="model",
+        findings=findings,
+        summary=worst_summary(
+            findings, f"worst slice {worst[1]}: {metric} {worst[2]:.3f} (overall {overall:.3f})"
+        ),
+        metrics={name: worst[2], "weak_slices": len(weak)},
+    )
+
+
+# --- declarations ----------------------------------------------------------------------
+
+WEAK_SLICE = Kind(
+    "weak_slice",
+    "a slice of the data where the model is much worse than overall",
+    (
+        "An average can hide a group the model serves badly; that group's users feel the failure, "
+        "and it is often a fairness problem."
+    ),
+    "Look at the slices listed worst first: which feature values, how many rows?",
+    (
+        "Collect more data for the slice, add features that explain it, or state the limitation in "
+        "the model card."
+    ),
+)
+
+SPECS = (
+    CheckSpec(
+        id="model.slices",
+        title="no weak slices",
+        func=check_slices,
+        emits="`weak_slice` (warn) per category and numeric quartile",
+        kinds=(WEAK_SLICE,),
+        settings=("[model].slice_min_size", "[model].slice_max_drop"),
+        requires=needs_labelled_test,
+        mlts=(
+            MltsClaim(
+                "model-6",
+                "'slice a data set along certain dimensions of interest ... and measure quality "
+                "on each'",
+            ),
+        ),
+        deepchecks={"WeakSegmentsPerformance": Rule("weak_slice", "warn")},
+        section=("[model]", Model),
+        order=20,
+    ),
+)

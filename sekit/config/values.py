@@ -1,0 +1,83 @@
+"""The value types of the config: sections that forbid unknown keys, durations, and paths
+relative to the config file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationInfo,
+    WithJsonSchema,
+)
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- value types -------------------------------------------------------------------------------
+
+_DURATION = re.compile(
+    r"^\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m(?!s))?\s*"
+    r"(?:(\d+(?:\.\d+)?)s)?\s*(?:(\d+(?:\.\d+)?)ms)?\s*$"
+)
+
+
+def parse_duration(value: Any) -> float:
+    """Seconds from ``20``, ``"20s"``, ``"500ms"``, ``"2m"``, ``"1m30s"`` or ``"1h"``."""
+    if isinstance(value, bool):
+        raise ValueError('expected a duration such as "20s" or "2m"')
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str) and value.strip() and (match := _DURATION.match(value)):
+        h, m, s, ms = (float(g) if g else 0.0 for g in match.groups())
+        if not any(match.groups()):
+            raise ValueError(f'expected a duration such as "20s" or "2m", got {value!r}')
+        seconds = h * 3600 + m * 60 + s + ms / 1000
+    else:
+        raise ValueError(f'expected a duration such as "20s" or "2m", got {value!r}')
+    if seconds < 0:
+        raise ValueError("a duration cannot be negative")
+    return seconds
+
+
+Duration = Annotated[
+    float,
+    BeforeValidator(parse_duration),
+    WithJsonSchema(
+        {
+            "type": ["string", "number"],
+            "pattern": r"^(\d+(\.\d+)?(h|m|s|ms))+$",
+            "description": 'seconds, or a string such as "20s", "500ms", "2m"',
+        }
+    ),
+]
+
+
+def _resolve(value: Path, info: ValidationInfo) -> Path:
+    root = (info.context or {}).get("root")
+    if root is None or value.is_absolute():
+        return value
+    return (Path(root) / value).resolve()
+
+
+def _plain_path(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("expected a file path, got an empty string")
+    if not isinstance(value, str | Path):
+        raise ValueError(f"expected a file path (a string), got {type(value).__name__}")
+    return value
+
+
+ProjectPath = Annotated[
+    Path,
+    BeforeValidator(_plain_path),
+    AfterValidator(_resolve),
+    WithJsonSchema({"type": "string", "description": "a path relative to the config file"}),
+]
