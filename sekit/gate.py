@@ -33,7 +33,10 @@ def evaluate_gates(
     results = []
     for metric, gate in gates.items():
         value = metrics.get(metric)
-        if metric not in metrics:
+        bounds = [b for b in (gate.min, gate.max) if b is not None]
+        if not bounds or not all(math.isfinite(b) for b in bounds):
+            passed, reason = False, "the gate's bound is not a finite number (fail closed)"
+        elif metric not in metrics:
             passed, reason = False, _not_produced(metric, metrics)
         elif value is None or not math.isfinite(value):
             passed, reason = False, "the run produced no numeric value for it"

@@ -80,3 +80,14 @@ def test_first_producer_of_a_metric_wins() -> None:
     first = CheckResult.from_findings(id="data.a", suite="data", metrics={"rows": 1})
     second = CheckResult.from_findings(id="data.b", suite="data", metrics={"rows": 2})
     assert collect_metrics([first, second]) == {"data.rows": 1.0}
+
+
+def test_a_gate_with_a_bound_that_is_not_finite_never_passes() -> None:
+    from sekit.config.schema import Gate
+    from sekit.gate import evaluate_gates
+
+    for bound in (float("nan"), float("inf"), float("-inf")):
+        smuggled = Gate.model_construct(min=bound, max=None)  # past validation
+        [result] = evaluate_gates({"model.accuracy": 0.5}, {"model.accuracy": smuggled})
+        assert not result.passed
+        assert "not a finite number" in result.reason

@@ -38,6 +38,8 @@ def explain(name: str | None) -> int:
         ("Investigate", entry.investigate),
         ("Fix", entry.fix),
         ("Checked by", entry.checked_by),
+        ("How sure", entry.trust),
     ):
-        out.print(f"\n[bold]{title}[/]\n  {text}")
+        if text:
+            out.print(f"\n[bold]{title}[/]\n  {text}")
     return 0

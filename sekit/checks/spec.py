@@ -42,6 +42,7 @@ class Kind:
     why: str
     investigate: str
     fix: str
+    trust: str = ""  # how sure a finding is: its false-alarm rate and power (README)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,14 @@ class Drift(Section):
     """``[data.drift]``: how distribution shift between datasets is judged."""
 
     p_value: float = Field(
-        0.01, gt=0, lt=1, description="a test below this p-value flags drift (KS / chi-squared)"
+        0.005,
+        gt=0,
+        lt=1,
+        description=(
+            "the false-alarm rate allowed over all the drift tests of a run (Benjamini-Hochberg "
+            "over every feature and dataset pair): a run with no drift reports any at most "
+            "this often"
+        ),
     )
     min_effect: float = Field(
         0.1,
@@ -107,16 +114,36 @@ class Leakage(Section):
     """``[data.leakage]``: a feature that gives the label away, and test rows seen in training."""
 
     max_feature_power: float = Field(
-        0.95,
+        0.8,
         gt=0,
         le=1,
         description=(
-            "a single feature predicting the label this well (0 = no better than the majority "
-            "class or the mean, 1 = perfectly) on held-out rows is leakage"
+            "a feature whose power alone (0 = no better than the majority class or the mean, "
+            "1 = perfect) reaches this is compared with all the other features together"
         ),
     )
+    min_advantage: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description=(
+            "it is leakage when it beats the other features together by at least this much power"
+        ),
+    )
+    p_value: float = Field(
+        0.01,
+        gt=0,
+        lt=1,
+        description="and the paired test that it beats them is below this",
+    )
     max_overlap: float = Field(
-        0.01, ge=0, le=1, description="test rows also in train warn; above this share they fail"
+        0.01,
+        ge=0,
+        le=1,
+        description=(
+            "test rows found in train beyond chance warn; above this share of the test set "
+            "they fail"
+        ),
     )
 
 

@@ -204,6 +204,8 @@ def _explain(error: Any, loc: tuple[int | str, ...]) -> str:
         return f"unknown key{_suggest(loc)}"
     if kind == "missing":
         return "required key is missing"
+    if kind == "finite_number":
+        return f"expected a finite number, got {got!r}: inf or nan would switch the check off"
     if kind in ("literal_error", "enum"):
         return f"expected {ctx.get('expected', 'one of the allowed values')}, got {got!r}"
     if kind == "union_tag_invalid":

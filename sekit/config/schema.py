@@ -75,7 +75,20 @@ class Model(Section):
     baseline: ProjectPath | None = Field(
         None, description="the previously deployed model; the candidate must not be worse"
     )
-    baseline_tolerance: float = Field(0.01, ge=0, description="allowed loss against baseline")
+    baseline_tolerance: float = Field(
+        0.01,
+        ge=0,
+        description=(
+            "loss against the baseline that is still accepted: accuracy points "
+            "(classification) or the relative increase of the MAE (regression)"
+        ),
+    )
+    baseline_p_value: float = Field(
+        0.01,
+        gt=0,
+        lt=1,
+        description="a loss counts when the paired test (McNemar, paired bootstrap) is below this",
+    )
     trusted_types: list[str] = Field(
         default_factory=list, description="extra types a skops file may contain"
     )
@@ -85,7 +98,8 @@ class Model(Section):
         ge=0,
         description=(
             "weak_slice when a slice's accuracy is this much below overall (classification), "
-            "or its MAE is (1 + this) times overall (regression)"
+            "or its MAE is (1 + this) times overall (regression), and its confidence interval "
+            "says it is really worse"
         ),
     )
     examples: int = Field(50, ge=1, le=10_000, description="Hypothesis examples per property")

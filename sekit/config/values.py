@@ -18,7 +18,9 @@ from pydantic import (
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Every number of the config must be finite: `inf` or `nan` as a bound or threshold would
+    # silently switch a gate or a check off.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --- value types -------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ class Explanation:
     investigate: str
     fix: str
     checked_by: str
+    trust: str = ""  # how sure a finding of this kind is (kinds that are statistical verdicts)
 
 
 def _kind_checked_by(name: str) -> str:
@@ -60,6 +61,7 @@ def explain(name: str) -> Explanation:
             kind.investigate,
             kind.fix,
             _kind_checked_by(name),
+            kind.trust,
         )
     if name in metrics:
         metric, suite = metrics[name]

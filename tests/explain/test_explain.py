@@ -25,6 +25,9 @@ load.requests load.rps load.error_rate load.p50_ms load.p95_ms load.p99_ms""".sp
 SEKIT = Path(__file__).resolve().parents[2] / "sekit"
 
 
+SORTS = {"argsort", "sort", "sort_values", "lexsort"}
+
+
 def emitted_kinds() -> set[str]:
     """Every finding kind the code can emit: literal first arguments of the functions that make
     findings, and literal kind= keywords."""
@@ -37,6 +40,8 @@ def emitted_kinds() -> set[str]:
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
             if name in makers and node.args and isinstance(node.args[0], ast.Constant):
                 found.add(node.args[0].value)
+            if name in SORTS:
+                continue  # numpy's kind="stable" is a sort algorithm, not a finding kind
             for keyword in node.keywords:
                 if keyword.arg == "kind" and isinstance(keyword.value, ast.Constant):
                     found.add(keyword.value.value)
@@ -82,3 +87,26 @@ def test_an_unknown_name_exits_2_with_a_suggestion(runner: CliRunner) -> None:
 def test_why_is_one_sentence_for_reports(kind: str) -> None:
     text = why(kind)
     assert text is not None and text.endswith(".") and "\n" not in text
+
+
+STATISTICAL = [
+    "drift",
+    "label_drift",
+    "duplicate_rows",
+    "conflicting_labels",
+    "label_leakage",
+    "baseline_regression",
+    "weak_slice",
+]
+
+
+@pytest.mark.parametrize("kind", STATISTICAL)
+def test_statistical_verdicts_say_how_sure_they_are(kind: str, runner: CliRunner) -> None:
+    assert len(explain(kind).trust) > 80
+    shown = runner.invoke(cli, ["explain", kind])
+    assert shown.exit_code == 0 and "How sure" in shown.output
+
+
+def test_a_contract_kind_has_no_how_sure_section(runner: CliRunner) -> None:
+    shown = runner.invoke(cli, ["explain", "missing_values"])
+    assert shown.exit_code == 0 and "How sure" not in shown.output

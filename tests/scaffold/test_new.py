@@ -258,7 +258,7 @@ def _tool(name: str) -> str:
 
 
 def test_team_names_with_quotes_and_backslashes_make_valid_files(tmp_path: Path) -> None:
-    team = ['Ana "Bo" Li', "Ben\\Back", "Zoë = \"x\"\n[gates]"]
+    team = ['Ana "Bo" Li', "Ben\\Back", 'Zoë = "x"\n[gates]']
     target = tmp_path / "quoted"
     create(plan("quoted", team=team, target=target), git=False)
     config = tomllib.loads((target / "sekit.toml").read_text())

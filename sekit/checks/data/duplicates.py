@@ -1,14 +1,113 @@
 """Repeated rows: ``duplicate_rows`` and ``conflicting_labels`` (equal features, different
-labels). Vectorised; row identity is a shared 64-bit row hash.
+labels), judged against chance.
+
+Identical rows are only a fault when chance cannot explain them (:mod:`.chance`): two copies of
+a record with measured numbers are, the same five answers to a survey from two people are not.
+Rows whose pattern chance explains are reported as ``info`` and never count towards the
+limits. Vectorised; row identity is a shared 64-bit row hash.
 """
 
 from __future__ import annotations
 
-from sekit.checks.data.bundle import DataBundle, bundle_from_config
+from typing import TYPE_CHECKING
+
+from sekit.checks.data import chance, pairs
+from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
 from sekit.checks.findings import example_rows, finding, percent, result, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, Rule, on
 from sekit.config.data import Quality
 from sekit.results import CheckResult, Finding
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+MAX_GROUPS = 5_000  # groups judged against chance (the largest first)
+
+
+def chance_model(bundle: DataBundle, dataset: Dataset, columns: list[str]) -> chance.Model:
+    """The chance model of a data set's columns (cached per run)."""
+    key = f"chance:{dataset.role}:{'|'.join(columns)}"
+    if key not in bundle._cache:
+        bundle._cache[key] = chance.fit(chance.encode(dataset.frame[columns]))
+    model: chance.Model = bundle._cache[key]
+    return model
+
+
+def repeated(hashes: pd.Series, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position of one row of each pattern repeated among the rows ``among`` (a mask), how
+    many rows carry it), largest first."""
+    import numpy as np
+
+    positions = np.flatnonzero(among)
+    _, first, counts = np.unique(
+        hashes.to_numpy()[positions], return_index=True, return_counts=True
+    )
+    keep = counts > 1
+    first, counts = positions[first[keep]], counts[keep]
+    order = np.argsort(-counts, kind="stable")[:MAX_GROUPS]
+    return first[order], counts[order]
+
+
+def split_by_chance(
+    bundle: DataBundle,
+    dataset: Dataset,
+    columns: list[str],
+    hashes: pd.Series,
+    among: pd.Series | None = None,
+) -> tuple[pd.Series, pd.Series]:
+    """(rows that repeat beyond chance, rows that repeat as chance would), among the rows of
+    the mask ``among`` (all rows by default), excluding the first row of each pattern."""
+    import numpy as np
+
+    mask = np.ones(len(hashes), dtype=bool) if among is None else among.to_numpy(dtype=bool)
+    positions, counts = repeated(hashes, mask)
+    later = hashes.duplicated() & mask
+    if len(positions) == 0:
+        return later & False, later & False
+    model = chance_model(bundle, dataset, columns)
+    flags = chance.beyond_chance(
+        model,
+        [(model.codes[p], int(c)) for p, c in zip(positions, counts, strict=True)],
+        model.rows,
+        seen=True,
+        opportunities=int(mask.sum()),
+    )
+    copied = hashes.isin(hashes.iloc[positions[np.asarray(flags, dtype=bool)]]) & mask
+    return copied & later, ~copied & later
+
+
+def _excess_findings(
+    bundle: DataBundle, dataset: Dataset, metrics: dict[str, float], prefix: str
+) -> list[Finding]:
+    """Copies that each look like chance, seen together: more repeated rows than a random split
+    of train and test together puts in this set (:mod:`.pairs`)."""
+    if bundle.test is None:
+        return []
+    columns = [str(c) for c in bundle.train.frame.columns if c in bundle.test.frame.columns]
+    split = pairs.compare(bundle.row_hashes("train", columns), bundle.row_hashes("test", columns))
+    if split is None:
+        return []
+    repeats = split.train_repeats if dataset.role == "train" else split.test_repeats
+    metrics[f"{prefix}excess_duplicate_ratio"] = repeats.share
+    if not repeats.significant:
+        return []
+    limit = bundle.quality.max_duplicate_ratio
+    return [
+        finding(
+            "duplicate_rows",
+            "fail" if repeats.share > limit else "warn",
+            f"{dataset.source}: {repeats.observed:,} rows repeat an earlier row where a random "
+            f"split of train and test together gives {repeats.expected:,.0f} on average "
+            f"(p = {repeats.p_value:.2g}): about {percent(repeats.share)} of the rows look "
+            "copied, though each alone could be chance",
+            dataset=dataset.role,
+            count=repeats.observed,
+            expected=repeats.expected,
+            share=repeats.share,
+            p_value=repeats.p_value,
+        )
+    ]
 
 
 def check_duplicates(bundle: DataBundle) -> CheckResult:
@@ -18,31 +117,50 @@ def check_duplicates(bundle: DataBundle) -> CheckResult:
     for dataset in (d for d in bundle.datasets if d.role != "production"):
         columns = [str(c) for c in dataset.frame.columns]
         hashes = bundle.row_hashes(dataset.role, columns)
-        duplicated = hashes.duplicated()
-        count = int(duplicated.sum())
+        copies, coincidences = split_by_chance(bundle, dataset, columns, hashes)
+        count, typical = int(copies.sum()), int(coincidences.sum())
         share = count / len(hashes)
-        metrics[
-            "duplicate_ratio" if dataset.role == "train" else f"{dataset.role}_duplicate_ratio"
-        ] = share
-        if not count:
-            continue
-        rows = example_rows(duplicated)
-        first = hashes[hashes == hashes[rows[0]]].index[0] if rows else None
-        findings.append(
-            finding(
-                "duplicate_rows",
-                "fail" if share > limit else "warn",
-                f"{dataset.source}: {count:,} rows ({percent(share)}) repeat an earlier row"
-                + (f" (limit {percent(limit)})" if share > limit else ""),
-                dataset=dataset.role,
-                count=count,
-                share=share,
-                rows=rows,
-                first_copy_of=first,
+        prefix = "" if dataset.role == "train" else f"{dataset.role}_"
+        metrics[f"{prefix}duplicate_ratio"] = share
+        metrics[f"{prefix}chance_duplicate_ratio"] = typical / len(hashes)
+        if count:
+            rows = example_rows(copies)
+            first = hashes[hashes == hashes[rows[0]]].index[0] if rows else None
+            findings.append(
+                finding(
+                    "duplicate_rows",
+                    "fail" if share > limit else "warn",
+                    f"{dataset.source}: {count:,} rows ({percent(share)}) are copies of an "
+                    "earlier row that chance would not produce"
+                    + (f" (limit {percent(limit)})" if share > limit else ""),
+                    dataset=dataset.role,
+                    count=count,
+                    share=share,
+                    rows=rows,
+                    first_copy_of=first,
+                    chance_alpha=chance.ALPHA,
+                )
             )
-        )
+        if not count and dataset.role in ("train", "test"):
+            findings += _excess_findings(bundle, dataset, metrics, prefix)
+        if typical:
+            findings.append(
+                finding(
+                    "duplicate_rows",
+                    "info",
+                    f"{dataset.source}: {typical:,} rows ({percent(typical / len(hashes))}) repeat "
+                    "a pattern as often as chance does (common values, such as identical "
+                    "survey answers): not counted as copies",
+                    dataset=dataset.role,
+                    count=typical,
+                    rows=example_rows(coincidences),
+                )
+            )
     return result(
-        "data.duplicates", findings, worst_summary(findings, "no duplicate rows"), metrics
+        "data.duplicates",
+        findings,
+        worst_summary(findings, "no copied rows"),
+        metrics,
     )
 
 
@@ -67,35 +185,52 @@ def check_conflicting_labels(bundle: DataBundle) -> CheckResult:
         hashes = bundle.row_hashes(dataset.role, features)
         pairs = pd.DataFrame({"h": hashes.to_numpy(), "y": dataset.frame[bundle.label].to_numpy()})
         distinct = pairs.drop_duplicates()
-        conflicted = distinct["h"][distinct["h"].duplicated()].unique()
+        conflicted = pd.Series(distinct["h"][distinct["h"].duplicated()].unique())
         involved = hashes.isin(conflicted)
-        count = int(involved.sum())
+        real = involved & False
+        if involved.any():
+            beyond, _ = split_by_chance(bundle, dataset, features, hashes, involved)
+            real = hashes.isin(hashes[beyond]) & involved
+        count = int(real.sum())
         share = count / len(hashes)
-        metrics["conflicting_ratio" if dataset.role == "train" else "test_conflicting_ratio"] = (
-            share
-        )
-        if not count:
-            continue
-        rows = example_rows(involved)
-        labels = dataset.frame.loc[hashes == hashes[rows[0]], bundle.label].unique().tolist()
-        findings.append(
-            finding(
-                "conflicting_labels",
-                "fail" if share > limit else "warn",
-                f"{dataset.source}: {len(conflicted):,} feature rows appear with different labels "
-                f"({count:,} rows, {percent(share)}), e.g. rows {rows[:3]} labelled {labels[:4]}",
-                dataset=dataset.role,
-                groups=len(conflicted),
-                count=count,
-                share=share,
-                rows=rows,
-                labels=labels[:10],
+        key = "conflicting_ratio" if dataset.role == "train" else "test_conflicting_ratio"
+        metrics[key] = share
+        if count:
+            rows = example_rows(real)
+            labels = dataset.frame.loc[hashes == hashes[rows[0]], bundle.label].unique().tolist()
+            groups = int(hashes[real].nunique())
+            findings.append(
+                finding(
+                    "conflicting_labels",
+                    "fail" if share > limit else "warn",
+                    f"{dataset.source}: {groups:,} records appear with different labels "
+                    f"({count:,} rows, {percent(share)}), e.g. rows {rows[:3]} labelled "
+                    f"{labels[:4]}",
+                    dataset=dataset.role,
+                    groups=groups,
+                    count=count,
+                    share=share,
+                    rows=rows,
+                    labels=labels[:10],
+                )
             )
-        )
+        noise = int((involved & ~real).sum())
+        if noise:
+            findings.append(
+                finding(
+                    "conflicting_labels",
+                    "info",
+                    f"{dataset.source}: {noise:,} rows share common feature values with rows of "
+                    "another label, as chance makes them: the label is not fully determined by "
+                    "the features (noise the model cannot remove), not a labelling fault",
+                    dataset=dataset.role,
+                    count=noise,
+                )
+            )
     return result(
         "data.conflicting_labels",
         findings,
-        worst_summary(findings, "every feature row has one label"),
+        worst_summary(findings, "no record has two labels"),
         metrics,
     )
 
@@ -116,6 +251,13 @@ DUPLICATE_ROWS = Kind(
     (
         "Deduplicate in the sanitize stage (before the split) or fix the ingest; keep genuine "
         "repeats only if the model should see them weighted."
+    ),
+    trust=(
+        "Copies are told from coincidences by a chance model (a group is a copy when chance would "
+        "produce it with probability under 0.1% over every row) and, with a test set, by counting "
+        "repeats against random re-splits of train and test together. Identical survey answers "
+        "never block; one copy of a common-looking row cannot be told from chance. Measured: "
+        "README, 'How far to trust a verdict'."
     ),
 )
 DATA_DUPLICATE_RATIO = Metric(
@@ -138,6 +280,10 @@ CONFLICTING_LABELS = Kind(
         "that would separate them not exist in the data?"
     ),
     "Fix or drop the wrong labels (a labelling guideline helps), or add the missing feature.",
+    trust=(
+        "Only groups that chance would not make count: identical answers from different people "
+        "with different labels are reported as info."
+    ),
 )
 
 
@@ -146,7 +292,9 @@ SPECS = (
         id="data.duplicates",
         title="no duplicate rows",
         func=on(bundle_from_config, check_duplicates),
-        emits="`duplicate_rows`: warn; fail above `[data.quality].max_duplicate_ratio` (5%)",
+        emits="`duplicate_rows`: copies chance would not make (a chance model per pattern; with "
+        "a test set, repeats against random re-splits): warn, fail above "
+        "`[data.quality].max_duplicate_ratio` (5%); coincidences are info",
         kinds=(DUPLICATE_ROWS,),
         metrics=(DATA_DUPLICATE_RATIO,),
         deepchecks={"DataDuplicates": Rule("duplicate_rows", "warn")},
@@ -158,7 +306,8 @@ SPECS = (
         id="data.conflicting_labels",
         title="equal features, equal labels",
         func=on(bundle_from_config, check_conflicting_labels),
-        emits="`conflicting_labels`: warn; fail above `[data.quality].max_conflicting_ratio` (1%)",
+        emits="`conflicting_labels` among rows chance would not make identical: warn; fail above "
+        "`[data.quality].max_conflicting_ratio` (1%)",
         kinds=(CONFLICTING_LABELS,),
         deepchecks={"ConflictingLabels": Rule("conflicting_labels", "warn")},
         section=("[data.quality]", Quality),

@@ -20,6 +20,14 @@ def needs_previous(config: Any) -> str | None:
 
 
 def check_previous(ctx: Context) -> CheckResult:
+    """The candidate is a regression when a paired test on the same test rows says it is worse
+    (McNemar's exact test on per-row correctness; a paired bootstrap of absolute errors for
+    regression) *and* the loss reaches ``[model].baseline_tolerance``: a different seed or a
+    handful of rows is not a regression."""
+    import numpy as np
+
+    from sekit import stats
+
     subject = subject_from_config(ctx)
     previous = previous_from_config(ctx)
     _, frame, truth = test_set(ctx)
@@ -27,27 +35,53 @@ def check_previous(ctx: Context) -> CheckResult:
     assert section is not None
     now = primary(subject.task, scores(subject, frame, truth))
     before = primary(previous.task, scores(previous, frame, truth))
-    delta = now - before
+    actual = truth.to_numpy()
+    evidence: dict[str, Any]
+    if subject.task == "classification":
+        mine = subject.predict(frame) == actual
+        theirs = previous.predict(frame) == actual
+        p_value, lost, won = stats.mcnemar(mine, theirs)
+        loss = float(np.mean(theirs) - np.mean(mine))  # accuracy points lost
+        shown = f"accuracy {np.mean(mine):.3f} against {np.mean(theirs):.3f}"
+        evidence = {"rows_lost": lost, "rows_won": won, "test": "mcnemar"}
+        worse = p_value < section.baseline_p_value and loss >= section.baseline_tolerance
+    else:
+        mine = np.abs(subject.predict(frame).astype("float64") - actual.astype("float64"))
+        theirs = np.abs(previous.predict(frame).astype("float64") - actual.astype("float64"))
+        mean, low, high, p_value = stats.paired_bootstrap(mine, theirs)
+        loss = mean / max(float(np.mean(theirs)), 1e-12)  # relative increase of the MAE
+        shown = f"MAE {np.mean(mine):.4g} against {np.mean(theirs):.4g}"
+        evidence = {"mae_difference": mean, "interval": [low, high], "test": "paired bootstrap"}
+        worse = p_value < section.baseline_p_value and loss >= section.baseline_tolerance
     findings = []
-    if delta < -section.baseline_tolerance:
+    if worse:
         findings.append(
             finding(
                 "baseline_regression",
                 "fail",
-                f"the candidate scores {now:.3f}, the deployed model "
-                f"{before:.3f} ({delta:+.3f}, tolerance {section.baseline_tolerance:g}): do not "
-                "replace it",
+                f"the candidate is worse than the deployed model on the same {len(actual):,} "
+                f"test rows ({shown}; p = {p_value:.2g}, tolerance "
+                f"{section.baseline_tolerance:g}): do not replace it",
                 candidate=now,
                 deployed=before,
-                delta=delta,
+                loss=loss,
+                p_value=p_value,
+                rows=len(actual),
+                **evidence,
             )
         )
     return CheckResult.from_findings(
         id="model.previous",
         suite="model",
         findings=findings,
-        summary=worst_summary(findings, f"{now:.3f} vs deployed {before:.3f} ({delta:+.3f})"),
-        metrics={"baseline_score": before, "baseline_delta": delta},
+        summary=worst_summary(
+            findings, f"{shown}: not worse than the deployed model (p = {p_value:.2g})"
+        ),
+        metrics={
+            "baseline_score": before,
+            "baseline_delta": now - before,
+            "baseline_p_value": p_value,
+        },
     )
 
 
@@ -62,6 +96,11 @@ BASELINE_REGRESSION = Kind(
     ),
     "Compare the two models' metrics on the same test set.",
     "Keep the deployed model, or fix the candidate; change the tolerance only on purpose.",
+    trust=(
+        "Fails only when the paired test (McNemar's exact test, a paired bootstrap for "
+        "regression) is below [model].baseline_p_value (1%) and the drop reaches the tolerance: "
+        "two models of equal quality block about 1% of the time or less."
+    ),
 )
 
 SPECS = (
@@ -69,9 +108,10 @@ SPECS = (
         id="model.previous",
         title="no worse than the deployed model",
         func=check_previous,
-        emits="`baseline_regression`: worse than `[model].baseline` (fail)",
+        emits="`baseline_regression`: worse than `[model].baseline` by a paired test (McNemar, "
+        "paired bootstrap) and by at least the tolerance (fail)",
         kinds=(BASELINE_REGRESSION,),
-        settings=("[model].baseline", "[model].baseline_tolerance"),
+        settings=("[model].baseline", "[model].baseline_tolerance", "[model].baseline_p_value"),
         requires=needs_previous,
         mlts=(
             MltsClaim(

@@ -59,11 +59,24 @@ def check_slices(ctx: Context) -> CheckResult:
     else:
         errors = np.abs(predicted.astype("float64") - truth.to_numpy(dtype="float64"))
         overall = float(np.mean(errors))
+    from sekit import stats
+
+    candidates = _slices(frame, subject.features, section.slice_min_size)
+    # Every slice is one comparison: the intervals are widened (Bonferroni) so that, when no
+    # slice is really worse, none is reported more than 5% of the time.
+    confidence = 1 - 0.05 / max(len(candidates), 1)
     judged = []
-    for column, description, mask in _slices(frame, subject.features, section.slice_min_size):
+    for column, description, mask in candidates:
         rows = mask.to_numpy()
-        value = float(np.mean(correct[rows])) if classification else float(np.mean(errors[rows]))
-        judged.append((column, description, value, int(rows.sum())))
+        if classification:
+            value = float(np.mean(correct[rows]))
+            low, high = stats.wilson(
+                int(correct[rows].sum()), int(rows.sum()), confidence=confidence
+            )
+        else:
+            value = float(np.mean(errors[rows]))
+            low, high = stats.mean_interval(errors[rows], confidence=confidence)
+        judged.append((column, description, value, int(rows.sum()), low, high))
     if not judged:
         return CheckResult.skipped(
             id="model.slices",
@@ -73,22 +86,27 @@ def check_slices(ctx: Context) -> CheckResult:
     metric = "accuracy" if classification else "MAE"
     if classification:
         judged.sort(key=lambda item: item[2])
-        weak = [j for j in judged if j[2] < overall - section.slice_max_drop]
+        weak = [j for j in judged if j[2] < overall - section.slice_max_drop and j[5] < overall]
     else:
         judged.sort(key=lambda item: -item[2])
-        weak = [j for j in judged if j[2] > overall * (1 + section.slice_max_drop)]
+        weak = [
+            j for j in judged if j[2] > overall * (1 + section.slice_max_drop) and j[4] > overall
+        ]
     findings = [
         finding(
             "weak_slice",
             "warn",
-            f"{description}: {metric} {value:.3f} on {size} rows against {overall:.3f} overall",
+            f"{description}: {metric} {value:.3f} on {size} rows against {overall:.3f} overall "
+            f"(interval {low:.3f} to {high:.3f}, {confidence:.1%})",
             column=column,
             slice=description,
             value=value,
             overall=overall,
             rows=size,
+            interval=[low, high],
+            confidence=confidence,
         )
-        for column, description, value, size in weak[:10]
+        for column, description, value, size, low, high in weak[:10]
     ]
     worst = judged[0]
     findings.append(
@@ -97,7 +115,10 @@ def check_slices(ctx: Context) -> CheckResult:
             "info",
             f"{metric} per slice, worst first",
             overall=overall,
-            slices=[{"slice": d, "value": v, "rows": n} for _, d, v, n in judged[:40]],
+            slices=[
+                {"slice": d, "value": v, "rows": n, "interval": [lo, hi]}
+                for _, d, v, n, lo, hi in judged[:40]
+            ],
         )
     )
     name = "worst_slice_accuracy" if classification else "worst_slice_mae"
@@ -126,6 +147,12 @@ WEAK_SLICE = Kind(
         "Collect more data for the slice, add features that explain it, or state the limitation in "
         "the model card."
     ),
+    trust=(
+        "A slice warns when it is worse than overall by [model].slice_max_drop and its whole "
+        "confidence interval (Wilson for accuracy, t for MAE; Bonferroni-widened so that all "
+        "slices together warn at most 5% of the time when none is worse) lies on the worse "
+        "side of the overall score: a small slice never warns on its noise alone."
+    ),
 )
 
 SPECS = (
@@ -133,7 +160,8 @@ SPECS = (
         id="model.slices",
         title="no weak slices",
         func=check_slices,
-        emits="`weak_slice` (warn) per category and numeric quartile",
+        emits="`weak_slice` (warn) per category and numeric quartile, when the slice's "
+        "(Bonferroni-widened) interval says it is really worse",
         kinds=(WEAK_SLICE,),
         settings=("[model].slice_min_size", "[model].slice_max_drop"),
         requires=needs_labelled_test,

@@ -26,7 +26,7 @@ class ModelUnderTest:
     source: str
     task: str  # classification | regression
     features: list[str]
-    named: bool  # trained on a DataFrame with column names
+    named: bool  # gets a DataFrame with column names (else a plain array)
     classes: list[Any] = field(default_factory=list)
 
     @property
@@ -89,7 +89,10 @@ def wrap(model: Any, source: str, task: str, data: DataBundle | None) -> ModelUn
                 hint="retrain it on the current data, or list the non-feature "
                 "columns in data.ignore",
             )
-        features, named = available, False
+        # An estimator fitted on a plain array knows how many features it has but not their
+        # names: it gets an array. Anything else (a team's own class around a pipeline) gets
+        # what the team's serving code gives it: a DataFrame with the feature columns.
+        features, named = available, expected is None
     classes = list(getattr(model, "classes_", [])) if task == "classification" else []
     return ModelUnderTest(
         model=model, source=source, task=task, features=features, named=named, classes=classes

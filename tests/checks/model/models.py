@@ -147,3 +147,22 @@ BUGS = {
     "nondeterminism": RandomGuess,
     "unknown_class": UnknownClass,
 }
+
+
+class TeamStyle:
+    """A model of a team's own making: a class with predict / predict_proba around a fitted
+    pipeline, with no ``feature_names_in_``, that reads its inputs by column name (as the
+    team's serving code hands it a DataFrame)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.classes_ = inner.classes_
+
+    def _rows(self, x: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({name: x[name] for name in FEATURES})  # fails on a plain array
+
+    def predict(self, x: pd.DataFrame) -> np.ndarray:
+        return np.asarray(self.inner.predict(self._rows(x)))
+
+    def predict_proba(self, x: pd.DataFrame) -> np.ndarray:
+        return np.asarray(self.inner.predict_proba(self._rows(x)))

@@ -75,6 +75,32 @@ def test_the_injected_bug_is_caught_with_a_minimal_example(
     assert result.metrics["behaviour.failures"] == len(failures)
 
 
+def test_a_model_of_the_teams_own_making_gets_its_columns_by_name(
+    project: Callable[..., Config], clean: Any
+) -> None:
+    from tests.checks.model.models import TeamStyle
+
+    assert not hasattr(TeamStyle(clean), "feature_names_in_")
+    result = behaviour(project(TeamStyle(clean)))
+    assert result.status is Status.PASS, result.summary
+    assert result.metrics["behaviour.properties"] == 5
+    assert all(p["passed"] for p in properties(result).values())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("bug", list(BUGS))
+def test_every_property_works_on_a_teams_own_model(
+    bug: str, project: Callable[..., Config], clean: Any
+) -> None:
+    from tests.checks.model.models import TeamStyle
+
+    kind, column, _ = EXPECTED[bug]
+    result = behaviour(project(TeamStyle(BUGS[bug](clean))))
+    failures = [f for f in result.findings if f.severity.value == "fail"]
+    assert kind in [f.kind for f in failures], [f.message for f in failures]
+    assert next(f for f in failures if f.kind == kind).column == column
+
+
 @pytest.mark.slow
 def test_a_crash_reports_the_exception(project: Callable[..., Config], clean: Any) -> None:
     result = behaviour(project(BUGS["crash"](clean)))

@@ -191,8 +191,8 @@ def test_broken_model_exits_2_with_one_line(
 
 @pytest.mark.parametrize("kind", ["forest", "boosting"])
 def test_common_skops_models_load_without_listing_types(kind: str, tmp_path: Path) -> None:
-    from skops import io as skops_io
     from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from skops import io as skops_io
 
     from sekit.checks.model.load import load_model_file
 

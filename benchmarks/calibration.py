@@ -1,0 +1,384 @@
+"""How far to trust a verdict: false blocks on clean data, detection of injected faults.
+
+    python benchmarks/calibration.py                       # native engine, everything
+    python benchmarks/calibration.py --splits 20 --reps 5 --quick
+    tox -e calibration-deepchecks                          # Deepchecks' suites, same splits
+    python benchmarks/calibration.py --report              # both side by side (from results)
+
+**False alarms.** For every data set (all that ship with scikit-learn, and generated ones:
+survey answers, 120 features, 120,000 rows, categories, a regression label), ``--splits``
+random 70/30 splits and as many stratified ones (classification); nothing is wrong with any of
+them. A split is *blocked* when the data suite (``sekit.data.check``) does not pass, or when
+the model suite does not pass for a sensible default model (scikit-learn's
+HistGradientBoosting, and a second one trained with another seed as the "deployed" model).
+``model.behaviour`` is left out: it tests a model's contract (no crash, valid outputs, the same
+answer twice), which a correct model never breaks; it is not a statistical verdict.
+
+**Power.** Each fault of :mod:`calibration_faults` is injected at graded strengths on several
+data sets, ``--reps`` random splits each; it is *detected* when the suite reports its finding
+kind (warn or fail; naming the injected column where there is one).
+
+Deepchecks runs on the first ``--deepchecks-splits`` splits (its suites take seconds per run):
+its own verdict (any failed condition) and sekit's reading of its conditions are both counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _record import record
+from calibration_data import DataSet, all_sets
+from calibration_faults import FAULTS, Fault, Injected
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def splits(data: DataSet, count: int) -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
+    from sklearn.model_selection import train_test_split
+
+    made = []
+    for seed in range(count):
+        train, test = train_test_split(data.frame, test_size=0.3, random_state=seed)
+        made.append(("random", train, test))
+    if data.task == "classification":
+        for seed in range(count):
+            train, test = train_test_split(
+                data.frame, test_size=0.3, random_state=seed, stratify=data.frame[data.label]
+            )
+            made.append(("stratified", train, test))
+    return made
+
+
+# --- the native engine -------------------------------------------------------------------
+
+
+def native_data(data: DataSet, train: pd.DataFrame, test: pd.DataFrame, columns: Any = None) -> Any:
+    import sekit.data
+
+    return sekit.data.check(
+        train.reset_index(drop=True),
+        test.reset_index(drop=True),
+        label=data.label,
+        task=data.task,
+        columns=columns,
+    )
+
+
+def default_model(data: DataSet, train: pd.DataFrame, seed: int) -> Any:
+    from sklearn.compose import make_column_transformer
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OrdinalEncoder
+
+    features = train.drop(columns=[data.label])
+    text = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
+    encode = make_column_transformer(
+        (OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1), text),
+        remainder="passthrough",
+        verbose_feature_names_out=False,
+    )
+    kind = (
+        HistGradientBoostingClassifier
+        if data.task == "classification"
+        else HistGradientBoostingRegressor
+    )
+    learner = kind(max_iter=100, early_stopping=True, validation_fraction=0.15, random_state=seed)
+    return make_pipeline(encode, learner).fit(features, train[data.label])
+
+
+def native_model(data: DataSet, train: pd.DataFrame, test: pd.DataFrame, seed: int) -> Any:
+    from sekit.checks.context import Context, RunOptions
+    from sekit.checks.data.bundle import DataBundle, Dataset
+    from sekit.checks.model import SPECS
+    from sekit.checks.model.subject import wrap
+    from sekit.config.schema import Config
+    from sekit.runner import run_check
+
+    train, test = train.reset_index(drop=True), test.reset_index(drop=True)
+    config = Config.model_validate(
+        {
+            "project": {"name": "calibration"},
+            "data": {"train": "train.csv", "test": "test.csv", "label": data.label},
+            "model": {
+                "path": "model.joblib",
+                "baseline": "deployed.joblib",
+                "task": data.task,
+            },
+        }
+    )
+    bundle = DataBundle(
+        train=Dataset("train", train, "train"),
+        test=Dataset("test", test, "test"),
+        label=data.label,
+        task=data.task,
+    )
+    ctx = Context(config, RunOptions(ci=True))
+    ctx.provide("data.bundle", bundle)
+    ctx.provide("model.subject", wrap(default_model(data, train, seed), "m", data.task, bundle))
+    ctx.provide(
+        "model.previous", wrap(default_model(data, train, seed + 1000), "d", data.task, bundle)
+    )
+    return [run_check(spec, ctx, 600) for spec in SPECS if spec.id != "model.behaviour"]
+
+
+# --- Deepchecks --------------------------------------------------------------------------
+
+
+def deepchecks_data(data: DataSet, train: pd.DataFrame, test: pd.DataFrame) -> tuple[bool, Any]:
+    """(Deepchecks' own verdict: some condition failed, sekit's reading of the results)."""
+    from sekit.checks.context import Context, RunOptions
+    from sekit.checks.data import DECLARED
+    from sekit.checks.data.bundle import DataBundle, Dataset
+    from sekit.config.schema import Config
+    from sekit.runner import run_check
+
+    bundle = DataBundle(
+        train=Dataset("train", train.reset_index(drop=True), "train"),
+        test=Dataset("test", test.reset_index(drop=True), "test"),
+        label=data.label,
+        task=data.task,
+    )
+    config = Config.model_validate({"project": {"name": "calibration"}})
+    ctx = Context(config, RunOptions(ci=True, engine="deepchecks"))
+    ctx.provide("data.bundle", bundle)
+    results = [run_check(s, ctx, 1200) for s in DECLARED if s.engine == "deepchecks"]
+    failed = any(r.metrics.get("deepchecks_failed_conditions") for r in results)
+    return failed, results
+
+
+# --- counting ----------------------------------------------------------------------------
+
+
+def reported_kinds(results: Any) -> set[str]:
+    """The finding kinds a run reported as warn or fail: what a fault's detection counts, so
+    the same count on clean splits is that detection's false-alarm rate."""
+    return {f.kind for r in results for f in r.findings if f.severity.value in ("warn", "fail")}
+
+
+def false_alarms(args: argparse.Namespace) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for data in all_sets(quick=args.quick):
+        count = args.splits if data.name != "large" else max(2, args.splits // 10)
+        made = splits(data, count)
+        data_blocks: Counter[str] = Counter()
+        model_blocks: Counter[str] = Counter()
+        blocked = {"data": 0, "model": 0}
+        model_runs = 0
+        reported: Counter[str] = Counter()  # finding kinds reported (warn or fail), per split
+        deep: Counter[str] = Counter()
+        start = time.perf_counter()
+        for index, (how, train, test) in enumerate(made):
+            if args.engine == "native":
+                report = native_data(data, train, test)
+                reported.update(reported_kinds(report.results))
+                if not report.passed:
+                    blocked["data"] += 1
+                    data_blocks.update(r.id for r in report.results if r.status.blocks)
+                if args.model and index % count < args.model_splits:
+                    model_runs += 1
+                    results = native_model(data, train, test, index)
+                    if any(r.status.blocks for r in results):
+                        blocked["model"] += 1
+                        model_blocks.update(r.id for r in results if r.status.blocks)
+            elif index < args.deepchecks_splits or (
+                how == "stratified" and index - count < args.deepchecks_splits
+            ):
+                failed, results = deepchecks_data(data, train, test)
+                reported.update(reported_kinds(results))
+                deep["runs"] += 1
+                deep["own_verdict_fails"] += failed
+                deep["sekit_blocks"] += any(r.status.blocks for r in results)
+        found[data.name] = {
+            "rows": len(data.frame),
+            "columns": data.frame.shape[1] - 1,
+            "task": data.task,
+            "splits": len(made),
+            "seconds": round(time.perf_counter() - start, 1),
+            "kinds_on_clean": dict(reported),
+        }
+        if args.engine == "native":
+            found[data.name].update(
+                model_runs=model_runs,
+                data_blocked=blocked["data"],
+                data_by=dict(data_blocks),
+                model_blocked=blocked["model"] if args.model else None,
+                model_by=dict(model_blocks),
+            )
+        else:
+            found[data.name].update(deepchecks=dict(deep))
+        print(f"  {data.name}: {found[data.name]}", flush=True)
+    return found
+
+
+def detected(fault: Fault, injected: Injected, results: Any) -> bool:
+    for result in results:
+        for item in result.findings:
+            if item.kind != fault.kind or item.severity.value == "info":
+                continue
+            if not fault.needs_column or injected.column is None or item.column == injected.column:
+                return True
+    return False
+
+
+def power(args: argparse.Namespace) -> dict[str, Any]:
+    sets = {d.name: d for d in all_sets(quick=True)}
+    found: dict[str, Any] = {}
+    for fault in FAULTS:
+        table: dict[str, Any] = {}
+        for strength in fault.strengths:
+            row: dict[str, Any] = {}
+            for name in fault.datasets:
+                data = sets[name]
+                hits = runs = 0
+                for rep in range(args.reps):
+                    rng = np.random.default_rng(1000 + rep)
+                    from sklearn.model_selection import train_test_split
+
+                    train, test = train_test_split(data.frame, test_size=0.3, random_state=rep)
+                    injected = fault.inject(
+                        data,
+                        train.reset_index(drop=True),
+                        test.reset_index(drop=True),
+                        strength,
+                        rng,
+                    )
+                    if args.engine == "native":
+                        results = native_data(
+                            data, injected.train, injected.test, injected.columns or None
+                        ).results
+                    else:
+                        _, results = deepchecks_data(data, injected.train, injected.test)
+                    hits += detected(fault, injected, results)
+                    runs += 1
+                row[name] = {"detected": hits, "runs": runs}
+            table[str(strength)] = row
+            print(f"  {fault.name} {strength}: {row}", flush=True)
+        found[fault.name] = {
+            "kind": fault.kind,
+            "harms_from": fault.harms_from,
+            "why": fault.why,
+            "strengths": table,
+        }
+    return found
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def load(engine: str) -> dict[str, Any] | None:
+    path = RESULTS / f"calibration_{engine}.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def clean_rate(results: dict[str, Any], kind: str) -> str:
+    """How often a finding kind was reported (warn or fail) on the clean splits."""
+    reported = runs = 0
+    for row in results.get("false_alarms", {}).values():
+        if "kinds_on_clean" not in row:
+            continue
+        reported += row["kinds_on_clean"].get(kind, 0)
+        runs += (
+            row.get("deepchecks", {}).get("runs", row["splits"])
+            if "deepchecks" in row
+            else (row["splits"])
+        )
+    return f"{reported}/{runs}" if runs else "-"
+
+
+def report() -> None:
+    native, deep = load("native"), load("deepchecks")
+    if native is None:
+        raise SystemExit("no benchmarks/results/calibration_native.json yet: run the benchmark")
+    print(
+        f"False blocks on clean splits (native {native['date'][:10]}"
+        + (f", Deepchecks {deep['date'][:10]}" if deep else "")
+        + ")\n"
+    )
+    print(
+        f"{'data set':<14} {'rows':>7} {'splits':>6} {'data suite':>11} {'model suite':>12}"
+        f" {'Deepchecks (own verdict)':>25} {'Deepchecks (sekit reading)':>27}"
+    )
+    for name, row in native["false_alarms"].items():
+        dc = (deep or {}).get("false_alarms", {}).get(name, {}).get("deepchecks", {})
+        runs = dc.get("runs", 0)
+        own = f"{dc.get('own_verdict_fails', 0)}/{runs}" if runs else "-"
+        mapped = f"{dc.get('sekit_blocks', 0)}/{runs}" if runs else "-"
+        model = (
+            "-"
+            if row.get("model_blocked") is None
+            else f"{row['model_blocked']}/{row.get('model_runs', row['splits'])}"
+        )
+        print(
+            f"{name:<14} {row['rows']:>7} {row['splits']:>6} "
+            f"{row['data_blocked']:>5}/{row['splits']:<5} {model:>12} {own:>25} {mapped:>27}"
+        )
+    print("\nDetection of injected faults (detected/runs; Deepchecks beside, where run)\n")
+    for fault, entry in native["power"].items():
+        dc_entry = (deep or {}).get("power", {}).get(fault, {})
+        print(
+            f"{fault} -> {entry['kind']} (plainly harmful from {entry['harms_from']:g}; "
+            f"reported on clean splits: {clean_rate(native, entry['kind'])}"
+            + (f", Deepchecks {clean_rate(deep, entry['kind'])}" if deep else "")
+            + ")"
+        )
+        for strength, row in entry["strengths"].items():
+            cells = []
+            for name, cell in row.items():
+                other = dc_entry.get("strengths", {}).get(strength, {}).get(name)
+                shown = f"{cell['detected']}/{cell['runs']}"
+                if other:
+                    shown += f" (DC {other['detected']}/{other['runs']})"
+                cells.append(f"{name} {shown}")
+            print(f"  {strength:>6}: " + ", ".join(cells))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=["native", "deepchecks"], default="native")
+    parser.add_argument("--splits", type=int, default=200)
+    parser.add_argument("--deepchecks-splits", type=int, default=10)
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--part", choices=["false-alarms", "power", "all"], default="all")
+    parser.add_argument("--no-model", dest="model", action="store_false")
+    parser.add_argument(
+        "--model-splits",
+        type=int,
+        default=10**9,
+        help="the model suite on the first N random and N stratified splits only (it trains)",
+    )
+    parser.add_argument("--quick", action="store_true", help="the large set at 20,000 rows")
+    parser.add_argument("--report", action="store_true", help="print the recorded results")
+    args = parser.parse_args()
+    if args.report:
+        report()
+        return
+    results: dict[str, Any] = {"engine": args.engine, "splits": args.splits, "reps": args.reps}
+    previous = load(args.engine) or {}
+    if args.part in ("false-alarms", "all"):
+        print("false alarms on clean splits", flush=True)
+        results["false_alarms"] = false_alarms(args)
+    else:
+        results["false_alarms"] = previous.get("false_alarms", {})
+    if args.part in ("power", "all"):
+        print("detection of injected faults", flush=True)
+        results["power"] = power(args)
+    else:
+        results["power"] = previous.get("power", {})
+    path = record(f"calibration_{args.engine}", results)
+    print(f"recorded in {path}")
+    report()
+
+
+if __name__ == "__main__":
+    main()
