@@ -85,7 +85,11 @@ def _excess_findings(
     if bundle.test is None:
         return []
     columns = [str(c) for c in bundle.train.frame.columns if c in bundle.test.frame.columns]
-    split = pairs.compare(bundle.row_hashes("train", columns), bundle.row_hashes("test", columns))
+    key = f"pairs:{'|'.join(columns)}"  # one comparison serves train and test
+    if key not in bundle._cache:
+        train, test = bundle.row_hashes("train", columns), bundle.row_hashes("test", columns)
+        bundle._cache[key] = pairs.compare(train, test)
+    split: pairs.Split | None = bundle._cache[key]
     if split is None:
         return []
     repeats = split.train_repeats if dataset.role == "train" else split.test_repeats
