@@ -83,12 +83,15 @@ def build_report(config: Config, checks: Sequence[CheckResult], *, gate: bool) -
     """The report of a run; with ``gate`` the config's ``[gates]`` are evaluated too."""
     metrics = collect_metrics(checks)
     gate_results = evaluate_gates(metrics, config.gates) if gate else []
+    from sekit.provenance import collect
+
     return Report(
         project=ProjectInfo(name=config.project.name, root=str(config.root)),
         verdict=verdict(checks, gate_results),
         checks=list(checks),
         metrics=metrics,
         gates=gate_results,
+        provenance=collect(config),
     )
 
 

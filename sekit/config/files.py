@@ -21,7 +21,7 @@ def named_files(config: Config) -> list[tuple[str, Path]]:
     if config.model is not None:
         for key in ("path", "baseline"):
             path = getattr(config.model, key)
-            if path is not None:
+            if isinstance(path, Path):  # not an MLflow model URI
                 files.append((f"model.{key}", path))
     for index, item in enumerate(config.behaviour):
         cases = getattr(item, "cases", None)
@@ -36,12 +36,16 @@ def named_files(config: Config) -> list[tuple[str, Path]]:
 
 def missing_files(config: Config) -> list[str]:
     """One line per named file that does not exist, naming the key."""
+    from sekit.dvcfiles import tracked
+
     problems = []
     for key, path in named_files(config):
         if not path.is_file():
             shown = _relative(path, config.root)
             what = "is a folder, not a file" if path.is_dir() else "file not found"
-            problems.append(f"{config.source.name}: {key}: {what}: {shown}")
+            versioned = None if path.is_dir() else tracked(path)
+            hint = f"; {versioned.missing_hint()}" if versioned else ""
+            problems.append(f"{config.source.name}: {key}: {what}: {shown}{hint}")
     return problems
 
 

@@ -19,7 +19,7 @@ from pydantic import (
 
 from sekit import vocabulary
 from sekit.config.data import Column, ColumnType, Data, Drift, Leakage, Quality
-from sekit.config.values import Duration, ProjectPath, Section, parse_duration
+from sekit.config.values import Duration, ModelLocation, ProjectPath, Section, parse_duration
 from sekit.results import Severity
 
 __all__ = [
@@ -65,15 +65,26 @@ class Project(Section):
 class Model(Section):
     """``[model]``: the model under test."""
 
-    path: ProjectPath | None = Field(None, description="a joblib, pickle or skops file")
+    path: ModelLocation | None = Field(
+        None,
+        description="a joblib, pickle or skops file, or an MLflow model URI "
+        "(runs:/<run id>/model, models:/<name>@<alias>)",
+    )
     loader: str | None = Field(
         None,
         pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$",
         description="module:callable returning an object with predict()",
     )
     task: Literal["classification", "regression"]
-    baseline: ProjectPath | None = Field(
-        None, description="the previously deployed model; the candidate must not be worse"
+    baseline: ModelLocation | None = Field(
+        None,
+        description="the previously deployed model (a file or an MLflow model URI); the "
+        "candidate must not be worse",
+    )
+    tracking_uri: str | None = Field(
+        None,
+        description="the MLflow store that model URIs are read from (default: "
+        "MLFLOW_TRACKING_URI, else mlflow.db beside the config)",
     )
     baseline_tolerance: float = Field(
         0.01,

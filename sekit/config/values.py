@@ -83,3 +83,30 @@ ProjectPath = Annotated[
     AfterValidator(_resolve),
     WithJsonSchema({"type": "string", "description": "a path relative to the config file"}),
 ]
+
+MLFLOW_URI = re.compile(r"^(runs:/[0-9A-Za-z_-]+/.+|models:/[^/@\s]+(/[^/\s]+|@[^/\s]+))$")
+
+
+def _model_location(value: Any, info: ValidationInfo) -> Any:
+    """An MLflow model URI stays a string; anything else is a path relative to the config."""
+    if isinstance(value, str) and value.startswith(("runs:/", "models:/")):
+        if not MLFLOW_URI.match(value):
+            raise ValueError(
+                f"{value!r} is not an MLflow model URI: use runs:/<run id>/<path>, "
+                "models:/<name>/<version> or models:/<name>@<alias>"
+            )
+        return value
+    return _resolve(Path(_plain_path(value)), info)
+
+
+ModelLocation = Annotated[
+    Path | str,
+    BeforeValidator(_model_location),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "a model file relative to the config file, or an MLflow model URI "
+            "(runs:/<run id>/model, models:/<name>@<alias>)",
+        }
+    ),
+]

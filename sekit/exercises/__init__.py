@@ -67,7 +67,8 @@ def task_text(exercise: Exercise) -> str:
         f"# Exercise: {exercise.title}\n\nTopic: {exercise.topic}.\n{story}\n"
         f"## Your task\n\n{exercise.task}\n\n## How to work\n\n"
         '```bash\npip install -e ".[dev]"      # once\n'
-        "python -m clinic_ai.pipeline\nsekit gate                     # or sekit check ...\n"
+        "dvc repro                      # the pipeline: what changed\n"
+        "sekit gate                     # or sekit check ...\n"
         "sekit exercise check           # is it fixed?\n```\n\n"
         "`sekit explain KIND` explains any finding. Keep sekit.toml's bounds, checks and "
         "behaviour properties as they are: the point is to fix the project, not the "

@@ -23,7 +23,7 @@ def judge(exercise: Exercise, folder: Path, original: Any) -> Verdict:
     if exercise.suite == "grade":
         return _readiness(folder)
     with project_importable(folder) as env:
-        failure = run_pipeline(folder, original.package, env)
+        failure = run_pipeline(folder, env)
         if failure:
             return Verdict("not_fixed", [f"the pipeline fails: {failure}"])
         thinned = _data_kept(folder, original)

@@ -1,7 +1,8 @@
-"""Running an exercise's project: its package importable, its pipeline."""
+"""Running an exercise's project: its package importable, its pipeline (``dvc repro``)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -24,13 +25,20 @@ def project_importable(folder: Path) -> Iterator[dict[str, str]]:
             os.environ["PYTHONPATH"] = previous
 
 
-def run_pipeline(folder: Path, package: str, env: dict[str, str]) -> str | None:
-    """None when the pipeline ran, else its last error line."""
+def run_pipeline(folder: Path, env: dict[str, str]) -> str | None:
+    """None when ``dvc repro`` ran the project's pipeline, else its last error line.
+
+    The stages' commands (``python -m ...``) run with this Python first on the PATH, so they
+    see the packages that sekit sees even when its environment is not activated.
+    """
+    if importlib.util.find_spec("dvc") is None:
+        return "DVC is not installed here: pip install dvc (the project's dev dependencies have it)"
+    path = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     try:
         done = subprocess.run(
-            [sys.executable, "-m", f"{package}.pipeline"],
+            [sys.executable, "-m", "dvc", "repro"],
             cwd=folder,
-            env=env,
+            env={**env, "PATH": path},
             capture_output=True,
             text=True,
             timeout=600,

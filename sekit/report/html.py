@@ -90,6 +90,8 @@ def render_html(report: Report) -> str:
     import jinja2
     from markupsafe import Markup
 
+    from sekit.provenance import describe
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
@@ -101,5 +103,6 @@ def render_html(report: Report) -> str:
         pictures=pictures(report),
         failures=_failures(report),
         blocking=report.blocking(),
+        provenance=describe(report.provenance),
         Markup=Markup,
     )

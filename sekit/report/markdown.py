@@ -62,6 +62,12 @@ def render_markdown(report: Report) -> str:
         lines += ["<details><summary>Metrics</summary>", "", "| metric | value |", "|---|---|"]
         lines += [f"| `{name}` | {_number(value)} |" for name, value in report.metrics.items()]
         lines += ["", "</details>", ""]
+    if report.provenance:
+        from sekit.provenance import describe
+
+        lines += ["<details><summary>Provenance</summary>", ""]
+        lines += [f"- {_cell(line)}" for line in describe(report.provenance)]
+        lines += ["", "</details>", ""]
     blocking = report.blocking()
     if blocking:
         lines += ["### Why it is blocked", ""] + [f"- {_cell(r)}" for r in blocking] + [""]

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -57,6 +57,9 @@ class Report(BaseModel):
     checks: list[CheckResult] = Field(default_factory=list)
     metrics: dict[str, float | None] = Field(default_factory=dict)
     gates: list[GateResult] = Field(default_factory=list)
+    # Where the inputs came from: data MD5s and their DVC versions, the model's MLflow run,
+    # the git commit (sekit.provenance). Information only; it never changes the verdict.
+    provenance: dict[str, Any] = Field(default_factory=dict)
 
     @property
     def input_errors(self) -> list[str]:

@@ -15,7 +15,7 @@ import keyword
 import re
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -171,10 +171,25 @@ def check_target(target: Path, *, force: bool) -> None:
         )
 
 
+def without_git(project: Plan) -> Plan:
+    """The plan for a folder that is no git repository: DVC is told so (``core.no_scm``),
+    as ``dvc init --no-scm`` would."""
+    config = project.files.get(".dvc/config")
+    if config is None or "no_scm" in config:
+        return project
+    config = config.replace("[core]\n", "[core]\n    no_scm = true\n", 1)
+    return replace(project, files={**project.files, ".dvc/config": config})
+
+
 def create(project: Plan, *, force: bool = False, git: bool = True) -> Created:
-    """Write the plan; on any failure remove what was written and restore what was replaced."""
+    """Write the plan; on any failure remove what was written and restore what was replaced.
+
+    Without git (``git=False``, or when ``git init`` fails) DVC is configured to work without
+    it."""
     target = project.target
     check_target(target, force=force)
+    if not git:
+        project = without_git(project)
     made_dirs: list[Path] = []
     written: list[Path] = []
     replaced: dict[Path, bytes] = {}
@@ -206,10 +221,12 @@ def create(project: Plan, *, force: bool = False, git: bool = True) -> Created:
                 folder.rmdir()
         raise
     status = _git_init(target, sorted(project.files)) if git else "skipped (--no-git)"
+    if status.startswith("not done") and ".dvc/config" in project.files:
+        (target / ".dvc/config").write_text(without_git(project).files[".dvc/config"])
     steps = [
         f"cd {target}",
         'pip install -e ".[dev]"',
-        f"python -m {project.package}.pipeline",
+        "dvc repro",
         "pytest",
         "sekit gate",
     ]

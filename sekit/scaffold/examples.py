@@ -4,7 +4,8 @@
 
 The examples are generated (``tests/scaffold/test_examples.py`` checks they are current), so
 regenerate them after changing a template. Data and models are not committed (each project's
-.gitignore): ``python -m <package>.pipeline`` trains them.
+.gitignore): ``dvc repro`` in a project's folder trains it (the examples are no git
+repositories of their own, so their DVC is configured with ``core.no_scm``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import shutil
 import sys
 from pathlib import Path
 
-from sekit.scaffold import TEMPLATES, Plan, create, plan
+from sekit.scaffold import TEMPLATES, Plan, create, plan, without_git
 from sekit.scaffold.variants import VARIANTS, plan_variant
 
 
 def plans(root: Path) -> list[Plan]:
+    """What ``build`` writes: the examples are no git repositories of their own."""
     made = [
         plan(
             f"{template}-demo",
@@ -32,7 +34,7 @@ def plans(root: Path) -> list[Plan]:
         for name, variant in VARIANTS.items()
         if variant.example
     ]
-    return made
+    return [without_git(project) for project in made]
 
 
 def build(root: Path) -> list[Path]:

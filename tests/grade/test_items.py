@@ -157,10 +157,29 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
     ("pipeline_stages", {f"src/p/{n}.py": "x = 1\n" for n in ("ingest", "train", "predict")}, "partial"),
     ("pipeline_stages", {"src/p/main.py": "x = 1\n"}, "missing"),
     ("pipeline_tool", {"dvc.yaml": DVC_YAML, "dvc.lock": "schema: '2.0'\n"}, "met"),
+    (
+        "pipeline_tool",
+        {
+            "dvc.yaml": "stages:\n  train:\n    cmd: python t.py\n    deps: [d.csv]\n"
+            "    outs: [m.pkl]\n  evaluate:\n    cmd: python e.py\n    deps: [m.pkl]\n"
+            "    metrics: [metrics.json]\n"
+        },
+        "met",
+    ),
+    ("pipeline_tool", {"dvc.yaml": DVC_YAML}, "partial"),
     ("pipeline_tool", {"Makefile": "all:\n\techo hi\n"}, "partial"),
     ("pipeline_tool", {"src/a.py": "x = 1\n"}, "missing"),
     ("experiments", {"src/train.py": "mlflow.log_param('a', 1)\nmlflow.log_metric('f1', 0.9)\n", "dvc.yaml": DVC_YAML}, "met"),
     ("experiments", {"dvc.yaml": DVC_YAML}, "partial"),
+    ("experiments", {"src/train.py": "mlflow.start_run()\nmlflow.log_param('a', 1)\n"}, "partial"),
+    (
+        "experiments",
+        {
+            "src/train.py": "mlflow.set_experiment('x')\nmlflow.log_params(p)\n"
+            "mlflow.log_metrics(m)\nmlflow.sklearn.log_model(model, name='model')\n"
+        },
+        "met",
+    ),
     ("experiments", {"src/a.py": "x = 1\n"}, "missing"),
     ("fairness", {"src/fair.py": "from fairlearn.metrics import MetricFrame\n"}, "met"),
     ("fairness", {"docs/ethics.md": "We discuss fairness of the model.\n"}, "partial"),

@@ -74,10 +74,10 @@ def test_each_example_trains_and_gates_as_documented(
     shutil.copytree(EXAMPLES / example, project)
     config = project / "sekit.toml"
     config.write_text(config.read_text().replace('duration = "10s"', 'duration = "4s"'))
-    env = {**os.environ, "PYTHONPATH": str(project / "src")}
-    package = next(p.name for p in (project / "src").iterdir() if p.is_dir())
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
+    env = {**os.environ, "PYTHONPATH": str(project / "src"), "PATH": path}
     subprocess.run(
-        [sys.executable, "-m", f"{package}.pipeline"],
+        [sys.executable, "-m", "dvc", "repro"],
         cwd=project,
         env=env,
         check=True,

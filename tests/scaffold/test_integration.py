@@ -1,9 +1,12 @@
 """End to end, as a team would: a fresh virtual environment, sekit installed from this
-checkout, a new project installed into it, its own tests, its pipeline and `sekit gate`."""
+checkout, a new project installed into it, its DVC pipeline and MLflow runs, its own tests and
+`sekit gate`."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import venv
 from pathlib import Path
@@ -63,6 +66,10 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     return bin_dir, env
 
 
+def stages_run(output: str) -> list[str]:
+    return re.findall(r"^Running stage '(\w+)'", output, re.MULTILINE)
+
+
 @pytest.mark.parametrize("template", ["classification", "regression"])
 def test_a_new_project_passes_its_tests_and_its_gate(
     template: str, environment: tuple[Path, dict[str, str]], tmp_path: Path
@@ -91,7 +98,48 @@ def test_a_new_project_passes_its_tests_and_its_gate(
         cwd=project,
         env=env,
     )
-    run(bin_dir / "python", "-m", "demo_team.pipeline", cwd=project, env=env)
+    dvc = bin_dir / "dvc"
+    first = run(dvc, "repro", cwd=project, env=env)
+    assert stages_run(first.stdout) == ["gather", "sanitize", "features", "train", "evaluate"]
+    again = run(dvc, "repro", cwd=project, env=env)
+    assert stages_run(again.stdout) == [] and "up to date" in again.stdout
+    git = ("git", "-c", "user.name=t", "-c", "user.email=t@localhost")
+    run(*git, "add", "dvc.lock", "reports/metrics.json", cwd=project, env=env)
+    run(*git, "commit", "-q", "-m", "first model", cwd=project, env=env)
+
+    # one parameter of the model changes: only train and evaluate run again
+    params = project / "params.toml"
+    original = params.read_text()
+    params.write_text(re.sub(r"max_leaf_nodes = \d+", "max_leaf_nodes = 6", original, count=1))
+    changed = run(dvc, "repro", cwd=project, env=env)
+    assert stages_run(changed.stdout) == ["train", "evaluate"]
+    assert "model.max_leaf_nodes" in run(dvc, "params", "diff", cwd=project, env=env).stdout
+    diff = json.loads(run(dvc, "metrics", "diff", "--json", cwd=project, env=env).stdout)
+    changes = diff["reports/metrics.json"]
+    assert changes and any(item["diff"] for item in changes.values()), changes
+
+    # back to the committed parameters: DVC's run cache restores that model without training
+    params.write_text(original)
+    restored = run(dvc, "repro", cwd=project, env=env)
+    assert stages_run(restored.stdout) == []
+    meta = json.loads((project / "models" / "model.json").read_text())
+
+    # MLflow holds both training runs, each with its parameters, data hash and metrics
+    listing = run(
+        bin_dir / "python",
+        "-c",
+        "import json, mlflow; runs = mlflow.search_runs(experiment_names=['demo-team'], "
+        "output_format='list'); print(json.dumps([[r.info.run_id, r.data.params, "
+        "r.data.metrics, r.data.tags.get('data_md5')] for r in runs]))",
+        cwd=project,
+        env=env,
+    )
+    runs = json.loads(listing.stdout.strip().splitlines()[-1])
+    assert len(runs) == 2
+    assert len({r[1]["model.max_leaf_nodes"] for r in runs}) == 2
+    assert all(r[2] and r[3] == meta["data_md5"] for r in runs)
+    assert meta["mlflow_run_id"] in {r[0] for r in runs}
+
     tests = run(
         bin_dir / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project, env=env
     )
@@ -100,4 +148,9 @@ def test_a_new_project_passes_its_tests_and_its_gate(
     gate = run(bin_dir / "sekit", "gate", cwd=project, env=env)
     assert "PASS: deployment may proceed" in gate.stdout
     run(bin_dir / "python", "-m", "ruff", "check", ".", cwd=project, env=env)
-    assert (project / ".sekit" / "report.json").is_file()
+    report = json.loads((project / ".sekit" / "report.json").read_text())
+    provenance = report["provenance"]
+    assert provenance["model"]["mlflow_run_id"] == meta["mlflow_run_id"]
+    lock = (project / "dvc.lock").read_text()
+    assert provenance["data"]["data.train"]["dvc_md5"] in lock
+    assert provenance["data"]["data.train"]["md5"] == meta["data_md5"]

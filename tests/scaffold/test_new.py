@@ -185,6 +185,37 @@ def test_git_init_makes_a_first_commit(tmp_path: Path, monkeypatch: pytest.Monke
     assert status == ""
 
 
+def dvc(*args: str, cwd: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "dvc", *args], cwd=cwd, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_dvc_reads_the_pipeline_and_the_remote(generated: Path) -> None:
+    """Real DVC parses dvc.yaml and .dvc/config: five stages, an offline remote beside the
+    project, no analytics; without git, DVC is told so (core.no_scm)."""
+    stages = [line.split()[0] for line in dvc("stage", "list", cwd=generated).splitlines()]
+    assert stages == ["gather", "sanitize", "features", "train", "evaluate"]
+    assert dvc("config", "core.remote", cwd=generated).strip() == "storage"
+    url = dvc("config", "remote.storage.url", cwd=generated).strip()  # relative to .dvc/
+    storage = (generated / ".dvc" / url).resolve()
+    assert storage == generated.parent.resolve() / "wisconsin-diagnosis-project-dvc-storage"
+    assert dvc("config", "core.no_scm", cwd=generated).strip() == "true"
+    assert dvc("config", "core.analytics", cwd=generated).strip() == "false"
+    header = (generated / "feedback" / "labelled.csv").read_text().strip().split(",")
+    assert header[-2:] == ["clinic", load_config(generated).data.label]  # type: ignore[union-attr]
+
+
+def test_a_git_project_uses_dvc_with_git(tmp_path: Path) -> None:
+    made = create(plan("gitted", target=tmp_path / "gitted"))
+    assert made.git == "committed"
+    assert "no_scm" not in (tmp_path / "gitted" / ".dvc" / "config").read_text()
+    assert dvc("stage", "list", cwd=tmp_path / "gitted").count("\n") == 5
+    assert made.next_steps[2] == "dvc repro"
+
+
 def test_every_python_file_parses(generated: Path) -> None:
     files = list(generated.rglob("*.py"))
     assert len(files) >= 20

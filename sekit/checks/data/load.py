@@ -35,11 +35,16 @@ def read_table(path: Path, *, key: str | None = None) -> pd.DataFrame:
             hint=f"use {SUPPORTED}",
         )
     if not path.exists():
+        from sekit.dvcfiles import tracked
+
+        versioned = tracked(path)
         raise DataLoadError(
             path,
             "file not found",
             key=key,
-            hint="check the path in the config, or run the pipeline that produces it",
+            hint=versioned.missing_hint()
+            if versioned
+            else "check the path in the config, or run the pipeline that produces it",
         )
     if path.is_dir():
         raise DataLoadError(path, "is a folder, not a data file", key=key)

@@ -48,11 +48,16 @@ def project_on_path(root: Path) -> Iterator[None]:
 def load_model_file(path: Path, *, key: str, root: Path, trusted: list[str]) -> Any:
     suffix = path.suffix.lower()
     if not path.exists():
+        from sekit.dvcfiles import tracked
+
+        versioned = tracked(path)
         raise ModelLoadError(
             path,
             "file not found",
             key=key,
-            hint="train the model first (the pipeline's train stage)",
+            hint=versioned.missing_hint()
+            if versioned
+            else "train the model first (the pipeline's train stage)",
         )
     if path.is_dir():
         raise ModelLoadError(path, "is a folder, not a model file", key=key)

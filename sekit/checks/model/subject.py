@@ -110,15 +110,23 @@ def previous_from_config(ctx: Context) -> ModelUnderTest:
 
 def _load(ctx: Context, *, baseline: bool) -> ModelUnderTest:
     from sekit.checks.data.bundle import bundle_from_config
-    from sekit.checks.model.load import call_loader, load_model_file
+    from sekit.checks.model.load import call_loader, load_model_file, require_predict
 
     config = ctx.config
     section = config.model
     assert section is not None  # model checks run only when [model] exists
     data = bundle_from_config(ctx) if config.data is not None else None
-    path: Path | None = section.baseline if baseline else section.path
+    path: Path | str | None = section.baseline if baseline else section.path
     key = "model.baseline" if baseline else "model.path"
-    if path is not None:
+    if isinstance(path, str):  # an MLflow model URI
+        from sekit.checks.model.mlflow_models import load_mlflow_model
+
+        model, _ = load_mlflow_model(
+            path, key=key, root=config.root, configured=section.tracking_uri
+        )
+        model = require_predict(model, path, key)
+        source = path
+    elif path is not None:
         model = load_model_file(path, key=key, root=config.root, trusted=section.trusted_types)
         source = _shown(path, config.root)
     else:

@@ -95,10 +95,15 @@ ORCHESTRATORS = re.compile(
 
 def pipeline_tool(repo: Repository) -> Outcome:
     """A pipeline tool that reruns only what changed: DVC stages with dependencies and outputs
-    (a ``dvc.lock`` shows it ran), a Makefile with file targets, or an orchestrator."""
+    (or metrics, plots; a ``dvc.lock`` shows it ran), a Makefile with file targets, or an
+    orchestrator."""
     stages = _dvc_stages(repo)
     if stages:
-        wired = [n for n, (_, spec) in stages.items() if spec.get("deps") and spec.get("outs")]
+        wired = [  # a last stage may write only metrics or plots
+            n
+            for n, (_, spec) in stages.items()
+            if spec.get("deps") and any(spec.get(k) for k in ("outs", "metrics", "plots"))
+        ]
         relative = next(iter(stages.values()))[0]
         evidence = [f"{relative}: {len(stages)} stages, {len(wired)} with deps and outs"]
         locked = "dvc.lock" in repo.files or any(f.endswith("/dvc.lock") for f in repo.files)
@@ -130,22 +135,43 @@ TRACKING = (
     r"mlflow\.(log_\w+|autolog|start_run|set_experiment|\w+\.log_model)|"
     r"\bLive\(|dvclive|wandb\.(init|log)|neptune\.init|comet_ml|SummaryWriter\("
 )
+LOGS_METRICS = r"mlflow\.(log_metrics?|autolog)\b|\.log_metric\(|wandb\.log\(|Live\(|dvclive"
+LOGS_PARAMS = r"mlflow\.(log_params?|autolog)\b|\.log_param\(|wandb\.config"
+LOGS_MODEL = r"mlflow\.\w+\.log_model|mlflow\.register_model|log_artifact"
 
 
 def experiments(repo: Repository) -> Outcome:
-    """Tracked experiments: a tracking library in the code (MLflow, DVCLive, W&B, ...), and
-    metrics recorded where a comparison tool finds them (DVC metrics, a tracking store)."""
-    logged = repo.grep(TRACKING, non_test(repo), limit=3)
-    metrics = [
-        f"{relative}: DVC metrics"
-        for relative in repo.exists("*dvc.yaml")
-        if re.search(r"^\s*metrics\s*:", repo.text(relative) or "", re.MULTILINE)
+    """Tracked experiments, each part with its evidence: a tracking library in the training
+    code (MLflow, DVCLive, W&B, ...) 0.4; metrics recorded where a comparison tool finds them
+    (logged metrics, DVC metrics) 0.3; parameters recorded (logged, or DVC params) 0.15; the
+    model logged with its run (an MLflow model, an artifact) 0.15."""
+    code = non_test(repo)
+    logged = repo.grep(TRACKING, code, limit=3)
+    dvc_yaml = [(r, repo.text(r) or "") for r in repo.exists("*dvc.yaml")]
+    dvc_metrics = [r for r, text in dvc_yaml if re.search(r"^\s*metrics\s*:", text, re.M)]
+    dvc_params = [r for r, text in dvc_yaml if re.search(r"^\s*params\s*:", text, re.M)]
+    metrics = repo.grep(LOGS_METRICS, code, limit=1)
+    params = repo.grep(LOGS_PARAMS, code, limit=1)
+    model = repo.grep(LOGS_MODEL, code, limit=1)
+    parts = [
+        (0.4, [f"tracking: {h}" for h in logged[:2]]),
+        (
+            0.3,
+            [f"metrics logged: {h}" for h in metrics[:1]]
+            + [f"{r}: DVC metrics" for r in dvc_metrics[:1]]
+            + list(repo.exists("*dvclive/metrics.json"))[:1],
+        ),
+        (
+            0.15,
+            [f"parameters logged: {h}" for h in params[:1]]
+            + [f"{r}: DVC params" for r in dvc_params[:1]],
+        ),
+        (0.15, [f"model logged with its run: {h}" for h in model[:1]]),
     ]
-    metrics += list(repo.exists("*dvclive/metrics.json"))[:1]
-    evidence = [f"tracking: {h}" for h in logged[:2]] + metrics[:2]
+    evidence = [line for _, lines in parts for line in lines]
     if not evidence:
         return Outcome("missing", ["no experiment tracking (MLflow, DVC metrics, DVCLive, W&B)"])
-    return scaled(0.6 * bool(logged) + 0.4 * bool(metrics) + 0.4 * (len(logged) >= 2), evidence)
+    return scaled(sum(weight for weight, lines in parts if lines), evidence, met_at=0.85)
 
 
 def sekit_config(repo: Repository) -> Outcome:

@@ -1,7 +1,7 @@
 """classification-demo: Breast cancer diagnosis (Wisconsin), 569 samples, 30 measurements.
 
-The pipeline, ingest -> sanitize -> features -> train -> evaluate:
-``python -m classification_demo.pipeline``
+The pipeline, ingest -> sanitize -> features -> train -> evaluate (dvc.yaml):
+``dvc repro``
 
 The service, with /health, /predict and /feedback:
 ``uvicorn classification_demo.serve:app``

@@ -1,7 +1,7 @@
 """regression-demo: Diabetes progression, 442 patients, 10 baseline measurements.
 
-The pipeline, ingest -> sanitize -> features -> train -> evaluate:
-``python -m regression_demo.pipeline``
+The pipeline, ingest -> sanitize -> features -> train -> evaluate (dvc.yaml):
+``dvc repro``
 
 The service, with /health, /predict and /feedback:
 ``uvicorn regression_demo.serve:app``

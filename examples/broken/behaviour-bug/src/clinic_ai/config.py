@@ -64,8 +64,9 @@ class Paths:
         return self.root / "data" / "raw" / "breast_cancer.csv"
 
     @property
-    def feedback_raw(self) -> Path:
-        return self.root / "data" / "raw" / "feedback.csv"
+    def feedback_labelled(self) -> Path:
+        """Labelled requests from the service, committed with the code (``feedback.py``)."""
+        return self.root / "feedback" / "labelled.csv"
 
     @property
     def clean(self) -> Path:
@@ -92,10 +93,6 @@ class Paths:
         return self.root / "reports" / "metrics.json"
 
     @property
-    def runs(self) -> Path:
-        return self.root / "runs" / "runs.sqlite"
-
-    @property
     def prediction_log(self) -> Path:
         return self.root / "logs" / "requests.jsonl"
 
@@ -110,6 +107,13 @@ class Paths:
 
 def paths() -> Paths:
     return Paths(root())
+
+
+def mlflow_uri() -> str:
+    """Where MLflow keeps the runs: ``MLFLOW_TRACKING_URI`` when set (a team's tracking
+    server), else the SQLite store mlflow.db in the project's folder (what ``mlflow ui``
+    opens when started there)."""
+    return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{paths().root / 'mlflow.db'}"
 
 
 def params() -> dict[str, Any]:

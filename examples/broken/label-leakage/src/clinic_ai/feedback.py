@@ -1,9 +1,13 @@
 """The feedback loop: true labels for served predictions, back into the training data.
 
 ``POST /feedback`` stores a label for a request id (SQLite, logs/feedback.sqlite). Running
-this module joins the labels with the logged inputs and writes data/raw/feedback.csv, which
-the next pipeline run adds to the training data:
+this module joins the labels with the logged inputs and writes feedback/labelled.csv, which the
+next ``dvc repro`` adds to the training data (the sanitize stage depends on it):
 ``python -m clinic_ai.feedback``
+
+feedback/labelled.csv is small and committed with the code, so a review sees which labels
+changed a model. When it grows large, hand it to DVC: ``git rm --cached
+feedback/labelled.csv && dvc add feedback/labelled.csv``.
 """
 
 from __future__ import annotations
@@ -60,10 +64,10 @@ def labelled() -> pd.DataFrame:
 
 def main() -> None:
     rows = labelled()
-    target = paths().feedback_raw
+    target = paths().feedback_labelled
     target.parent.mkdir(parents=True, exist_ok=True)
     rows.to_csv(target, index=False)
-    print(f"{len(rows)} labelled requests written to {target}; the next pipeline run uses them")
+    print(f"{len(rows)} labelled requests written to {target}; `dvc repro` uses them")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
-"""Stage 1, ingest: gather the raw data, with a cache and retries.
+"""Stage 1, gather: the raw data, with retries (the ``gather`` stage of dvc.yaml runs
+``python -m clinic_ai.ingest``).
 
 By default the data comes from a dataset bundled with scikit-learn, so the pipeline runs
 offline. To gather your own data, replace :func:`download` (scrape a site, call an API, read a
-database): it must return a DataFrame with the raw columns. :func:`fetch` keeps the retries and
-the cache around it.
+database): it must return a DataFrame with the raw columns. :func:`fetch` keeps the retries
+around it. DVC versions what this writes (data/raw/): ``dvc push`` stores it in the remote,
+``dvc pull`` brings it back on another machine, and ``dvc repro`` reruns this stage only when
+this file changes (``dvc repro --force gather`` gathers again on purpose).
 """
 
 from __future__ import annotations
@@ -48,14 +51,20 @@ def fetch(
     raise AssertionError("unreachable")
 
 
-def run(*, force: bool = False, source: Callable[[], pd.DataFrame] = download) -> pd.DataFrame:
-    """The raw data, written to data/raw/ (reusing the cached copy unless ``force``)."""
+def run(source: Callable[[], pd.DataFrame] = download) -> pd.DataFrame:
+    """The raw data, written to data/raw/."""
     target = paths().raw
-    if target.exists() and not force:
-        log.info("ingest: using the cached %s", target)
-        return pd.read_csv(target)
     frame = fetch(source)
     target.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(target, index=False)
     log.info("ingest: wrote %d rows to %s", len(frame), target)
     return frame
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,9 +1,10 @@
-"""Stage 2, sanitize: clean column names, drop duplicates and unlabelled rows, and validate.
+"""Stage 2, sanitize: clean column names, drop duplicates and unlabelled rows, and validate
+(``python -m clinic_ai.sanitize``).
 
-Labelled feedback from the deployed service (data/raw/feedback.csv, see ``feedback.py``) joins
-the data here: that is the feedback loop. Validation uses the schema in ``sekit.toml``
-([data.columns]) as a pandera schema, so the pipeline and ``sekit check data`` agree on what
-valid data is.
+Labelled feedback from the deployed service (feedback/labelled.csv, see ``feedback.py``)
+joins the data here: that is the feedback loop (DVC reruns this stage when that file
+changes). Validation uses the schema in ``sekit.toml`` ([data.columns]) as a pandera schema,
+so the pipeline and ``sekit check data`` agree on what valid data is.
 """
 
 from __future__ import annotations
@@ -43,11 +44,11 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
     return sekit.data.pandera_schema(config.data.columns).validate(frame)
 
 
-def run(raw: pd.DataFrame) -> pd.DataFrame:
-    frame = clean(raw)
-    feedback = paths().feedback_raw
-    if feedback.exists():
-        extra = clean(pd.read_csv(feedback))
+def run(raw: pd.DataFrame | None = None) -> pd.DataFrame:
+    frame = clean(pd.read_csv(paths().raw) if raw is None else raw)
+    feedback = paths().feedback_labelled
+    extra = clean(pd.read_csv(feedback)) if feedback.exists() else frame.iloc[:0]
+    if len(extra):
         log.info("sanitize: adding %d labelled rows from the service's feedback", len(extra))
         frame = pd.concat([frame, extra[frame.columns]], ignore_index=True).drop_duplicates()
     frame = validate(frame)
@@ -56,3 +57,12 @@ def run(raw: pd.DataFrame) -> pd.DataFrame:
     frame.to_csv(target, index=False)
     log.info("sanitize: %d clean rows in %s", len(frame), target)
     return frame
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,5 @@
-"""Stage 3, features: the model's inputs, and the train/test split.
+"""Stage 3, features: the model's inputs, and the train/test split (``[split]`` in
+params.toml); ``python -m clinic_ai.features``.
 
 The transformation of inputs is part of the model (a scikit-learn Pipeline built here), so
 training and serving can never transform them differently (no training/serving skew).
@@ -37,10 +38,19 @@ def split(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return train.reset_index(drop=True), test.reset_index(drop=True)
 
 
-def run(clean: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    train, test = split(clean)
+def run(clean: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    train, test = split(pd.read_csv(paths().clean) if clean is None else clean)
     for frame, target in ((train, paths().train), (test, paths().test)):
         target.parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(target, index=False)
     log.info("features: %d training rows, %d test rows", len(train), len(test))
     return train, test
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    run()
+
+
+if __name__ == "__main__":
+    main()

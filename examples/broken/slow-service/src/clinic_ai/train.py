@@ -1,25 +1,34 @@
-"""Stage 4, train: a reproducible model (fixed seeds, parameters from params.toml).
+"""Stage 4, train: a reproducible model (fixed seeds, parameters from ``[model]`` in
+params.toml); ``python -m clinic_ai.train``.
 
-The model carries its version (``model.model_version_``, also in models/model.json), and the run
-is recorded in the tracking store with the parameters, the data's hash and the git commit.
+Every run is logged to MLflow (``mlflow ui`` shows them): the parameters, the MD5 of the
+training data (the hash DVC records for data/processed/train.csv in dvc.lock), the git commit,
+and the model with its signature and an input example. The model also goes to
+models/model.joblib (what the service and sekit load, versioned by DVC), with its version and
+its MLflow run id in models/model.json.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import joblib
 import pandas as pd
+import sklearn
 from sklearn.ensemble import HistGradientBoostingClassifier as Estimator
 from sklearn.pipeline import Pipeline
 
-from clinic_ai import tracking
-from clinic_ai.config import FEATURES, LABEL, NUMERIC, params, paths
+from clinic_ai.config import FEATURES, LABEL, NUMERIC, mlflow_uri, params, paths
 from clinic_ai.features import preprocessor
 
 log = logging.getLogger(__name__)
+EXPERIMENT = "clinic-ai"
 
 
 def build(settings: dict[str, Any]) -> Pipeline:
@@ -42,23 +51,94 @@ def fit(train: pd.DataFrame, settings: dict[str, Any]) -> Pipeline:
     return build(settings).fit(train[FEATURES], train[LABEL])
 
 
-def run() -> tuple[Pipeline, int]:
+def md5(path: Path) -> str:
+    """The file's MD5: the hash DVC records for it in dvc.lock."""
+    digest = hashlib.md5(usedforsecurity=False)
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def git_commit() -> str:
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", *args], capture_output=True, text=True, check=True, cwd=paths().root
+        )
+        return done.stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        return commit + "-dirty" if git("status", "--porcelain", "--untracked-files=no") else commit
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def flat(settings: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"model": {"seed": 42}}`` -> ``{"model.seed": 42}``: MLflow's parameter names."""
+    out: dict[str, Any] = {}
+    for key, value in settings.items():
+        if isinstance(value, dict):
+            out.update(flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def run() -> tuple[Pipeline, str]:
+    """Train, save, and log the run to MLflow; the model and the run's id."""
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    import mlflow
+    from mlflow.models import infer_signature
+
     settings = params()
-    data_hash = tracking.file_hash(paths().train)
-    run_id = tracking.start_run(settings, data_hash)
-    model = fit(pd.read_csv(paths().train), settings)
-    version = f"{run_id}.{data_hash[:8]}"
-    model.model_version_ = version
+    train = pd.read_csv(paths().train)
+    data_md5 = md5(paths().train)
+    mlflow.set_tracking_uri(mlflow_uri())
+    if "MLFLOW_TRACKING_URI" not in os.environ and not mlflow.get_experiment_by_name(EXPERIMENT):
+        # the local store keeps the models beside it (a server chooses its own place)
+        mlflow.create_experiment(EXPERIMENT, (paths().root / "mlruns").as_uri())
+    mlflow.set_experiment(EXPERIMENT)
+    with mlflow.start_run() as active:
+        run_id = active.info.run_id
+        mlflow.log_params(flat(settings))
+        mlflow.set_tags({"data_md5": data_md5, "git_commit": git_commit(), "stage": "train"})
+        model = fit(train, settings)
+        version = f"{run_id[:8]}.{data_md5[:8]}"
+        model.model_version_ = version
+        example = train[FEATURES].head(5)
+        mlflow.sklearn.log_model(
+            model,
+            name="model",
+            signature=infer_signature(example, model.predict(example)),
+            input_example=example,
+            # MLflow saves with skops, which loads only types that are named as trusted
+            skops_trusted_types=[
+                "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor"
+            ],
+            # named here: MLflow would otherwise start a process to infer them
+            pip_requirements=[f"scikit-learn=={sklearn.__version__}", f"pandas=={pd.__version__}"],
+        )
+        mlflow.set_tag("model_version", version)
     paths().model.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, paths().model)
     meta = {
         "version": version,
-        "run": run_id,
-        "data_hash": data_hash,
-        "git_commit": tracking.git_commit(),
+        "mlflow_run_id": run_id,
+        "mlflow_model_uri": f"runs:/{run_id}/model",
+        "data_md5": data_md5,
+        "git_commit": git_commit(),
         "params": settings,
     }
     paths().model_meta.write_text(json.dumps(meta, indent=2) + "\n")
-    tracking.finish_run(run_id, model_version=version)
-    log.info("train: model %s written to %s (run #%d)", version, paths().model, run_id)
+    log.info("train: model %s written to %s (MLflow run %s)", version, paths().model, run_id)
     return model, run_id
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    run()
+
+
+if __name__ == "__main__":
+    main()
