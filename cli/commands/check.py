@@ -29,6 +29,12 @@ SUITES = ("data", "model", "load")
 )
 @click.option("--url", default=None, help="Load-test a service that is already running.")
 @click.option(
+    "--fault",
+    type=click.Choice(["model-error", "model-slow"]),
+    default=None,
+    help="Inject a failing or slow model into the service (load.fallback).",
+)
+@click.option(
     "--allow-remote", is_flag=True, help="Allow a --url that is not on this machine (loopback)."
 )
 @click.option(
@@ -79,6 +85,7 @@ def check(
     engine: str | None,
     timeout: float | None,
     url: str | None,
+    fault: str | None,
     allow_remote: bool,
     processes: int | None,
     master: bool,
@@ -105,6 +112,7 @@ def check(
       sekit check model --engine all
       sekit check load --url http://127.0.0.1:8000
       sekit check load --processes 2
+      sekit check load --fault model-slow              # does the fallback answer in time?
       sekit check load --master --expect-workers 2     # then, twice:
       sekit check load --worker --master-host 127.0.0.1
     """
@@ -133,7 +141,10 @@ def check(
         expect_workers=expect_workers if master else 0,
         master_bind=master_bind,
         master_port=master_port,
+        extra={"fault": fault} if fault else {},
     )
+    if fault and suite not in (None, "load"):
+        raise click.UsageError("--fault only applies to `sekit check load`")
     suites = [suite] if suite else None
     if list_only:
         for item in select_checks(config, suites, options.engine):

@@ -175,6 +175,12 @@ class Service(Section):
     )
     startup_timeout: Duration = Field(30.0, gt=0, description="how long to wait for health")
     env: dict[str, str] = Field(default_factory=dict, description="extra environment variables")
+    fallback_field: str = Field(
+        "fallback",
+        min_length=1,
+        description="the answer's field that is true when the service answered with its "
+        "fallback (load.fallback)",
+    )
 
 
 class Load(Section):
@@ -193,6 +199,11 @@ class Load(Section):
     min_rps: float | None = Field(None, gt=0, description="throughput required (else throughput)")
     max_error_rate: float = Field(
         0.01, ge=0, le=1, description="share of failed requests above which error_rate fails"
+    )
+    faults: list[Literal["model-error", "model-slow"]] = Field(
+        default_factory=list,
+        description="model faults injected on every run by load.fallback (else only with "
+        "sekit check load --fault)",
     )
     max_p50_ms: float | None = Field(None, gt=0, description="median latency bound (latency)")
     max_p95_ms: float | None = Field(None, gt=0, description="95th percentile bound (latency)")

@@ -133,6 +133,32 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
     ("ci_gate", {".gitlab-ci.yml": "gate:\n  script: [sekit gate || true]\n"}, "partial"),
     ("ci_gate", {".github/workflows/ci.yml": "steps:\n  - run: sekit gate\n    continue-on-error: true\n"}, "partial"),
     ("ci_gate", {".gitlab-ci.yml": "test:\n  script: [pytest]\n"}, "missing"),
+    (
+        "ci_gate",
+        {
+            ".github/workflows/ci.yml": "jobs:\n  gate:\n    steps:\n      - run: sekit gate\n"
+            "  deploy:\n    needs: gate\n    steps:\n      - run: pip install -e . && dvc repro\n"
+            "      - run: docker build .\n"
+        },
+        "partial",
+    ),
+    (
+        "ci_gate",
+        {
+            ".gitlab-ci.yml": "gate:\n  script: [sekit gate]\nrelease:\n  stage: deploy\n"
+            "  script: [python -m team.train, docker build .]\n"
+        },
+        "partial",
+    ),
+    (
+        "ci_gate",
+        {
+            ".github/workflows/ci.yml": "jobs:\n  gate:\n    steps:\n      - run: dvc repro\n"
+            "      - run: sekit gate\n  deploy:\n    steps:\n"
+            "      - uses: actions/download-artifact@v4\n      - run: docker build .\n"
+        },
+        "met",
+    ),
     ("precommit", {".pre-commit-config.yaml": "repos:\n- repo: local\n  hooks:\n  - id: ruff\n"}, "met"),
     ("precommit", {".pre-commit-config.yaml": "repos: []\n"}, "partial"),
     ("precommit", {"a.py": ""}, "missing"),

@@ -216,6 +216,34 @@ def test_a_git_project_uses_dvc_with_git(tmp_path: Path) -> None:
     assert made.next_steps[2] == "dvc repro"
 
 
+def test_the_deploy_ships_the_gated_model_and_never_trains(generated: Path) -> None:
+    """Both CI systems: the gated job keeps models/ after `sekit gate`, the deploy job takes
+    that artifact and runs no training; the grader finds no deploy that trains."""
+    import yaml
+
+    from sekit.grade.detectors.ci import TRAINS, training_deploys
+    from sekit.grade.repository import Repository
+
+    github = yaml.safe_load((generated / ".github/workflows/ci.yml").read_text())
+    gated = github["jobs"]["test-and-gate"]["steps"]
+    names = [step.get("name") for step in gated]
+    kept = names.index("Keep the gated model")
+    assert kept > names.index("Gate") and "if" not in gated[kept]  # only after a pass
+    assert "models/" in gated[kept]["with"]["path"]
+    deploy = github["jobs"]["deploy"]
+    assert deploy["needs"] == "test-and-gate"
+    assert {"uses": "actions/download-artifact@v4", "name": "The gated model"}.items() <= next(
+        s for s in deploy["steps"] if s.get("name") == "The gated model"
+    ).items()
+    assert not any(TRAINS.search(step.get("run", "")) for step in deploy["steps"])
+
+    gitlab = yaml.safe_load((generated / ".gitlab-ci.yml").read_text())
+    assert "models/" in gitlab["gate"]["artifacts"]["paths"]
+    assert gitlab["deploy"]["needs"] == [{"job": "gate", "artifacts": True}]
+    assert not any(TRAINS.search(line) for line in gitlab["deploy"]["script"])
+    assert training_deploys(Repository(generated)) == []
+
+
 def test_every_python_file_parses(generated: Path) -> None:
     files = list(generated.rglob("*.py"))
     assert len(files) >= 20

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from classification_demo import features, ingest, sanitize, train
+from classification_demo import features, ingest, sanitize, serve, train
 from classification_demo.serve import app
 
 PAYLOADS = json.loads((Path(__file__).parent / "load" / "payload.json").read_text())
@@ -28,6 +29,49 @@ def test_health_names_the_model_version(client: TestClient) -> None:
     answer = client.get("/health")
     assert answer.status_code == 200
     assert answer.json()["model_version"]
+
+
+def test_sekit_model_path_chooses_the_model(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """How a release check serves the deployed model beside the new one."""
+    import joblib
+
+    features.run(sanitize.run(ingest.run()))
+    model, _ = train.run()
+    model.model_version_ = "deployed-1"
+    joblib.dump(model, project / "deployed.joblib")
+    monkeypatch.setenv("SEKIT_MODEL_PATH", str(project / "deployed.joblib"))
+    with TestClient(app) as client:
+        assert client.get("/health").json()["model_version"] == "deployed-1"
+
+
+class Failing:
+    """The trained model, made to raise or to be slow (as a corrupt file or a stuck
+    dependency would)."""
+
+    def __init__(self, model: object, fault: str) -> None:
+        self.model, self.fault = model, fault
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("predict"):
+            if self.fault == "raises":
+                raise RuntimeError("the model's weights are corrupt")
+            time.sleep(2.0)
+        return getattr(self.model, name)
+
+
+@pytest.mark.parametrize("fault", ["raises", "slow"])
+def test_a_failing_model_gets_the_marked_fallback_answer(client: TestClient, fault: str) -> None:
+    assert client.post("/predict", json=PAYLOADS[0]).json()["fallback"] is False
+    model = serve.STATE["model"]
+    serve.STATE["model"] = Failing(model, fault)
+    started = time.perf_counter()
+    answer = client.post("/predict", json=PAYLOADS[0])
+    assert time.perf_counter() - started < 1.5  # the budget (0.1 s), not the model (2 s)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["fallback"] is True
+    assert body["diagnosis"] == model.fallback_["diagnosis"]
+    assert client.get("/health").json()["fallbacks"] == 1
 
 
 def test_a_prediction_is_logged_with_its_provenance(client: TestClient, project: Path) -> None:

@@ -24,7 +24,7 @@ def _finding(kind: str, severity: str, message: str, **evidence: Any) -> Finding
     return Finding(kind=kind, severity=Severity(severity), message=message, evidence=evidence)
 
 
-def _locustfile(ctx: Context) -> Any:
+def locustfile_of(ctx: Context) -> Any:
     config = ctx.config
     if config.load.locustfile is not None:
         if not config.load.locustfile.is_file():
@@ -69,8 +69,12 @@ def _spread(ctx: Context) -> locust.Distribution:
 
 def check_load(ctx: Context) -> CheckResult:
     config = ctx.config
+    if ctx.options.extra.get("fault"):
+        return CheckResult.skipped(
+            id="load.locust", suite="load", reason="--fault: only load.fallback runs"
+        )
     load = config.load
-    locustfile = _locustfile(ctx)
+    locustfile = locustfile_of(ctx)
     spread = _spread(ctx)
     prefix = ctx.workdir / "locust"
     limit = load.warmup + load.duration + STARTUP_MARGIN + (60 if spread.master else 0)
@@ -107,7 +111,7 @@ def _last(lines: list[str]) -> str:
     return f"; last log line: {lines[-1].strip()[:160]}" if lines else ""
 
 
-def _bound(
+def bound_of(
     config: Config, name: str, explicit: float | None, *, upper: bool = True
 ) -> tuple[float | None, str]:
     """A bound from [load] (``max_p95_ms``, ``min_rps``), else from the gate on the metric."""
@@ -178,7 +182,7 @@ def _judge(
         ("p95", p95, load.max_p95_ms),
         ("p99", p99, load.max_p99_ms),
     ):
-        bound, source = _bound(config, name, explicit)
+        bound, source = bound_of(config, name, explicit)
         if bound is not None and value is not None and value > bound:
             findings.append(
                 _finding(
@@ -191,7 +195,7 @@ def _judge(
                     users=load.users,
                 )
             )
-    min_rps, rps_source = _bound(config, "rps", load.min_rps, upper=False)
+    min_rps, rps_source = bound_of(config, "rps", load.min_rps, upper=False)
     if min_rps is not None and results.rps < min_rps:
         findings.append(
             _finding(
@@ -243,7 +247,7 @@ def run_worker(config: Config, *, master_host: str, master_port: int, allow_remo
                 "--allow-remote to join a master elsewhere"
             )
     ctx = Context(config)
-    locustfile = _locustfile(ctx)
+    locustfile = locustfile_of(ctx)
     from sekit import processes
 
     log_path = ctx.workdir / f"locust-worker-{master_port}.log"

@@ -140,15 +140,20 @@ def wait_healthy(service: RunningService, path: str, limit: float) -> None:
 
 
 @contextlib.contextmanager
-def started(config: Service, *, root: Path, workdir: Path) -> Iterator[RunningService]:
-    """Start the service, wait until healthy, yield it, and always stop it (and its children)."""
+def started(
+    config: Service, *, root: Path, workdir: Path, env: dict[str, str] | None = None
+) -> Iterator[RunningService]:
+    """Start the service, wait until healthy, yield it, and always stop it (and its children).
+    ``env`` adds to its environment (``SEKIT_MODEL_PATH`` for a fault or a release)."""
     port = free_port()
     argv = resolve_command(config.command, port)
     log_path = workdir / "service.log"
     # SEKIT_LOAD_TEST tells the service its traffic is synthetic (keep it out of monitoring).
+    extra = env or {}
     env = {
         **os.environ,
         **config.env,
+        **extra,
         "PYTHONUNBUFFERED": "1",
         "PORT": str(port),
         "SEKIT_LOAD_TEST": "1",

@@ -31,7 +31,9 @@ def ci_tests(repo: Repository) -> Outcome:
 
 
 def ci_gate(repo: Repository) -> Outcome:
-    """CI runs `sekit gate` where it can block (not `|| true`, not allowed to fail)."""
+    """CI runs `sekit gate` where it can block (not `|| true`, not allowed to fail), and the
+    deploy job ships what the gate passed: a deploy job that trains again ships a model no
+    gate saw (half)."""
     files = ci_files(repo)
     hits = repo.grep(r"^(?!\s*#).*sekit\s+gate", tuple(files)) if files else []  # not comments
     if not hits:
@@ -40,7 +42,70 @@ def ci_gate(repo: Repository) -> Outcome:
     disarmed += repo.grep(r"continue-on-error:\s*true|allow_failure:\s*true", tuple(files))
     if disarmed:
         return Outcome("partial", [f"{disarmed[0]}: the gate cannot block a deployment"])
+    retrained = training_deploys(repo)
+    if retrained:
+        return Outcome("partial", [str(hits[0]), *retrained[:2]], 0.5)
     return Outcome("met", [str(h) for h in hits[:2]])
+
+
+DEPLOYS = re.compile(r"deploy|release|publish|ship|docker|image|push", re.IGNORECASE)
+TRAINS = re.compile(
+    r"\bdvc\s+(repro|exp\s+run)\b|\bmake\s+(train|model|all)\b|"
+    r"python3?\s+(-m\s+)?[\w./-]*(train|pipeline|fit)\w*\b",
+    re.IGNORECASE,
+)
+GITLAB_KEYWORDS = {
+    "stages", "variables", "default", "include", "workflow", "image", "services", "cache",
+    "before_script", "after_script",
+}  # fmt: skip
+
+
+def _commands(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, str | int | float)]
+    return []
+
+
+def _deploy_jobs(repo: Repository, relative: str) -> list[tuple[str, list[str]]]:
+    """(job, its commands) for each job that deploys, in a GitHub or GitLab CI file."""
+    jobs: list[tuple[str, list[str]]] = []
+    for document in yaml_documents(repo, relative):
+        if not isinstance(document, dict):
+            continue
+        if relative.startswith(".github/"):
+            for name, job in (document.get("jobs") or {}).items():
+                if not isinstance(job, dict):
+                    continue
+                if DEPLOYS.search(str(name)) or "environment" in job:
+                    steps = [s for s in job.get("steps") or [] if isinstance(s, dict)]
+                    jobs.append((str(name), [c for s in steps for c in _commands(s.get("run"))]))
+        else:
+            for name, job in document.items():
+                if str(name) in GITLAB_KEYWORDS or str(name).startswith("."):
+                    continue
+                if isinstance(job, dict) and DEPLOYS.search(f"{name} {job.get('stage', '')}"):
+                    commands = _commands(job.get("before_script")) + _commands(job.get("script"))
+                    jobs.append((str(name), commands))
+    return jobs
+
+
+def training_deploys(repo: Repository) -> list[str]:
+    """Evidence of deploy jobs that train a model instead of shipping the gated one."""
+    found = []
+    for relative in ci_files(repo):
+        if not relative.startswith((".github/", ".gitlab-ci")):
+            continue
+        for job, commands in _deploy_jobs(repo, relative):
+            trains = next((m for c in commands if (m := TRAINS.search(c))), None)
+            if trains:
+                where = line_of(repo, relative, re.escape(trains.group(0)))
+                found.append(
+                    f"{where}: the {job} job trains ({trains.group(0)}): it ships a model no "
+                    "gate saw; deploy the artifact that the gated job kept"
+                )
+    return found
 
 
 def precommit(repo: Repository) -> Outcome:

@@ -106,6 +106,8 @@ def run() -> tuple[Pipeline, str]:
         model = fit(train, settings)
         version = f"{run_id[:8]}.{data_md5[:8]}"
         model.model_version_ = version
+        # what the service answers when the model fails or is too slow (serve.py)
+        model.fallback_ = {LABEL: round(float(train[LABEL].median()), 2)}
         example = train[FEATURES].head(5)
         mlflow.sklearn.log_model(
             model,

@@ -106,6 +106,12 @@ def run() -> tuple[Pipeline, str]:
         model = fit(train, settings)
         version = f"{run_id[:8]}.{data_md5[:8]}"
         model.model_version_ = version
+        # what the service answers when the model fails or is too slow (serve.py)
+        shares = train[LABEL].value_counts(normalize=True)
+        model.fallback_ = {
+            LABEL: str(shares.index[0]),
+            "probability": round(float(shares.iloc[0]), 4),
+        }
         example = train[FEATURES].head(5)
         mlflow.sklearn.log_model(
             model,

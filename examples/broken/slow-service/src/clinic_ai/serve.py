@@ -10,11 +10,21 @@
 
 Endpoints are ``async``: a plain ``def`` endpoint goes through a thread pool, which costs tail
 latency under load. Load-test traffic (sekit sets ``SEKIT_LOAD_TEST=1``) is not logged as
-production traffic.
+production traffic. The model is models/model.joblib, or the file named by the environment
+variable ``SEKIT_MODEL_PATH`` (how a release check starts the deployed and the new model side
+by side, and how ``sekit check load --fault`` hands it a broken one).
+
+**Fallback.** When the model raises, or takes longer than its budget (``MODEL_BUDGET_MS``,
+default 100 ms, half the p95 bound of sekit.toml), the answer is the rule that training
+stored with the model (``fallback_``: the most frequent class with its share), marked
+``"fallback": true``, logged as a warning and counted (``/health``). A wrong-but-safe
+answer in time beats an error: the caller decides what a fallback answer may be used for.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import time
 import uuid
@@ -32,6 +42,8 @@ from clinic_ai import feedback, monitor
 from clinic_ai.config import FEATURES, paths
 
 STATE: dict[str, Any] = {}
+BUDGET_S = float(os.environ.get("MODEL_BUDGET_MS", "100")) / 1000
+log = logging.getLogger(__name__)
 
 
 class Features(BaseModel):
@@ -77,6 +89,7 @@ class Prediction(BaseModel):
     diagnosis: str
     probability: float
     model_version: str
+    fallback: bool = False
 
 
 class Feedback(BaseModel):
@@ -88,8 +101,10 @@ class Feedback(BaseModel):
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # One row per request: native thread pools only add start-up cost to each prediction.
     threadpool_limits(limits=1)
-    STATE["model"] = joblib.load(paths().model)
+    STATE["model"] = joblib.load(os.environ.get("SEKIT_MODEL_PATH") or paths().model)
     STATE["version"] = STATE["model"].model_version_
+    STATE["fallback"] = STATE["model"].fallback_
+    STATE["fallbacks"] = 0
     STATE["log"] = os.environ.get("SEKIT_LOAD_TEST") != "1"
     yield
     STATE.clear()
@@ -99,8 +114,17 @@ app = FastAPI(title="clinic-ai", version="0.1.0", lifespan=lifespan)
 
 
 @app.get("/health")
-async def health() -> dict[str, str]:
-    return {"status": "ok", "model_version": STATE["version"]}
+async def health() -> dict[str, Any]:
+    return {"status": "ok", "model_version": STATE["version"], "fallbacks": STATE["fallbacks"]}
+
+
+def answer_of(model: Any, frame: pd.DataFrame) -> dict[str, Any]:
+    proba = model.predict_proba(frame)[0]
+    best = int(proba.argmax())
+    return {
+        "diagnosis": str(model.classes_[best]),
+        "probability": round(float(proba[best]), 4),
+    }
 
 
 @app.post("/predict")
@@ -110,13 +134,15 @@ async def predict(features: Features) -> Prediction:
     frame = pd.DataFrame([row], columns=FEATURES)
     model = STATE["model"]
     request_id = uuid.uuid4().hex
-    proba = model.predict_proba(frame)[0]
-    best = int(proba.argmax())
+    try:  # in a thread, so that a slow model cannot hold up the answer beyond its budget
+        values = await asyncio.wait_for(asyncio.to_thread(answer_of, model, frame), BUDGET_S)
+        fallback = False
+    except Exception as exc:  # the model raised, or missed its budget (TimeoutError)
+        values, fallback = dict(STATE["fallback"]), True
+        STATE["fallbacks"] += 1
+        log.warning("fallback answer for %s: %s", request_id, type(exc).__name__)
     answer = Prediction(
-        request_id=request_id,
-        diagnosis=str(model.classes_[best]),
-        probability=round(float(proba[best]), 4),
-        model_version=STATE["version"],
+        request_id=request_id, **values, model_version=STATE["version"], fallback=fallback
     )
     if STATE["log"]:
         monitor.log_prediction(row, answer.model_dump())

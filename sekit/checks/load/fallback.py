@@ -1,0 +1,316 @@
+"""``load.fallback``: the service keeps answering, in time, when its model fails.
+
+sekit starts the team's service with ``SEKIT_MODEL_PATH`` naming a copy of the model that fails
+on purpose (:class:`FaultyModel`, pickled with joblib): ``model-error`` raises on every
+prediction, ``model-slow`` answers only after :data:`SLOW_S` seconds. The usual ``[load]``
+traffic then runs against it (real Locust), and a few requests are sent directly to read the
+answers. The service passes when, under each fault,
+
+* it keeps the error-rate and latency bounds of the load check (a fallback answer in time, not
+  a 500 and not a wait for the slow model);
+* its answers say they are fallbacks: a true ``[service].fallback_field`` (default
+  ``fallback``) in the JSON answer;
+* its log says so (a line with "fallback"; a warning when it does not).
+
+Anything else is ``no_fallback``. It runs when asked: ``sekit check load --fault model-error``
+(or ``model-slow``), or ``[load].faults = ["model-error", "model-slow"]`` for every run. The
+service must load the model from ``SEKIT_MODEL_PATH`` (the scaffold's does); a ``--url``
+service cannot be given a faulty model, so the check is skipped with ``--url``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from sekit.checks.context import Context
+from sekit.checks.load import locust
+from sekit.checks.load.check import STARTUP_MARGIN, bound_of, locustfile_of
+from sekit.checks.load.service import ServiceDown, started
+from sekit.checks.spec import CheckSpec, Kind, Metric
+from sekit.results import CheckResult, Finding, Severity
+
+FAULTS = ("model-error", "model-slow")
+SLOW_S = 2.0
+PREDICTING = ("predict", "predict_proba", "predict_log_proba", "decision_function")
+PROBES = 5
+
+
+class FaultyModel:
+    """A model that fails the way models fail in production: it raises (a corrupt file, a
+    missing feature) or it is slow (a stuck dependency). Everything but prediction is the
+    wrapped model's (its classes, its version, its fallback rule)."""
+
+    def __init__(self, model: Any, fault: str) -> None:
+        self.model = model
+        self.fault = fault
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("model", "fault") or name.startswith("__"):
+            raise AttributeError(name)  # during unpickling, before __dict__ is filled
+        attribute = getattr(self.model, name)
+        if name not in PREDICTING:
+            return attribute
+
+        def failing(*args: Any, **kwargs: Any) -> Any:
+            if self.fault == "model-error":
+                raise RuntimeError("model failure injected by sekit (model-error)")
+            time.sleep(SLOW_S)
+            return attribute(*args, **kwargs)
+
+        return failing
+
+
+def _no_fallback(severity: str, message: str, **evidence: Any) -> Finding:
+    return Finding(
+        kind="no_fallback", severity=Severity(severity), message=message, evidence=evidence
+    )
+
+
+def _faults(ctx: Context) -> list[str]:
+    chosen = ctx.options.extra.get("fault")
+    return [chosen] if chosen else list(ctx.config.load.faults)
+
+
+def check_fallback(ctx: Context) -> CheckResult:
+    config = ctx.config
+    faults = _faults(ctx)
+    if not faults:
+        return CheckResult.skipped(
+            id="load.fallback",
+            suite="load",
+            reason="no fault to inject: sekit check load --fault model-error|model-slow, "
+            "or [load].faults",
+        )
+    if ctx.options.url is not None or config.service is None:
+        return CheckResult.skipped(
+            id="load.fallback",
+            suite="load",
+            reason="a faulty model can only be given to a service that sekit starts "
+            "([service].command, without --url)",
+        )
+    import joblib
+
+    from sekit.checks.model.subject import subject_from_config
+
+    model = subject_from_config(ctx).model
+    findings: list[Finding] = []
+    metrics: dict[str, float | None] = {}
+    for fault in faults:
+        path = ctx.workdir / f"faulty-{fault}.joblib"
+        joblib.dump(FaultyModel(model, fault), path)
+        found, measured = _under(ctx, fault, path)
+        findings += found
+        for name, value in measured.items():  # the worst fault decides
+            previous = metrics.get(name)
+            worse = min if name == "fallback_marked" else max
+            metrics[name] = value if previous is None or value is None else worse(previous, value)
+    serious = [f for f in findings if f.severity is not Severity.INFO]
+    summary = (
+        serious[0].message
+        if serious
+        else f"under {', '.join(faults)} every answer came in time, marked as a fallback"
+    )
+    return CheckResult.from_findings(
+        id="load.fallback", suite="load", findings=findings, summary=summary, metrics=metrics
+    )
+
+
+def _under(ctx: Context, fault: str, model_path: Path) -> tuple[list[Finding], dict[str, Any]]:
+    """Run the load test and the probes with one fault injected; findings and metrics."""
+    config = ctx.config
+    assert config.service is not None
+    load = config.load
+    prefix = ctx.workdir / f"fault-{fault}"
+    workdir = ctx.workdir / f"service-{fault}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    limit = load.warmup + load.duration + STARTUP_MARGIN
+    environment = {"SEKIT_MODEL_PATH": str(model_path)}
+    try:
+        with started(config.service, root=config.root, workdir=workdir, env=environment) as svc:
+            locust.run(
+                locust.command(locustfile_of(ctx), svc.url, load, prefix, locust.Distribution()),
+                cwd=ctx.workdir,
+                log_path=prefix.with_suffix(".log"),
+                limit=limit,
+            )
+            answers = _probe(svc.url, config.service)
+            died = not svc.alive()
+        log_text = (workdir / "service.log").read_text(encoding="utf-8", errors="replace")
+    except ServiceDown as down:
+        return [
+            _no_fallback(
+                "fail",
+                f"under {fault} the service did not come up: {down.message}",
+                fault=fault,
+                log_tail=down.log_tail,
+            )
+        ], {}
+    results = locust.read_results(prefix, load.warmup)
+    return _judge(ctx, fault, results, answers, died=died, log_text=log_text)
+
+
+def _probe(url: str, service: Any) -> list[tuple[int, Any]]:
+    """A few requests sent directly, to read the answers (Locust keeps no bodies)."""
+    import httpx
+
+    payloads = json.loads(service.payload.read_text()) if service.payload else [{}]
+    payloads = payloads if isinstance(payloads, list) else [payloads]
+    answers: list[tuple[int, Any]] = []
+    for index in range(PROBES):
+        try:
+            response = httpx.request(
+                service.method,
+                url + service.endpoint,
+                json=payloads[index % len(payloads)],
+                timeout=SLOW_S * 5,
+            )
+            try:
+                body: Any = response.json()
+            except ValueError:
+                body = response.text[:200]
+            answers.append((response.status_code, body))
+        except httpx.HTTPError as exc:
+            answers.append((0, f"{type(exc).__name__}: {exc}"[:200]))
+    return answers
+
+
+def _judge(
+    ctx: Context,
+    fault: str,
+    results: locust.Results,
+    answers: list[tuple[int, Any]],
+    *,
+    died: bool,
+    log_text: str,
+) -> tuple[list[Finding], dict[str, Any]]:
+    config = ctx.config
+    assert config.service is not None
+    field = config.service.fallback_field
+    load = config.load
+    findings: list[Finding] = []
+    p95 = results.percentile(0.95)
+    marked = sum(1 for status, body in answers if status < 300 and _marked(body, field))
+    metrics = {
+        "fallback_error_rate": results.error_rate if results.requests else None,
+        "fallback_p95_ms": p95,
+        "fallback_marked": marked / len(answers) if answers else None,
+    }
+    if died:
+        findings.append(_no_fallback("fail", f"under {fault} the service died", fault=fault))
+    if results.requests == 0:
+        findings.append(_no_fallback("fail", f"under {fault} no request completed", fault=fault))
+    elif results.error_rate > load.max_error_rate:
+        reasons = dict(sorted(results.failures_by_reason.items(), key=lambda kv: -kv[1])[:3])
+        findings.append(
+            _no_fallback(
+                "fail",
+                f"under {fault} {results.error_rate:.0%} of requests failed (limit "
+                f"{load.max_error_rate:.0%}): the model's failure reaches the users",
+                fault=fault,
+                reasons=reasons,
+            )
+        )
+    bound, source = bound_of(config, "p95", load.max_p95_ms)
+    if bound is not None and p95 is not None and p95 > bound:
+        findings.append(
+            _no_fallback(
+                "fail",
+                f"under {fault} the p95 latency is {p95:g} ms, above {bound:g} ms ({source}): "
+                "the service waits for the model instead of answering within a budget",
+                fault=fault,
+                p95_ms=p95,
+                bound_ms=bound,
+            )
+        )
+    if answers and marked < len(answers):
+        shown = next(body for status, body in answers if not _marked(body, field) or status >= 300)
+        findings.append(
+            _no_fallback(
+                "fail",
+                f"under {fault} {len(answers) - marked} of {len(answers)} answers were not marked "
+                f"as fallbacks (a true {field!r} field), e.g. {str(shown)[:120]}",
+                fault=fault,
+                answers=[[s, b] for s, b in answers],
+            )
+        )
+    if "fallback" not in log_text.lower():
+        findings.append(
+            _no_fallback(
+                "warn",
+                f"under {fault} the service's log never mentions a fallback: operators cannot "
+                "see that answers are degraded",
+                fault=fault,
+            )
+        )
+    return findings, metrics
+
+
+def _marked(body: Any, field: str) -> bool:
+    return isinstance(body, dict) and bool(body.get(field))
+
+
+# --- declarations ----------------------------------------------------------------------
+
+NO_FALLBACK = Kind(
+    "no_fallback",
+    "the service fails, or waits, when its model fails",
+    (
+        "Models fail in production: a corrupt file, a missing feature, a slow dependency. A "
+        "service that passes the failure on (errors) or waits for it (timeouts) turns one broken "
+        "component into an outage; a marked fallback answer in time keeps the system usable "
+        "and tells the caller the answer is degraded."
+    ),
+    (
+        "Run `sekit check load --fault model-error` and `--fault model-slow` and read the "
+        "finding: errors, latency, unmarked answers or a silent log. The service log is in "
+        ".sekit/service-<fault>/service.log."
+    ),
+    (
+        "Wrap the prediction: on an exception, or after a time budget below the latency bound "
+        "(run the model in a thread and wait with a timeout), answer with a simple rule (the "
+        "most frequent class, the median, or the previous model), mark the answer "
+        '(`"fallback": true`), log it and count it.'
+    ),
+)
+FALLBACK_ERROR_RATE = Metric(
+    "load.fallback_error_rate",
+    "share of failed requests while the model fails",
+    "The error rate of the load test with a fault injected into the model (worst fault).",
+    "Every failed request is a model failure that reached a user.",
+    "Answer with the fallback instead of an error.",
+    gate="max = 0.01",
+)
+FALLBACK_P95 = Metric(
+    "load.fallback_p95_ms",
+    "95th percentile latency while the model fails",
+    "The p95 latency of the load test with a fault injected into the model (worst fault).",
+    "Above the bound, the service waits for a slow model instead of answering in time.",
+    "Give the model a time budget below the latency bound.",
+    gate="max = 200",
+)
+FALLBACK_MARKED = Metric(
+    "load.fallback_marked",
+    "share of answers marked as fallbacks while the model fails",
+    "Of the answers read directly during a fault, the share with a true fallback field.",
+    "An unmarked fallback looks like a real prediction to the caller.",
+    "Add the field ([service].fallback_field) to every fallback answer.",
+    gate="min = 1",
+)
+
+SPECS = (
+    CheckSpec(
+        id="load.fallback",
+        title="the service's fallback when the model fails (fault injection)",
+        func=check_fallback,
+        emits="`no_fallback` when, with a failing or slow model injected, requests fail, "
+        "latency breaks its bound or answers are not marked (fail), or the log is silent "
+        "(warn); skipped unless --fault or [load].faults",
+        kinds=(NO_FALLBACK,),
+        metrics=(FALLBACK_ERROR_RATE, FALLBACK_P95, FALLBACK_MARKED),
+        settings=("[service].fallback_field", "[load].faults"),
+        order=20,
+    ),
+)
