@@ -24,23 +24,13 @@ from pathlib import Path
 
 from _record import record
 
+from sekit.scaffold.variants import break_in_place
+
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "classification"
-SERVE = "src/classification_demo/serve.py"
 
 
-def without_fallback(text: str) -> str:
-    start = text.index("    try:  # in a thread")
-    end = text.index("    answer = Prediction(")
-    return text[:start] + "    values, fallback = answer_of(model, frame), False\n" + text[end:]
-
-
-def unmarked(text: str) -> str:
-    return text.replace(
-        'model_version=STATE["version"], fallback=fallback', 'model_version=STATE["version"]'
-    )
-
-
-VARIANTS = {"scaffold": None, "no fallback": without_fallback, "unmarked": unmarked}
+# the service as scaffolded, and the broken services of sekit.scaffold.variants
+VARIANTS = {"scaffold": None, "no fallback": "no-fallback", "unmarked": "unmarked-fallback"}
 
 
 def main() -> None:
@@ -75,8 +65,7 @@ def main() -> None:
                     shutil.rmtree(project, ignore_errors=True)
                     shutil.copytree(trained, project, ignore=shutil.ignore_patterns(".sekit"))
                     if change is not None:
-                        serve = project / SERVE
-                        serve.write_text(change(serve.read_text()))
+                        break_in_place(change, project, "classification_demo")
                     start = time.perf_counter()
                     done = subprocess.run(
                         [sys.executable, "-m", "sekit", "check", "load", "--fault", fault,

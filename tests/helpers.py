@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from sekit.checks import FunctionCheck, register
 from sekit.checks.context import Context
@@ -39,3 +40,21 @@ def fake_check(
 
 def finding(kind: str, severity: str = "fail", column: str | None = None) -> Finding:
     return Finding(kind=kind, severity=Severity(severity), message=f"{kind} found", column=column)
+
+
+def dvc_repro(project: Path) -> None:
+    """Train a scaffolded project with its DVC pipeline, with this Python first on the PATH
+    (the stages run `python -m ...`) and the project's src/ importable."""
+    import os
+    import subprocess
+    import sys
+
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
+    env = {**os.environ, "PYTHONPATH": str(project / "src"), "PATH": path}
+    subprocess.run(
+        [sys.executable, "-m", "dvc", "repro"],
+        cwd=project,
+        env=env,
+        check=True,
+        capture_output=True,
+    )

@@ -102,8 +102,61 @@ VARIANTS: dict[str, Variant] = {
                 ),
             ),
         ),
+        Variant(
+            name="no-fallback",
+            title="The model's errors reach the users",
+            story="I took the thread and the time budget out of the prediction: the model is "
+            "fast, and when it fails we want to see the error, not hide it.",
+            expect="no_fallback",
+            example=False,
+            edits=(
+                Edit(
+                    "src/{package}/serve.py",
+                    "    try:  # in a thread, so that a slow model cannot hold up the answer "
+                    "beyond its budget\n"
+                    "        values = await asyncio.wait_for(asyncio.to_thread(answer_of, model, "
+                    "frame), BUDGET_S)\n"
+                    "        fallback = False\n"
+                    "    except Exception as exc:  # the model raised, or missed its budget "
+                    "(TimeoutError)\n"
+                    '        values, fallback = dict(STATE["fallback"]), True\n'
+                    '        STATE["fallbacks"] += 1\n'
+                    '        log.warning("fallback answer for %s: %s", request_id, '
+                    "type(exc).__name__)\n",
+                    "    values, fallback = answer_of(model, frame), False\n",
+                ),
+            ),
+        ),
+        Variant(
+            name="unmarked-fallback",
+            title="A fallback that looks like a prediction",
+            story="The 'fallback' field confused the front-end team, so I dropped it from the "
+            "answer. The fallback still answers, it just looks like any other prediction.",
+            expect="no_fallback",
+            example=False,
+            edits=(
+                Edit(
+                    "src/{package}/serve.py",
+                    'model_version=STATE["version"], fallback=fallback',
+                    'model_version=STATE["version"]',
+                ),
+            ),
+        ),
     )
 }
+
+
+def _edited(name: str, path: str, text: str, edit: Edit) -> str:
+    if text.count(edit.old) != 1:
+        raise AssertionError(f"variant {name}: the edit of {path} no longer applies")
+    return text.replace(edit.old, edit.new)
+
+
+def break_in_place(name: str, folder: Path, package: str) -> None:
+    """Apply the variant ``name``'s edits to a project on disk (e.g. one already trained)."""
+    for edit in VARIANTS[name].edits:
+        path = folder / edit.path.format(package=package)
+        path.write_text(_edited(name, edit.path, path.read_text(), edit))
 
 
 def plan_variant(name: str, *, project: str = "clinic-ai", target: Path | None = None) -> Plan:
@@ -115,8 +168,5 @@ def plan_variant(name: str, *, project: str = "clinic-ai", target: Path | None =
     files = dict(base.files)
     for edit in variant.edits:
         path = edit.path.format(package=base.package)
-        text = files[path]
-        if text.count(edit.old) != 1:
-            raise AssertionError(f"variant {name}: the edit of {path} no longer applies")
-        files[path] = text.replace(edit.old, edit.new)
+        files[path] = _edited(name, path, files[path], edit)
     return replace(base, files=files)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ from click.testing import CliRunner
 from sekit.scaffold.examples import plans
 from sekit.scaffold.variants import VARIANTS
 from sekit_cli.app import cli
+from tests.helpers import dvc_repro
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXPECTED = {
@@ -74,15 +72,7 @@ def test_each_example_trains_and_gates_as_documented(
     shutil.copytree(EXAMPLES / example, project)
     config = project / "sekit.toml"
     config.write_text(config.read_text().replace('duration = "10s"', 'duration = "4s"'))
-    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
-    env = {**os.environ, "PYTHONPATH": str(project / "src"), "PATH": path}
-    subprocess.run(
-        [sys.executable, "-m", "dvc", "repro"],
-        cwd=project,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    dvc_repro(project)
     monkeypatch.setenv("PYTHONPATH", str(project / "src"))
     monkeypatch.chdir(project)
     result = CliRunner().invoke(cli, ["gate", "--format", "json"])

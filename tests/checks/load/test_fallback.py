@@ -6,39 +6,20 @@ process is left behind."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from sekit.scaffold.variants import break_in_place
 from sekit_cli.app import cli
 from tests.checks.load.test_load import leftovers
+from tests.helpers import dvc_repro
 
 pytestmark = pytest.mark.slow
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "classification"
-SERVE = "src/classification_demo/serve.py"
-
-
-def without_fallback(text: str) -> str:
-    """The model's failure goes straight to the caller: the guarded call becomes a plain one."""
-    start = text.index("    try:  # in a thread")
-    end = text.index("    answer = Prediction(")
-    return text[:start] + "    values, fallback = answer_of(model, frame), False\n" + text[end:]
-
-
-def unmarked(text: str) -> str:
-    """A fallback answer, but it looks like a real prediction."""
-    marked = 'model_version=STATE["version"], fallback=fallback'
-    assert marked in text
-    return text.replace(marked, 'model_version=STATE["version"]')
-
-
-BROKEN = {"none": without_fallback, "unmarked": unmarked}
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +27,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The classification example, trained once by `dvc repro`."""
     project = tmp_path_factory.mktemp("fallback") / "project"
     shutil.copytree(EXAMPLE, project)
-    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
-    env = {**os.environ, "PYTHONPATH": str(project / "src"), "PATH": path}
-    subprocess.run(
-        [sys.executable, "-m", "dvc", "repro"],
-        cwd=project,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    dvc_repro(project)
     config = project / "sekit.toml"
     text = config.read_text().replace('duration = "10s"', 'duration = "3s"')
     # a budget well below the 200 ms bound, so that a busy machine's queueing cannot decide
@@ -97,13 +70,12 @@ def test_the_scaffold_answers_in_time_with_a_marked_fallback(fault: str, project
 
 @pytest.mark.parametrize(
     ("broken", "expected"),
-    [("none", "of requests failed"), ("unmarked", "were not marked as fallbacks")],
+    [("no-fallback", "of requests failed"), ("unmarked-fallback", "were not marked as fallbacks")],
 )
 def test_a_service_without_a_visible_fallback_is_caught(
     broken: str, expected: str, project: Path
 ) -> None:
-    serve = project / SERVE
-    serve.write_text(BROKEN[broken](serve.read_text()))
+    break_in_place(broken, project, "classification_demo")
     result, check = fallback_check("model-error")
     assert result.exit_code == 1
     messages = [f["message"] for f in check["findings"] if f["kind"] == "no_fallback"]
