@@ -148,6 +148,7 @@ GENERATORS: dict[str, Callable[[], str]] = {
     "checks-data": _checks("data"),
     "checks-model": _checks("model"),
     "checks-load": _checks("load"),
+    "checks-release": _checks("release"),
     "config-keys": _settings,
 }
 

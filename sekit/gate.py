@@ -83,6 +83,7 @@ def build_report(config: Config, checks: Sequence[CheckResult], *, gate: bool) -
     """The report of a run; with ``gate`` the config's ``[gates]`` are evaluated too."""
     metrics = collect_metrics(checks)
     gate_results = evaluate_gates(metrics, config.gates) if gate else []
+    from sekit.checks.release import decision
     from sekit.provenance import collect
 
     return Report(
@@ -92,15 +93,19 @@ def build_report(config: Config, checks: Sequence[CheckResult], *, gate: bool) -
         metrics=metrics,
         gates=gate_results,
         provenance=collect(config),
+        release=decision(checks, gate_results),
     )
 
 
 def regate(report: Report, config: Config) -> Report:
     """Evaluate the config's gates again on a saved report's checks and metrics."""
+    from sekit.checks.release import decision
+
     gate_results = evaluate_gates(report.metrics, config.gates)
     return report.model_copy(
         update={
             "gates": gate_results,
             "verdict": verdict(report.checks, gate_results),
+            "release": decision(report.checks, gate_results),
         }
     )

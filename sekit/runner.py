@@ -33,8 +33,16 @@ from sekit.results import CheckResult, Severity
 from sekit.vocabulary import SUITES
 
 
-def suite_requirements(config: Config) -> dict[str, str | None]:
-    """For each suite, ``None`` when the config enables it, else what is missing."""
+def suite_requirements(config: Config, *, asked: bool = False) -> dict[str, str | None]:
+    """For each suite, ``None`` when the config enables it, else what is missing.
+
+    The release suite starts two services and runs a second load test, so a plain ``sekit
+    check`` / ``sekit gate`` runs it only when the config has a ``[release]`` table; asked for
+    by name (``sekit check release``) it runs with the table's defaults on any ``[model]``."""
+    if asked:
+        release = None if config.model is not None else "the config has no [model] table"
+    else:
+        release = None if config.release is not None else "the config has no [release] table"
     return {
         "data": None if config.data is not None else "the config has no [data] table",
         "model": None if config.model is not None else "the config has no [model] table",
@@ -43,12 +51,13 @@ def suite_requirements(config: Config) -> dict[str, str | None]:
             if config.service is not None or config.load.locustfile is not None
             else "the config has no [service] table"
         ),
+        "release": release,
     }
 
 
 def select_checks(config: Config, suites: Sequence[str] | None, engine: str) -> list[Check]:
     """The registered checks of the chosen suites and engine, in registration order."""
-    needs = suite_requirements(config)
+    needs = suite_requirements(config, asked=bool(suites))
     if suites:
         for suite in suites:
             if suite not in SUITES:
@@ -56,7 +65,7 @@ def select_checks(config: Config, suites: Sequence[str] | None, engine: str) -> 
             if needs[suite] is not None:
                 raise UsageError(
                     f"cannot run the {suite} checks: {needs[suite]} ({config.source.name})",
-                    hint=f"add [{suite if suite != 'load' else 'service'}] "
+                    hint=f"add [{ {'load': 'service', 'release': 'model'}.get(suite, suite) }] "
                     "to the config; see `sekit config schema`",
                 )
         chosen = list(suites)

@@ -214,3 +214,33 @@ def paired_bootstrap(
     low, high = (float(v) for v in np.quantile(means, [0.025, 0.975]))
     p_value = float((np.sum(means <= 0) + 1) / (draws + 1))
     return float(difference.mean()), low, high, p_value
+
+
+def quantile_ratio(
+    candidate: Sequence[float],
+    deployed: Sequence[float],
+    *,
+    q: float = 95,
+    draws: int = 2_000,
+    seed: int = 0,
+) -> tuple[float | None, tuple[float, float]]:
+    """The ratio of the ``q``-th percentiles of two samples (a new and a deployed model's
+    latencies) with a 95% bootstrap interval; each sample is resampled on its own (they may be
+    independent, as in a canary)."""
+    import numpy as np
+
+    if len(candidate) < 2 or len(deployed) < 2:
+        return None, (0.0, math.inf)
+    new = np.asarray(candidate, dtype="float64")
+    old = np.asarray(deployed, dtype="float64")
+    floor = 1e-3  # a 0 ms p95 (a mocked service) must not divide by zero
+    ratio = float(max(np.percentile(new, q), floor) / max(np.percentile(old, q), floor))
+    rng = np.random.default_rng(seed)
+    ratios = np.empty(draws)
+    for start in range(0, draws, 250):  # in blocks: memory stays small for long runs
+        stop = min(start + 250, draws)
+        a = np.percentile(new[rng.integers(0, len(new), (stop - start, len(new)))], q, axis=1)
+        b = np.percentile(old[rng.integers(0, len(old), (stop - start, len(old)))], q, axis=1)
+        ratios[start:stop] = np.maximum(a, floor) / np.maximum(b, floor)
+    low, high = (float(v) for v in np.quantile(ratios, [0.025, 0.975]))
+    return ratio, (low, high)

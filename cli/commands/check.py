@@ -8,10 +8,10 @@ import click
 
 from sekit_cli.options import config_option, format_option, quiet_option
 
-SUITES = ("data", "model", "load")
+SUITES = ("data", "model", "load", "release")
 
 
-@click.command(short_help="Run data, model and load checks.")
+@click.command(short_help="Run data, model, load and release checks.")
 @click.argument("suite", required=False, type=click.Choice(SUITES))
 @click.option(
     "--engine",
@@ -27,7 +27,13 @@ SUITES = ("data", "model", "load")
     metavar="SECONDS",
     help="Time limit per check (default: [checks].timeout, 600 s).",
 )
-@click.option("--url", default=None, help="Load-test a service that is already running.")
+@click.option(
+    "--url",
+    "urls",
+    multiple=True,
+    help="Load-test a service that is already running; for release, twice: the deployed "
+    "model's service, then the new one's.",
+)
 @click.option(
     "--fault",
     type=click.Choice(["model-error", "model-slow"]),
@@ -84,7 +90,7 @@ def check(
     suite: str | None,
     engine: str | None,
     timeout: float | None,
-    url: str | None,
+    urls: tuple[str, ...],
     fault: str | None,
     allow_remote: bool,
     processes: int | None,
@@ -100,7 +106,7 @@ def check(
     config_path: Path | None,
     quiet: bool,
 ) -> int:
-    """Run the checks of SUITE (data, model or load), or of every configured suite.
+    """Run the checks of SUITE (data, model, load or release), or of every configured suite.
 
     The report is saved to .sekit/report.json (atomically) and printed. Checks that
     error (bad input, a crash, a timeout) never pass.
@@ -113,6 +119,8 @@ def check(
       sekit check load --url http://127.0.0.1:8000
       sekit check load --processes 2
       sekit check load --fault model-slow              # does the fallback answer in time?
+      sekit check release                              # new model beside [model].baseline
+      sekit check release --url http://127.0.0.1:8000 --url http://127.0.0.1:8001
       sekit check load --master --expect-workers 2     # then, twice:
       sekit check load --worker --master-host 127.0.0.1
     """
@@ -132,16 +140,26 @@ def check(
         return run_worker(
             config, master_host=master_host, master_port=master_port, allow_remote=allow_remote
         )
+    if len(urls) > 1 and suite != "release":
+        raise click.UsageError("--url is given once, except for `sekit check release` (twice)")
+    if suite == "release" and len(urls) not in (0, 2):
+        raise click.UsageError(
+            "sekit check release takes --url twice (the deployed model's service, then the new "
+            "one's), or none to start [service] once per model"
+        )
+    extra: dict[str, object] = {"fault": fault} if fault else {}
+    if suite == "release" and urls:
+        extra["urls"] = urls
     options = RunOptions(
         engine=engine or config.checks.engine,
-        url=url,
+        url=urls[0] if urls and suite != "release" else None,
         allow_remote=allow_remote,
         processes=processes,
         master=master,
         expect_workers=expect_workers if master else 0,
         master_bind=master_bind,
         master_port=master_port,
-        extra={"fault": fault} if fault else {},
+        extra=extra,
     )
     if fault and suite not in (None, "load"):
         raise click.UsageError("--fault only applies to `sekit check load`")

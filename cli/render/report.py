@@ -93,6 +93,12 @@ def print_verdict(out: Console, report: Report, *, gates: bool) -> None:
     else:
         label = "[pass]PASS[/]" if passed else "[fail]FAIL[/]"
     out.print(label)
+    if report.release:
+        rollback = report.release["decision"] != "promote"
+        out.print(
+            f"Release: {'[fail]ROLL BACK[/]' if rollback else '[pass]PROMOTE[/]'}"
+            + ("" if rollback else f" ({escape('; '.join(report.release['reasons']))})")
+        )
     for reason in report.blocking():
         out.print(f"  - {escape(reason)}")
     kinds = sorted(

@@ -64,6 +64,7 @@ SUITE_PACKAGES: dict[str, str] = {
     "data": "sekit.checks.data",
     "model": "sekit.checks.model",
     "load": "sekit.checks.load",
+    "release": "sekit.checks.release",
 }
 BUILTIN_SUITES: dict[str, str] = dict(SUITE_PACKAGES)  # what the runner loads
 ENTRY_POINT_GROUP = "sekit.checks"

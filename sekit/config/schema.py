@@ -19,6 +19,7 @@ from pydantic import (
 
 from sekit import vocabulary
 from sekit.config.data import Column, ColumnType, Data, Drift, Leakage, Quality
+from sekit.config.release import Release
 from sekit.config.values import Duration, ModelLocation, ProjectPath, Section, parse_duration
 from sekit.results import Severity
 
@@ -42,6 +43,7 @@ __all__ = [
     "Project",
     "ProjectPath",
     "Quality",
+    "Release",
     "Section",
     "Service",
     "parse_duration",
@@ -270,6 +272,7 @@ class Config(Section):
     behaviour: list[Behaviour] = Field(default_factory=list)
     service: Service | None = None
     load: Load = Field(default_factory=Load)
+    release: Release | None = None
     gates: dict[str, Gate] = Field(default_factory=dict)
     severity: dict[KindName, Severity] = Field(
         default_factory=dict, description="explicit severity per finding kind"

@@ -88,6 +88,12 @@ def start(name: str, target: Path) -> Path:
         MARKER: f'# sekit exercise\nname = "{exercise.name}"\n',
     }
     create(replace(project, files=files), git=True)
+    if exercise.suite == "release":  # the model in production, trained from the untouched project
+        from sekit.exercises.project import deploy_original
+
+        failure = deploy_original(project.target)
+        if failure:
+            raise UsageError(failure, hint="pip install 'sekit-ml[dev]' (DVC, MLflow)")
     return project.target
 
 

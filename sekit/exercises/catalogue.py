@@ -12,7 +12,7 @@ MARKER = ".sekit-exercise.toml"
 @dataclass(frozen=True)
 class Exercise:
     name: str
-    suite: str  # data | model | load | ci | grade
+    suite: str  # data | model | load | release | ci | grade
     topic: str  # the course topic it practises
     title: str
     task: str  # what to do, in the student's words; never the answer
@@ -54,6 +54,19 @@ EXERCISES: dict[str, Exercise] = {
             "as they are.",
             "slow-service",
             ("gates", "load", "service", "checks", "severity"),
+        ),
+        Exercise(
+            "bad-release",
+            "release",
+            "releasing new model versions",
+            "Ready to release?",
+            "The team trained a new model and wants it to replace the deployed one "
+            "(models/deployed.joblib, put there when you started). `sekit check release` runs "
+            "both side by side on the real service and says roll back. Find out why and make "
+            "a model that can be promoted. The deployed model, the release bounds, the load and "
+            "the service's latency stay as they are.",
+            "bad-release",
+            ("gates", "release", "load", "service", "model", "checks", "severity"),
         ),
         Exercise(
             "missing-gate",

@@ -22,6 +22,12 @@ def judge(exercise: Exercise, folder: Path, original: Any) -> Verdict:
         return _ci(folder)
     if exercise.suite == "grade":
         return _readiness(folder)
+    if exercise.suite == "release":
+        from sekit.exercises.project import deploy_original
+
+        failure = deploy_original(folder)
+        if failure:
+            return Verdict("not_fixed", [failure])
     with project_importable(folder) as env:
         failure = run_pipeline(folder, env)
         if failure:
@@ -129,7 +135,12 @@ def _data_kept(folder: Path, original: Any) -> list[str]:
 
 # --- the fault ---------------------------------------------------------------------------------
 
-SUITE_METRICS = {"data": ("data.",), "model": ("model.", "behaviour."), "load": ("load.",)}
+SUITE_METRICS = {
+    "data": ("data.",),
+    "model": ("model.", "behaviour."),
+    "load": ("load.",),
+    "release": ("release.",),
+}
 
 
 def _suite(exercise: Exercise, folder: Path) -> Verdict:
@@ -143,6 +154,9 @@ def _suite(exercise: Exercise, folder: Path) -> Verdict:
     prefixes = SUITE_METRICS[exercise.suite]
     suite_gates = {m: g for m, g in config.gates.items() if m.startswith(prefixes)}
     report = build_report(config.model_copy(update={"gates": suite_gates}), results, gate=True)
+    slower = _slower_for_everyone(exercise, config, report)
+    if slower:
+        return Verdict("rejected", [slower])
     if report.verdict == "pass":
         return Verdict("fixed", [f"the {exercise.suite} checks and their gates pass"])
     messages = [
@@ -154,6 +168,21 @@ def _suite(exercise: Exercise, folder: Path) -> Verdict:
     ][:4]
     messages += [f"gate {g.metric}: {g.reason}" for g in report.gates if not g.passed]
     return Verdict("not_fixed", messages)
+
+
+def _slower_for_everyone(exercise: Exercise, config: Any, report: Any) -> str | None:
+    """A release compares two models on one service: a service made slow for both hides a
+    slow model. The deployed model must still meet the load test's p95 bound."""
+    if exercise.suite != "release":
+        return None
+    gate = config.gates.get("load.p95_ms")
+    deployed = report.metrics.get("release.deployed_p95_ms")
+    if gate is None or gate.max is None or deployed is None or deployed <= gate.max:
+        return None
+    return (
+        f"the deployed model now answers in {deployed:.0f} ms (p95), above the {gate.max:g} ms "
+        "bound: the service was made slower for every model, which hides a slow one"
+    )
 
 
 def _ci(folder: Path) -> Verdict:

@@ -49,3 +49,30 @@ def run_pipeline(folder: Path, env: dict[str, str]) -> str | None:
         return None
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     return lines[-1] if lines else f"exit code {done.returncode}"
+
+
+_DEPLOYED: dict[str, bytes] = {}  # template -> the model file, trained once per process
+
+
+def deploy_original(folder: Path, template: str = "classification") -> str | None:
+    """Train the project as sekit's templates make it (without the exercise's fault) in a
+    scratch folder and put its model in ``folder/models/deployed.joblib``: the deployed model a
+    release exercise compares with. None when done, else why not. Written anew on every call,
+    so replacing the file is no way out of an exercise."""
+    import tempfile
+
+    from sekit.scaffold import create, plan
+
+    if template not in _DEPLOYED:
+        with tempfile.TemporaryDirectory() as scratch:
+            target = Path(scratch) / "deployed"
+            team = ["Ana", "Ben", "Caro", "Dan"]
+            create(plan("clinic-ai", template=template, team=team, target=target), git=False)
+            with project_importable(target) as env:
+                failure = run_pipeline(target, env)
+            if failure:
+                return f"the deployed model could not be trained: {failure}"
+            _DEPLOYED[template] = (target / "models" / "model.joblib").read_bytes()
+    (folder / "models").mkdir(exist_ok=True)
+    (folder / "models" / "deployed.joblib").write_bytes(_DEPLOYED[template])
+    return None

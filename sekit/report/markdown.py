@@ -21,6 +21,9 @@ def _number(value: float | None) -> str:
 def render_markdown(report: Report) -> str:
     verdict = "✅ pass" if report.verdict == "pass" else "❌ fail"
     lines = [f"## sekit: {_cell(report.project.name)} — {verdict}", ""]
+    if report.release:
+        lines += [f"**Release: {report.release['decision']}**", ""]
+        lines += [f"- {_cell(reason)}" for reason in report.release["reasons"]] + [""]
     if report.gates:
         lines += ["### Gates", "", "| metric | value | bound | result |", "|---|---|---|---|"]
         for gate in report.gates:

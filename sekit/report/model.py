@@ -60,6 +60,9 @@ class Report(BaseModel):
     # Where the inputs came from: data MD5s and their DVC versions, the model's MLflow run,
     # the git commit (sekit.provenance). Information only; it never changes the verdict.
     provenance: dict[str, Any] = Field(default_factory=dict)
+    # When release checks ran: {"decision": "promote" | "roll back", "reasons": [...]}
+    # (sekit.checks.release.decision); it follows from the checks and the release.* gates.
+    release: dict[str, Any] | None = None
 
     @property
     def input_errors(self) -> list[str]:

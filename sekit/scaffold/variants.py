@@ -75,8 +75,8 @@ VARIANTS: dict[str, Variant] = {
                 ),
                 Edit(
                     "src/{package}/serve.py",
-                    "import os\nimport uuid\n",
-                    "import os\nimport time\nimport uuid\n",
+                    "import secrets\nimport uuid\n",
+                    "import secrets\nimport time\nimport uuid\n",
                 ),
             ),
         ),
@@ -119,7 +119,7 @@ VARIANTS: dict[str, Variant] = {
                     "        fallback = False\n"
                     "    except Exception as exc:  # the model raised, or missed its budget "
                     "(TimeoutError)\n"
-                    '        values, fallback = dict(STATE["fallback"]), True\n'
+                    "        values, fallback = dict(model.fallback_), True\n"
                     '        STATE["fallbacks"] += 1\n'
                     '        log.warning("fallback answer for %s: %s", request_id, '
                     "type(exc).__name__)\n",
@@ -137,8 +137,67 @@ VARIANTS: dict[str, Variant] = {
             edits=(
                 Edit(
                     "src/{package}/serve.py",
-                    'model_version=STATE["version"], fallback=fallback',
-                    'model_version=STATE["version"]',
+                    "model_version=model.model_version_, fallback=fallback",
+                    "model_version=model.model_version_",
+                ),
+            ),
+        ),
+        Variant(
+            name="bad-release",
+            title="Forty models vote",
+            story="I made the model an ensemble: forty models trained on resamples vote on "
+            "every answer. It is steadier, the test accuracy did not drop, and the gate "
+            "passes. Can we release it?",
+            expect="release_latency",
+            example=False,
+            edits=(
+                Edit(
+                    "src/{package}/train.py",
+                    '    return Pipeline([("features", preprocessor()), ("model", estimator)])',
+                    "    # forty models trained on resamples vote: steadier than one\n"
+                    "    voters = BaggingClassifier(estimator, n_estimators=40, "
+                    'random_state=model["seed"])\n'
+                    '    return Pipeline([("features", preprocessor()), ("model", voters)])',
+                ),
+                Edit(
+                    "src/{package}/train.py",
+                    "from sklearn.pipeline import Pipeline\n",
+                    "from sklearn.ensemble import BaggingClassifier\n"
+                    "from sklearn.pipeline import Pipeline\n",
+                ),
+                Edit(
+                    "sekit.toml",
+                    '# baseline = "models/deployed.joblib"\n',
+                    'baseline = "models/deployed.joblib"\n',
+                ),
+                Edit(
+                    "sekit.toml",
+                    '# [release]\n# mode = "shadow"\n# min_agreement = 0.9\n'
+                    "# max_p95_ratio = 1.5\n",
+                    '[release]\nmode = "shadow"\nmin_agreement = 0.9\nmax_p95_ratio = 1.5\n',
+                ),
+            ),
+        ),
+        Variant(
+            name="unsafe-reload",
+            title="Free the memory first",
+            story="Two models do not fit in our container's memory, so the reload endpoint "
+            "now drops the old model before it loads the new one. It takes a second.",
+            expect="zero failed requests while switching",
+            example=False,
+            edits=(
+                Edit(
+                    "src/{package}/serve.py",
+                    "    try:  # beside the serving model, in a thread: predictions go on "
+                    "meanwhile\n",
+                    '    STATE.pop("model")  # free the memory before loading the new one\n'
+                    "    try:  # beside the serving model, in a thread: predictions go on "
+                    "meanwhile\n",
+                ),
+                Edit(
+                    "src/{package}/serve.py",
+                    '    previous = STATE["model"].model_version_\n',
+                    '    previous = "unloaded"\n',
                 ),
             ),
         ),

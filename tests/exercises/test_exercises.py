@@ -47,6 +47,12 @@ def regex(path: str, pattern: str, new: str) -> Edit:
 FEATURES = "src/clinic_ai/features.py"
 LEAK = "    train = frame[[*FEATURES, LABEL]]  # more data is better\n"
 SLEEP = "    time.sleep(0.25)  # look up the patient's history (a blocking call)\n"
+ORIGINAL_MODEL = '    return Pipeline([("features", preprocessor()), ("model", estimator)])'
+VOTERS = (
+    "    # forty models trained on resamples vote: steadier than one\n"
+    '    voters = BaggingClassifier(estimator, n_estimators=40, random_state=model["seed"])\n'
+    '    return Pipeline([("features", preprocessor()), ("model", voters)])'
+)
 
 
 def commits(count: int, *, empty: bool = False) -> Edit:
@@ -158,6 +164,10 @@ REFERENCE_FIXES: dict[str, list[Edit]] = {
         regex(".gitlab-ci.yml", r"^\s*allow_failure: true.*\n", ""),
     ],
     "readiness": [fill_docs, commits(5)],
+    "bad-release": [
+        replace("src/clinic_ai/train.py", VOTERS, ORIGINAL_MODEL),
+        replace("src/clinic_ai/train.py", "from sklearn.ensemble import BaggingClassifier\n", ""),
+    ],
 }
 
 CHEATS: dict[str, dict[str, list[Edit]]] = {
@@ -236,9 +246,45 @@ CHEATS: dict[str, dict[str, list[Edit]]] = {
 }
 
 
+def deploy_the_new_model(root: Path) -> None:
+    """Train the new model and copy it over the deployed one."""
+    import shutil
+
+    from sekit.exercises.project import project_importable, run_pipeline
+
+    with project_importable(root) as env:
+        assert run_pipeline(root, env) is None
+    shutil.copy(root / "models" / "model.joblib", root / "models" / "deployed.joblib")
+
+
+CHEATS["bad-release"] = {
+    "compare the new model with itself": [
+        replace(
+            "sekit.toml", 'baseline = "models/deployed.joblib"', 'baseline = "models/model.joblib"'
+        )
+    ],
+    "allow any slowdown": [replace("sekit.toml", "max_p95_ratio = 1.5", "max_p95_ratio = 100")],
+    "replace the deployed model": [deploy_the_new_model],
+    "slow the service down for everyone": [
+        replace(
+            "src/clinic_ai/serve.py",
+            "    row = features.model_dump()\n",
+            "    row = features.model_dump()\n    await asyncio.sleep(0.3)\n",
+        )
+    ],
+}
+
+
 def test_every_exercise_has_a_fix_and_cheats() -> None:
     assert set(REFERENCE_FIXES) == set(EXERCISES) == set(CHEATS)
-    assert {e.suite for e in EXERCISES.values()} >= {"data", "model", "load", "ci", "grade"}
+    assert {e.suite for e in EXERCISES.values()} >= {
+        "data",
+        "model",
+        "load",
+        "release",
+        "ci",
+        "grade",
+    }
 
 
 def started(name: str, tmp_path: Path) -> Path:

@@ -154,3 +154,25 @@ def test_a_new_project_passes_its_tests_and_its_gate(
     lock = (project / "dvc.lock").read_text()
     assert provenance["data"]["data.train"]["dvc_md5"] in lock
     assert provenance["data"]["data.train"]["md5"] == meta["data_md5"]
+
+    # the registry: version 1 deployed (champion), version 2 the last trained (challenger); the
+    # current model is version 1 again (restored by DVC), so promoting it changes nothing
+    assert meta["registry"] == "models:/demo-team/1"
+    module = f"{project.name.replace('-', '_')}.release"
+    listed = run(bin_dir / "python", "-m", module, cwd=project, env=env).stdout
+    assert re.search(r"champion\s+version 1", listed) and re.search(
+        r"challenger\s+version 2", listed
+    )
+    assert (
+        "version 1" in run(bin_dir / "python", "-m", module, "promote", cwd=project, env=env).stdout
+    )
+
+    # the release check against the registry's champion: the same model, so promote
+    config = project / "sekit.toml"
+    config.write_text(
+        config.read_text().replace(
+            '# baseline = "models:/demo-team@champion"', 'baseline = "models:/demo-team@champion"'
+        )
+    )
+    release = run(bin_dir / "sekit", "check", "release", cwd=project, env=env)
+    assert "Release: PROMOTE" in release.stdout

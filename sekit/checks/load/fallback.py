@@ -43,12 +43,13 @@ class FaultyModel:
     missing feature) or it is slow (a stuck dependency). Everything but prediction is the
     wrapped model's (its classes, its version, its fallback rule)."""
 
-    def __init__(self, model: Any, fault: str) -> None:
+    def __init__(self, model: Any, fault: str, delay_s: float = SLOW_S) -> None:
         self.model = model
         self.fault = fault
+        self.delay_s = delay_s  # model-slow: how long each prediction waits
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("model", "fault") or name.startswith("__"):
+        if name in ("model", "fault", "delay_s") or name.startswith("__"):
             raise AttributeError(name)  # during unpickling, before __dict__ is filled
         attribute = getattr(self.model, name)
         if name not in PREDICTING:
@@ -57,7 +58,7 @@ class FaultyModel:
         def failing(*args: Any, **kwargs: Any) -> Any:
             if self.fault == "model-error":
                 raise RuntimeError("model failure injected by sekit (model-error)")
-            time.sleep(SLOW_S)
+            time.sleep(self.__dict__.get("delay_s", SLOW_S))
             return attribute(*args, **kwargs)
 
         return failing

@@ -19,6 +19,13 @@ default 100 ms, half the p95 bound of sekit.toml), the answer is the rule that t
 stored with the model (``fallback_``: the most frequent class with its share), marked
 ``"fallback": true``, logged as a warning and counted (``/health``). A wrong-but-safe
 answer in time beats an error: the caller decides what a fallback answer may be used for.
+
+**Switching models without downtime.** ``POST /admin/reload`` with ``{"model":
+"models:/<name>@champion"}`` (a registry alias or version, see release.py) or ``{"model":
+"models/<file>.joblib"}`` loads the new model beside the serving one and then swaps it in one
+step: requests in flight finish with the model they started with, no request fails. The
+endpoint exists only when the environment variable ``ADMIN_TOKEN`` is set, and answers only
+requests that send it in the ``X-Admin-Token`` header (loading a model runs its code).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import secrets
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,12 +41,12 @@ from typing import Any, Literal
 
 import joblib
 import pandas as pd
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, Header, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 from threadpoolctl import threadpool_limits
 
 from clinic_ai import feedback, monitor
-from clinic_ai.config import FEATURES, paths
+from clinic_ai.config import FEATURES, mlflow_uri, paths
 
 STATE: dict[str, Any] = {}
 BUDGET_S = float(os.environ.get("MODEL_BUDGET_MS", "100")) / 1000
@@ -96,13 +104,34 @@ class Feedback(BaseModel):
     diagnosis: Literal["malignant", "benign"]
 
 
+class Reload(BaseModel):
+    model: str = Field(description="models:/<name>@<alias>, or a joblib file in models/")
+
+
+def load_model(where: str) -> Any:
+    """A model from the registry (``models:/...``) or a joblib file; it must carry the version
+    and the fallback rule that training stores with it."""
+    if where.startswith("models:/"):
+        os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+        import mlflow
+
+        mlflow.set_tracking_uri(mlflow_uri())
+        model = mlflow.sklearn.load_model(where)
+    else:
+        model = joblib.load(where)
+    for needed in ("predict", "model_version_", "fallback_"):
+        if not hasattr(model, needed):
+            raise ValueError(f"the model has no {needed} (train it with train.py)")
+    return model
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # One row per request: native thread pools only add start-up cost to each prediction.
     threadpool_limits(limits=1)
-    STATE["model"] = joblib.load(os.environ.get("SEKIT_MODEL_PATH") or paths().model)
-    STATE["version"] = STATE["model"].model_version_
-    STATE["fallback"] = STATE["model"].fallback_
+    # The model carries its version and its fallback rule: a request reads STATE["model"] once,
+    # so a reload in the middle of it cannot mix two models.
+    STATE["model"] = load_model(os.environ.get("SEKIT_MODEL_PATH") or str(paths().model))
     STATE["fallbacks"] = 0
     STATE["log"] = os.environ.get("SEKIT_LOAD_TEST") != "1"
     yield
@@ -114,7 +143,11 @@ app = FastAPI(title="clinic-ai", version="0.1.0", lifespan=lifespan)
 
 @app.get("/health")
 async def health() -> dict[str, Any]:
-    return {"status": "ok", "model_version": STATE["version"], "fallbacks": STATE["fallbacks"]}
+    return {
+        "status": "ok",
+        "model_version": STATE["model"].model_version_,
+        "fallbacks": STATE["fallbacks"],
+    }
 
 
 def answer_of(model: Any, frame: pd.DataFrame) -> dict[str, Any]:
@@ -131,16 +164,17 @@ async def predict(features: Features) -> Prediction:
     row = features.model_dump()
     frame = pd.DataFrame([row], columns=FEATURES)
     model = STATE["model"]
+    STATE["last_row"] = row
     request_id = uuid.uuid4().hex
     try:  # in a thread, so that a slow model cannot hold up the answer beyond its budget
         values = await asyncio.wait_for(asyncio.to_thread(answer_of, model, frame), BUDGET_S)
         fallback = False
     except Exception as exc:  # the model raised, or missed its budget (TimeoutError)
-        values, fallback = dict(STATE["fallback"]), True
+        values, fallback = dict(model.fallback_), True
         STATE["fallbacks"] += 1
         log.warning("fallback answer for %s: %s", request_id, type(exc).__name__)
     answer = Prediction(
-        request_id=request_id, **values, model_version=STATE["version"], fallback=fallback
+        request_id=request_id, **values, model_version=model.model_version_, fallback=fallback
     )
     if STATE["log"]:
         monitor.log_prediction(row, answer.model_dump())
@@ -152,3 +186,29 @@ async def give_feedback(item: Feedback) -> dict[str, str]:
     if not feedback.store(item.request_id, item.diagnosis):
         raise HTTPException(status_code=404, detail="unknown request_id")
     return {"status": "stored"}
+
+
+@app.post("/admin/reload")
+async def reload(item: Reload, x_admin_token: str = Header("")) -> dict[str, str]:
+    token = os.environ.get("ADMIN_TOKEN")
+    if not token:
+        raise HTTPException(status_code=404, detail="admin endpoints are off (set ADMIN_TOKEN)")
+    if not secrets.compare_digest(x_admin_token, token):
+        raise HTTPException(status_code=403, detail="wrong or missing X-Admin-Token")
+    where = item.model
+    if not where.startswith("models:/"):
+        folder = paths().model.parent.resolve()
+        if not (paths().root / where).resolve().is_relative_to(folder):
+            raise HTTPException(status_code=422, detail=f"only files in {folder.name}/ are loaded")
+        where = str(paths().root / where)
+    try:  # beside the serving model, in a thread: predictions go on meanwhile
+        model = await asyncio.to_thread(load_model, where)
+        if "last_row" in STATE:  # the new model must answer the last input served
+            frame = pd.DataFrame([STATE["last_row"]], columns=FEATURES)
+            await asyncio.to_thread(answer_of, model, frame)
+    except Exception as exc:
+        raise HTTPException(status_code=422, detail=f"cannot serve {item.model}: {exc}") from None
+    previous = STATE["model"].model_version_
+    STATE["model"] = model  # one assignment: the swap
+    log.warning("model reloaded: %s -> %s (%s)", previous, model.model_version_, item.model)
+    return {"previous": previous, "model_version": model.model_version_}

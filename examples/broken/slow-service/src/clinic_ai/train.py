@@ -6,6 +6,10 @@ training data (the hash DVC records for data/processed/train.csv in dvc.lock), t
 and the model with its signature and an input example. The model also goes to
 models/model.joblib (what the service and sekit load, versioned by DVC), with its version and
 its MLflow run id in models/model.json.
+
+Each trained model is a new version of the project's registered model in MLflow's model
+registry, with the alias ``challenger``; the first one is also the ``champion`` (the deployed
+model). release.py promotes a challenger or rolls back.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from clinic_ai.features import preprocessor
 
 log = logging.getLogger(__name__)
 EXPERIMENT = "clinic-ai"
+# the registered model: its alias champion (models:/<name>@champion) is the deployed one
+REGISTERED = "clinic-ai"
 
 
 def build(settings: dict[str, Any]) -> Pipeline:
@@ -85,6 +91,26 @@ def flat(settings: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def register(client: Any, run_id: str) -> str:
+    """Point the alias ``challenger`` at this run's registry version (and ``champion`` too when
+    no model is deployed yet); the version number."""
+    from mlflow.exceptions import MlflowException
+
+    found = client.search_model_versions(f"name = '{REGISTERED}' and run_id = '{run_id}'")
+    version = str(max(int(v.version) for v in found))
+    client.set_registered_model_alias(REGISTERED, "challenger", version)
+    try:
+        client.get_model_version_by_alias(REGISTERED, "champion")
+    except MlflowException:  # the first model: nothing is deployed yet
+        client.set_registered_model_alias(REGISTERED, "champion", version)
+    client.set_model_version_tag(REGISTERED, version, "model_version", model_version(run_id))
+    return version
+
+
+def model_version(run_id: str) -> str:
+    return f"{run_id[:8]}.{md5(paths().train)[:8]}"
+
+
 def run() -> tuple[Pipeline, str]:
     """Train, save, and log the run to MLflow; the model and the run's id."""
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
@@ -104,7 +130,7 @@ def run() -> tuple[Pipeline, str]:
         mlflow.log_params(flat(settings))
         mlflow.set_tags({"data_md5": data_md5, "git_commit": git_commit(), "stage": "train"})
         model = fit(train, settings)
-        version = f"{run_id[:8]}.{data_md5[:8]}"
+        version = model_version(run_id)
         model.model_version_ = version
         # what the service answers when the model fails or is too slow (serve.py)
         shares = train[LABEL].value_counts(normalize=True)
@@ -124,14 +150,17 @@ def run() -> tuple[Pipeline, str]:
             ],
             # named here: MLflow would otherwise start a process to infer them
             pip_requirements=[f"scikit-learn=={sklearn.__version__}", f"pandas=={pd.__version__}"],
+            registered_model_name=REGISTERED,
         )
         mlflow.set_tag("model_version", version)
+    registry_version = register(mlflow.MlflowClient(), run_id)
     paths().model.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, paths().model)
     meta = {
         "version": version,
         "mlflow_run_id": run_id,
         "mlflow_model_uri": f"runs:/{run_id}/model",
+        "registry": f"models:/{REGISTERED}/{registry_version}",
         "data_md5": data_md5,
         "git_commit": git_commit(),
         "params": settings,

@@ -1,0 +1,377 @@
+"""``release.online``: the new model and the deployed one, side by side, on the team's service.
+
+sekit starts ``[service].command`` twice, each with ``SEKIT_MODEL_PATH`` naming one model file
+(``[model].baseline`` is the deployed model, ``[model].path`` the new one; a model given as an
+MLflow URI is written to ``.sekit/`` with joblib first), or takes two running services
+(``--url DEPLOYED --url NEW``). A real Locust run then sends the ``[service].payload`` bodies
+with the ``[load]`` users, rate and duration:
+
+* ``mode = "shadow"``: every request goes to both services, in random order, as a shadow
+  deployment mirrors production traffic; the answers are compared input by input;
+* ``mode = "canary"`` / ``"ab"``: each request goes to one service, the new one with
+  probability ``weight`` (0.1 / 0.5), as a canary sees real traffic.
+
+Every answer after the warm-up is recorded (arm, body, status, latency, prediction, fallback
+mark) and judged:
+
+* ``release_disagreement``: the share of distinct inputs on which the two models answer the
+  same (``[release].prediction_field``; for regression within a relative ``tolerance``) is
+  below ``min_agreement`` and so is the upper end of its 95% Wilson interval: a handful of
+  inputs does not decide. The models are deterministic, so each distinct body counts once;
+* ``release_latency``: the new model's p95 is above ``max_p95_ratio`` times the deployed
+  model's, by more than ``latency_slack_ms``, and the bootstrap interval of the ratio lies
+  above 1 (noise from a busy machine does not decide);
+* ``release_errors``: the new model's share of failed answers, or of answers marked as its
+  fallback, is above ``max_error_rate`` (default ``[load].max_error_rate``) and a one-sided
+  Fisher exact test says it is above the deployed model's (when both degrade alike, the machine
+  or the service is at its limit: a warning that points at ``sekit check load``); a new model
+  with no successful answer always fails.
+
+In shadow mode each Locust user sends every request twice, so its rate is halved: the machine
+serves the same number of requests as in ``sekit check load``, half to each model.
+
+The check uses one Locust process (the answers are written by it, in order).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sekit.checks.context import Context
+from sekit.checks.findings import finding, worst_summary
+from sekit.checks.load.service import ServiceDown
+from sekit.checks.release.traffic import Arm, read_samples, run_traffic
+from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
+from sekit.config.schema import Config, Release
+from sekit.errors import UsageError
+from sekit.results import CheckResult, Finding, Severity
+
+
+def prediction_field(config: Config) -> str:
+    release = config.release or Release()
+    if release.prediction_field:
+        return release.prediction_field
+    if config.data is not None and config.data.label:
+        return config.data.label
+    raise UsageError(
+        "[release].prediction_field is not set and there is no [data].label to default to",
+        hint="name the field of the service's answer that holds the prediction",
+    )
+
+
+def check_online(ctx: Context) -> CheckResult:
+    config = ctx.config
+    if config.service is None and not ctx.options.extra.get("urls"):
+        raise UsageError(
+            "sekit check release needs [service] (sekit starts it once per model) or "
+            "--url DEPLOYED --url NEW"
+        )
+    try:
+        samples, died = run_traffic(ctx, prediction_field(config))
+    except ServiceDown as down:
+        return CheckResult.from_findings(
+            id="release.online",
+            suite="release",
+            summary=down.message,
+            findings=[
+                finding(
+                    "release_errors",
+                    "fail",
+                    f"a service did not come up: {down.message}",
+                    log_tail=down.log_tail,
+                )
+            ],
+        )
+    return judge(read_samples(samples), config, died=died)
+
+
+def judge(arms: dict[str, Arm], config: Config, *, died: list[str] | None = None) -> CheckResult:
+    """The verdict on two arms' recorded answers (separate from the run, so it can be tested
+    on recorded samples)."""
+    from sekit import stats
+
+    release = config.release or Release()
+    limit = release.max_error_rate
+    limit = config.load.max_error_rate if limit is None else limit
+    deployed, candidate = arms["deployed"], arms["candidate"]
+    findings: list[Finding] = []
+    for arm in died or ():
+        findings.append(finding("release_errors", "fail", f"the {arm} model's service died"))
+    if candidate.requests == 0 or deployed.requests == 0:
+        empty = "new" if candidate.requests == 0 else "deployed"
+        split = release.mode if release.mode == "shadow" else f"{release.mode} {release.share:g}"
+        findings.append(
+            finding(
+                "release_errors",
+                "fail",
+                f"no answer from the {empty} model was recorded after the warm-up ({split}): "
+                "lengthen [load].duration or raise the weight",
+            )
+        )
+        return CheckResult.from_findings(
+            id="release.online",
+            suite="release",
+            findings=findings,
+            summary=findings[-1].message,
+            metrics={"requests": float(candidate.requests + deployed.requests)},
+        )
+    degraded = candidate.degraded_rate or 0.0
+    worse_p = _more_degraded(candidate, deployed)
+    told = (
+        f"the new model failed {candidate.failures} and fell back on {candidate.fallbacks} of "
+        f"{candidate.requests} requests ({degraded:.1%}, limit {limit:.1%}); the deployed "
+        f"model: {deployed.failures} and {deployed.fallbacks} of {deployed.requests}"
+    )
+    evidence: dict[str, Any] = {
+        "failures": candidate.failures,
+        "fallbacks": candidate.fallbacks,
+        "requests": candidate.requests,
+        "deployed_failures": deployed.failures,
+        "deployed_fallbacks": deployed.fallbacks,
+        "p_value": worse_p,
+    }
+    if not candidate.latencies:
+        findings.append(
+            finding("release_errors", "fail", f"{told}: no answer succeeded", **evidence)
+        )
+    elif degraded > limit and worse_p < release.p_value:
+        findings.append(finding("release_errors", "fail", told, **evidence))
+    elif degraded > limit:
+        findings.append(
+            finding(
+                "release_errors",
+                "warn",
+                f"{told}: both models degrade alike (Fisher p = {worse_p:.2g}), so the service "
+                "or the machine is at its limit, not the new model; see `sekit check load`",
+                **evidence,
+            )
+        )
+    agreement, compared, interval = _agreement(arms, config)
+    if agreement is not None and agreement < release.min_agreement:
+        if interval[1] < release.min_agreement:
+            findings.append(
+                finding(
+                    "release_disagreement",
+                    "fail",
+                    f"the two models agree on {agreement:.0%} of {compared} distinct inputs "
+                    f"(95% interval {interval[0]:.0%}-{interval[1]:.0%}; required "
+                    f"{release.min_agreement:.0%}): the new model changes answers users rely on",
+                    agreement=agreement,
+                    inputs=compared,
+                    interval=list(interval),
+                )
+            )
+        else:
+            findings.append(
+                finding(
+                    "release_disagreement",
+                    "info",
+                    f"agreement {agreement:.0%} on {compared} distinct inputs is below "
+                    f"{release.min_agreement:.0%}, but too few inputs to be sure (interval up to "
+                    f"{interval[1]:.0%}): send more distinct payload bodies",
+                    agreement=agreement,
+                    inputs=compared,
+                    interval=list(interval),
+                )
+            )
+    ratio, ratio_interval = stats.quantile_ratio(candidate.latencies, deployed.latencies)
+    p95_new, p95_old = candidate.p95(), deployed.p95()
+    if (
+        ratio is not None
+        and p95_new is not None
+        and p95_old is not None
+        and ratio > release.max_p95_ratio
+        and p95_new - p95_old > release.latency_slack_ms
+        and ratio_interval[0] > 1.0
+    ):
+        findings.append(
+            finding(
+                "release_latency",
+                "fail",
+                f"the new model's p95 latency is {p95_new:.0f} ms against {p95_old:.0f} ms "
+                f"deployed ({ratio:.2f}x, 95% interval {ratio_interval[0]:.2f}-"
+                f"{ratio_interval[1]:.2f}x; limit {release.max_p95_ratio:g}x)",
+                p95_ms=p95_new,
+                deployed_p95_ms=p95_old,
+                ratio=ratio,
+                interval=list(ratio_interval),
+                samples=[len(candidate.latencies), len(deployed.latencies)],
+            )
+        )
+    metrics: dict[str, float | None] = {
+        "agreement": agreement,
+        "p95_ratio": ratio,
+        "error_rate": candidate.error_rate,
+        "fallback_rate": candidate.fallbacks / candidate.requests,
+        "p95_ms": p95_new,
+        "deployed_p95_ms": p95_old,
+        "requests": float(candidate.requests + deployed.requests),
+    }
+    findings.sort(key=lambda f: f.severity is not Severity.FAIL)  # the blocking ones first
+    shown = (
+        f"{release.mode}: {candidate.requests} requests to the new model, {deployed.requests} to "
+        f"the deployed one; agreement "
+        f"{'n/a' if agreement is None else f'{agreement:.0%}'}, p95 {_ms(p95_new)} against "
+        f"{_ms(p95_old)}, {degraded:.1%} failed or fell back"
+    )
+    return CheckResult.from_findings(
+        id="release.online",
+        suite="release",
+        findings=findings,
+        summary=worst_summary(findings, shown),
+        metrics=metrics,
+    )
+
+
+def _ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f} ms"
+
+
+def _more_degraded(candidate: Arm, deployed: Arm) -> float:
+    """One-sided Fisher exact test: the new model fails or falls back more often."""
+    from scipy import stats
+
+    bad_new = candidate.failures + candidate.fallbacks
+    bad_old = deployed.failures + deployed.fallbacks
+    table = [[bad_new, candidate.requests - bad_new], [bad_old, deployed.requests - bad_old]]
+    return float(stats.fisher_exact(table, alternative="greater").pvalue)
+
+
+def _same(a: Any, b: Any, tolerance: float, regression: bool) -> bool:
+    if regression and isinstance(a, int | float) and isinstance(b, int | float):
+        scale = max(abs(float(a)), abs(float(b)), 1e-12)
+        return abs(float(a) - float(b)) <= tolerance * scale
+    return bool(a == b)
+
+
+def _agreement(
+    arms: dict[str, Arm], config: Config
+) -> tuple[float | None, int, tuple[float, float]]:
+    """Share of distinct inputs on which both models gave the same (most common) answer."""
+    from collections import Counter
+
+    from sekit import stats
+
+    release = config.release or Release()
+    regression = config.model is not None and config.model.task == "regression"
+    deployed, candidate = arms["deployed"].answers, arms["candidate"].answers
+    common = sorted(set(deployed) & set(candidate))
+    if not common:
+        return None, 0, (0.0, 1.0)
+
+    def usual(values: list[Any]) -> Any:
+        return Counter(json.dumps(v) for v in values).most_common(1)[0][0]
+
+    same = sum(
+        _same(
+            json.loads(usual(candidate[i])),
+            json.loads(usual(deployed[i])),
+            release.tolerance,
+            regression,
+        )
+        for i in common
+    )
+    low, high = stats.wilson(same, len(common))
+    return same / len(common), len(common), (low, high)
+
+
+# --- declarations ----------------------------------------------------------------------
+
+RELEASE_DISAGREEMENT = Kind(
+    "release_disagreement",
+    "the new model answers differently from the deployed one on many inputs",
+    (
+        "Users and downstream systems rely on the deployed model's answers. A new model that "
+        "changes a large share of them, even with the same average accuracy, changes the "
+        "product: the change must be intended and reviewed, not discovered in production."
+    ),
+    (
+        "Read .sekit/release-samples.jsonl (arm, body, status, ms, prediction, fallback) and "
+        "compare the two models' answers on the inputs where they differ; run "
+        "`sekit check model` on both."
+    ),
+    (
+        "Keep the deployed model until the difference is understood; if it is intended, lower "
+        "[release].min_agreement on purpose and say why in the release notes."
+    ),
+    trust=(
+        "Fails only when the upper end of the 95% Wilson interval of the agreement is below "
+        "[release].min_agreement; a copy of the deployed model never disagrees."
+    ),
+)
+RELEASE_LATENCY = Kind(
+    "release_latency",
+    "the new model is slower than the deployed one under the same traffic",
+    (
+        "A model that is slower under load breaks the latency SLO once it takes all the "
+        "traffic; a shadow or canary run shows it while the deployed model still serves."
+    ),
+    (
+        "Compare p95_ms and deployed_p95_ms in the report; profile the new model's predict on "
+        "one row (bigger ensembles, an extra feature step)."
+    ),
+    "Make the model cheaper (fewer trees, a smaller feature pipeline), or keep the deployed one.",
+    trust=(
+        "Fails when the p95 ratio is above [release].max_p95_ratio, the difference exceeds "
+        "[release].latency_slack_ms and the bootstrap interval of the ratio lies above 1."
+    ),
+)
+RELEASE_ERRORS = Kind(
+    "release_errors",
+    "the new model's service fails or falls back on requests",
+    (
+        "A new model that raises, misses its time budget or cannot be loaded turns the release "
+        "into an outage (or into fallback answers for everyone)."
+    ),
+    "Read .sekit/release-candidate/service.log: the error or the fallback warnings.",
+    "Fix the model (its features, its file) and release again; the deployed model stays.",
+)
+AGREEMENT = Metric(
+    "release.agreement",
+    "share of distinct inputs on which the new and the deployed model agree",
+    "Both models' answers to the same payload bodies (shadow: the same requests; canary: the "
+    "bodies both arms saw), compared input by input.",
+    "Low agreement means the new model changes what users get.",
+    "Look at the inputs where they differ before promoting.",
+    gate="min = 0.9",
+)
+P95_RATIO = Metric(
+    "release.p95_ratio",
+    "the new model's p95 latency over the deployed model's",
+    "Both services under the same Locust traffic, on the same machine.",
+    "Above 1, the new model is slower; the finding needs its bootstrap interval above 1 too.",
+    "Make the new model cheaper, or keep the deployed one.",
+    gate="max = 1.5",
+)
+ERROR_RATE = Metric(
+    "release.error_rate",
+    "share of the new model's requests that failed",
+    "HTTP failures of the new model's service during the release run.",
+    "Every failure would reach a user after promotion.",
+    "Read the new model's service log.",
+    gate="max = 0.01",
+)
+
+SPECS = (
+    CheckSpec(
+        id="release.online",
+        title="the new model beside the deployed one on the real service (shadow, canary, A/B)",
+        func=check_online,
+        emits="`release_disagreement` (agreement credibly below [release].min_agreement), "
+        "`release_latency` (p95 ratio credibly above [release].max_p95_ratio), "
+        "`release_errors` (failed or fallback answers above the limit), all fail",
+        kinds=(RELEASE_DISAGREEMENT, RELEASE_LATENCY, RELEASE_ERRORS),
+        metrics=(AGREEMENT, P95_RATIO, ERROR_RATE),
+        settings=("[release]", "[model].baseline", "[service]", "[load]"),
+        section=("[release]", Release),
+        mlts=(
+            MltsClaim(
+                "infra-6",
+                "'models are tested via a canary process before they enter production serving "
+                "environments' (the new version beside the old one, on the real service)",
+            ),
+        ),
+        order=10,
+    ),
+)
