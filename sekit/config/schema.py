@@ -106,6 +106,26 @@ class Model(Section):
         default_factory=list, description="extra types a skops file may contain"
     )
     slice_min_size: int = Field(20, ge=1, description="smallest slice that is judged")
+    sensitive: list[str] = Field(
+        default_factory=list,
+        description="protected attributes (columns of the data, model inputs or not): "
+        "per-group metrics and fairness gates (model.fairness, data.representation)",
+    )
+    positive_class: str | None = Field(
+        None,
+        description="the favourable or flagged class whose rates fairness compares (default: "
+        "the model's last class)",
+    )
+    max_fairness_gap: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="a gap between two groups' rates (or relative MAE) that is unfair once its "
+        "test says it is real",
+    )
+    fairness_p_value: float = Field(
+        0.05, gt=0, lt=1, description="level of the group comparisons (Holm-corrected)"
+    )
     slice_max_drop: float = Field(
         0.1,
         ge=0,

@@ -74,6 +74,16 @@ def pictures(report: Report) -> dict[str, str]:
         out["slices"] = svg.bars(
             [(s["slice"], s["value"]) for s in slices["slices"][:20]], limit=slices.get("overall")
         )
+    fairness = _info(_check(report, "model.fairness"), "groups")
+    if fairness:
+        for column in dict.fromkeys(row["column"] for row in fairness["groups"]):
+            rows = [
+                r for r in fairness["groups"] if r["column"] == column and r["value"] is not None
+            ]
+            out[f"fairness_{column}"] = svg.bars(
+                [(f"{r['metric']} · {r['group']}", r["value"]) for r in rows],
+                intervals=[(max(r["interval"][0], 0.0), r["interval"][1]) for r in rows],
+            )
     return out
 
 
@@ -98,9 +108,11 @@ def render_html(report: Report) -> str:
     )
     env.filters["why"] = why
     template = env.get_template("report.html.j2")
+    drawn = pictures(report)
     return template.render(
         report=report,
-        pictures=pictures(report),
+        pictures=drawn,
+        fair=[name for name in drawn if name.startswith("fairness_")],
         failures=_failures(report),
         blocking=report.blocking(),
         provenance=describe(report.provenance),

@@ -23,12 +23,15 @@ def bars(
     limit: float | None = None,
     unit: str = "",
     maximum: float | None = None,
+    intervals: Sequence[tuple[float, float]] | None = None,
 ) -> str:
-    """Horizontal bars, one per (label, value); a dashed line at ``limit``."""
+    """Horizontal bars, one per (label, value); a dashed line at ``limit``; with
+    ``intervals``, a whisker from each interval's low to its high end."""
     if not items:
         return ""
     row, label_width = 22, 190
-    top = max([maximum or 0.0, limit or 0.0, *(v for _, v in items)]) or 1.0
+    highs = [high for _, high in intervals] if intervals else []
+    top = max([maximum or 0.0, limit or 0.0, *(v for _, v in items), *highs]) or 1.0
     height = row * len(items) + 24
     scale = (WIDTH - label_width - 60) / top
     parts = [f'<svg role="img" viewBox="0 0 {WIDTH} {height}" width="100%" {FONT}>']
@@ -49,6 +52,13 @@ def bars(
             f'<text x="{label_width + value * scale + 4:.1f}" y="{y + 14}">'
             f"{_fmt(value)}{escape(unit)}</text>"
         )
+        if intervals:
+            low, high = intervals[i]
+            x1, x2 = label_width + low * scale, label_width + high * scale
+            parts.append(
+                f'<line x1="{x1:.1f}" y1="{y + 9}" x2="{x2:.1f}" y2="{y + 9}" stroke="#222" '
+                f'stroke-width="1.5"><title>95% interval {_fmt(low)}-{_fmt(high)}</title></line>'
+            )
     if limit is not None:
         x = label_width + limit * scale
         parts.append(

@@ -62,6 +62,26 @@ def picture_report() -> Report:
             ],
         ),
         CheckResult.from_findings(
+            id="model.fairness",
+            suite="model",
+            findings=[
+                info(
+                    "unfair_outcome",
+                    groups=[
+                        {
+                            "column": "sex",
+                            "group": g,
+                            "metric": "accuracy",
+                            "value": v,
+                            "interval": [v - 0.05, min(v + 0.05, 1.0)],
+                            "n": 80,
+                        }
+                        for g, v in (("female", 0.93), ("male", 0.81))
+                    ],
+                )
+            ],
+        ),
+        CheckResult.from_findings(
             id="model.behaviour",
             suite="model",
             findings=[
@@ -93,12 +113,15 @@ def test_every_picture_is_drawn_when_its_data_is_there() -> None:
         "drift_test",
         "confusion",
         "slices",
+        "fairness_sex",
     }
     for svg in drawn.values():
         ET.fromstring(svg)  # well-formed SVG
     assert "limit 35" in drawn["latency"]  # the gate's bound is drawn
     assert ">61<" in drawn["confusion"]
     assert "bmi in (30, 40]" in drawn["slices"]
+    assert "accuracy · male" in drawn["fairness_sex"] and "95% interval" in drawn["fairness_sex"]
+    assert "Fairness per group" in render(picture_report(), "html")
 
 
 def test_the_file_is_self_contained_and_escapes_names() -> None:
@@ -107,7 +130,7 @@ def test_the_file_is_self_contained_and_escapes_names() -> None:
     assert not re.search(r"""(src|href)=["']?https?:""", html)
     assert "<script" not in html
     assert "demo &lt;team&gt;" in html
-    assert html.count("<svg") == 6
+    assert html.count("<svg") == 7
     assert "ValueError" in html and "<td>54.3</td>" in html  # the minimal example
     assert "sekit explain crash" in html
 

@@ -39,7 +39,8 @@ def test_the_clean_control_has_no_fail_finding() -> None:
 
 def test_every_data_kind_has_a_fault_case() -> None:
     data_kinds = {name for name, term in KINDS.items() if term.suite == "data"}
-    assert data_kinds <= {fault.kind for fault in ALL_FAULTS}
+    # underrepresented_group needs [model].sensitive: its fault cases are in tests/checks/fairness
+    assert data_kinds - {"underrepresented_group"} <= {fault.kind for fault in ALL_FAULTS}
 
 
 @pytest.mark.parametrize("fault", ALL_FAULTS, ids=[f.name for f in ALL_FAULTS])

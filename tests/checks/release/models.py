@@ -28,3 +28,17 @@ class WrongOnHalfTheLarge(Wrapped):
         large = x["mean radius"].to_numpy(dtype=float) > LARGE
         flip = large & (np.arange(len(x)) % 2 == 0)
         return np.where(flip, 1 - predicted, predicted)
+
+
+class MissesPositivesInBatch(Wrapped):
+    """Unfair to one group: for rows of batch 3 it turns every ``every``-th predicted positive
+    (class 1) into a negative (a lower true positive and selection rate for that group)."""
+
+    def __init__(self, inner: object, every: int = 2) -> None:
+        super().__init__(inner)
+        self.every = every
+
+    def predict(self, x: pd.DataFrame) -> np.ndarray:
+        predicted = super().predict(x)
+        hit = (x["batch"].to_numpy() == 3) & (np.arange(len(x)) % self.every == 0)
+        return np.where(hit & (predicted == 1), 0, predicted)
