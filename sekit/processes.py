@@ -13,8 +13,9 @@ import contextlib
 import os
 import signal
 import subprocess
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -24,18 +25,44 @@ _LIVE: dict[int, subprocess.Popen[bytes]] = {}
 def spawn(
     command: Sequence[str], *, cwd: Path, log: IO[bytes], env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
-    """Start ``command`` in a new process group, output to ``log``; remember it."""
-    process = subprocess.Popen(
-        list(command),
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    _LIVE[process.pid] = process
+    """Start ``command`` in a new process group, output to ``log``; remember it.
+
+    Ctrl-C or SIGTERM arriving while the child is being started is held back until it is
+    remembered: an interrupt inside ``Popen`` would otherwise leave a started child that nobody
+    stops (Locust would then run out its whole duration)."""
+    with _interrupts_deferred():
+        process = subprocess.Popen(
+            list(command),
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        _LIVE[process.pid] = process
     return process
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Record SIGINT and SIGTERM for the duration; raise KeyboardInterrupt afterwards if one came.
+    (Python-level handlers are reset to the default in the child by exec.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    wanted = (signal.SIGINT, signal.SIGTERM)
+    previous = {
+        sig: signal.signal(sig, lambda signum, frame: arrived.append(signum)) for sig in wanted
+    }
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if arrived:
+        raise KeyboardInterrupt
 
 
 def stop(

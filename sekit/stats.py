@@ -155,6 +155,39 @@ def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
     return adjusted
 
 
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm's step-down adjusted p-values (the family-wise error rate: the chance of any false
+    rejection in the family stays below the level)."""
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
+    adjusted = [1.0] * m
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p_values[index]))
+        adjusted[index] = running
+    return adjusted
+
+
+def quantile_interval(
+    values: np.ndarray, q: float, *, confidence: float = 0.95
+) -> tuple[float, float]:
+    """A distribution-free interval for the ``q`` quantile from order statistics (exact
+    binomial coverage of at least ``confidence``; an open end where the sample is too small)."""
+    import numpy as np
+    from scipy import stats
+
+    ordered = np.sort(np.asarray(values, dtype="float64"))
+    n = len(ordered)
+    if n == 0:
+        return -math.inf, math.inf
+    tail = (1 - confidence) / 2
+    lower = int(stats.binom.ppf(tail, n, q))  # P(X < lower) <= tail: the lower'th value
+    upper = int(stats.binom.ppf(1 - tail, n, q)) + 1
+    low = float(ordered[lower - 1]) if lower >= 1 else -math.inf
+    high = float(ordered[upper - 1]) if upper <= n else math.inf
+    return low, high
+
+
 def wilson(successes: int, trials: int, *, confidence: float = 0.95) -> tuple[float, float]:
     """The Wilson score interval of a proportion (sound at small counts and at 0 or 1)."""
     from scipy import stats

@@ -170,6 +170,13 @@ VARIANTS: dict[str, Variant] = {
                     '# baseline = "models/deployed.joblib"\n',
                     'baseline = "models/deployed.joblib"\n',
                 ),
+                Edit(  # only latency decides: a busy runner's timeouts do not fall back
+                    "sekit.toml",
+                    'payload = "tests/load/payload.json"\n',
+                    'payload = "tests/load/payload.json"\n'
+                    'env = { MODEL_BUDGET_MS = "2000" }  # this exercise: no time-outs, only '
+                    "latency decides\n",
+                ),
                 Edit(
                     "sekit.toml",
                     '# [release]\n# mode = "shadow"\n# min_agreement = 0.9\n'

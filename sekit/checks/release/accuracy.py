@@ -118,18 +118,6 @@ def _compare(new: np.ndarray, old: np.ndarray, classification: bool) -> dict[str
     }
 
 
-def holm(p_values: list[float]) -> list[float]:
-    """Holm's step-down adjusted p-values (family-wise error over the slices)."""
-    m = len(p_values)
-    order = sorted(range(m), key=lambda i: p_values[i])
-    adjusted = [1.0] * m
-    running = 0.0
-    for rank, index in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p_values[index]))
-        adjusted[index] = running
-    return adjusted
-
-
 def _slice_columns(
     release: Release, features: list[str], frame: pd.DataFrame, source: Path
 ) -> list[str]:
@@ -153,6 +141,7 @@ def _slice_columns(
 def check_accuracy(ctx: Context) -> CheckResult:
     import numpy as np
 
+    from sekit import stats
     from sekit.checks.model.slices import _slices
 
     config = ctx.config
@@ -191,7 +180,7 @@ def check_accuracy(ctx: Context) -> CheckResult:
         compared.append(
             (column, description, int(rows.sum()), _compare(new[rows], old[rows], classification))
         )
-    adjusted = holm([c[3]["p_value"] for c in compared])
+    adjusted = stats.holm([c[3]["p_value"] for c in compared])
     worst_slice: float | None = None
     worse_slices: list[Finding] = []
     for (column, description, size, result), p_adjusted in zip(compared, adjusted, strict=True):

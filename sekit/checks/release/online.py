@@ -23,9 +23,13 @@ mark) and judged:
   above 1 (noise from a busy machine does not decide);
 * ``release_errors``: the new model's share of failed answers, or of answers marked as its
   fallback, is above ``max_error_rate`` (default ``[load].max_error_rate``) and a one-sided
-  Fisher exact test says it is above the deployed model's (when both degrade alike, the machine
-  or the service is at its limit: a warning that points at ``sekit check load``); a new model
-  with no successful answer always fails.
+  exact test says it is above the deployed model's (when both degrade alike, the machine or the
+  service is at its limit: a warning that points at ``sekit check load``); a new model with no
+  successful answer always fails. In shadow mode the test is paired: both models answer each
+  call back to back, in an order drawn per call, so a busy machine's bursts of timeouts hit
+  both alike, and only the calls where exactly one model degraded count (an exact binomial
+  test on them, McNemar's). Unpaired answers (canary, ab) get Fisher's exact test, which
+  assumes independent answers: bursts make it optimistic, which the error-rate bound tempers.
 
 In shadow mode each Locust user sends every request twice, so its rate is halved: the machine
 serves the same number of requests as in ``sekit check load``, half to each model.
@@ -142,7 +146,7 @@ def judge(arms: dict[str, Arm], config: Config, *, died: list[str] | None = None
             finding(
                 "release_errors",
                 "warn",
-                f"{told}: both models degrade alike (Fisher p = {worse_p:.2g}), so the service "
+                f"{told}: both models degrade alike (p = {worse_p:.2g}), so the service "
                 "or the machine is at its limit, not the new model; see `sekit check load`",
                 **evidence,
             )
@@ -229,8 +233,17 @@ def _ms(value: float | None) -> str:
 
 
 def _more_degraded(candidate: Arm, deployed: Arm) -> float:
-    """One-sided Fisher exact test: the new model fails or falls back more often."""
+    """One-sided exact test that the new model fails or falls back more often: paired on the
+    calls both answered (shadow), else Fisher's on the two counts."""
     from scipy import stats
+
+    both = candidate.degraded.keys() & deployed.degraded.keys()
+    if both:
+        worse = sum(candidate.degraded[c] and not deployed.degraded[c] for c in both)
+        better = sum(deployed.degraded[c] and not candidate.degraded[c] for c in both)
+        if worse + better == 0:
+            return 1.0
+        return float(stats.binomtest(worse, worse + better, 0.5, alternative="greater").pvalue)
 
     bad_new = candidate.failures + candidate.fallbacks
     bad_old = deployed.failures + deployed.fallbacks

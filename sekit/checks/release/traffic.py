@@ -1,7 +1,9 @@
 """The traffic of a release run: two services (started once per model, or given by --url),
 a generated locustfile that sends every request to both (shadow) or splits them by weight
 (canary, ab), and the answers it records, one JSON line each: ``[arm, body index, status,
-latency ms, prediction, fallback mark]`` in ``.sekit/release-samples.jsonl``."""
+latency ms, prediction, fallback mark, call]`` in ``.sekit/release-samples.jsonl``. In shadow
+mode both answers to one call share the call number, in an order drawn at random per call, so
+that the errors of the two models can be compared pair by pair."""
 
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ FIELD = {field!r}
 FALLBACK = {fallback!r}
 SAMPLES = open({samples!r}, "w", encoding="utf-8")
 STARTED = []
+CALLS = itertools.count()
 
 
 @events.test_start.add_listener
@@ -68,7 +71,7 @@ class ReleaseUser(FastHttpUser):
         order = list(range(len(BODIES)))
         self._bodies = itertools.cycle(order[start:] + order[:start]) if BODIES else None
 
-    def _send(self, arm, index):
+    def _send(self, arm, index, call):
         body = BODIES[index] if index is not None else None
         began = time.perf_counter()
         with self.client.request(METHOD, URLS[arm] + ENDPOINT, json=body, name=arm,
@@ -87,19 +90,21 @@ class ReleaseUser(FastHttpUser):
             else:
                 response.failure(f"HTTP {{status}}")
         if STARTED and time.monotonic() - STARTED[0] >= WARMUP:
-            SAMPLES.write(json.dumps([arm, index, status, round(ms, 3), prediction, marked]))
+            SAMPLES.write(json.dumps([arm, index, status, round(ms, 3), prediction, marked,
+                                      call]))
             SAMPLES.write("\\n")
 
     @task
     def call(self):
         index = next(self._bodies) if self._bodies is not None else None
+        call = next(CALLS)
         if MODE == "shadow":
             arms = list(URLS)
             random.shuffle(arms)  # neither model always answers first
             for arm in arms:
-                self._send(arm, index)
+                self._send(arm, index, call)
         else:
-            self._send("candidate" if random.random() < WEIGHT else "deployed", index)
+            self._send("candidate" if random.random() < WEIGHT else "deployed", index, call)
 '''
 
 
@@ -112,6 +117,7 @@ class Arm:
     failures: int = 0
     fallbacks: int = 0
     answers: dict[int, list[Any]] = field(default_factory=dict)  # body index -> predictions
+    degraded: dict[int, bool] = field(default_factory=dict)  # call -> failed or fell back
 
     @property
     def error_rate(self) -> float | None:
@@ -134,12 +140,15 @@ def read_samples(path: Path) -> dict[str, Arm]:
         return arms
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
-            name, index, status, ms, prediction, marked = json.loads(line)
+            name, index, status, ms, prediction, marked, *rest = json.loads(line)
         except (ValueError, TypeError):
             continue  # a line cut short when Locust stopped
         arm = arms[name]
         arm.requests += 1
-        if not 0 < status < 400:
+        failed = not 0 < status < 400
+        if rest and rest[0] is not None:
+            arm.degraded[int(rest[0])] = failed or bool(marked)
+        if failed:
             arm.failures += 1
             continue
         arm.latencies.append(float(ms))

@@ -11,10 +11,11 @@ import joblib
 import pytest
 
 from sekit.checks.context import Context
-from sekit.checks.release.accuracy import check_accuracy, holm
+from sekit.checks.release.accuracy import check_accuracy
 from sekit.config.schema import Config
 from sekit.errors import InputError
 from sekit.results import Status
+from sekit.stats import holm
 from tests.checks.release.models import OftenWrongOnSmall, WrongOnHalfTheLarge
 
 SLICED = '[release]\nslices = ["size"]\n'

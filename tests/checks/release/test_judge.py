@@ -126,6 +126,46 @@ def test_errors_block_only_when_they_are_the_new_models(config: Config) -> None:
     assert "no answer succeeded" in dead.findings[0].message
 
 
+def shadow_pairs(rng: np.random.Generator, calls: int, extra: float) -> dict[str, Arm]:
+    """Shadow answers on a busy machine: bursts (a two-state Markov chain, ~10% of the time)
+    in which both answers of a call time out with probability 0.5 each, 1% outside; the new
+    model falls back on another ``extra`` share of calls on its own."""
+    arms = {"candidate": Arm(), "deployed": Arm()}
+    burst = False
+    for call in range(calls):
+        burst = rng.random() < (0.8 if burst else 0.025)
+        rate = 0.5 if burst else 0.01
+        for name, own in (("candidate", extra), ("deployed", 0.0)):
+            down = bool(rng.random() < rate or rng.random() < own)
+            made = arms[name]
+            made.requests += 1
+            made.fallbacks += down
+            made.latencies.append(10.0)
+            made.degraded[call] = down
+            made.answers[call % 50] = ["a"]
+    return arms
+
+
+def test_bursts_of_timeouts_on_a_busy_machine_do_not_blame_an_equal_model(
+    config: Config,
+) -> None:
+    """Fisher's test assumes independent answers; a burst makes them move together. Paired by
+    call, the exact test keeps its level: at most 5% (+ binomial noise) of 200 simulated runs
+    of identical models are blamed, and a new model that falls back on 10% more calls of its
+    own is caught in at least 80%."""
+    rng = np.random.default_rng(7)
+
+    def blamed(extra: float) -> float:
+        runs = [judge(shadow_pairs(rng, 180, extra), config) for _ in range(200)]
+        return np.mean(
+            [any(f.kind == "release_errors" and f.severity == "fail" for f in r.findings)
+             for r in runs]
+        )
+
+    assert blamed(0.0) <= 0.05 + 2 * np.sqrt(0.05 * 0.95 / 200)
+    assert blamed(0.10) >= 0.8
+
+
 def test_nothing_recorded_never_promotes(config: Config) -> None:
     result = judge({"candidate": Arm(), "deployed": Arm()}, config)
     assert result.status is Status.FAIL
@@ -135,12 +175,13 @@ def test_nothing_recorded_never_promotes(config: Config) -> None:
 def test_samples_are_read_leniently(tmp_path: Path) -> None:
     path = tmp_path / "samples.jsonl"
     path.write_text(
-        '["candidate", 0, 200, 12.5, "a", false]\n["deployed", 0, 500, 3.0, null, null]\n'
+        '["candidate", 0, 200, 12.5, "a", false, 0]\n["deployed", 0, 500, 3.0, null, null, 0]\n'
         '["candidate", 1, 200, 9.0, "b", true]\n["deployed", 1, 2'
     )
     arms = read_samples(path)
     assert arms["candidate"].requests == 2 and arms["candidate"].fallbacks == 1
     assert arms["deployed"].failures == 1 and arms["deployed"].latencies == []
+    assert arms["candidate"].degraded == {0: False} and arms["deployed"].degraded == {0: True}
 
 
 def test_the_decision_follows_checks_and_release_gates() -> None:
