@@ -149,6 +149,7 @@ GENERATORS: dict[str, Callable[[], str]] = {
     "checks-model": _checks("model"),
     "checks-load": _checks("load"),
     "checks-release": _checks("release"),
+    "checks-monitor": _checks("monitor"),
     "config-keys": _settings,
 }
 

@@ -38,11 +38,20 @@ def suite_requirements(config: Config, *, asked: bool = False) -> dict[str, str 
 
     The release suite starts two services and runs a second load test, so a plain ``sekit
     check`` / ``sekit gate`` runs it only when the config has a ``[release]`` table; asked for
-    by name (``sekit check release``) it runs with the table's defaults on any ``[model]``."""
+    by name (``sekit check release``) it runs with the table's defaults on any ``[model]``.
+    The monitor suite judges the service's past traffic: it runs with a ``[monitor]`` table, or
+    by name when ``[data].production`` names the prediction log."""
     if asked:
         release = None if config.model is not None else "the config has no [model] table"
     else:
         release = None if config.release is not None else "the config has no [release] table"
+    if asked:
+        has_log = config.monitor is not None or (
+            config.data is not None and config.data.production is not None
+        )
+        monitor = None if has_log else "the config names no prediction log ([data].production)"
+    else:
+        monitor = None if config.monitor is not None else "the config has no [monitor] table"
     return {
         "data": None if config.data is not None else "the config has no [data] table",
         "model": None if config.model is not None else "the config has no [model] table",
@@ -52,6 +61,7 @@ def suite_requirements(config: Config, *, asked: bool = False) -> dict[str, str 
             else "the config has no [service] table"
         ),
         "release": release,
+        "monitor": monitor,
     }
 
 

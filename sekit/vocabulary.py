@@ -19,7 +19,7 @@ from sekit.checks.spec import Kind
 if TYPE_CHECKING:
     from sekit.checks.spec import CheckSpec, Metric
 
-SUITES: tuple[str, ...] = ("data", "model", "load", "release")
+SUITES: tuple[str, ...] = ("data", "model", "load", "release", "monitor")
 
 CHECK_ERROR = Kind(
     "check_error",

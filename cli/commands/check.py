@@ -8,7 +8,7 @@ import click
 
 from sekit_cli.options import config_option, format_option, quiet_option
 
-SUITES = ("data", "model", "load", "release")
+SUITES = ("data", "model", "load", "release", "monitor")
 
 
 @click.command(short_help="Run data, model, load and release checks.")
@@ -39,6 +39,19 @@ SUITES = ("data", "model", "load", "release")
     type=click.Choice(["model-error", "model-slow"]),
     default=None,
     help="Inject a failing or slow model into the service (load.fallback).",
+)
+@click.option(
+    "--log",
+    "log_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="monitor: the prediction log to judge (default: [monitor].log, else [data].production).",
+)
+@click.option(
+    "--prometheus",
+    default=None,
+    metavar="URL",
+    help="monitor: read availability, latency, errors and feedback from this Prometheus server.",
 )
 @click.option(
     "--allow-remote", is_flag=True, help="Allow a --url that is not on this machine (loopback)."
@@ -92,6 +105,8 @@ def check(
     timeout: float | None,
     urls: tuple[str, ...],
     fault: str | None,
+    log_path: Path | None,
+    prometheus: str | None,
     allow_remote: bool,
     processes: int | None,
     master: bool,
@@ -106,7 +121,8 @@ def check(
     config_path: Path | None,
     quiet: bool,
 ) -> int:
-    """Run the checks of SUITE (data, model, load or release), or of every configured suite.
+    """Run the checks of SUITE (data, model, load, release or monitor), or of every configured
+    suite.
 
     The report is saved to .sekit/report.json (atomically) and printed. Checks that
     error (bad input, a crash, a timeout) never pass.
@@ -121,6 +137,8 @@ def check(
       sekit check load --fault model-slow              # does the fallback answer in time?
       sekit check release                              # new model beside [model].baseline
       sekit check release --url http://127.0.0.1:8000 --url http://127.0.0.1:8001
+      sekit check monitor                              # the service as it ran, per hour
+      sekit check monitor --log logs/load-test.jsonl --prometheus http://127.0.0.1:9090
       sekit check load --master --expect-workers 2     # then, twice:
       sekit check load --worker --master-host 127.0.0.1
     """
@@ -150,6 +168,14 @@ def check(
     extra: dict[str, object] = {"fault": fault} if fault else {}
     if suite == "release" and urls:
         extra["urls"] = urls
+    if (log_path or prometheus) and suite != "monitor":
+        raise click.UsageError("--log and --prometheus only apply to `sekit check monitor`")
+    if log_path:
+        extra["log"] = log_path.resolve()
+    if prometheus:
+        from sekit.checks.load.service import check_loopback
+
+        extra["prometheus"] = check_loopback(prometheus, allow_remote=allow_remote)
     options = RunOptions(
         engine=engine or config.checks.engine,
         url=urls[0] if urls and suite != "release" else None,

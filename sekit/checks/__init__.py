@@ -65,6 +65,7 @@ SUITE_PACKAGES: dict[str, str] = {
     "model": "sekit.checks.model",
     "load": "sekit.checks.load",
     "release": "sekit.checks.release",
+    "monitor": "sekit.checks.monitor",
 }
 BUILTIN_SUITES: dict[str, str] = dict(SUITE_PACKAGES)  # what the runner loads
 ENTRY_POINT_GROUP = "sekit.checks"

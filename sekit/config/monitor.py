@@ -30,6 +30,9 @@ class Monitor(Section):
         description="a Prometheus server's URL (loopback); availability, latency, errors and "
         "feedback accuracy are then read from its HTTP API instead of the log",
     )
+    job: str = Field(
+        "model-service", min_length=1, description="the Prometheus job that scrapes the service"
+    )
     window: Duration = Field(3600.0, gt=0, description="the length of one time window")
     period: Duration = Field(
         7 * 86400.0, gt=0, description="how far back a Prometheus server is read"

@@ -19,6 +19,7 @@ from pydantic import (
 
 from sekit import vocabulary
 from sekit.config.data import Column, ColumnType, Data, Drift, Leakage, Quality
+from sekit.config.monitor import Monitor
 from sekit.config.release import Release
 from sekit.config.values import Duration, ModelLocation, ProjectPath, Section, parse_duration
 from sekit.results import Severity
@@ -293,6 +294,7 @@ class Config(Section):
     service: Service | None = None
     load: Load = Field(default_factory=Load)
     release: Release | None = None
+    monitor: Monitor | None = None
     gates: dict[str, Gate] = Field(default_factory=dict)
     severity: dict[KindName, Severity] = Field(
         default_factory=dict, description="explicit severity per finding kind"

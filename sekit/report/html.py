@@ -5,6 +5,7 @@ failures with their minimal examples."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,43 @@ def pictures(report: Report) -> dict[str, str]:
                 [(f"{r['metric']} · {r['group']}", r["value"]) for r in rows],
                 intervals=[(max(r["interval"][0], 0.0), r["interval"][1]) for r in rows],
             )
+    out.update(_over_time(report))
+    return out
+
+
+def _over_time(report: Report) -> dict[str, str]:
+    """Each monitor metric per time window: the value and its 95% interval, the bound, and the
+    windows that broke it (red bands). x: hours (or the window's unit) since the first window."""
+    from datetime import datetime
+
+    out: dict[str, str] = {}
+    for check_id in ("monitor.slo", "monitor.accuracy", "monitor.drift"):
+        found = _info(_check(report, check_id), "series")
+        if not found:
+            continue
+        width = float(found.get("window_s") or 3600.0)
+        unit, scale = ("hours", 3600.0) if width >= 600 else ("seconds", 1.0)
+        for metric, line in found["series"].items():
+            points = line["points"]
+            if not points:
+                continue
+            times = [datetime.fromisoformat(p["start"].replace("Z", "+00:00")) for p in points]
+            x = [(t - times[0]).total_seconds() / scale for t in times]
+            series: dict[str, Sequence[tuple[float, float | None]]] = {
+                "value": list(zip(x, [p["value"] for p in points], strict=True))
+            }
+            if any(p["low"] is not None for p in points):
+                series["95% low"] = list(zip(x, [p["low"] for p in points], strict=True))
+                series["95% high"] = list(zip(x, [p["high"] for p in points], strict=True))
+            out[f"over_time_{metric}"] = svg.lines(
+                series,
+                x_label=f"{unit} since {points[0]['start']}",
+                y_label=metric.split(".", 1)[1],
+                limit=line.get("bound"),
+                marks=[
+                    (x0, x0 + width / scale) for x0, p in zip(x, points, strict=True) if p["broken"]
+                ],
+            )
     return out
 
 
@@ -113,6 +151,7 @@ def render_html(report: Report) -> str:
         report=report,
         pictures=drawn,
         fair=[name for name in drawn if name.startswith("fairness_")],
+        over_time=[name for name in drawn if name.startswith("over_time_")],
         failures=_failures(report),
         blocking=report.blocking(),
         provenance=describe(report.provenance),

@@ -80,9 +80,11 @@ def lines(
     y_label: str,
     limit: float | None = None,
     shade_until: float | None = None,
+    marks: Sequence[tuple[float, float]] = (),
 ) -> str:
-    """Line chart of named series of (x, y); gaps where y is None; an optional limit line and
-    a shaded warm-up region up to ``shade_until``."""
+    """Line chart of named series of (x, y); gaps where y is None; an optional limit line, a
+    shaded warm-up region up to ``shade_until``, and red bands over the ``marks`` (from, to):
+    e.g. the time windows that broke a bound."""
     points = [(x, y) for data in series.values() for x, y in data if y is not None]
     if not points:
         return ""
@@ -101,6 +103,12 @@ def lines(
             f'<rect x="{left}" y="{top_pad}" width="{shade_until * sx:.1f}" '
             f'height="{height - bottom - top_pad}" fill="#eee"/>'
             f'<text x="{left + 4}" y="{top_pad + 12}" fill="#888">warm-up</text>'
+        )
+    for start, end in marks:
+        parts.append(
+            f'<rect x="{left + start * sx:.1f}" y="{top_pad}" '
+            f'width="{max((end - start) * sx, 1.5):.1f}" height="{height - bottom - top_pad}" '
+            f'fill="#d9534f" fill-opacity="0.18"/>'
         )
     for i in range(5):
         value = y_max * i / 4

@@ -268,7 +268,7 @@ def _mae_gaps(
 
 
 def _judge(comparisons: list[dict[str, Any]], section: Model) -> list[Finding]:
-    from sekit.checks.release.accuracy import holm
+    from sekit.stats import holm
 
     findings = []
     adjusted = holm([c["p_value"] for c in comparisons])

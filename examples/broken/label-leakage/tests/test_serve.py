@@ -83,6 +83,42 @@ def test_a_prediction_is_logged_with_its_provenance(client: TestClient, project:
     logged = [json.loads(line) for line in lines]
     assert logged[-1]["request_id"] == body["request_id"]
     assert logged[-1]["answer_model_version"] == body["model_version"]
+    assert logged[-1]["status"] == 200 and logged[-1]["latency_ms"] > 0
+
+
+def sample(client: TestClient, name: str, **labels: str) -> float:
+    """One value of GET /metrics (0 when the series does not exist yet)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    for family in text_string_to_metric_families(client.get("/metrics").text):
+        for found in family.samples:
+            if found.name == name and all(found.labels.get(k) == v for k, v in labels.items()):
+                return float(found.value)
+    return 0.0
+
+
+def test_metrics_count_requests_answers_and_feedback(client: TestClient) -> None:
+    """Counters are process-wide, so the test compares before and after."""
+    ok = {"handler": "/predict", "method": "POST", "status": "200"}
+    rejected = {**ok, "status": "422"}
+    before = {
+        "ok": sample(client, "http_requests_total", **ok),
+        "rejected": sample(client, "http_requests_total", **rejected),
+        "timed": sample(client, "http_request_duration_seconds_count", handler="/predict"),
+        "feedback": sample(client, "model_feedback_total"),
+    }
+    body = client.post("/predict", json=PAYLOADS[0]).json()
+    assert client.post("/predict", json={**PAYLOADS[0], "clinic": "elsewhere"}).status_code == 422
+    label = body["diagnosis"]
+    client.post("/feedback", json={"request_id": body["request_id"], "diagnosis": label})
+    assert sample(client, "http_requests_total", **ok) == before["ok"] + 1
+    assert sample(client, "http_requests_total", **rejected) == before["rejected"] + 1
+    assert (
+        sample(client, "http_request_duration_seconds_count", handler="/predict")
+        == before["timed"] + 2
+    )
+    assert sample(client, "model_feedback_total") == before["feedback"] + 1
+    assert sample(client, "model_info", version=body["model_version"]) == 1
 
 
 @pytest.mark.parametrize(

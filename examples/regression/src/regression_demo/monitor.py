@@ -3,9 +3,11 @@
 Check the served inputs for drift against the training data with
 ``python -m regression_demo.monitor``.
 
-The log (logs/requests.jsonl) holds the inputs, the answer and the model version of each
-request, so each prediction traces back to the model, and through the run store to the code
-and the data that made it. ``sekit check data`` checks the same log (``[data].production``).
+The log (logs/requests.jsonl) holds the inputs, the answer, the model version, the HTTP status
+and the latency of each request, so each prediction traces back to the model, and through the
+run store to the code and the data that made it. ``sekit check data`` checks the same log
+(``[data].production``); ``sekit check monitor`` judges it hour by hour (availability, latency,
+errors, drift, and accuracy on the feedback labels).
 """
 
 from __future__ import annotations
@@ -29,16 +31,23 @@ CHECKS = [
 ]
 
 
-def log_prediction(inputs: dict[str, Any], answer: dict[str, Any]) -> None:
-    record = {
+def record(inputs: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
+    """One served prediction: when, the inputs, the answer and its provenance."""
+    return {
         "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
         **inputs,
         **{f"answer_{k}": v for k, v in answer.items() if k != "request_id"},
         "request_id": answer["request_id"],
     }
-    path = paths().prediction_log
+
+
+def write(entry: dict[str, Any], *, load_test: bool = False) -> None:
+    """Append one request (the service adds its HTTP status and latency); load-test traffic
+    goes to its own log."""
+    entry = {"timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"), **entry}
+    path = paths().load_test_log if load_test else paths().prediction_log
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(record) + "\n"
+    line = json.dumps(entry) + "\n"
     with _LOCK, path.open("a", encoding="utf-8") as handle:
         handle.write(line)
 

@@ -36,19 +36,23 @@ def connect() -> sqlite3.Connection:
     return connection
 
 
-def store(request_id: str, label: object) -> bool:
-    """Store the true label of a served request; False if the request id is unknown."""
+def store(request_id: str, label: object) -> object | None:
+    """Store the true label of a served request; return the answer it was served (None if the
+    request id is unknown)."""
     from clinic_ai.monitor import served
 
     log = served()
-    if log.empty or request_id not in set(log["request_id"]):
-        return False
+    if log.empty or "request_id" not in log.columns:
+        return None
+    found = log[log["request_id"] == request_id]
+    if found.empty:
+        return None
     with connect() as connection:
         connection.execute(
             "INSERT OR REPLACE INTO feedback VALUES (?, ?, ?)",
             (request_id, str(label), datetime.now(UTC).isoformat()),
         )
-    return True
+    return found["answer_diagnosis"].iloc[-1]
 
 
 def labelled() -> pd.DataFrame:

@@ -6,13 +6,19 @@
 * ``POST /predict``: one input (validated: a missing or out-of-range value is answered with
   422) in, the prediction, the model version and a request id out; every prediction is logged
   for monitoring (``logs/requests.jsonl``);
-* ``POST /feedback``: the true diagnosis for an earlier request id, stored for retraining.
+* ``POST /feedback``: the true diagnosis for an earlier request id, stored for retraining;
+* ``GET /metrics``: counters and histograms for Prometheus (metrics.py; monitoring/ holds the
+  scrape config, the alert rules and a Grafana dashboard).
 
 Endpoints are ``async``: a plain ``def`` endpoint goes through a thread pool, which costs tail
-latency under load. Load-test traffic (sekit sets ``SEKIT_LOAD_TEST=1``) is not logged as
-production traffic. The model is models/model.joblib, or the file named by the environment
-variable ``SEKIT_MODEL_PATH`` (how a release check starts the deployed and the new model side
-by side, and how ``sekit check load --fault`` hands it a broken one).
+latency under load. A middleware times every request for Prometheus (``/metrics``) and logs
+each answered ``/predict`` request, and each server error, with its HTTP status and latency
+(``logs/requests.jsonl``): what ``sekit check monitor`` judges hour by hour. Rejected inputs
+(422) are counted, not logged. Load-test traffic (sekit sets ``SEKIT_LOAD_TEST=1``) goes to
+``logs/load-test.jsonl``, marked synthetic, so that it never counts as production traffic. The
+model is models/model.joblib, or the file named by the environment variable
+``SEKIT_MODEL_PATH`` (how a release check starts the deployed and the new model side by side,
+and how ``sekit check load --fault`` hands it a broken one).
 
 **Fallback.** When the model raises, or takes longer than its budget (``MODEL_BUDGET_MS``,
 default 100 ms, half the p95 bound of sekit.toml), the answer is the rule that training
@@ -35,17 +41,19 @@ import logging
 import os
 import secrets
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from time import perf_counter
 from typing import Any, Literal
 
 import joblib
 import pandas as pd
-from fastapi import FastAPI, Header, HTTPException
+from fastapi import FastAPI, Header, HTTPException, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 from threadpoolctl import threadpool_limits
 
-from clinic_ai import feedback, monitor
+from clinic_ai import feedback, metrics, monitor
 from clinic_ai.config import FEATURES, mlflow_uri, paths
 
 STATE: dict[str, Any] = {}
@@ -133,12 +141,41 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # so a reload in the middle of it cannot mix two models.
     STATE["model"] = load_model(os.environ.get("SEKIT_MODEL_PATH") or str(paths().model))
     STATE["fallbacks"] = 0
-    STATE["log"] = os.environ.get("SEKIT_LOAD_TEST") != "1"
+    STATE["load_test"] = os.environ.get("SEKIT_LOAD_TEST") == "1"
+    metrics.serving(STATE["model"].model_version_)
     yield
     STATE.clear()
 
 
 app = FastAPI(title="clinic-ai", version="0.1.0", lifespan=lifespan)
+
+
+@app.middleware("http")
+async def measured(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Count and time every request for Prometheus; log every /predict request."""
+    if request.url.path == "/metrics":
+        return await call_next(request)
+    started, status = perf_counter(), 500
+    try:
+        response = await call_next(request)
+        status = response.status_code
+        return response
+    finally:
+        seconds = perf_counter() - started
+        metrics.observe(request.url.path, request.method, status, seconds)
+        record = getattr(request.state, "record", None)
+        if request.url.path == "/predict" and (record is not None or status >= 500):
+            done = {**(record or {}), "status": status, "latency_ms": round(seconds * 1000, 2)}
+            if STATE.get("load_test"):
+                done["synthetic"] = True  # replayed payloads: no evidence about drift
+            monitor.write(done, load_test=STATE.get("load_test", False))
+
+
+@app.get("/metrics", include_in_schema=False)
+async def prometheus_metrics() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 @app.get("/health")
@@ -160,7 +197,7 @@ def answer_of(model: Any, frame: pd.DataFrame) -> dict[str, Any]:
 
 
 @app.post("/predict")
-async def predict(features: Features) -> Prediction:
+async def predict(features: Features, request: Request) -> Prediction:
     row = features.model_dump()
     frame = pd.DataFrame([row], columns=FEATURES)
     model = STATE["model"]
@@ -176,15 +213,17 @@ async def predict(features: Features) -> Prediction:
     answer = Prediction(
         request_id=request_id, **values, model_version=model.model_version_, fallback=fallback
     )
-    if STATE["log"]:
-        monitor.log_prediction(row, answer.model_dump())
+    metrics.predicted(values, answer.fallback)
+    request.state.record = monitor.record(row, answer.model_dump())  # the middleware logs it
     return answer
 
 
 @app.post("/feedback", status_code=201)
 async def give_feedback(item: Feedback) -> dict[str, str]:
-    if not feedback.store(item.request_id, item.diagnosis):
+    served = feedback.store(item.request_id, item.diagnosis)
+    if served is None:
         raise HTTPException(status_code=404, detail="unknown request_id")
+    metrics.feedback(served, item.diagnosis)
     return {"status": "stored"}
 
 
@@ -210,5 +249,6 @@ async def reload(item: Reload, x_admin_token: str = Header("")) -> dict[str, str
         raise HTTPException(status_code=422, detail=f"cannot serve {item.model}: {exc}") from None
     previous = STATE["model"].model_version_
     STATE["model"] = model  # one assignment: the swap
+    metrics.serving(model.model_version_)
     log.warning("model reloaded: %s -> %s (%s)", previous, model.model_version_, item.model)
     return {"previous": previous, "model_version": model.model_version_}

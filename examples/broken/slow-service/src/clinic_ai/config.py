@@ -97,6 +97,11 @@ class Paths:
         return self.root / "logs" / "requests.jsonl"
 
     @property
+    def load_test_log(self) -> Path:
+        """Requests of load tests (SEKIT_LOAD_TEST=1): never mixed with production traffic."""
+        return self.root / "logs" / "load-test.jsonl"
+
+    @property
     def feedback(self) -> Path:
         return self.root / "logs" / "feedback.sqlite"
 

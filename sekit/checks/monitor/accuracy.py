@@ -1,0 +1,349 @@
+"""``monitor.accuracy``: how right the served predictions were, from the feedback that came back.
+
+The feedback store (``[monitor].feedback``: the scaffold's SQLite table ``feedback`` with
+``request_id`` and ``label``, or a CSV / JSON-lines file with ``request_id`` and ``label`` or
+the ``[data].label`` column) is joined with the prediction log on the request id; each labelled
+request counts in the window in which it was *served*. With ``[model].sensitive`` columns in the
+log, ``model.fairness``'s per-group rates and tests run on the labelled requests of the whole
+period (finding ``unfair_outcome``). Per window: accuracy (classification,
+Wilson interval, exact binomial test against ``[monitor].min_accuracy``) or mean absolute error
+(regression, t interval, one-sided t-test against ``[monitor].max_mae``). Few labels in a
+window give a wide interval and a large p-value: they never break the bound alone.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sekit.checks.context import Context
+from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.monitor import served as sv
+from sekit.checks.monitor.served import Point, Series
+from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
+from sekit.errors import InputError
+from sekit.results import CheckResult, Finding
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def needs_feedback(config: Any) -> str | None:
+    monitor = config.monitor
+    if monitor is None or (monitor.feedback is None and monitor.prometheus is None):
+        return "no [monitor].feedback store of true labels (nor a Prometheus server)"
+    return None
+
+
+def read_feedback(path: Path, label: str | None) -> pd.DataFrame:
+    """request_id and label of every request that received one."""
+    import sqlite3
+
+    import pandas as pd
+
+    if not path.exists():
+        return pd.DataFrame(columns=["request_id", "label"])
+    try:
+        if path.suffix in (".sqlite", ".sqlite3", ".db"):
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+                frame = pd.read_sql("SELECT request_id, label FROM feedback", connection)
+        elif path.suffix in (".jsonl", ".json"):
+            frame = pd.read_json(path, lines=path.suffix == ".jsonl")
+        else:
+            frame = pd.read_csv(path)
+    except (OSError, ValueError, sqlite3.Error, pd.errors.ParserError) as exc:
+        raise InputError(
+            path, f"cannot read the feedback store: {exc}", key="monitor.feedback"
+        ) from None
+    if "label" not in frame.columns and label is not None and label in frame.columns:
+        frame = frame.rename(columns={label: "label"})
+    missing = [c for c in ("request_id", "label") if c not in frame.columns]
+    if missing:
+        raise InputError(
+            path,
+            f"the feedback store has no {' or '.join(missing)} column",
+            key="monitor.feedback",
+        )
+    return frame[["request_id", "label"]].drop_duplicates("request_id", keep="last")
+
+
+def check_accuracy(ctx: Context) -> CheckResult:
+    import pandas as pd
+
+    from sekit import stats
+
+    monitor = sv.settings(ctx)
+    url = sv.prometheus_url(ctx)
+    if monitor.feedback is None and url is not None:
+        return _from_prometheus(ctx, url)
+    reason = sv.no_log_reason(ctx)
+    if reason is not None:
+        return CheckResult.skipped(id="monitor.accuracy", suite="monitor", reason=reason)
+    assert monitor.feedback is not None
+    label = ctx.config.data.label if ctx.config.data is not None else None
+    task = ctx.config.model.task if ctx.config.model is not None else "classification"
+    frame = sv.served(ctx)
+    field = monitor.prediction or (f"answer_{label}" if label else None)
+    if field is None or field not in frame.columns:
+        raise InputError(
+            frame.attrs["source"],
+            f"the log has no prediction field {field!r}: set [monitor].prediction",
+            key="monitor.prediction",
+        )
+    if monitor.request_id not in frame.columns:
+        raise InputError(
+            frame.attrs["source"],
+            f"the log has no {monitor.request_id!r} field to join the feedback on",
+            key="monitor.request_id",
+        )
+    labels = read_feedback(monitor.feedback, label)
+    labels = pd.DataFrame({"_rid": labels["request_id"].astype(str), "_truth": labels["label"]})
+    keyed = frame.assign(_rid=frame[monitor.request_id].astype(str))
+    joined = keyed.merge(labels, on="_rid", how="inner")
+    if task == "regression":
+        series, total = _mae_series(
+            joined, field, monitor.max_mae or _gate(ctx, "model.mae", "max")
+        )
+        unit: Any = _number
+        what = "mean absolute error"
+    else:
+        bound = monitor.min_accuracy or _gate(ctx, "model.accuracy", "min")
+        series = Series("monitor.accuracy", bound, "min")
+        right = sv.as_labels(joined[field]) == sv.as_labels(joined["_truth"])
+        for start, rows in joined.groupby("_window", sort=True):
+            n, k = len(rows), int(right[rows.index].sum())
+            low, high = stats.wilson(k, n)
+            p = sv.below(k, n, bound) if bound is not None else 1.0
+            series.points.append(Point(sv.iso(start), n, k / n, low, high, p))
+        total = float(right.mean()) if len(joined) else None
+        unit, what = percent, "accuracy on feedback"
+    coverage = len(joined) / len(frame) if len(frame) else 0.0
+    fair = _fairness(ctx, joined, field) if task == "classification" else ([], [])
+    return _verdict(ctx, series, total, unit, what, len(joined), coverage, len(frame), fair)
+
+
+def _fairness(
+    ctx: Context, joined: pd.DataFrame, field: str
+) -> tuple[list[Finding], list[dict[str, Any]]]:
+    """model.fairness's per-group rates and tests on the served requests with feedback, over
+    the whole period (a window has too few labels per group): accuracy, selection rate, true
+    and false positive rates per group of each [model].sensitive column in the log."""
+    import numpy as np
+    import pandas as pd
+
+    from sekit.checks.model.fairness import (
+        RATES,
+        _counts,
+        _judge,
+        _proportion_gaps,
+        _proportion_rows,
+    )
+
+    section = ctx.config.model
+    if section is None or not section.sensitive or joined.empty:
+        return [], []
+    columns = [c for c in section.sensitive if c in joined.columns]
+    truth, predicted = sv.as_labels(joined["_truth"]), sv.as_labels(joined[field])
+    positive = section.positive_class or sorted(set(truth.dropna()))[-1]
+    y_true = (truth == str(positive)).to_numpy()
+    y_pred = (predicted == str(positive)).to_numpy()
+    correct = (truth == predicted).to_numpy()
+    rows: list[dict[str, Any]] = []
+    comparisons: list[dict[str, Any]] = []
+    for column in columns:
+        groups = joined[column].astype(str).to_numpy()
+        counted = {
+            g: _counts(y_true[groups == g], y_pred[groups == g], correct[groups == g])
+            for g in sorted(set(groups))
+        }
+        by_group = pd.DataFrame(
+            {
+                rate: {
+                    g: (h / n if n else np.nan)
+                    for g, (h, n) in ((g, c[rate]) for g, c in counted.items())
+                }
+                for rate in RATES
+            }
+        )
+        rows += _proportion_rows(column, by_group, counted)
+        comparisons += _proportion_gaps(column, counted, section.slice_min_size)
+    findings = [
+        f.model_copy(update={"message": f"on the served requests with feedback: {f.message}"})
+        for f in _judge(comparisons, section)
+    ]
+    return findings, rows
+
+
+def _from_prometheus(ctx: Context, url: str) -> CheckResult:
+    """Classification accuracy from the feedback counters (``model_feedback_total``,
+    ``model_feedback_correct_total``)."""
+    from sekit import stats
+    from sekit.checks.monitor.prometheus import feedback_counts
+
+    if ctx.config.model is not None and ctx.config.model.task == "regression":
+        return CheckResult.skipped(
+            id="monitor.accuracy",
+            suite="monitor",
+            reason="regression errors are read from the feedback store, not from Prometheus",
+        )
+    bound = sv.settings(ctx).min_accuracy or _gate(ctx, "model.accuracy", "min")
+    series = Series("monitor.accuracy", bound, "min")
+    labelled = right = 0
+    for start, n, k in feedback_counts(ctx, url):
+        low, high = stats.wilson(k, n)
+        p = sv.below(k, n, bound) if bound is not None else 1.0
+        series.points.append(Point(start, n, k / n, low, high, p))
+        labelled, right = labelled + n, right + k
+    total = right / labelled if labelled else None
+    return _verdict(ctx, series, total, percent, "accuracy on feedback", labelled, None, None)
+
+
+def _verdict(
+    ctx: Context,
+    series: Series,
+    total: float | None,
+    unit: Any,
+    what: str,
+    labelled: int,
+    coverage: float | None,
+    served: int | None,
+    fair: tuple[list[Finding], list[dict[str, Any]]] = ([], []),
+) -> CheckResult:
+    monitor = sv.settings(ctx)
+    findings: list[Finding] = list(fair[0])
+    broken = series.judge(monitor.p_value)
+    if broken:
+        findings.append(
+            finding(
+                "accuracy_drop",
+                "fail",
+                sv.first_broken_message(series, broken, what, unit, monitor.window),
+                metric=series.metric,
+                first_window=broken[0].start,
+                broken_windows=[p.start for p in broken],
+                bound=series.bound,
+            )
+        )
+    clean = (
+        f"{labelled} of {served} served requests have feedback ({percent(coverage)})"
+        if served is not None and coverage is not None
+        else f"{labelled} requests have feedback"
+    )
+    clean += (f"; {what} {unit(total)}" if total is not None else "") + (
+        " within the bound" if series.bound is not None else " (no bound set)"
+    )
+    findings.append(
+        finding(
+            "accuracy_drop",
+            "info",
+            f"{what} per window",
+            series={series.metric: series.shown()},
+            window_s=monitor.window,
+            labelled=labelled,
+        )
+    )
+    if fair[1]:
+        findings.append(
+            finding("unfair_outcome", "info", "per-group metrics on feedback", groups=fair[1])
+        )
+    metrics: dict[str, float] = {"labelled": float(labelled)}
+    if coverage is not None:
+        metrics["feedback_share"] = coverage
+    if total is not None and math.isfinite(total):
+        metrics[series.metric.split(".", 1)[1]] = float(total)
+    return result("monitor.accuracy", findings, worst_summary(findings, clean), metrics)
+
+
+def _number(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def _gate(ctx: Context, metric: str, side: str) -> float | None:
+    gate = ctx.config.gates.get(metric)
+    return getattr(gate, side) if gate is not None else None
+
+
+def _mae_series(
+    joined: pd.DataFrame, field: str, bound: float | None
+) -> tuple[Series, float | None]:
+    import numpy as np
+    from scipy import stats as scipy_stats
+
+    from sekit import stats
+
+    series = Series("monitor.mae", bound, "max")
+    errors = (joined[field].astype(float) - joined["_truth"].astype(float)).abs()
+    for start, rows in joined.groupby("_window", sort=True):
+        values = errors[rows.index].to_numpy(dtype="float64")
+        low, high = stats.mean_interval(values)
+        p = 1.0
+        if bound is not None and len(values) >= 2 and np.std(values) > 0:
+            p = float(scipy_stats.ttest_1samp(values, bound, alternative="greater").pvalue)
+        series.points.append(Point(sv.iso(start), len(values), float(values.mean()), low, high, p))
+    return series, float(errors.mean()) if len(errors) else None
+
+
+# --- declarations ----------------------------------------------------------------------
+
+ACCURACY_DROP = Kind(
+    "accuracy_drop",
+    "the served predictions were less accurate than the bound, judged on the feedback labels",
+    (
+        "The test set describes the world as it was when the model was trained. The labels "
+        "that come back from production say how the model does now: concept drift, a changed "
+        "user group or a broken feature show here first, often with no input drift at all."
+    ),
+    (
+        "Look at the window the finding names: what changed then (a release, a new data "
+        "source, a season)? Compare `monitor.drift` for the same window, and the model "
+        "version in the log."
+    ),
+    (
+        "Retrain on recent labelled data (the scaffold's feedback export feeds `dvc repro`), "
+        "or roll back if a release caused it; keep the bound."
+    ),
+    trust=(
+        "Per window, a one-sided exact binomial test of the labelled requests' accuracy against "
+        "[monitor].min_accuracy (regression: a one-sided t-test of the absolute errors against "
+        "[monitor].max_mae), Holm over the windows."
+    ),
+)
+ACCURACY = Metric(
+    "monitor.accuracy",
+    "accuracy of the served predictions that received a feedback label (classification)",
+    "Feedback labels joined with the prediction log on the request id.",
+    "The model's accuracy as users meet it; compare with model.accuracy on the test set.",
+    "Collect more feedback if few requests are labelled; retrain when it falls.",
+    gate="min = 0.9",
+)
+MAE = Metric(
+    "monitor.mae",
+    "mean absolute error of the served predictions that received a feedback label (regression)",
+    "Feedback labels joined with the prediction log on the request id.",
+    "The model's error as users meet it; compare with model.mae on the test set.",
+    "Collect more feedback if few requests are labelled; retrain when it grows.",
+)
+
+SPECS = (
+    CheckSpec(
+        id="monitor.accuracy",
+        title="accuracy of the served predictions per time window, from the feedback labels",
+        func=check_accuracy,
+        emits="`accuracy_drop` (a window credibly below [monitor].min_accuracy), "
+        "`unfair_outcome` (a real gap between the groups of a [model].sensitive column on the "
+        "requests with feedback), fail",
+        kinds=(ACCURACY_DROP, "unfair_outcome"),
+        metrics=(ACCURACY, MAE),
+        settings=("[monitor].feedback", "[monitor].min_accuracy", "[monitor].max_mae"),
+        requires=needs_feedback,
+        mlts=(
+            MltsClaim(
+                "monitor-7",
+                "'the model has not experienced a regression in prediction quality on served "
+                "data' (accuracy on the feedback labels, per window)",
+            ),
+        ),
+        order=20,
+    ),
+)

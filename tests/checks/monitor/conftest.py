@@ -1,0 +1,1 @@
+from tests.checks.model.conftest import project  # noqa: F401  (the model-project fixture)
