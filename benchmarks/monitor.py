@@ -68,9 +68,7 @@ def main() -> None:
                 config = write_project(root, model, behaviour="", extra=MONITOR)
                 week(root, model, fault=fault, start=START, seed=2000 + seed)
                 result = check(Context(config))
-                hits = [
-                    f for f in result.findings if f.kind == kind and f.severity.value == "fail"
-                ]
+                hits = [f for f in result.findings if f.kind == kind and f.severity.value == "fail"]
                 if hits:
                     tally["found"] += 1
                     first = hits[0].evidence["first_window"]

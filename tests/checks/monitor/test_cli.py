@@ -47,9 +47,7 @@ def test_the_cli_judges_another_log_and_says_where_it_broke(
 ) -> None:
     moved = tmp_path / "elsewhere.jsonl"
     (tmp_path / "requests.jsonl").rename(moved)
-    result = CliRunner().invoke(
-        cli, ["check", "monitor", "--log", str(moved), "--format", "json"]
-    )
+    result = CliRunner().invoke(cli, ["check", "monitor", "--log", str(moved), "--format", "json"])
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
     assert report["metrics"]["monitor.drift_windows"] > 0
@@ -64,9 +62,7 @@ def test_the_cli_judges_another_log_and_says_where_it_broke(
         (["check", "monitor", "--prometheus", "http://192.0.2.1:9090"], "not on this machine"),
     ],
 )
-def test_wrong_options_are_one_line_errors(
-    drifted: Config, args: list[str], expected: str
-) -> None:
+def test_wrong_options_are_one_line_errors(drifted: Config, args: list[str], expected: str) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
     assert expected in result.stderr

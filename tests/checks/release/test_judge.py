@@ -158,8 +158,10 @@ def test_bursts_of_timeouts_on_a_busy_machine_do_not_blame_an_equal_model(
     def blamed(extra: float) -> float:
         runs = [judge(shadow_pairs(rng, 180, extra), config) for _ in range(200)]
         return np.mean(
-            [any(f.kind == "release_errors" and f.severity == "fail" for f in r.findings)
-             for r in runs]
+            [
+                any(f.kind == "release_errors" and f.severity == "fail" for f in r.findings)
+                for r in runs
+            ]
         )
 
     assert blamed(0.0) <= 0.05 + 2 * np.sqrt(0.05 * 0.95 / 200)
