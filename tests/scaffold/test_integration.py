@@ -155,6 +155,23 @@ def test_a_new_project_passes_its_tests_and_its_gate(
     assert provenance["data"]["data.train"]["dvc_md5"] in lock
     assert provenance["data"]["data.train"]["md5"] == meta["data_md5"]
 
+    # CI's monitor step: the service logged the load test's requests (marked synthetic) in
+    # logs/load-test.jsonl, and `sekit check monitor --log` judges them per window
+    command = ["check", "monitor", "--log", "logs/load-test.jsonl", "--format", "json"]
+    monitored = subprocess.run(
+        [str(bin_dir / "sekit"), *command],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert monitored.returncode in (0, 1), monitored.stderr
+    checks = {c["id"]: c for c in json.loads(monitored.stdout)["checks"]}
+    assert checks["monitor.slo"]["metrics"]["requests"] > 20
+    assert checks["monitor.slo"]["status"] in ("pass", "fail")  # measured, never an error
+    assert checks["monitor.drift"]["status"] == "skipped"  # replayed payloads
+
     # the registry: version 1 deployed (champion), version 2 the last trained (challenger); the
     # current model is version 1 again (restored by DVC), so promoting it changes nothing
     assert meta["registry"] == "models:/demo-team/1"

@@ -104,8 +104,8 @@ def test_an_outage_of_one_hour_is_pinned_to_that_hour(monitored: Callable[..., C
 def test_a_drop_seen_on_few_labels_does_not_decide_alone(
     monitored: Callable[..., Context], tmp_path: Path
 ) -> None:
-    """Keep 3 labels per hour: the same 40% label flip from Thursday on is then not claimed in
-    any single window (3 labels cannot show a drop), so the check passes."""
+    """Keep 3 labels per hour: the same label flip (half of them) from Thursday on is then not
+    claimed in any single window (3 labels cannot show a drop), so the check passes."""
     import pandas as pd
 
     ctx = monitored("accuracy")
