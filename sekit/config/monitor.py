@@ -61,7 +61,9 @@ class Monitor(Section):
     latency: str = Field("latency_ms", min_length=1, description="the log's latency field (ms)")
     status: str = Field("status", min_length=1, description="the log's HTTP status field")
     prediction: str | None = Field(
-        None, description="the log's prediction field (default: answer_ + [data].label)"
+        None,
+        description="the log's prediction field (default: prediction if the log has it, else "
+        "answer_ + [data].label, as the scaffold's service writes)",
     )
     fallback: str = Field(
         "answer_fallback", min_length=1, description="the log's fallback mark field"

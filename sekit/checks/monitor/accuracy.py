@@ -84,7 +84,7 @@ def check_accuracy(ctx: Context) -> CheckResult:
     label = ctx.config.data.label if ctx.config.data is not None else None
     task = ctx.config.model.task if ctx.config.model is not None else "classification"
     frame = sv.served(ctx)
-    field = monitor.prediction or (f"answer_{label}" if label else None)
+    field = sv.prediction_field(ctx, frame)
     if field is None or field not in frame.columns:
         raise InputError(
             frame.attrs["source"],

@@ -73,9 +73,8 @@ def check_drift(ctx: Context) -> CheckResult:
     bundle = bundle_from_config(ctx)
     settings = bundle.drift
     train = bundle.train.frame
-    label = bundle.label
     features = [c for c in bundle.features if c in frame.columns]
-    field = monitor.prediction or (f"answer_{label}" if label else None)
+    field = sv.prediction_field(ctx, frame)
     reference: Any = None
     why_not: str | None = "no prediction field in the log"
     if field is not None and field in frame.columns:

@@ -1,10 +1,11 @@
 """What the service served, cut into time windows, and the per-window tests of the monitor checks.
 
-The prediction log holds one JSON object per request (the scaffold's service writes
-``timestamp``, the inputs, ``answer_<label>``, ``answer_fallback``, ``answer_model_version``,
-``status``, ``latency_ms`` and ``request_id``; the field names are ``[monitor]`` keys for other
-services). Each window is judged on its own requests, and every verdict is a one-sided exact
-binomial test against the bound, so a window with few requests cannot break a bound by chance:
+The prediction log holds one JSON object per request (SPEC.md's line: ``timestamp``,
+``request_id``, ``model_version``, ``latency_ms``, ``status``, ``prediction`` and the inputs;
+the scaffold's service writes ``answer_<label>`` for the prediction and ``answer_fallback``; the
+field names are ``[monitor]`` keys for other services). Each window is judged on its own
+requests, and every verdict is a one-sided exact binomial test against the bound, so a window
+with few requests cannot break a bound by chance:
 
 * a share that must stay low (server errors, errors and fallbacks, answers slower than the
   p95 bound): ``P(X >= k)`` for ``X ~ Binomial(n, bound)``; for the p95 the bound is "at most
@@ -216,6 +217,18 @@ def as_labels(values: pd.Series) -> pd.Series:
         return str(value)
 
     return values.map(label)
+
+
+def prediction_field(ctx: Context, frame: pd.DataFrame) -> str | None:
+    """The log's prediction field: ``[monitor].prediction``, else ``prediction`` (SPEC.md's log
+    line) when the log has it, else the scaffold's ``answer_<label>``."""
+    configured = settings(ctx).prediction
+    if configured:
+        return configured
+    if "prediction" in frame.columns:
+        return "prediction"
+    label = ctx.config.data.label if ctx.config.data is not None else None
+    return f"answer_{label}" if label else None
 
 
 def iso(moment: Any) -> str:

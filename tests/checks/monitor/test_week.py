@@ -119,3 +119,27 @@ def test_a_drop_seen_on_few_labels_does_not_decide_alone(
     result = check_accuracy(ctx)
     assert result.status is Status.PASS, result.summary
     assert result.metrics["labelled"] <= 3 * 7 * 24
+
+
+def test_a_log_in_the_spec_format_is_read_as_well(
+    monitored: Callable[..., Context], tmp_path: Path
+) -> None:
+    """SPEC.md's log line names the prediction `prediction`; its feedback store is JSON lines
+    with `request_id` and `label`. The same accuracy drop is found in the same hour."""
+    import pandas as pd
+
+    monitored("accuracy")
+    log = pd.read_json(tmp_path / "requests.jsonl", lines=True, dtype=False)
+    log.rename(columns={"answer_label": "prediction"}).to_json(
+        tmp_path / "requests.jsonl", orient="records", lines=True
+    )
+    pd.read_csv(tmp_path / "feedback.csv").to_json(
+        tmp_path / "feedback.jsonl", orient="records", lines=True
+    )
+    toml = tmp_path / "sekit.toml"
+    toml.write_text(toml.read_text().replace('"feedback.csv"', '"feedback.jsonl"'))
+    from sekit.config import load_config
+
+    result = check_accuracy(Context(load_config(tmp_path)))
+    [found] = [f for f in failures(result) if f.kind == "accuracy_drop"]
+    assert found.evidence["first_window"] == hour_start(START)
