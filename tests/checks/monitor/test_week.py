@@ -129,7 +129,7 @@ def test_a_log_in_the_spec_format_is_read_as_well(
     import pandas as pd
 
     monitored("accuracy")
-    log = pd.read_json(tmp_path / "requests.jsonl", lines=True, dtype=False)
+    log = pd.read_json(tmp_path / "requests.jsonl", lines=True, dtype=False, convert_dates=False)
     log.rename(columns={"answer_label": "prediction"}).to_json(
         tmp_path / "requests.jsonl", orient="records", lines=True
     )
