@@ -18,6 +18,7 @@ class Exercise:
     task: str  # what to do, in the student's words; never the answer
     variant: str | None = None
     protect: tuple[str, ...] = ()  # sekit.toml tables that must not be weakened
+    keep: tuple[str, ...] = ()  # files that stay as handed out ({package} filled in)
 
 
 EXERCISES: dict[str, Exercise] = {
@@ -67,6 +68,11 @@ EXERCISES: dict[str, Exercise] = {
             "the service's latency stay as they are.",
             "bad-release",
             ("gates", "release", "load", "service", "model", "checks", "severity"),
+            # the service's answer path: a sleep there slows both models and hides a slow one
+            tuple(
+                f"src/{{package}}/{module}.py"
+                for module in ("serve", "metrics", "monitor", "feedback", "config")
+            ),
         ),
         Exercise(
             "missing-gate",

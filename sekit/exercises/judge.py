@@ -84,6 +84,11 @@ def weakened(exercise: Exercise, folder: Path, original: Any) -> list[str]:
         current = (folder / payload).read_text() if (folder / payload).exists() else ""
         if current != original.files[payload]:
             problems.append(f"{payload} was changed: the load test must send the same requests")
+    for pattern in exercise.keep:
+        path = pattern.format(package=original.package)
+        current = (folder / path).read_text() if (folder / path).exists() else ""
+        if current != original.files.get(path, ""):
+            problems.append(f"{path} was changed: this exercise keeps it as handed out")
     return problems
 
 
@@ -154,10 +159,10 @@ def _suite(exercise: Exercise, folder: Path) -> Verdict:
     prefixes = SUITE_METRICS[exercise.suite]
     suite_gates = {m: g for m, g in config.gates.items() if m.startswith(prefixes)}
     report = build_report(config.model_copy(update={"gates": suite_gates}), results, gate=True)
-    slower = _slower_for_everyone(exercise, config, report)
-    if slower:
-        return Verdict("rejected", [slower])
     if report.verdict == "pass":
+        slower = _slower_for_everyone(exercise, config, folder)
+        if slower:
+            return Verdict("rejected", [slower])
         return Verdict("fixed", [f"the {exercise.suite} checks and their gates pass"])
     messages = [
         f"{c.id}: {f.message}"
@@ -170,19 +175,41 @@ def _suite(exercise: Exercise, folder: Path) -> Verdict:
     return Verdict("not_fixed", messages)
 
 
-def _slower_for_everyone(exercise: Exercise, config: Any, report: Any) -> str | None:
+def _slower_for_everyone(exercise: Exercise, config: Any, folder: Path) -> str | None:
     """A release compares two models on one service: a service made slow for both hides a
-    slow model. The deployed model must still meet the load test's p95 bound."""
+    slow model. Asked only when the release passes. To hide the exercise's ensemble from the p95
+    ratio, every answer must be slowed by about twice its own latency, so the deployed model's
+    *median* must stay within half the load test's p95 bound. The median, not the p95: while
+    the handed-out ensemble hogs the CPU, the fast deployed model's p95 went above the bound in
+    a CI run (221 ms against 200). Measured after the reference fix with 0-4 busy loops beside
+    it on 2 cores: median 14-28 ms, p95 36-120 ms."""
     if exercise.suite != "release":
         return None
     gate = config.gates.get("load.p95_ms")
-    deployed = report.metrics.get("release.deployed_p95_ms")
-    if gate is None or gate.max is None or deployed is None or deployed <= gate.max:
+    median = _deployed_median(folder / ".sekit" / "release-samples.jsonl")
+    if gate is None or gate.max is None or median is None or median <= gate.max / 2:
         return None
     return (
-        f"the deployed model now answers in {deployed:.0f} ms (p95), above the {gate.max:g} ms "
-        "bound: the service was made slower for every model, which hides a slow one"
+        f"the deployed model now answers in {median:.0f} ms (median), above half the "
+        f"{gate.max:g} ms bound: the service was made slower for every model, which hides a "
+        "slow one"
     )
+
+
+def _deployed_median(samples: Path) -> float | None:
+    import json
+    import statistics
+
+    latencies = []
+    try:
+        with samples.open(encoding="utf-8") as lines:
+            for line in lines:
+                arm, _body, status, ms, *_ = json.loads(line)
+                if arm == "deployed" and 0 < status < 400:
+                    latencies.append(float(ms))
+    except (OSError, ValueError, TypeError):
+        return None
+    return statistics.median(latencies) if latencies else None
 
 
 def _ci(folder: Path) -> Verdict:

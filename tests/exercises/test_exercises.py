@@ -246,6 +246,25 @@ CHEATS: dict[str, dict[str, list[Edit]]] = {
 }
 
 
+SLOW_EVERY_MODEL = """
+import time as _time
+
+from sklearn.pipeline import Pipeline as _Pipeline
+
+
+def _slowed(method):
+    def slow(self, *args, **kwargs):
+        _time.sleep(0.3)
+        return method(self, *args, **kwargs)
+
+    return slow
+
+
+_Pipeline.predict = _slowed(_Pipeline.predict)
+_Pipeline.predict_proba = _slowed(_Pipeline.predict_proba)
+"""
+
+
 def deploy_the_new_model(root: Path) -> None:
     """Train the new model and copy it over the deployed one."""
     import shutil
@@ -272,6 +291,19 @@ CHEATS["bad-release"] = {
             "    row = features.model_dump()\n    await asyncio.sleep(0.3)\n",
         )
     ],
+    # outside the files the exercise keeps, with the model fixed: the release passes, and only
+    # the deployed model's median latency shows that the service was slowed (the ensemble
+    # itself cannot be hidden this way on 2 cores: it times out even without the sleep)
+    "fix it, and slow every model from the package": [
+        *REFERENCE_FIXES["bad-release"],
+        append("src/clinic_ai/__init__.py", SLOW_EVERY_MODEL),
+    ],
+}
+
+
+CAUGHT_AS_CHEATS = {
+    ("bad-release", "slow the service down for everyone"),
+    ("bad-release", "fix it, and slow every model from the package"),
 }
 
 
@@ -326,6 +358,8 @@ def test_cheating_does_not_pass(
     verdict = check(root)
     assert verdict.status in ("rejected", "not_fixed"), (cheat, verdict.messages)
     assert verdict.exit_code == 1
+    if (name, cheat) in CAUGHT_AS_CHEATS:  # it would pass the checks: only the judge stops it
+        assert verdict.status == "rejected", (cheat, verdict.messages)
 
 
 def test_check_outside_an_exercise_is_a_usage_error(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ earlier one."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -129,9 +130,14 @@ def test_a_log_in_the_spec_format_is_read_as_well(
     import pandas as pd
 
     monitored("accuracy")
-    log = pd.read_json(tmp_path / "requests.jsonl", lines=True, dtype=False, convert_dates=False)
-    log.rename(columns={"answer_label": "prediction"}).to_json(
-        tmp_path / "requests.jsonl", orient="records", lines=True
+    path = tmp_path / "requests.jsonl"
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    path.write_text(
+        "".join(
+            json.dumps({("prediction" if k == "answer_label" else k): v for k, v in row.items()})
+            + "\n"
+            for row in lines
+        )
     )
     pd.read_csv(tmp_path / "feedback.csv").to_json(
         tmp_path / "feedback.jsonl", orient="records", lines=True
