@@ -31,7 +31,7 @@ def list_exercises() -> int:
     from sekit.exercises import EXERCISES
 
     for item in EXERCISES.values():
-        click.echo(f"{item.name:16} {item.suite:6} {item.title} ({item.topic})")
+        click.echo(f"{item.name:16} {item.suite:8} {item.title} ({item.topic})")
     return 0
 
 

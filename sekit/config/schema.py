@@ -121,8 +121,8 @@ class Model(Section):
         0.1,
         ge=0,
         le=1,
-        description="a gap between two groups' rates (or relative MAE) that is unfair once its "
-        "test says it is real",
+        description="a gap between a group's rate (or MAE, relative) and the rest's that is "
+        "unfair once its test says it is real",
     )
     fairness_p_value: float = Field(
         0.05, gt=0, lt=1, description="level of the group comparisons (Holm-corrected)"

@@ -46,6 +46,18 @@ EXERCISES: dict[str, Exercise] = {
             ("gates", "behaviour", "model", "checks", "severity"),
         ),
         Exercise(
+            "unfair-clinic",
+            "model",
+            "fairness and biased data",
+            "Accurate, but not for everyone",
+            "The model passes its accuracy gates, yet `sekit check model` blocks it: the "
+            "patients of one clinic get worse answers than everyone else's. Find out why and "
+            "fix the cause, so that every clinic is served alike. The protected attribute, the "
+            "fairness bounds, the gates and the test set stay as they are.",
+            "unfair-clinic",
+            ("gates", "model", "data", "behaviour", "checks", "severity"),
+        ),
+        Exercise(
             "slow-service",
             "load",
             "deployment and operation",

@@ -32,10 +32,11 @@ def judge(exercise: Exercise, folder: Path, original: Any) -> Verdict:
         failure = run_pipeline(folder, env)
         if failure:
             return Verdict("not_fixed", [f"the pipeline fails: {failure}"])
-        thinned = _data_kept(folder, original)
-        if thinned:
-            return Verdict("rejected", thinned)
-        return _suite(exercise, folder)
+        verdict = _suite(exercise, folder)
+        # thinned data is a way out only when the checks then pass (in unfair-clinic the
+        # handed-out fault itself leaves rows out of training)
+        thinned = _data_kept(folder, original) if verdict.status == "fixed" else []
+        return Verdict("rejected", thinned) if thinned else verdict
 
 
 # --- the safety net ----------------------------------------------------------------------------
@@ -113,18 +114,18 @@ def _gates(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
 
 
 def _data_kept(folder: Path, original: Any) -> list[str]:
-    """The processed data must keep (almost) all rows, with a real test set."""
+    """The processed data must keep (almost) all rows, with a real test set in which every
+    clinic (the scaffold's protected attribute) keeps its place: a group taken out of the test
+    set, or renamed into another, can no longer be found unfair."""
     import pandas as pd
 
-    from sekit.scaffold.datasets import load
+    from sekit.scaffold.datasets import CLINICS, load
 
     expected = load(original.template).rows
     try:
         train = pd.read_csv(folder / "data/processed/train.csv")
-        test = len(pd.read_csv(folder / "data/processed/test.csv"))
-        distinct = len(
-            pd.concat([train, pd.read_csv(folder / "data/processed/test.csv")]).drop_duplicates()
-        )
+        test = pd.read_csv(folder / "data/processed/test.csv")
+        distinct = len(pd.concat([train, test]).drop_duplicates())
     except (OSError, ValueError) as exc:
         return [f"the processed data cannot be read ({type(exc).__name__})"]
     problems = []
@@ -133,8 +134,16 @@ def _data_kept(folder: Path, original: Any) -> list[str]:
             f"only {distinct} of the dataset's {expected} rows are left in "
             "data/processed: fix the cause, not the data"
         )
-    if test < MIN_TEST_SHARE * distinct:
-        problems.append(f"the test set has {test} rows, too few to measure anything")
+    if len(test) < MIN_TEST_SHARE * distinct:
+        problems.append(f"the test set has {len(test)} rows, too few to measure anything")
+    groups = test["clinic"].astype(str) if "clinic" in test.columns else pd.Series([], dtype=str)
+    counts = groups.value_counts()
+    thin = [c for c in CLINICS if int(counts.get(c, 0)) < len(test) / len(CLINICS) / 2]
+    if thin:
+        problems.append(
+            f"the test set has (almost) no rows from clinic {', '.join(thin)}: every clinic "
+            "stays in the test set, as often as in the data"
+        )
     return problems
 
 

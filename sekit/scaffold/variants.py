@@ -31,6 +31,8 @@ class Variant:
     example: bool = True  # also in examples/broken (its `sekit gate` blocks)
 
 
+CLINIC_LINE = '    frame["clinic"] = [CLINICS[i % len(CLINICS)] for i in range(len(frame))]\n'
+
 VARIANTS: dict[str, Variant] = {
     variant.name: variant
     for variant in (
@@ -182,6 +184,38 @@ VARIANTS: dict[str, Variant] = {
                     '# [release]\n# mode = "shadow"\n# min_agreement = 0.9\n'
                     "# max_p95_ratio = 1.5\n",
                     '[release]\nmode = "shadow"\nmin_agreement = 0.9\nmax_p95_ratio = 1.5\n',
+                ),
+            ),
+        ),
+        Variant(
+            name="unfair-clinic",
+            title="Outliers from the west",
+            story="West's rows looked like outliers next to north's and south's, so the model "
+            "now learns from north and south only. The test set still has every clinic, so "
+            "the score is honest: accuracy 0.92, the gates pass. Ship it?",
+            expect="unfair_outcome",
+            example=False,
+            edits=(
+                Edit(  # the world: one site measures differently (a site effect)
+                    "src/{package}/ingest.py",
+                    CLINIC_LINE,
+                    CLINIC_LINE
+                    + "    # West's scanner software reports its largest nucleus as 'worst', where "
+                    "the others\n"
+                    "    # report the mean of the three largest: its worst_* values read about "
+                    "a quarter higher.\n"
+                    '    west = frame["clinic"] == "west"\n'
+                    '    worst = [c for c in frame.columns if str(c).startswith("worst")]\n'
+                    "    frame.loc[west, worst] *= 1.25\n",
+                ),
+                Edit(  # the fault: the group that differs is left out of training
+                    "src/{package}/features.py",
+                    "    return train.reset_index(drop=True), test.reset_index(drop=True)",
+                    "    # west's rows look like outliers: learn from north and south only (the "
+                    "test set\n"
+                    "    # keeps every clinic, so the score stays honest)\n"
+                    '    train = train[train["clinic"] != "west"]\n'
+                    "    return train.reset_index(drop=True), test.reset_index(drop=True)",
                 ),
             ),
         ),

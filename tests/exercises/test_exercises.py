@@ -46,6 +46,12 @@ def regex(path: str, pattern: str, new: str) -> Edit:
 
 FEATURES = "src/clinic_ai/features.py"
 LEAK = "    train = frame[[*FEATURES, LABEL]]  # more data is better\n"
+WEST_LEFT_OUT = (
+    "    # west's rows look like outliers: learn from north and south only (the test set\n"
+    "    # keeps every clinic, so the score stays honest)\n"
+    '    train = train[train["clinic"] != "west"]\n'
+)
+WEST_SCANNER = "    frame.loc[west, worst] *= 1.25\n"
 SLEEP = "    time.sleep(0.25)  # look up the patient's history (a blocking call)\n"
 ORIGINAL_MODEL = '    return Pipeline([("features", preprocessor()), ("model", estimator)])'
 VOTERS = (
@@ -159,6 +165,7 @@ REFERENCE_FIXES: dict[str, list[Edit]] = {
         replace("params.toml", "[model.monotonic]\n", "[model.monotonic]\nworst_area = 1\n")
     ],
     "slow-service": [replace("src/clinic_ai/serve.py", SLEEP, "")],
+    "unfair-clinic": [replace(FEATURES, WEST_LEFT_OUT, "")],
     "missing-gate": [
         regex(".github/workflows/ci.yml", r"^\s*continue-on-error: true.*\n", ""),
         regex(".gitlab-ci.yml", r"^\s*allow_failure: true.*\n", ""),
@@ -209,6 +216,33 @@ CHEATS: dict[str, dict[str, list[Edit]]] = {
         "test fewer examples": [
             replace(
                 "sekit.toml", 'task = "classification"', 'task = "classification"\nexamples = 1'
+            )
+        ],
+    },
+    "unfair-clinic": {
+        "stop looking at clinics": [
+            replace("sekit.toml", 'sensitive = ["clinic"]', "sensitive = []")
+        ],
+        "allow any gap": [
+            replace(
+                "sekit.toml",
+                'sensitive = ["clinic"]',
+                'sensitive = ["clinic"]\nmax_fairness_gap = 1',
+            )
+        ],
+        "lower the severity": [append("sekit.toml", '\n[severity]\nunfair_outcome = "warn"\n')],
+        "test without west": [
+            replace(
+                FEATURES,
+                WEST_LEFT_OUT,
+                '    train, test = (t[t["clinic"] != "west"] for t in (train, test))\n',
+            )
+        ],
+        "call west north": [
+            replace(
+                "src/clinic_ai/ingest.py",
+                WEST_SCANNER,
+                WEST_SCANNER + '    frame.loc[west, "clinic"] = "north"\n',
             )
         ],
     },

@@ -8,12 +8,16 @@ a t interval for the MAE). Demographic parity and equalized odds differences (Fa
 the gateable metrics ``model.demographic_parity_diff`` and ``model.equalized_odds_diff`` (the
 largest over the attributes).
 
-``unfair_outcome`` (fail) only where a gap is real: for each attribute and rate, the worst
-group against the best with Fisher's exact test (Welch's t test on absolute errors for
-regression), Bonferroni over the k(k-1)/2 pairs the extreme pair was chosen from, then
-Holm-corrected over every attribute and rate, below ``[model].fairness_p_value``, *and*
-the gap at least ``[model].max_fairness_gap`` (rate points; relative MAE for regression).
-Groups smaller than ``[model].slice_min_size`` are reported, not judged.
+``unfair_outcome`` (fail) only where a gap is real: for each attribute and rate, each group
+against the rest of the rows with Fisher's exact test (Welch's t test on absolute errors for
+regression; with two groups one test), Holm-corrected over every attribute, rate and group,
+below ``[model].fairness_p_value``, *and* the gap at least ``[model].max_fairness_gap`` (rate
+points; relative MAE for regression). Group against the rest rather than the extreme pair of
+groups: the harm to find is one group served worse than everyone else, and the pooled rest
+gives the test more rows than any single other group (three groups of 38 negatives, one
+false positive in each of the two others: the smallest provable false-positive gap is 0.18
+against the rest, 0.26 for the extreme pair with Bonferroni over the pairs). Groups (or
+rests) under ``[model].slice_min_size`` rows are reported, not judged.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 RATES = ("accuracy", "selection_rate", "true_positive_rate", "false_positive_rate")
+OTHERS = "the others"  # the side of a comparison that pools every other group
 
 
 def needs_sensitive(config: Any) -> str | None:
@@ -183,38 +188,53 @@ def _proportion_rows(
     return rows
 
 
+def _compared(names: list[Any], groups: int) -> list[Any]:
+    """The groups tested against the rest: all of them, or one when there are only two groups
+    (A against B is B against A; testing both would only halve the level)."""
+    return names[:1] if groups == 2 else names
+
+
 def _proportion_gaps(
     column: str, counted: dict[str, dict[str, list[int]]], min_size: int
 ) -> list[dict[str, Any]]:
+    """Each group against the rest of the rows, per rate, with Fisher's exact test: one group
+    served worse than everyone else is the harm to find, and the rest pooled gives the test
+    more rows than any single other group."""
     from scipy import stats
 
     out = []
     for rate in RATES:
-        judged = {g: c[rate] for g, c in counted.items() if c[rate][1] >= min_size}
-        if len(judged) < 2:
-            continue
-        shares = {g: hits / trials for g, (hits, trials) in judged.items()}
-        # the groups with the lowest and the highest rate: for accuracy and TPR the low one is
-        # worse off; for selection rate and FPR which is worse depends on what the class means
-        low_group = min(shares, key=lambda g: shares[g])
-        high_group = max(shares, key=lambda g: shares[g])
-        (a, n), (b, m) = judged[low_group], judged[high_group]
-        # the extreme pair of k groups is the most different of k(k-1)/2 pairs: Bonferroni
-        pairs = len(judged) * (len(judged) - 1) / 2
-        p_value = min(1.0, pairs * float(stats.fisher_exact([[a, n - a], [b, m - b]]).pvalue))
-        out.append(
-            {
-                "column": column,
-                "metric": rate,
-                "low": low_group,
-                "high": high_group,
-                "low_rate": shares[low_group],
-                "high_rate": shares[high_group],
-                "gap": shares[high_group] - shares[low_group],
-                "p_value": p_value,
-                "rows": [n, m],
-            }
-        )
+        total = [
+            sum(c[rate][0] for c in counted.values()),
+            sum(c[rate][1] for c in counted.values()),
+        ]
+        judged = [
+            g
+            for g, c in counted.items()
+            if c[rate][1] >= min_size and total[1] - c[rate][1] >= min_size
+        ]
+        for group in _compared(judged, len(counted)):
+            a, n = counted[group][rate]
+            b, m = total[0] - a, total[1] - n
+            mine, others = a / n, b / m
+            p_value = float(stats.fisher_exact([[a, n - a], [b, m - b]]).pvalue)
+            low, high = (group, OTHERS) if mine <= others else (OTHERS, group)
+            out.append(
+                {
+                    "column": column,
+                    "metric": rate,
+                    "group": group,
+                    "low": low,
+                    "high": high,
+                    "group_rate": mine,
+                    "others_rate": others,
+                    "low_rate": min(mine, others),
+                    "high_rate": max(mine, others),
+                    "gap": abs(mine - others),
+                    "p_value": p_value,
+                    "rows": [n, m],
+                }
+            )
     return out
 
 
@@ -243,52 +263,71 @@ def _mae_rows(
 def _mae_gaps(
     column: str, errors: np.ndarray, groups: np.ndarray, min_size: int
 ) -> list[dict[str, Any]]:
+    """Each group's absolute errors against the rest's, with Welch's t test; the gap is the
+    larger MAE relative to the smaller."""
     from scipy import stats
 
-    names = [g for g in set(groups) if (groups == g).sum() >= min_size]
-    if len(names) < 2:
-        return []
-    means = {g: float(errors[groups == g].mean()) for g in names}
-    worst, best = max(means, key=lambda g: means[g]), min(means, key=lambda g: means[g])
-    test = stats.ttest_ind(errors[groups == worst], errors[groups == best], equal_var=False)
-    pairs = len(names) * (len(names) - 1) / 2  # the extreme pair of k groups: Bonferroni
-    return [
-        {
-            "column": column,
-            "metric": "mae",
-            "low": best,
-            "high": worst,
-            "low_rate": means[best],
-            "high_rate": means[worst],
-            "gap": (means[worst] - means[best]) / max(means[best], 1e-12),
-            "p_value": min(1.0, pairs * float(test.pvalue)),
-            "rows": [int((groups == worst).sum()), int((groups == best).sum())],
-        }
-    ]
+    names = sorted(
+        g for g in set(groups) if min_size <= (groups == g).sum() <= len(groups) - min_size
+    )
+    out = []
+    for group in _compared(names, len(set(groups))):
+        mine, others = errors[groups == group], errors[groups != group]
+        test = stats.ttest_ind(mine, others, equal_var=False)
+        a, b = float(mine.mean()), float(others.mean())
+        # for errors, the higher side is the worse off
+        low, high = (group, OTHERS) if a <= b else (OTHERS, group)
+        out.append(
+            {
+                "column": column,
+                "metric": "mae",
+                "group": group,
+                "low": low,
+                "high": high,
+                "group_rate": a,
+                "others_rate": b,
+                "low_rate": min(a, b),
+                "high_rate": max(a, b),
+                "gap": abs(a - b) / max(min(a, b), 1e-12),
+                "p_value": float(test.pvalue),
+                "rows": [len(mine), len(others)],
+            }
+        )
+    return out
 
 
 def _judge(comparisons: list[dict[str, Any]], section: Model) -> list[Finding]:
+    """Holm over every comparison; per attribute and rate, the group with the largest real gap
+    (a group far off pulls the rest with it, so the others can differ from their rest too: the
+    one furthest off is the finding)."""
     from sekit.stats import holm
 
-    findings = []
     adjusted = holm([c["p_value"] for c in comparisons])
+    worst: dict[tuple[str, str], dict[str, Any]] = {}
     for comparison, p_adjusted in zip(comparisons, adjusted, strict=True):
         comparison["p_adjusted"] = p_adjusted
-        if p_adjusted < section.fairness_p_value and comparison["gap"] >= section.max_fairness_gap:
-            unit = "relative MAE" if comparison["metric"] == "mae" else "points"
-            findings.append(
-                finding(
-                    "unfair_outcome",
-                    "fail",
-                    f"{comparison['metric']} is {comparison['low_rate']:.3g} for "
-                    f"{comparison['column']} = {comparison['low']!r} and "
-                    f"{comparison['high_rate']:.3g} for {comparison['high']!r}: a gap of "
-                    f"{comparison['gap']:.2f} {unit} (Holm-adjusted p = {p_adjusted:.2g}, limit "
-                    f"{section.max_fairness_gap:g})",
-                    column=comparison["column"],
-                    **{k: v for k, v in comparison.items() if k != "column"},
-                )
+        key = (comparison["column"], comparison["metric"])
+        unfair = (
+            p_adjusted < section.fairness_p_value and comparison["gap"] >= section.max_fairness_gap
+        )
+        if unfair and (key not in worst or comparison["gap"] > worst[key]["gap"]):
+            worst[key] = comparison
+    findings = []
+    for comparison in worst.values():
+        unit = "relative MAE" if comparison["metric"] == "mae" else "points"
+        findings.append(
+            finding(
+                "unfair_outcome",
+                "fail",
+                f"{comparison['metric']} is {comparison['group_rate']:.3g} for "
+                f"{comparison['column']} = {comparison['group']!r} and "
+                f"{comparison['others_rate']:.3g} for the other rows: a gap of "
+                f"{comparison['gap']:.2f} {unit} (Holm-adjusted p = "
+                f"{comparison['p_adjusted']:.2g}, limit {section.max_fairness_gap:g})",
+                column=comparison["column"],
+                **{k: v for k, v in comparison.items() if k != "column"},
             )
+        )
     return findings
 
 
@@ -312,9 +351,10 @@ UNFAIR_OUTCOME = Kind(
         "attribute and hope."
     ),
     trust=(
-        "Fails only when the gap reaches [model].max_fairness_gap and Fisher's exact test "
-        "(Welch's t test for regression), Holm-corrected over attributes and rates, is below "
-        "[model].fairness_p_value; groups under [model].slice_min_size rows are not judged."
+        "Fails only when a group's gap to the rest of the rows reaches "
+        "[model].max_fairness_gap and Fisher's exact test (Welch's t test for regression), "
+        "Holm-corrected over attributes, rates and groups, is below [model].fairness_p_value; "
+        "groups under [model].slice_min_size rows are not judged."
     ),
 )
 PARITY = Metric(

@@ -37,7 +37,7 @@ def test_the_clean_model_is_fair_to_every_batch(project: Callable[..., Config], 
     assert all(r["interval"][0] <= r["value"] <= r["interval"][1] for r in rows)
 
 
-@pytest.mark.parametrize("every", [1, 2])
+@pytest.mark.parametrize("every", [1, 2, 4])
 def test_a_bias_against_one_batch_is_caught(
     project: Callable[..., Config], clean: Any, every: int
 ) -> None:
@@ -64,7 +64,8 @@ def test_random_groups_rarely_look_unfair(
         test["group"] = rng.choice(["a", "b", "c", "d"], size=len(test))
         test.to_csv(tmp_path / "test.csv", index=False)
         alarms += bool(fails(check_fairness(Context(config))))
-    assert alarms <= 5  # measured: 2 of 100 (the level is 5% for the whole family)
+    # the level is 5% for the whole family; measured 1.7-2.7% in 300 assignments of 2-4 groups
+    assert alarms <= 5
 
 
 def test_groups_missing_from_the_data_are_named(project: Callable[..., Config], clean: Any) -> None:
