@@ -132,12 +132,12 @@ def _fairness(
     import numpy as np
     import pandas as pd
 
-    from sekit.checks.model.fairness import (
+    from sekit.checks.model.groups import (
         RATES,
-        _counts,
-        _judge,
-        _proportion_gaps,
-        _proportion_rows,
+        counts,
+        judge,
+        proportion_gaps,
+        proportion_rows,
     )
 
     section = ctx.config.model
@@ -154,7 +154,7 @@ def _fairness(
     for column in columns:
         groups = joined[column].astype(str).to_numpy()
         counted = {
-            g: _counts(y_true[groups == g], y_pred[groups == g], correct[groups == g])
+            g: counts(y_true[groups == g], y_pred[groups == g], correct[groups == g])
             for g in sorted(set(groups))
         }
         by_group = pd.DataFrame(
@@ -166,11 +166,11 @@ def _fairness(
                 for rate in RATES
             }
         )
-        rows += _proportion_rows(column, by_group, counted)
-        comparisons += _proportion_gaps(column, counted, section.slice_min_size)
+        rows += proportion_rows(column, by_group, counted)
+        comparisons += proportion_gaps(column, counted, section.slice_min_size)
     findings = [
         f.model_copy(update={"message": f"on the served requests with feedback: {f.message}"})
-        for f in _judge(comparisons, section)
+        for f in judge(comparisons, section)
     ]
     return findings, rows
 
