@@ -198,5 +198,4 @@ def _edge(client: Prometheus, buckets: str, bound_ms: float | None) -> str | Non
 def _start(moment: float, window: float) -> str:
     from datetime import UTC, datetime
 
-    began = datetime.fromtimestamp(moment - window, tz=UTC)
-    return began.isoformat().replace("+00:00", "Z")
+    return sv.iso(datetime.fromtimestamp(moment - window, tz=UTC))
