@@ -36,6 +36,8 @@ FAULTS = {
     "latency": (check_slo, "latency"),
     "outage": (check_slo, "availability"),
     "fallback": (check_slo, "error_rate"),
+    # over the whole week, not per window: no first window to name
+    "unfair": (check_accuracy, "unfair_outcome"),
 }
 
 
@@ -71,9 +73,10 @@ def main() -> None:
                 hits = [f for f in result.findings if f.kind == kind and f.severity.value == "fail"]
                 if hits:
                     tally["found"] += 1
-                    first = hits[0].evidence["first_window"]
-                    tally["first_window_exact"] += first == hour_start(START)
-                    tally["earlier"] += first < hour_start(START)
+                    first = hits[0].evidence.get("first_window")
+                    if first is not None:
+                        tally["first_window_exact"] += first == hour_start(START)
+                        tally["earlier"] += first < hour_start(START)
         found[fault] = tally
         print(f"{fault}: {tally}", flush=True)
     numbers = {

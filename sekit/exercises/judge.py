@@ -206,18 +206,11 @@ def _slower_for_everyone(exercise: Exercise, config: Any, folder: Path) -> str |
 
 
 def _deployed_median(samples: Path) -> float | None:
-    import json
     import statistics
 
-    latencies = []
-    try:
-        with samples.open(encoding="utf-8") as lines:
-            for line in lines:
-                arm, _body, status, ms, *_ = json.loads(line)
-                if arm == "deployed" and 0 < status < 400:
-                    latencies.append(float(ms))
-    except (OSError, ValueError, TypeError):
-        return None
+    from sekit.checks.release.traffic import read_samples
+
+    latencies = read_samples(samples)["deployed"].latencies
     return statistics.median(latencies) if latencies else None
 
 
