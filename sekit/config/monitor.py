@@ -50,6 +50,27 @@ class Monitor(Section):
     max_mae: float | None = Field(
         None, gt=0, description="regression: mean absolute error on the requests with feedback"
     )
+    reference: Duration = Field(
+        86400.0,
+        gt=0,
+        description="the first windows of the period, this long, are the reference that "
+        "accuracy (or the absolute error) of every later window is compared with: a drop is "
+        "found with no bound set",
+    )
+    max_accuracy_drop: float = Field(
+        0.05,
+        gt=0,
+        le=1,
+        description="a window whose accuracy on feedback is this much below the reference's, "
+        "credibly (Fisher's exact test, Holm over the windows), is an accuracy_drop",
+    )
+    max_mae_increase: float = Field(
+        0.25,
+        gt=0,
+        description="regression: a window whose mean absolute error is this share above the "
+        "reference's, credibly (one-sided Mann-Whitney U, Holm over the windows), is an "
+        "accuracy_drop",
+    )
     p_value: float = Field(
         0.05,
         gt=0,

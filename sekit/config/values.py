@@ -25,25 +25,32 @@ class Section(BaseModel):
 
 # --- value types -------------------------------------------------------------------------------
 
-_DURATION = re.compile(
-    r"^\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m(?!s))?\s*"
-    r"(?:(\d+(?:\.\d+)?)s)?\s*(?:(\d+(?:\.\d+)?)ms)?\s*$"
-)
+_UNITS = {"w": 604800.0, "d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|w|d|h|m|s)")
+_EXPECTED = 'expected a duration such as "20s", "2m", "1d" or "1w" (units ms, s, m, h, d, w)'
 
 
 def parse_duration(value: Any) -> float:
-    """Seconds from ``20``, ``"20s"``, ``"500ms"``, ``"2m"``, ``"1m30s"`` or ``"1h"``."""
+    """Seconds from ``20``, ``"20s"``, ``"500ms"``, ``"2m"``, ``"1m30s"``, ``"1h"``, ``"1d"``
+    or ``"2w"``: numbers with the units ``w``, ``d``, ``h``, ``m``, ``s``, ``ms``, largest first,
+    each at most once (as Prometheus writes durations)."""
     if isinstance(value, bool):
-        raise ValueError('expected a duration such as "20s" or "2m"')
+        raise ValueError(_EXPECTED)
     if isinstance(value, int | float):
         seconds = float(value)
-    elif isinstance(value, str) and value.strip() and (match := _DURATION.match(value)):
-        h, m, s, ms = (float(g) if g else 0.0 for g in match.groups())
-        if not any(match.groups()):
-            raise ValueError(f'expected a duration such as "20s" or "2m", got {value!r}')
-        seconds = h * 3600 + m * 60 + s + ms / 1000
+    elif isinstance(value, str) and value.strip():
+        text = re.sub(r"\s+", "", value)
+        parts = list(_PART.finditer(text))
+        units = [p.group(2) for p in parts]
+        if (
+            not parts
+            or "".join(p.group(0) for p in parts) != text
+            or units != sorted(set(units), key=list(_UNITS).index)
+        ):
+            raise ValueError(f"{_EXPECTED}, got {value!r}")
+        seconds = sum(float(p.group(1)) * _UNITS[p.group(2)] for p in parts)
     else:
-        raise ValueError(f'expected a duration such as "20s" or "2m", got {value!r}')
+        raise ValueError(f"{_EXPECTED}, got {value!r}")
     if seconds < 0:
         raise ValueError("a duration cannot be negative")
     return seconds
@@ -55,8 +62,8 @@ Duration = Annotated[
     WithJsonSchema(
         {
             "type": ["string", "number"],
-            "pattern": r"^(\d+(\.\d+)?(h|m|s|ms))+$",
-            "description": 'seconds, or a string such as "20s", "500ms", "2m"',
+            "pattern": r"^(\d+(\.\d+)?(w|d|h|m|s|ms))+$",
+            "description": 'seconds, or a string such as "20s", "500ms", "2m", "1d", "1w"',
         }
     ),
 ]

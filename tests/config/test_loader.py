@@ -157,13 +157,20 @@ def test_absolute_paths_are_kept(tree: Tree, tmp_path: Path) -> None:
         ("1m30s", 90.0),
         ("1h", 3600.0),
         (" 3s ", 3.0),
+        ("1d", 86400.0),
+        ("1w", 604800.0),
+        ("1w2d", 777600.0),
+        ("1h 30m", 5400.0),
+        ("1.5d", 129600.0),
     ],
 )
 def test_durations(text: object, seconds: float) -> None:
     assert parse_duration(text) == seconds
 
 
-@pytest.mark.parametrize("text", ["", "s", "20 seconds", "-3s", True, "1d", "ms"])
+@pytest.mark.parametrize(
+    "text", ["", "s", "20 seconds", "-3s", True, "1x", "ms", "1s1h", "1d1d", "1dd", "3 days"]
+)
 def test_bad_durations(text: object) -> None:
     with pytest.raises(ValueError):
         parse_duration(text)

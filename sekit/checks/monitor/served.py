@@ -257,7 +257,12 @@ def first_broken_message(
 
 
 def _duration(seconds: float) -> str:
-    for size, name in ((86400, "d"), (3600, "h"), (60, "min")):
+    return f"{span(seconds)} windows"
+
+
+def span(seconds: float) -> str:
+    """A duration as people write it: ``1 d``, ``2 h``, ``15 min``, ``90 s``."""
+    for size, name in ((604800, "w"), (86400, "d"), (3600, "h"), (60, "min")):
         if seconds >= size and seconds % size == 0:
-            return f"{int(seconds // size)} {name} windows"
-    return f"{seconds:g} s windows"
+            return f"{int(seconds // size)} {name}"
+    return f"{seconds:g} s"

@@ -177,7 +177,7 @@ def verdict(
         finding(
             SERIES_KIND,
             "info",
-            f"per {sv._duration(monitor.window).replace(' windows', ' window')} ({source})"
+            f"per {sv.span(monitor.window)} window ({source})"
             + (f"; no bound for {', '.join(unjudged)}" if unjudged else ""),
             series={m: s.shown() for m, s in series.items()},
             window_s=monitor.window,

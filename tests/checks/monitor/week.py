@@ -3,7 +3,8 @@
 Traffic follows a daily cycle (about 150 requests an hour by day, 50 by night, Poisson); each
 request is a row of the breast cancer test set, answered by the clean model, with a lognormal
 latency (median 30 ms, p95 about 70 ms), a rare server error (0.05%) and feedback (the true
-label) for 40% of the requests. From ``start`` (hours after Monday 00:00 UTC) one fault:
+label) for ``labelled`` (40%) of the requests. From ``start`` (hours after Monday 00:00 UTC)
+one fault:
 
 * ``drift``: tumours come in 30% larger (mean radius and worst area);
 * ``accuracy``: the world changes under the model: half of the returned labels are the other
@@ -42,6 +43,7 @@ def week(
     length: int = 200,
     seed: int = 0,
     days: int = 7,
+    labelled: float = 0.4,
 ) -> tuple[Path, Path]:
     """Write ``requests.jsonl`` and ``feedback.csv`` into ``root``; return both paths."""
     rng = np.random.default_rng(seed)
@@ -83,7 +85,7 @@ def week(
         if faulty and fault == "accuracy":
             truth = np.where(rng.random(n) < 0.5, 1 - truth, truth)
         frame["_truth"] = truth
-        frame["_labelled"] = answered & (rng.random(n) < 0.4)
+        frame["_labelled"] = answered & (rng.random(n) < labelled)
         hours.append(frame)
     served = pd.concat(hours, ignore_index=True)
     served["request_id"] = [f"r{i:06d}" for i in range(1, len(served) + 1)]
@@ -100,3 +102,35 @@ def week(
 
 def hour_start(hour: int) -> str:
     return (MONDAY + timedelta(hours=hour)).isoformat().replace("+00:00", "Z")
+
+
+def regression_week(root: Path, *, start: int | None, seed: int = 0) -> tuple[Path, Path]:
+    """A week of a regression service (SPEC.md's log line, ``prediction``), every answer
+    labelled: errors are normal with SD 1, and twice as wide from hour ``start`` on."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for hour in range(7 * 24):
+        n = int(rng.poisson(40))
+        wide = start is not None and hour >= start
+        truth = rng.normal(50, 10, n)
+        moments = np.sort(rng.uniform(0, 3600, n))
+        for moment, value in zip(moments, truth, strict=True):
+            when = MONDAY + timedelta(hours=hour, seconds=float(moment))
+            rows.append(
+                {
+                    "timestamp": when.isoformat().replace("+00:00", "Z"),
+                    "status": 200,
+                    "latency_ms": 20.0,
+                    "prediction": float(value + rng.normal(0, 2 if wide else 1)),
+                    "_truth": float(value),
+                }
+            )
+    served = pd.DataFrame(rows)
+    served["request_id"] = [f"q{i:06d}" for i in range(len(served))]
+    requests = root / "requests.jsonl"
+    served.drop(columns=["_truth"]).to_json(requests, orient="records", lines=True)
+    feedback = root / "feedback.csv"
+    served[["request_id", "_truth"]].rename(columns={"_truth": "label"}).to_csv(
+        feedback, index=False
+    )
+    return requests, feedback
