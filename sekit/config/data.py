@@ -119,7 +119,18 @@ class Leakage(Section):
         le=1,
         description=(
             "a feature whose power alone (0 = no better than the majority class or the mean, "
-            "1 = perfect) reaches this is compared with all the other features together"
+            "1 = perfect) reaches this is compared with all the other features together; one "
+            "that beats them is an unusually strong feature (warn)"
+        ),
+    )
+    near_perfect: float = Field(
+        0.9,
+        gt=0,
+        le=1,
+        description=(
+            "a feature (or a pair of features) that alone reaches this power, cross-validated, "
+            "and beats all the other features together is leakage (fail); a strong feature "
+            "below it that beats them only warns: strength is not leakage"
         ),
     )
     min_advantage: float = Field(

@@ -26,7 +26,7 @@ MIN_UNIQUE = 0.99  # share of rows with their own value
 MAX_SPAN = 4.0  # a counter (after a split, a dense subset) spans at most this times the rows
 
 
-def _identifier(series: pd.Series) -> str | None:
+def looks_like_identifier(series: pd.Series) -> str | None:
     """Why a column looks like an identifier, or None."""
     values = series.dropna()
     if len(values) < MIN_ROWS:
@@ -54,7 +54,7 @@ def check_identifier_columns(bundle: DataBundle) -> CheckResult:
     findings: list[Finding] = []
     frame = bundle.sampled("train")
     for column in bundle.features:
-        why = _identifier(frame[column])
+        why = looks_like_identifier(frame[column])
         if why is not None:
             findings.append(
                 finding(

@@ -1,19 +1,34 @@
 """``label_leakage``: a feature that gives the label away, and test rows seen in training.
 
-**A feature that stands out.** A strong feature is not leakage; a feature that alone predicts
-the label better than all the other features together is suspicious: it knows something the
-rest of the data does not, which is what a label copied into a column, or a value recorded
-after the outcome, looks like. A feature is reported when its power (:mod:`.power`) reaches
-``[data.leakage].max_feature_power`` and, cross-validated on the labelled rows, it beats the
-other features (all together, and the strongest of them alone; the same gradient-boosting
-learner for all) by ``min_advantage`` with a paired test
-(McNemar's exact test; a paired bootstrap for regression) below ``p_value``. Near-copies of the
-feature are left out of "the others", so a leak copied into two columns is still found. In a
-data set whose other features do nearly as well (iris' petal width and length), none stands out.
+**What leakage looks like.** A strong feature is not leakage: party identification predicts a
+vote, tumour size predicts malignancy. Leakage is a feature the model will not honestly have
+when it predicts, and it shows in four ways, each of which blocks (fail):
+
+* **near-perfect prediction** by one feature, or a pair of the strongest: its power (:mod:`.power`)
+  reaches ``[data.leakage].max_feature_power`` and, cross-validated on the labelled rows, it
+  reaches ``near_perfect`` *and* beats the other features (all together, and the strongest of
+  them alone; the same gradient-boosting learner for all) by ``min_advantage`` with a paired test
+  (McNemar's exact test; a paired bootstrap for regression) below ``p_value``. Near-copies of the
+  feature are left out of "the others", so a leak copied into two columns is still found; in a
+  data set whose other features do nearly as well (iris' petal width and length), none stands
+  out. Pairs are screened with a joint lookup of the four strongest features.
+* **an identifier of the label**: a counter or a code per row (``data.identifier_columns``'
+  rule) that predicts the label on rows it was not fitted on: rows numbered after sorting by
+  the outcome.
+* **a feature that disappears in production**: it predicts the label but is absent from, or
+  empty in, the served inputs (``[data].production``).
+* **a feature that disappears in time order**: with a datetime column, it is missing in at least
+  half more of the newest 20% of the rows than before (one-sided Fisher test, Holm over the
+  features): filled in only once the outcome is known.
+
+A feature that beats all the others together but stays below ``near_perfect`` is an
+*unusually strong feature*: a warning that asks whether it is known at prediction time, never
+a block.
 
 **Test rows seen in training.** A test row whose features also occur in train counts as leaked
 only when chance would not produce that pattern (:mod:`.chance`): identical answers to a few
-common questions are not leaked rows.
+common questions are not leaked rows. Rows of one entity measured several times are
+``repeated_entities`` (:mod:`.entities`), not copies.
 """
 
 from __future__ import annotations
@@ -23,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from sekit.checks.data import chance, pairs
 from sekit.checks.data.bundle import DataBundle, bundle_from_config
-from sekit.checks.data.power import contest, powers
+from sekit.checks.data.power import Contest, contest, joint_power, powers
 from sekit.checks.findings import example_rows, finding, percent, result, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Rule, on
 from sekit.config.data import Leakage
@@ -34,6 +49,11 @@ if TYPE_CHECKING:
 
 CANDIDATES = 3  # the strongest features, at most, are compared with the rest
 RIVALS = 2  # the strongest other features, each also a challenger on its own
+PAIRS_AMONG = 4  # pairs of the strongest features screened for giving the label away together
+MIN_POWER = 0.1  # a feature that predicts at least this well matters when it goes missing
+MIN_IDENTIFIER_POWER = 0.3  # an identifier that predicts the label this well was assigned by it
+MIN_VANISH = 0.5  # a feature this much more often missing among the newest rows vanishes
+NEWEST = 0.2  # the newest share of the rows, in time order
 
 
 def _feature_findings(bundle: DataBundle, metrics: dict[str, float]) -> list[Finding]:
@@ -51,30 +71,241 @@ def _feature_findings(bundle: DataBundle, metrics: dict[str, float]) -> list[Fin
         if len(features) == 1:
             continue  # nothing to compare with
         rivals = [c for c, _ in ranked if c != column][:RIVALS]
-        outcome = contest(bundle, column, features, rivals)
+        outcome = contest(bundle, [column], features, rivals)
         advantage = outcome.alone - outcome.rest
         metrics[f"advantage_{column}"] = advantage
         if advantage >= settings.min_advantage and outcome.p_value < settings.p_value:
+            findings.append(_stand_out(bundle, [column], outcome, power, ranked))
+    if not any(f.severity.value == "fail" for f in findings):
+        findings += _pair_findings(bundle, ranked, features)
+    blocked = {c for f in findings if f.severity.value == "fail" for c in f.evidence["columns"]}
+    findings += _identifier_findings(bundle, {c: p for c, p in found.items() if c not in blocked})
+    findings += _vanishing_findings(bundle, found)
+    return findings
+
+
+def _stand_out(
+    bundle: DataBundle,
+    columns: list[str],
+    outcome: Contest,
+    power: float,
+    ranked: list[tuple[str, float]],
+) -> Finding:
+    """A feature (or a pair) that beats all the others together: leakage when it tells the
+    label almost perfectly, else an unusually strong feature (a warning, never a block)."""
+    settings = bundle.leakage
+    named = " and ".join(repr(c) for c in columns)
+    together = " together" if len(columns) > 1 else " alone"
+    numbers = (
+        f"power {outcome.alone:.3f} against {outcome.rest:.3f}, p = {outcome.p_value:.2g}, "
+        f"{outcome.rows:,} rows cross-validated"
+    )
+    near_perfect = outcome.alone >= settings.near_perfect
+    if near_perfect:
+        message = (
+            f"{named}{together} predict{'s' if len(columns) == 1 else ''} {bundle.label!r} almost "
+            f"perfectly and better than {'either alone and ' if len(columns) > 1 else ''}all "
+            f"the other features together ({numbers}): is it computed from the label, or only "
+            "known after the fact?"
+        )
+    else:
+        message = (
+            f"{named} is an unusually strong feature: it alone predicts {bundle.label!r} better "
+            f"than all the other features together ({numbers}), though not almost perfectly "
+            f"(leakage from power {settings.near_perfect:g}). Strong honest features are common; "
+            "make sure it is known when the model predicts"
+        )
+    return finding(
+        "label_leakage",
+        "fail" if near_perfect else "warn",
+        message,
+        column=columns[0],
+        columns=list(columns),
+        power=power,
+        alone=outcome.alone,
+        rest=outcome.rest,
+        advantage=outcome.alone - outcome.rest,
+        p_value=outcome.p_value,
+        rows=outcome.rows,
+        left_out=list(outcome.left_out),
+        strongest=dict(ranked[:5]),
+        problem="near_perfect_feature" if near_perfect else "strong_feature",
+    )
+
+
+def _pair_findings(
+    bundle: DataBundle, ranked: list[tuple[str, float]], features: list[str]
+) -> list[Finding]:
+    """Two of the strongest features that give the label away together (a leak split over two
+    columns, such as a total and a part of it): a cheap joint lookup screens each pair, and a
+    pair that reaches near_perfect is put to the same contest as a single feature, with each of
+    its two members alone among the challengers."""
+    from itertools import combinations
+
+    settings = bundle.leakage
+    if len(features) < 3:
+        return []
+    top = [c for c, _ in ranked[:PAIRS_AMONG]]
+    alone = dict(ranked)
+    screened = sorted(
+        ((joint_power(bundle, list(pair)), pair) for pair in combinations(top, 2)), reverse=True
+    )
+    # a pair that cannot beat its stronger member by min_advantage is that member: no contest
+    screened = [
+        (power, pair)
+        for power, pair in screened
+        if power - max(alone[c] for c in pair) >= settings.min_advantage
+    ]
+    for power, pair in screened[:1]:
+        if power < settings.max_feature_power:  # a coarse lookup: the contest decides
+            break
+        rivals = [c for c, _ in ranked if c not in pair][:RIVALS]
+        outcome = contest(bundle, list(pair), features, rivals)
+        if (
+            outcome.alone >= settings.near_perfect
+            and outcome.alone - outcome.rest >= settings.min_advantage
+            and outcome.p_value < settings.p_value
+        ):
+            return [_stand_out(bundle, list(pair), outcome, power, ranked)]
+    return []
+
+
+def _identifier_findings(bundle: DataBundle, found: dict[str, float]) -> list[Finding]:
+    """An identifier (a counter, a code per row) that predicts the label: the rows were
+    numbered after being sorted or grouped by the outcome, and a model learns the numbering."""
+    from sekit.checks.data.identifiers import looks_like_identifier
+
+    frame = bundle.sampled("train")
+    findings = []
+    for column, power in found.items():
+        if power < MIN_IDENTIFIER_POWER:
+            continue
+        why = looks_like_identifier(frame[column])
+        if why is not None:
             findings.append(
                 finding(
                     "label_leakage",
                     "fail",
-                    f"{column!r} alone predicts {bundle.label!r} better than all the other "
-                    f"features together (power {outcome.alone:.3f} against {outcome.rest:.3f}, "
-                    f"p = {outcome.p_value:.2g}, {outcome.rows:,} rows cross-validated): is it "
-                    "computed from the label, or only known after the fact?",
+                    f"{column!r} is an identifier ({why}) that predicts {bundle.label!r} (power "
+                    f"{power:.2f} on rows it was not fitted on): the rows were numbered after "
+                    "being sorted or grouped by the outcome; list it in data.ignore",
                     column=column,
                     power=power,
-                    alone=outcome.alone,
-                    rest=outcome.rest,
-                    advantage=advantage,
-                    p_value=outcome.p_value,
-                    rows=outcome.rows,
-                    left_out=list(outcome.left_out),
-                    strongest=dict(ranked[:5]),
+                    problem="identifier_of_the_label",
                 )
             )
     return findings
+
+
+def _vanishing_findings(bundle: DataBundle, found: dict[str, float]) -> list[Finding]:
+    """A feature that is not there when the model predicts: missing from the served inputs
+    (production), or missing far more often among the newest rows (filled in only once the
+    outcome is known)."""
+    findings = _missing_in_production(bundle, found)
+    findings += _missing_lately(bundle, found)
+    return findings
+
+
+def _missing_in_production(bundle: DataBundle, found: dict[str, float]) -> list[Finding]:
+    production = bundle.production
+    if production is None or len(production.frame) < 20:
+        return []
+    served = production.frame
+    present = [c for c in bundle.features if c in served.columns]
+    if len(present) < len(bundle.features) / 2:
+        return []  # not a log of the inputs: nothing to say about one feature
+    train = bundle.sampled("train")
+    findings = []
+    for column, power in found.items():
+        if power < MIN_POWER:
+            continue
+        absent = column not in served.columns
+        if not absent:
+            empty = float(served[column].isna().mean())
+            if empty < 0.95 or float(train[column].isna().mean()) > 0.5:
+                continue
+        where = "absent from" if absent else "empty in"
+        findings.append(
+            finding(
+                "label_leakage",
+                "fail",
+                f"{column!r} predicts {bundle.label!r} (power {power:.2f}) but is {where} the "
+                f"served inputs ({production.source}, {len(served):,} rows): the model learns "
+                "from something it will not have when it predicts (known only after the fact, or "
+                "never sent by the service)",
+                column=column,
+                power=power,
+                problem="missing_in_production",
+            )
+        )
+    return findings
+
+
+def _missing_lately(bundle: DataBundle, found: dict[str, float]) -> list[Finding]:
+    """In time order (a datetime column), the newest rows against the older ones: a one-sided
+    Fisher test of each feature's missing count, Holm over the features; a feature vanishes
+    when the test says so and it is at least MIN_VANISH more often missing."""
+    import pandas as pd
+    from scipy import stats as scipy_stats
+
+    from sekit import stats
+
+    label = bundle.label
+    frames = [bundle.sampled("train")]
+    if bundle.test is not None:
+        frames.append(bundle.sampled("test"))
+    rows = pd.concat(frames, ignore_index=True)
+    clock = _time_column(bundle, rows)
+    if clock is None or len(rows) < 50:
+        return []
+    times = pd.to_datetime(rows[clock], errors="coerce", utc=True, format="mixed")
+    rows = rows.assign(_t=times).dropna(subset=["_t"]).sort_values("_t", kind="stable")
+    newest = len(rows) - max(1, int(len(rows) * NEWEST))
+    early, late = rows.iloc[:newest], rows.iloc[newest:]
+    tested = []
+    for column, power in found.items():
+        if column in (clock, label) or power < MIN_POWER:
+            continue
+        k_late, k_early = int(late[column].isna().sum()), int(early[column].isna().sum())
+        table = [[k_late, len(late) - k_late], [k_early, len(early) - k_early]]
+        p = float(scipy_stats.fisher_exact(table, alternative="greater")[1])
+        tested.append((column, power, k_late / len(late), k_early / len(early), p))
+    findings = []
+    adjusted = stats.holm([t[-1] for t in tested])
+    for (column, power, late_share, early_share, _), p in zip(tested, adjusted, strict=True):
+        if p < bundle.leakage.p_value and late_share - early_share >= MIN_VANISH:
+            findings.append(
+                finding(
+                    "label_leakage",
+                    "fail",
+                    f"{column!r} predicts {bundle.label!r} (power {power:.2f}) but is missing in "
+                    f"{percent(late_share)} of the newest {percent(NEWEST)} of the rows by "
+                    f"{clock!r}, against {percent(early_share)} before (Fisher's exact test, Holm "
+                    f"over the features, p = {p:.2g}): it is filled in only after the fact, so "
+                    "the model will not have it when it predicts",
+                    column=column,
+                    power=power,
+                    newest_missing=late_share,
+                    older_missing=early_share,
+                    p_value=p,
+                    time_column=clock,
+                    problem="missing_in_time_order",
+                )
+            )
+    return findings
+
+
+def _time_column(bundle: DataBundle, rows: pd.DataFrame) -> str | None:
+    """The data's clock: a column declared datetime, else one stored as dates."""
+    import pandas as pd
+
+    for name, column in bundle.columns.items():
+        if column.type == "datetime" and name in rows.columns:
+            return name
+    for name in rows.columns:
+        if pd.api.types.is_datetime64_any_dtype(rows[name]):
+            return str(name)
+    return None
 
 
 def _overlap_findings(bundle: DataBundle, metrics: dict[str, float]) -> list[Finding]:
@@ -214,11 +445,12 @@ LABEL_LEAKAGE = Kind(
         "rows, deduplicate first, and split by group or time where rows are related."
     ),
     trust=(
-        "A feature is leakage only when it beats all the other features together (cross- "
-        "validated, McNemar's exact test at 1%): a label copy is always found, a strong honest "
-        "feature among strong ones never blocks; a proxy only slightly better than the honest "
-        "features needs rows to be seen. Overlap is judged against chance and random re-splits. "
-        "Measured: README, 'How far to trust a verdict'."
+        "A feature blocks only when it tells the label almost perfectly (cross-validated power "
+        ">= 0.9) and beats all the other features together (McNemar's exact test at 1%), or is "
+        "an identifier that predicts the label, or disappears in production or among the newest "
+        "rows. A strong honest feature that beats the others (party identification and the "
+        "vote) warns. Overlap is judged against chance and random re-splits. Measured: README, "
+        "'How far to trust a verdict'."
     ),
 )
 
@@ -244,9 +476,12 @@ SPECS = (
         id="data.label_leakage",
         title="no feature gives the label away; no test rows in train",
         func=on(bundle_from_config, check_label_leakage),
-        emits="`label_leakage`: a feature that alone beats all the others together (power >= "
-        "0.8, McNemar p < 0.01, by >= 0.02); test rows in train beyond chance or beyond random "
-        "re-splits (fail above `[data.leakage].max_overlap`, 1%)",
+        emits="`label_leakage`: fail for a feature (or a pair) that predicts the label almost "
+        "perfectly (cross-validated power >= 0.9) and beats all the others together (McNemar "
+        "p < 0.01, by >= 0.02), an identifier that predicts the label, a feature missing in "
+        "production or among the newest rows; warn for an unusually strong feature (power >= "
+        "0.8, beats the others, not almost perfect); test rows in train beyond chance or beyond "
+        "random re-splits (fail above `[data.leakage].max_overlap`, 1%)",
         kinds=(LABEL_LEAKAGE,),
         deepchecks=LEAKAGE_RULES,
         section=("[data.leakage]", Leakage),

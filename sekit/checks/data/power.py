@@ -14,7 +14,7 @@ the same held-out rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sekit.checks.data.bundle import DataBundle
 from sekit.checks.data.types import is_number, looks_categorical
@@ -90,7 +90,7 @@ def _regression_power(
 
 
 def _codes(
-    fit: pd.Series, score: pd.Series, *, categorical: bool | None = None
+    fit: pd.Series, score: pd.Series, *, categorical: bool | None = None, bins: int = BINS
 ) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes shared by both sides: quantile bins for numbers, else the values."""
     import numpy as np
@@ -103,7 +103,9 @@ def _codes(
         return codes[: len(fit)], codes[len(fit) :]
     fit_values = fit.to_numpy(dtype="float64", na_value=np.nan)
     score_values = score.to_numpy(dtype="float64", na_value=np.nan)
-    edges = np.unique(np.nanquantile(fit_values, np.linspace(0, 1, BINS + 1))[1:-1])
+    if np.isnan(fit_values).all():
+        return np.full(len(fit_values), -1), np.full(len(score_values), -1)
+    edges = np.unique(np.nanquantile(fit_values, np.linspace(0, 1, bins + 1))[1:-1])
 
     def cut(values: np.ndarray) -> np.ndarray:
         codes = np.searchsorted(edges, values, side="right")
@@ -112,39 +114,67 @@ def _codes(
     return cut(fit_values), cut(score_values)
 
 
-def powers(bundle: DataBundle) -> dict[str, float]:
+def _fit_and_score(bundle: DataBundle) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows a lookup is fitted on and the rows it is scored on (labelled rows only): train
+    and test, or two halves of train."""
     import numpy as np
 
     label = bundle.label
     assert label is not None
-    classification = bundle.is_classification()
     if bundle.test is not None and label in bundle.test.frame.columns:
         fit, score = bundle.sampled("train", MAX_ROWS), bundle.sampled("test", MAX_ROWS)
     else:
         train = bundle.sampled("train", 2 * MAX_ROWS)
         half = np.random.default_rng(0).random(len(train)) < 0.5
         fit, score = train[half], train[~half]
-    fit = fit[fit[label].notna()]
-    score = score[score[label].notna()]
+    return fit[fit[label].notna()], score[score[label].notna()]
+
+
+def _lookup_power(
+    bundle: DataBundle, fit: pd.DataFrame, score: pd.DataFrame, codes: tuple[Any, Any]
+) -> float:
+    label = bundle.label
+    assert label is not None
+    if bundle.is_classification():
+        fit_labels, score_labels = _codes(fit[label], score[label], categorical=True)
+        return _class_power(codes[0], fit_labels, codes[1], score_labels)
+    return _regression_power(
+        codes[0],
+        fit[label].to_numpy(dtype="float64"),
+        codes[1],
+        score[label].to_numpy(dtype="float64"),
+    )
+
+
+def powers(bundle: DataBundle) -> dict[str, float]:
+    """Each feature's power alone (a one-feature lookup, fitted and scored on other rows)."""
+    fit, score = _fit_and_score(bundle)
     if len(fit) == 0 or len(score) == 0:
         return {}
-    if classification:
-        fit_labels, score_labels = _codes(fit[label], score[label], categorical=True)
-    powers = {}
-    for column in bundle.features:
-        if column not in score.columns:
-            continue
-        fit_codes, score_codes = _codes(fit[column], score[column])
-        if classification:
-            powers[column] = _class_power(fit_codes, fit_labels, score_codes, score_labels)
-        else:
-            powers[column] = _regression_power(
-                fit_codes,
-                fit[label].to_numpy(dtype="float64"),
-                score_codes,
-                score[label].to_numpy(dtype="float64"),
-            )
-    return powers
+    return {
+        column: _lookup_power(bundle, fit, score, _codes(fit[column], score[column]))
+        for column in bundle.features
+        if column in score.columns
+    }
+
+
+def joint_power(bundle: DataBundle, columns: list[str], bins: int = 8) -> float:
+    """The power of a lookup on the joint values of a few features (numbers cut into ``bins``
+    quantile bins each): a cheap screen for a small set that gives the label away together."""
+    import numpy as np
+    import pandas as pd
+
+    fit, score = _fit_and_score(bundle)
+    if len(fit) == 0 or len(score) == 0 or any(c not in score.columns for c in columns):
+        return 0.0
+    joint_fit = np.zeros(len(fit), dtype="int64")
+    joint_score = np.zeros(len(score), dtype="int64")
+    for column in columns:
+        a, b = _codes(fit[column], score[column], bins=bins)
+        size = int(max(a.max(initial=0), b.max(initial=0))) + 2
+        joint_fit, joint_score = joint_fit * size + a + 1, joint_score * size + b + 1
+    dense = _codes(pd.Series(joint_fit), pd.Series(joint_score), categorical=True)
+    return _lookup_power(bundle, fit, score, dense)
 
 
 @dataclass(frozen=True)
@@ -158,10 +188,12 @@ class Contest:
     left_out: tuple[str, ...]  # near-copies of the feature, left out of "the rest" too
 
 
-def contest(bundle: DataBundle, column: str, features: list[str], rivals: list[str]) -> Contest:
-    """Cross-validated comparison of ``column`` alone with the other features: all of them
-    together, and each of the ``rivals`` (the strongest others) alone; the best of them is
-    "the rest"."""
+def contest(
+    bundle: DataBundle, columns: list[str], features: list[str], rivals: list[str]
+) -> Contest:
+    """Cross-validated comparison of ``columns`` (one feature, or a small set) alone with the
+    other features: all of them together, each of the ``rivals`` (the strongest others) alone,
+    and for a set each of its members alone; the best of them is "the rest"."""
     import numpy as np
 
     from sekit import stats
@@ -179,14 +211,19 @@ def contest(bundle: DataBundle, column: str, features: list[str], rivals: list[s
     data = data[data[label].notna()]
     if len(data) > CV_ROWS:
         data = data.sample(n=CV_ROWS, random_state=0)
-    twins = tuple(g for g in features if g != column and _twin(data[column], data[g]))
-    rest = [g for g in features if g != column and g not in twins and g in data.columns]
+    twins = tuple(
+        g for g in features if g not in columns and any(_twin(data[c], data[g]) for c in columns)
+    )
+    rest = [g for g in features if g not in columns and g not in twins and g in data.columns]
     folds = np.random.default_rng(0).integers(0, FOLDS, len(data))
     y = data[label]
     # The challengers: all the other features together, and the strongest others alone (a
     # model of many features can lose to its best feature on a small data set).
-    challengers = [rest, *([g] for g in rivals if g in rest)]
-    alone_pred = _cross_validated(data, [column], y, folds, classification)
+    # A set of features must also beat each of its members alone: a pair of which one already
+    # tells the label (iris' petals) is that one feature, not a leak split over two columns.
+    members = [[c] for c in columns] if len(columns) > 1 else []
+    challengers = [rest, *([g] for g in rivals if g in rest), *members]
+    alone_pred = _cross_validated(data, list(columns), y, folds, classification)
     scored = [_cross_validated(data, group, y, folds, classification) for group in challengers]
     truth = y.to_numpy()
     if classification:

@@ -135,9 +135,7 @@ def check_accuracy(ctx: Context) -> CheckResult:
         drop = _accuracy_against_reference(ctx, counted)
     coverage = len(joined) / len(frame) if len(frame) else 0.0
     fair = _fairness(ctx, joined, field) if task == "classification" else ([], [])
-    return _verdict(
-        ctx, series, total, unit, what, len(joined), coverage, len(frame), fair, drop
-    )
+    return _verdict(ctx, series, total, unit, what, len(joined), coverage, len(frame), fair, drop)
 
 
 @dataclass(frozen=True)
@@ -177,9 +175,7 @@ def _accuracy_against_reference(ctx: Context, counted: list[tuple[Any, int, int]
     if n_ref == 0 or not later:
         return None
     p_values = [
-        float(
-            scipy_stats.fisher_exact([[k, n - k], [k_ref, n_ref - k_ref]], alternative="less")[1]
-        )
+        float(scipy_stats.fisher_exact([[k, n - k], [k_ref, n_ref - k_ref]], alternative="less")[1])
         for _, n, k in later
     ]
     base = k_ref / n_ref
