@@ -93,6 +93,7 @@ def check(
     label: str | None = None,
     columns: Mapping[str, Column | Mapping[str, Any]] | None = None,
     ignore: Iterable[str] = (),
+    group: str | None = None,
     task: str | None = None,
     drift: Drift | Mapping[str, Any] | None = None,
     quality: Quality | Mapping[str, Any] | None = None,
@@ -125,11 +126,14 @@ def check(
             for n, c in (columns or {}).items()
         },
         ignore=tuple(ignore),
+        group=group,
         drift=_section(Drift, drift),
         quality=_section(Quality, quality),
         leakage=_section(Leakage, leakage),
         task=task,
     )
+    if group is not None and group not in bundle.train.frame.columns:
+        raise ValueError(f"group column {group!r} is not a column of the training data")
     known = [spec.id for spec in SPECS]
     wanted = set(only) if only is not None else None
     if wanted is not None and (unknown := wanted - set(known)):

@@ -178,6 +178,12 @@ class Data(Section):
     ignore: list[str] = Field(
         default_factory=list, description="columns that are not features (ids, timestamps)"
     )
+    group: str | None = Field(
+        None,
+        description="the column that names the entity a row belongs to (a person, a firm, a "
+        "patient): rows of one entity are repeated measurements, not copies, and no entity may "
+        "be in both train and test (a grouped split); not a feature",
+    )
     drift: Drift = Field(default_factory=Drift)
     quality: Quality = Field(default_factory=Quality)
     leakage: Leakage = Field(default_factory=Leakage)

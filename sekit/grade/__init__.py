@@ -63,11 +63,20 @@ def repositories(paths: Sequence[Path], *, each: bool) -> list[Path]:
 
 
 def _item(repo: Repository, spec: ItemSpec) -> ItemResult:
-    outcome: Outcome = (
-        custom(repo, spec.files, spec.pattern)
-        if spec.detector == "custom"
-        else DETECTORS[spec.detector](repo)
-    )
+    try:
+        outcome: Outcome = (
+            custom(repo, spec.files, spec.pattern)
+            if spec.detector == "custom"
+            else DETECTORS[spec.detector](repo)
+        )
+    except Exception as exc:  # one part that fails is a partial grade, never a lost team
+        outcome = Outcome(
+            "not_assessed",
+            [
+                f"sekit could not assess this item on this repository ({type(exc).__name__}: "
+                f"{str(exc)[:200]}): it earns no points; please report it with the repository"
+            ],
+        )
     share = outcome.share
     return ItemResult(
         id=spec.id,
@@ -195,10 +204,24 @@ def grade_one(
             path=str(root),
             team=name,
             score=None,
-            reason=f"cannot be graded: {type(exc).__name__}: {exc}",
+            reason=f"cannot be graded: {_reason(exc)}",
         )
     finally:
         repo.close()
+
+
+def _reason(exc: Exception) -> str:
+    """What an instructor can do about a repository sekit could not grade."""
+    if isinstance(exc, RecursionError):
+        return "its files are nested too deeply to read; ask the team to flatten the folders"
+    if isinstance(exc, MemoryError):
+        return "it is too large to read in memory; ask the team to remove the bulk data"
+    if isinstance(exc, OSError):
+        return f"a file could not be read ({exc}); check the folder's permissions"
+    return (
+        f"sekit failed on this repository ({type(exc).__name__}: {str(exc)[:200]}); please "
+        "report it with the repository"
+    )
 
 
 def _grade(

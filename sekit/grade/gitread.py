@@ -13,7 +13,7 @@ leads outside the repository is refused with the reason, and the team is graded 
 
 from __future__ import annotations
 
-import os
+import re
 import struct
 import zlib
 from collections import Counter
@@ -23,7 +23,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from sekit.grade.walk import Walk
+
 BLOB_LINES_LIMIT = 2_000_000  # blobs larger than this count as binary for line statistics
+MAX_COMMITS = 20_000  # the newest commits read; an older history is noted, not read
 
 
 class RefusedRepository(Exception):
@@ -78,7 +81,32 @@ def git_dir(root: Path) -> Path | None:
     if not dotgit.is_dir():
         return None
     _refuse_escapes(dotgit, root)
+    _refuse_unknown_formats(dotgit)
     return dotgit
+
+
+def _refuse_unknown_formats(folder: Path) -> None:
+    """Git's SHA-256 object format (``extensions.objectFormat = sha256``) and reftables are
+    formats dulwich cannot read: say so, rather than fail inside it. The config is read as text
+    here; nothing in it is run."""
+    config = folder / "config"
+    try:
+        text = config.read_text(encoding="utf-8", errors="replace") if config.is_file() else ""
+    except OSError:
+        return
+    if re.search(r"^\s*objectformat\s*=\s*sha256\b", text, re.IGNORECASE | re.MULTILINE):
+        raise RefusedRepository(
+            "the repository uses git's SHA-256 object format, which sekit's history reader "
+            "(dulwich) cannot read: ask the team for a SHA-1 repository (git's default; "
+            "`git init --object-format=sha1`, then push the history to it) to have the history "
+            "graded"
+        )
+    if re.search(r"^\s*refstorage\s*=\s*reftable\b", text, re.IGNORECASE | re.MULTILINE):
+        raise RefusedRepository(
+            "the repository keeps its references in git's reftable format, which sekit's history "
+            "reader (dulwich) cannot read: ask the team for a repository with the default "
+            "(files) ref storage to have the history graded"
+        )
 
 
 def _refuse_escapes(folder: Path, root: Path) -> None:
@@ -98,7 +126,7 @@ def _refuse_escapes(folder: Path, root: Path) -> None:
                 raise RefusedRepository(
                     "objects/info/alternates borrows objects from outside the repository"
                 )
-    for current, dirs, names in os.walk(folder, followlinks=False):
+    for current, dirs, names in Walk(folder):
         for name in [*dirs, *names]:
             path = Path(current) / name
             if path.is_symlink() and not _inside(path, root):
@@ -125,6 +153,7 @@ class GitHistory:
         except (NotGitRepository, OSError, ValueError, KeyError) as exc:
             raise RefusedRepository(f"the git folder cannot be read: {exc}") from exc
         self._head = head
+        self.truncated = False  # more than MAX_COMMITS commits: only the newest were read
 
     def close(self) -> None:
         self._repo.close()
@@ -165,10 +194,14 @@ class GitHistory:
         if self.head is None:
             return []
         try:
-            walker = self._repo.get_walker(include=[self.head.encode()])
-            return [self._commit(entry.commit) for entry in walker]
+            walker = self._repo.get_walker(
+                include=[self.head.encode()], max_entries=MAX_COMMITS + 1
+            )
+            found = [self._commit(entry.commit) for entry in walker]
         except (KeyError, OSError, ValueError, zlib.error):
             return []
+        self.truncated = len(found) > MAX_COMMITS
+        return found[:MAX_COMMITS]
 
     def read(self, sha: str, path: str) -> bytes | None:
         """The content of ``path`` at commit ``sha``, or None."""

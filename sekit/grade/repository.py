@@ -2,8 +2,9 @@
 
 Grading without ``--run`` only reads: it never imports, executes or unpickles anything from
 the repository, and never starts ``git`` on it (history is read by :mod:`sekit.grade.gitread`).
-Files are walked without following symlinks (a link that points outside the repository is
-ignored), at most :data:`MAX_FILES` of them; text is read up to :data:`MAX_BYTES` per file,
+Files are walked without recursion or following symlinks (:mod:`sekit.grade.walk`; a link
+that points outside the repository is ignored, folders deeper than 64 levels are not read), at
+most :data:`MAX_FILES` of them; text is read up to :data:`MAX_BYTES` per file,
 undecodable bytes replaced; binary files are recognised and skipped. Every detector reads
 through one :class:`Repository`, which reads each file and parses each Python file once.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import fnmatch
-import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sekit.grade.gitread import Commit, GitHistory, RefusedRepository, git_dir
+from sekit.grade.walk import Walk
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -84,26 +85,24 @@ class Repository:
         """Relative POSIX paths of regular files, symlinks and junk folders left out."""
         found: list[str] = []
         root = self.root.resolve()
-        for folder, dirs, names in os.walk(root, followlinks=False):
-            dirs[:] = sorted(
-                d
-                for d in dirs
-                if d not in SKIP_DIRS
-                and not d.endswith(".egg-info")
-                and not (Path(folder) / d).is_symlink()
-            )
-            for name in sorted(names):
+        walk = Walk(root, keep=lambda d: d not in SKIP_DIRS and not d.endswith(".egg-info"))
+        for folder, _, names in walk:
+            for name in names:
                 path = Path(folder) / name
-                if path.is_symlink():
-                    target = path.resolve()
-                    if not target.is_relative_to(root) or not target.is_file():
+                try:
+                    if path.is_symlink():
+                        target = path.resolve()
+                        if not target.is_relative_to(root) or not target.is_file():
+                            continue
+                    elif not path.is_file():
                         continue
-                elif not path.is_file():
+                except (OSError, RuntimeError):  # a path too long, a link loop
                     continue
                 found.append(path.relative_to(root).as_posix())
                 if len(found) >= MAX_FILES:
                     self.notes.append(f"only the first {MAX_FILES:,} files were scanned")
                     return found
+        self.notes += walk.skipped
         found += [
             f for f in KEEP_IN_SKIPPED if (root / f).is_file() and not (root / f).is_symlink()
         ]
@@ -197,9 +196,17 @@ class Repository:
         except OSError as exc:
             self.notes.append(f"git history not read: {exc}")
             return None
+        except Exception as exc:  # a git format dulwich does not know: grade without history
+            self.notes.append(
+                f"git history not read: the git folder is in a form sekit cannot read "
+                f"({type(exc).__name__}: {exc}); the files are graded, the history is not"
+            )
+            return None
         if history.head is None or not history.commits:
             history.close()
             return None
+        if history.truncated:
+            self.notes.append(f"only the newest {len(history.commits):,} commits were read")
         return history
 
     @property

@@ -60,12 +60,20 @@ def _environment(venv: Path, inside_repo: str) -> dict[str, str]:
 
 
 def _copy(source: Path, target: Path) -> Path:
-    """A copy of the repository without git's folder and without junk (symlinks kept as links)."""
+    """A copy of the repository without git's folder and without junk (symlinks kept as
+    links), walked without recursion: folders deeper than the grader reads are not copied."""
+    from sekit.grade.walk import Walk
 
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        return {n for n in names if n in SKIP_DIRS or n.endswith(".egg-info")}
-
-    shutil.copytree(source, target, symlinks=True, ignore=ignore)
+    walk = Walk(source, keep=lambda d: d not in SKIP_DIRS and not d.endswith(".egg-info"))
+    target.mkdir(parents=True, exist_ok=True)
+    for folder, dirs, names in walk:
+        here = target / Path(folder).relative_to(source)
+        for name in dirs:
+            (here / name).mkdir(exist_ok=True)
+        for name in names:
+            if name.endswith(".egg-info"):
+                continue
+            shutil.copy2(Path(folder) / name, here / name, follow_symlinks=False)
     return target
 
 

@@ -30,6 +30,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sekit.grade.walk import Walk
+
 INSIDE_REPO = "/sandbox/repo"
 INSIDE_OUT = "/sandbox/out"
 NOBODY = 65534
@@ -201,7 +203,7 @@ def hand_over(*folders: Path) -> None:
     if os.geteuid() != 0:
         return
     for folder in folders:
-        for current, dirs, names in os.walk(folder):
+        for current, dirs, names in Walk(folder, max_depth=10_000):
             for name in [*dirs, *names]:
                 os.lchown(Path(current) / name, NOBODY, NOBODY)
         os.lchown(folder, NOBODY, NOBODY)

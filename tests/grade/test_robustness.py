@@ -85,8 +85,70 @@ def test_one_teams_failure_never_stops_the_class(
     monkeypatch.setitem(detectors.DETECTORS, "readme", fragile)
     teams = grade([good, bad], jobs=2).teams
     assert teams[0].score is not None
-    assert teams[1].score is None
-    assert teams[1].reason == "cannot be graded: RuntimeError: detector broke"
+    # one part that breaks is a partial grade: that item is not assessed and earns nothing
+    assert teams[1].score is not None
+    [readme] = [
+        i
+        for i in teams[1].items
+        if i.status == "not_assessed" and "detector broke" in " ".join(i.evidence)
+    ]
+    assert readme.points == 0 and "please report it" in readme.evidence[0]
+
+
+def test_a_repository_that_breaks_grading_gets_a_reason_to_act_on(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sekit.grade as grading
+
+    root = repo({"README.md": "# x\n"})
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(grading, "grade_files", broken)
+    [team] = grade([root]).teams
+    assert team.score is None
+    assert team.reason == (
+        "cannot be graded: its files are nested too deeply to read; ask the team to flatten "
+        "the folders"
+    )
+
+
+def test_a_very_deep_folder_tree_is_graded_and_says_what_was_not_read(repo: Repo) -> None:
+    """Thousands of nested folders (os.walk recursed into RecursionError on Python 3.11):
+    graded, the folders below 64 levels noted."""
+    root = repo({"README.md": "# Team\n", "src/train.py": "x = 1\n"})
+    deep = root
+    for _ in range(1500):
+        deep = deep / "d"
+        try:
+            deep.mkdir()
+        except OSError:  # the system's path length limit: deep enough
+            break
+    (deep.parent / "hidden.py").write_text("y = 2\n")
+    [team] = grade([root]).teams
+    assert team.score is not None, team.reason
+    assert any("deeper than 64 levels were not read" in n for n in team.notes)
+    assert "src/train.py" in Repository(root).files
+
+
+def test_a_sha256_repository_is_graded_without_its_history_and_says_why(
+    repo: Repo, tmp_path: Path
+) -> None:
+    import subprocess
+
+    root = tmp_path / "sha256-team"
+    root.mkdir()
+    (root / "README.md").write_text("# Team\n")
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q", "--object-format=sha256", str(root)], check=True)
+    subprocess.run([*git, "-C", str(root), "add", "."], check=True)
+    subprocess.run([*git, "-C", str(root), "commit", "-qm", "start"], check=True)
+    [team] = grade([root]).teams
+    assert team.score is not None, team.reason
+    [vcs] = [i for i in team.items if i.id == "vcs.git"]
+    assert vcs.points == 0
+    assert "SHA-256 object format" in vcs.evidence[0] and "SHA-1" in vcs.evidence[0]
 
 
 def test_grading_never_writes_into_the_repository(repo: Repo) -> None:
@@ -94,3 +156,17 @@ def test_grading_never_writes_into_the_repository(repo: Repo) -> None:
     before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
     grade([root])
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before
+
+
+def test_a_very_long_history_is_capped_and_says_so(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sekit.grade.gitread as gitread
+
+    monkeypatch.setattr(gitread, "MAX_COMMITS", 3)
+    root = repo({"README.md": "# x\n"}, commits=5)
+    [team] = grade([root]).teams
+    assert team.score is not None
+    assert "only the newest 3 commits were read" in team.notes
+    [vcs] = [i for i in team.items if i.id == "vcs.git"]
+    assert vcs.evidence[0].startswith("3 commits")

@@ -36,6 +36,7 @@ class DataBundle:
     label: str | None = None
     columns: dict[str, Column] = field(default_factory=dict)
     ignore: tuple[str, ...] = ()
+    group: str | None = None  # [data].group: the entity of each row
     drift: Drift = field(default_factory=Drift)
     quality: Quality = field(default_factory=Quality)
     leakage: Leakage = field(default_factory=Leakage)
@@ -49,8 +50,8 @@ class DataBundle:
 
     @property
     def features(self) -> list[str]:
-        """Train's columns, without the label and the ignored columns."""
-        skip = {self.label, *self.ignore}
+        """Train's columns, without the label, the group and the ignored columns."""
+        skip = {self.label, self.group, *self.ignore}
         return [str(c) for c in self.train.frame.columns if c not in skip]
 
     def shared_features(self, other: Dataset) -> list[str]:
@@ -105,7 +106,7 @@ def bundle_from_config(ctx: Context) -> DataBundle:
 
 
 def _load(ctx: Context) -> DataBundle:
-    from sekit.checks.data.load import read_table, require_label
+    from sekit.checks.data.load import read_table, require_column, require_label
 
     config = ctx.config
     data: Data | None = config.data
@@ -125,6 +126,8 @@ def _load(ctx: Context) -> DataBundle:
             frame = frame.sample(n=data.sample_rows, random_state=ctx.options.seed)
         if data.label is not None and role in ("train", "test"):
             require_label(frame, data.label, path, key=f"data.{role}")
+        if data.group is not None and role in ("train", "test"):
+            require_column(frame, data.group, path, setting="data.group", key=f"data.{role}")
         frames[role] = Dataset(role, frame, _shown(path, config.root))
     return DataBundle(
         train=frames["train"],
@@ -133,6 +136,7 @@ def _load(ctx: Context) -> DataBundle:
         label=data.label,
         columns=dict(data.columns),
         ignore=tuple(data.ignore),
+        group=data.group,
         drift=data.drift,
         quality=data.quality,
         leakage=data.leakage,

@@ -56,6 +56,19 @@ def compare(
     return stats.numbers(ref.to_numpy(dtype="float64"), cur.to_numpy(dtype="float64"))
 
 
+def _independent(bundle: DataBundle, current: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Train and ``current``, sampled, as independent draws: one row per entity where the data
+    has repeated entities (train and test; production rows carry no entity)."""
+    from sekit.checks.data.entities import one_per_entity
+
+    reference = bundle.sampled("train", MAX_ROWS)
+    sample = bundle.sampled(current.role, MAX_ROWS)
+    if current.role == "test":
+        reference = one_per_entity(bundle, "train", reference)
+        sample = one_per_entity(bundle, "test", sample)
+    return reference, sample
+
+
 def _pairs(bundle: DataBundle) -> list[Dataset]:
     return [d for d in (bundle.test, bundle.production) if d is not None]
 
@@ -74,10 +87,9 @@ def check_drift(bundle: DataBundle) -> CheckResult:
             reason="needs data.test or data.production to compare with",
         )
     settings = bundle.drift
-    reference = bundle.sampled("train", MAX_ROWS)
     tests: list[tuple[Dataset, str, Comparison]] = []
     for current in _pairs(bundle):
-        sample = bundle.sampled(current.role, MAX_ROWS)
+        reference, sample = _independent(bundle, current)
         for column in bundle.shared_features(current):
             declared = bundle.columns[column].type if column in bundle.columns else None
             outcome = compare(reference[column], sample[column], declared=declared)
@@ -163,11 +175,8 @@ def check_label_drift(bundle: DataBundle) -> CheckResult:
     declared = "category" if bundle.is_classification() else "float"
     tests: list[tuple[Dataset, Comparison]] = []
     for current in others:
-        outcome = compare(
-            bundle.sampled("train", MAX_ROWS)[label],
-            bundle.sampled(current.role, MAX_ROWS)[label],
-            declared=declared,
-        )
+        reference, sample = _independent(bundle, current)
+        outcome = compare(reference[label], sample[label], declared=declared)
         if outcome is not None:
             tests.append((current, outcome))
     adjusted = stats.benjamini_hochberg([outcome.p_value for _, outcome in tests])

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sekit.checks.data import chance, pairs
 from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
+from sekit.checks.data.entities import entities, repeats_of_entities
 from sekit.checks.findings import example_rows, finding, percent, result, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, Rule, on
 from sekit.config.data import Quality
@@ -118,10 +119,14 @@ def check_duplicates(bundle: DataBundle) -> CheckResult:
     findings: list[Finding] = []
     metrics: dict[str, float] = {}
     limit = bundle.quality.max_duplicate_ratio
+    found = entities(bundle)
     for dataset in (d for d in bundle.datasets if d.role != "production"):
-        columns = [str(c) for c in dataset.frame.columns]
+        columns = [str(c) for c in dataset.frame.columns if c != bundle.group]
         hashes = bundle.row_hashes(dataset.role, columns)
         copies, coincidences = split_by_chance(bundle, dataset, columns, hashes)
+        # a row that repeats a row of its own entity is a repeated measurement (data.entities)
+        within = repeats_of_entities(bundle, dataset, hashes)
+        copies, coincidences = copies & ~within, coincidences & ~within
         count, typical = int(copies.sum()), int(coincidences.sum())
         share = count / len(hashes)
         prefix = "" if dataset.role == "train" else f"{dataset.role}_"
@@ -145,7 +150,9 @@ def check_duplicates(bundle: DataBundle) -> CheckResult:
                     chance_alpha=chance.ALPHA,
                 )
             )
-        if not count and dataset.role in ("train", "test"):
+        if not count and dataset.role in ("train", "test") and found is None:
+            # (a grouped split of repeated entities keeps each entity's rows together: more
+            # repeats than a random re-split, and rightly so)
             findings += _excess_findings(bundle, dataset, metrics, prefix)
         if typical:
             findings.append(
@@ -166,6 +173,22 @@ def check_duplicates(bundle: DataBundle) -> CheckResult:
         worst_summary(findings, "no copied rows"),
         metrics,
     )
+
+
+def _one_entity(bundle: DataBundle, dataset: Dataset, hashes: pd.Series) -> pd.Series:
+    """Rows whose feature vector occurs only within one entity: one person measured twice
+    with two outcomes is not a labelling conflict (data.entities reports them)."""
+    import pandas as pd
+
+    found = entities(bundle)
+    key = found.key(dataset.role) if found is not None else None
+    if found is None or key is None:
+        return pd.Series(False, index=hashes.index)
+    if found.declared is None:
+        return key.notna()
+    spans = pd.Series(key.to_numpy()).groupby(hashes.to_numpy()).nunique()
+    single = hashes.map(spans) <= 1
+    return pd.Series(single.to_numpy(dtype=bool), index=hashes.index) & key.notna()
 
 
 def check_conflicting_labels(bundle: DataBundle) -> CheckResult:
@@ -195,6 +218,7 @@ def check_conflicting_labels(bundle: DataBundle) -> CheckResult:
         if involved.any():
             beyond, _ = split_by_chance(bundle, dataset, features, hashes, involved)
             real = hashes.isin(hashes[beyond]) & involved
+            real &= ~_one_entity(bundle, dataset, hashes)
         count = int(real.sum())
         share = count / len(hashes)
         key = "conflicting_ratio" if dataset.role == "train" else "test_conflicting_ratio"
@@ -209,7 +233,8 @@ def check_conflicting_labels(bundle: DataBundle) -> CheckResult:
                     "fail" if share > limit else "warn",
                     f"{dataset.source}: {groups:,} records appear with different labels "
                     f"({count:,} rows, {percent(share)}), e.g. rows {rows[:3]} labelled "
-                    f"{labels[:4]}",
+                    f"{labels[:4]} (if they are one entity measured at different times, declare "
+                    '[data].group = "column")',
                     dataset=dataset.role,
                     groups=groups,
                     count=count,

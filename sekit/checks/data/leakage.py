@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from sekit.checks.data import chance, pairs
 from sekit.checks.data.bundle import DataBundle, bundle_from_config
+from sekit.checks.data.entities import entities
 from sekit.checks.data.power import Contest, contest, joint_power, powers
 from sekit.checks.findings import example_rows, finding, percent, result, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Rule, on
@@ -334,6 +335,15 @@ def _overlap_findings(bundle: DataBundle, metrics: dict[str, float]) -> list[Fin
         )
         beyond = groups.to_numpy()[np.asarray(flags, dtype=bool)]
         leaked = test_hashes.isin(beyond)
+    found = entities(bundle)
+    of_entities = None
+    if found is not None and found.key("test") is not None:
+        # test rows of entities in train are repeated_entities (data.entities), not copies
+        train_keys, test_keys = found.key("train"), found.key("test")
+        assert train_keys is not None and test_keys is not None
+        of_entities = test_keys.isin(set(train_keys.dropna())) & test_keys.notna()
+        of_entities = of_entities.reindex(leaked.index, fill_value=False)
+        leaked, seen = leaked & ~of_entities, seen & ~of_entities
     count, by_chance = int(leaked.sum()), int((seen & ~leaked).sum())
     share = count / len(test_hashes)
     metrics["train_test_overlap"] = share
@@ -354,7 +364,7 @@ def _overlap_findings(bundle: DataBundle, metrics: dict[str, float]) -> list[Fin
                 problem="train_test_overlap",
             )
         )
-    if not count:
+    if not count and found is None:
         findings += _excess_findings(bundle, train_hashes, test_hashes, metrics)
     if by_chance:
         findings.append(

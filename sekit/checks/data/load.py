@@ -201,14 +201,25 @@ def _nested(rows: list[dict[str, object]]) -> bool:
 
 def require_label(frame: pd.DataFrame, label: str, path: Path, *, key: str) -> None:
     """The label column must be present where it is needed."""
-    if label in frame.columns:
+    require_column(frame, label, path, setting="data.label", key=key, what="the label column")
+
+
+def require_column(
+    frame: pd.DataFrame,
+    column: str,
+    path: Path,
+    *,
+    setting: str,
+    key: str,
+    what: str = "the column",
+) -> None:
+    """A column a setting names must be present where it is needed."""
+    if column in frame.columns:
         return
-    close = difflib.get_close_matches(label, [str(c) for c in frame.columns], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(column, [str(c) for c in frame.columns], n=1, cutoff=0.6)
     hint = (
         f"did you mean {close[0]!r}?"
         if close
         else f"its columns are: {', '.join(map(str, frame.columns[:12]))}"
     )
-    raise DataLoadError(
-        path, f"the label column {label!r} (data.label) is absent", key=key, hint=hint
-    )
+    raise DataLoadError(path, f"{what} {column!r} ({setting}) is absent", key=key, hint=hint)
