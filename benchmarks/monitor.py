@@ -27,7 +27,7 @@ from sekit.checks.monitor.drift import check_drift
 from sekit.checks.monitor.slo import check_slo
 from tests.checks.model.conftest import write_project
 from tests.checks.model.models import clean_model
-from tests.checks.monitor.test_week import MONITOR, START
+from tests.checks.monitor.test_week import MONITOR, START, UNBOUNDED
 from tests.checks.monitor.week import hour_start, week
 
 FAULTS = {
@@ -83,10 +83,56 @@ def main() -> None:
         "clean_weeks": args.weeks,
         "false_alarms": false_alarms,
         "faults": found,
+        "accuracy_without_a_bound": unbounded(model, args.weeks, args.faulty),
         "seconds_per_week_all_checks": round(sum(seconds) / len(seconds), 2),
         "requests_per_week": "about 16900 (7 x 24 hourly windows)",
     }
     print(f"recorded in {record('monitor', numbers)}")
+
+
+def unbounded(model: object, weeks: int, faulty: int) -> dict[str, object]:
+    """monitor.accuracy with no bound anywhere (no [gates], no [monitor].min_accuracy): each
+    window against the first day's. Clean weeks, and drops from Thursday 08:00 (labels flipped:
+    50% takes accuracy from about 95% to 50%, 20% to about 77%, 10% to about 86%), with 40%
+    and with every request labelled."""
+    config_text = UNBOUNDED.format(window="1h")
+    out: dict[str, object] = {}
+    for labelled in (0.4, 1.0):
+        clean = 0
+        for seed in range(weeks):
+            with tempfile.TemporaryDirectory() as folder:
+                root = Path(folder)
+                config = write_project(root, model, behaviour="", extra=config_text)
+                week(root, model, seed=3000 + seed, labelled=labelled)
+                clean += check_accuracy(Context(config)).status.value == "fail"
+        drops = {}
+        for flip in (0.5, 0.2, 0.1):
+            tally = {"found": 0, "first_window_exact": 0, "earlier": 0, "runs": faulty}
+            for seed in range(faulty):
+                with tempfile.TemporaryDirectory() as folder:
+                    root = Path(folder)
+                    config = write_project(root, model, behaviour="", extra=config_text)
+                    week(
+                        root,
+                        model,
+                        fault="accuracy",
+                        start=START,
+                        seed=4000 + seed,
+                        labelled=labelled,
+                        flip=flip,
+                    )
+                    result = check_accuracy(Context(config))
+                    hits = [f for f in result.findings if f.kind == "accuracy_drop"]
+                    hits = [f for f in hits if f.severity.value == "fail"]
+                    if hits:
+                        first = hits[0].evidence["first_window"]
+                        tally["found"] += 1
+                        tally["first_window_exact"] += first == hour_start(START)
+                        tally["earlier"] += first < hour_start(START)
+            drops[f"flip {flip:g}"] = tally
+        out[f"labelled {labelled:g}"] = {"clean_weeks_failed": clean, "weeks": weeks, **drops}
+        print(f"no bound, labelled {labelled:g}: {out[f'labelled {labelled:g}']}", flush=True)
+    return out
 
 
 if __name__ == "__main__":

@@ -33,6 +33,11 @@ class RefusedRepository(Exception):
     """The git folder points outside the repository (or cannot be read as git)."""
 
 
+class UnreadableFormat(RefusedRepository):
+    """The git folder is in a format sekit's reader does not know (SHA-256 objects, reftable):
+    its history exists but is not assessed."""
+
+
 @dataclass(frozen=True)
 class Commit:
     sha: str
@@ -95,14 +100,14 @@ def _refuse_unknown_formats(folder: Path) -> None:
     except OSError:
         return
     if re.search(r"^\s*objectformat\s*=\s*sha256\b", text, re.IGNORECASE | re.MULTILINE):
-        raise RefusedRepository(
+        raise UnreadableFormat(
             "the repository uses git's SHA-256 object format, which sekit's history reader "
             "(dulwich) cannot read: ask the team for a SHA-1 repository (git's default; "
             "`git init --object-format=sha1`, then push the history to it) to have the history "
             "graded"
         )
     if re.search(r"^\s*refstorage\s*=\s*reftable\b", text, re.IGNORECASE | re.MULTILINE):
-        raise RefusedRepository(
+        raise UnreadableFormat(
             "the repository keeps its references in git's reftable format, which sekit's history "
             "reader (dulwich) cannot read: ask the team for a repository with the default "
             "(files) ref storage to have the history graded"

@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sekit.grade.gitread import Commit, GitHistory, RefusedRepository, git_dir
+from sekit.grade.gitread import Commit, GitHistory, RefusedRepository, UnreadableFormat, git_dir
 from sekit.grade.walk import Walk
 
 if TYPE_CHECKING:
@@ -77,6 +77,7 @@ class Repository:
     notes: list[str] = field(default_factory=list)
     head: str | None = None
     git_folder: Path | None = None
+    unreadable_history: str | None = None  # a history that exists but sekit cannot read
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
     _trees: dict[str, ast.Module | None] = field(default_factory=dict, repr=False)
 
@@ -190,6 +191,10 @@ class Repository:
             if folder is None:
                 return None
             history = GitHistory(folder, head=self.head)
+        except UnreadableFormat as exc:
+            self.unreadable_history = f"git history not read: {exc}"
+            self.notes.append(self.unreadable_history)
+            return None
         except RefusedRepository as exc:
             self.notes.append(f"git history not read: {exc}")
             return None
@@ -197,10 +202,11 @@ class Repository:
             self.notes.append(f"git history not read: {exc}")
             return None
         except Exception as exc:  # a git format dulwich does not know: grade without history
-            self.notes.append(
+            self.unreadable_history = (
                 f"git history not read: the git folder is in a form sekit cannot read "
                 f"({type(exc).__name__}: {exc}); the files are graded, the history is not"
             )
+            self.notes.append(self.unreadable_history)
             return None
         if history.head is None or not history.commits:
             history.close()

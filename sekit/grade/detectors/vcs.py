@@ -44,6 +44,8 @@ def _why_no_history(repo: Repository) -> str:
 def git(repo: Repository) -> Outcome:
     """A share per commit in the history, full at five (read without running git)."""
     if repo.history is None:
+        if repo.unreadable_history is not None:  # it exists: not assessed, never met
+            return Outcome("not_assessed", [repo.unreadable_history])
         return Outcome("missing", [_why_no_history(repo)])
     commits = repo.commits
     latest = commits[0]

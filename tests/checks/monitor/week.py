@@ -7,9 +7,9 @@ label) for ``labelled`` (40%) of the requests. From ``start`` (hours after Monda
 one fault:
 
 * ``drift``: tumours come in 30% larger (mean radius and worst area);
-* ``accuracy``: the world changes under the model: half of the returned labels are the other
-  class (concept drift, inputs unchanged; 40% is found too, but in 4 of 10 weeks an hour or
-  two late: a quiet morning's 40 labels cannot show it at the level after Holm);
+* ``accuracy``: the world changes under the model: half (``flip``) of the returned labels are
+  the other class (concept drift, inputs unchanged; 40% is found too, but in 4 of 10 weeks an
+  hour or two late: a quiet morning's 40 labels cannot show it at the level after Holm);
 * ``latency``: a quarter of the requests take 250 ms longer (15% is found too, but an hour or
   two late in a quiet morning: 100 requests cannot show it at the level after Holm);
 * ``outage``: 20% of the requests end with 503 for ``length`` hours;
@@ -44,6 +44,7 @@ def week(
     seed: int = 0,
     days: int = 7,
     labelled: float = 0.4,
+    flip: float = 0.5,
 ) -> tuple[Path, Path]:
     """Write ``requests.jsonl`` and ``feedback.csv`` into ``root``; return both paths."""
     rng = np.random.default_rng(seed)
@@ -83,7 +84,7 @@ def week(
         frame["answer_fallback"] = np.where(answered, fallback, np.nan)
         truth = rows[LABEL].to_numpy()
         if faulty and fault == "accuracy":
-            truth = np.where(rng.random(n) < 0.5, 1 - truth, truth)
+            truth = np.where(rng.random(n) < flip, 1 - truth, truth)
         frame["_truth"] = truth
         frame["_labelled"] = answered & (rng.random(n) < labelled)
         hours.append(frame)
