@@ -18,6 +18,8 @@ def explain(name: str | None) -> int:
       sekit explain label_leakage
       sekit explain load.p95_ms
     """
+    from rich.markup import escape
+
     from sekit.explain import catalogue
     from sekit.explain import explain as lookup
     from sekit_cli.render.console import console
@@ -27,12 +29,13 @@ def explain(name: str | None) -> int:
         for group, terms in catalogue().items():
             out.print(f"[bold]{group}[/]")
             for term in terms:
-                out.print(f"  {term.name:24} {term.summary}")
+                out.print(f"  {term.name:24} {escape(term.summary)}")
             out.print()
         out.print("[muted]sekit explain NAME says more about one of them.[/]")
         return 0
     entry = lookup(name)
-    out.print(f"[bold]{entry.name}[/] ({entry.what}, {entry.suite}): {entry.summary}")
+    # the texts name config keys such as [data].group: printed as they are, not as markup
+    out.print(f"[bold]{entry.name}[/] ({entry.what}, {entry.suite}): {escape(entry.summary)}")
     for title, text in (
         ("Why it matters", entry.why),
         ("Investigate", entry.investigate),
@@ -41,5 +44,5 @@ def explain(name: str | None) -> int:
         ("How sure", entry.trust),
     ):
         if text:
-            out.print(f"\n[bold]{title}[/]\n  {text}")
+            out.print(f"\n[bold]{title}[/]\n  {escape(text)}")
     return 0

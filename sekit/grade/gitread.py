@@ -14,7 +14,6 @@ leads outside the repository is refused with the reason, and the team is graded 
 from __future__ import annotations
 
 import re
-import struct
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from sekit.grade.gitsizes import loose_size, packed_size, read_pack_index
 from sekit.grade.walk import Walk
 
 BLOB_LINES_LIMIT = 2_000_000  # blobs larger than this count as binary for line statistics
@@ -320,7 +320,7 @@ class GitHistory:
     def _pack_offsets(self) -> list[tuple[Path, dict[str, int]]]:
         packs = []
         for index in sorted((self.folder / "objects" / "pack").glob("pack-*.idx")):
-            offsets = _read_pack_index(index)
+            offsets = read_pack_index(index)
             if offsets is not None:
                 packs.append((index.with_suffix(".pack"), offsets))
         return packs
@@ -329,84 +329,8 @@ class GitHistory:
         """An object's size in bytes, read from its header (the object is not decompressed)."""
         loose = self.folder / "objects" / sha[:2] / sha[2:]
         if loose.is_file():
-            return _loose_size(loose)
+            return loose_size(loose)
         for pack, offsets in self._pack_offsets:
             if sha in offsets:
-                return _packed_size(pack, offsets[sha])
-        return None
-
-
-def _read_pack_index(path: Path) -> dict[str, int] | None:
-    """sha -> offset from a version 2 pack index (git's documented format)."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    if data[:4] != b"\xfftOc" or struct.unpack(">I", data[4:8])[0] != 2:
-        return None
-    count = struct.unpack(">I", data[8 + 255 * 4 : 8 + 256 * 4])[0]
-    shas_at = 8 + 256 * 4
-    offsets_at = shas_at + 24 * count  # 20-byte names, then 4-byte CRCs
-    large_at = offsets_at + 4 * count
-    found = {}
-    for i in range(count):
-        sha = data[shas_at + 20 * i : shas_at + 20 * (i + 1)].hex()
-        (offset,) = struct.unpack(">I", data[offsets_at + 4 * i : offsets_at + 4 * (i + 1)])
-        if offset & 0x80000000:
-            slot = large_at + 8 * (offset & 0x7FFFFFFF)
-            (offset,) = struct.unpack(">Q", data[slot : slot + 8])
-        found[sha] = offset
-    return found
-
-
-def _varint(data: bytes, at: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[at]
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        at += 1
-        if not byte & 0x80:
-            return value, at
-
-
-def _loose_size(path: Path) -> int | None:
-    try:
-        with path.open("rb") as handle:
-            head = zlib.decompressobj().decompress(handle.read(256), 64)
-        return int(head.split(b"\x00", 1)[0].split(b" ", 1)[1])
-    except (OSError, ValueError, IndexError, zlib.error):
-        return None
-
-
-def _packed_size(pack: Path, offset: int) -> int | None:
-    """The size of the object at ``offset``; for a delta, the size of the object it makes."""
-    try:
-        with pack.open("rb") as handle:
-            handle.seek(offset)
-            data = handle.read(512)
-        byte = data[0]
-        kind = (byte >> 4) & 7
-        size = byte & 0x0F
-        shift, at = 4, 1
-        while byte & 0x80:
-            byte = data[at]
-            size |= (byte & 0x7F) << shift
-            shift += 7
-            at += 1
-        if kind in (1, 2, 3, 4):  # commit, tree, blob, tag: the header holds the size
-            return size
-        if kind == 6:  # offset delta: a variable-length offset precedes the data
-            while data[at] & 0x80:
-                at += 1
-            at += 1
-        elif kind == 7:  # reference delta: a 20-byte base name precedes the data
-            at += 20
-        else:
-            return None
-        delta = zlib.decompressobj().decompress(data[at:], 32)
-        _, after_source = _varint(delta, 0)
-        target, _ = _varint(delta, after_source)
-        return target
-    except (OSError, IndexError, zlib.error):
+                return packed_size(pack, offsets[sha])
         return None

@@ -110,3 +110,15 @@ def test_statistical_verdicts_say_how_sure_they_are(kind: str, runner: CliRunner
 def test_a_contract_kind_has_no_how_sure_section(runner: CliRunner) -> None:
     shown = runner.invoke(cli, ["explain", "missing_values"])
     assert shown.exit_code == 0 and "How sure" not in shown.output
+
+
+def test_config_keys_in_the_texts_are_printed_not_eaten_as_markup() -> None:
+    """rich reads "[data]" as a style tag: the explain texts name keys such as [data].group."""
+    from click.testing import CliRunner
+
+    from sekit_cli.app import cli
+
+    outcome = CliRunner().invoke(cli, ["explain", "repeated_entities"])
+    assert outcome.exit_code == 0, outcome.output
+    assert '[data].group = "column"' in outcome.output
+    assert "[data.leakage].max_overlap" in outcome.output

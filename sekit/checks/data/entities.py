@@ -72,7 +72,7 @@ class Entities:
         return pairs.duplicated() & pairs["k"].notna()
 
     def in_entity(self, role: str) -> pd.Series | None:
-        """Rows that belong to a repeated entity (found) or to any entity (declared)."""
+        """Rows that have an entity (all of them, where the data has repeated entities)."""
         key = self.keys.get(role)
         return None if key is None else key.notna()
 
@@ -103,10 +103,9 @@ def _declared(bundle: DataBundle) -> Entities:
 
 
 def _found(bundle: DataBundle) -> Entities | None:
-    import numpy as np
     import pandas as pd
 
-    from sekit.checks.data.duplicates import repeated, split_by_chance
+    from sekit.checks.data.repeats import split_by_chance
 
     label = bundle.label
     if label is None or label not in bundle.train.frame.columns:
@@ -135,8 +134,9 @@ def _found(bundle: DataBundle) -> Entities | None:
     keys = {"train": hashes.astype("string")}
     if bundle.test is not None and all(c in bundle.test.frame.columns for c in features):
         keys["test"] = bundle.row_hashes("test", features).astype("string")
-    _, counts = repeated(hashes, np.ones(len(hashes), dtype=bool))
-    return Entities(None, keys, len(counts), int(np.sum(counts)), varying)
+    sizes = hashes.value_counts()
+    several = sizes[sizes > 1]
+    return Entities(None, keys, len(several), int(several.sum()), varying)
 
 
 def one_per_entity(bundle: DataBundle, role: str, frame: pd.DataFrame) -> pd.DataFrame:

@@ -10,26 +10,20 @@ Wilson interval, exact binomial test against ``[monitor].min_accuracy``) or mean
 (regression, t interval, one-sided t-test against ``[monitor].max_mae``). Few labels in a
 window give a wide interval and a large p-value: they never break the bound alone.
 
-**A drop needs no bound.** The first windows of the period (``[monitor].reference``, one day by
-default) are the reference: every later window's accuracy is compared with the reference's by
-Fisher's exact test (one-sided; regression: the absolute errors by a one-sided Mann-Whitney U
-test), Holm over the windows, and a window drops when its adjusted p-value is below
-``[monitor].p_value`` *and* its accuracy is at least ``max_accuracy_drop`` below the
-reference's (regression: its MAE at least ``max_mae_increase`` above). The reference is the
-served traffic itself, not the test-set score: the test set was drawn before deployment, often
-with another class mix, and a one-sample test against its score would blame the model for the
-change of mix. A bound, where one is set, is judged as well.
+**A drop needs no bound** (:mod:`.reference`): every later window is also compared with the
+first day's windows, so a collapse is found with no bound set; a bound, where one is set, is
+judged as well.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.monitor import reference
 from sekit.checks.monitor import served as sv
 from sekit.checks.monitor.served import Point, Series
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
@@ -118,7 +112,7 @@ def check_accuracy(ctx: Context) -> CheckResult:
         )
         unit: Any = _number
         what = "mean absolute error"
-        drop = _errors_against_reference(ctx, errors)
+        drop = reference.error_drops(ctx, errors)
     else:
         bound = monitor.min_accuracy or _gate(ctx, "model.accuracy", "min")
         series = Series("monitor.accuracy", bound, "min")
@@ -132,89 +126,10 @@ def check_accuracy(ctx: Context) -> CheckResult:
             counted.append((start, n, k))
         total = float(right.mean()) if len(joined) else None
         unit, what = percent, "accuracy on feedback"
-        drop = _accuracy_against_reference(ctx, counted)
+        drop = reference.accuracy_drops(ctx, counted)
     coverage = len(joined) / len(frame) if len(frame) else 0.0
     fair = _fairness(ctx, joined, field) if task == "classification" else ([], [])
     return _verdict(ctx, series, total, unit, what, len(joined), coverage, len(frame), fair, drop)
-
-
-@dataclass(frozen=True)
-class Drop:
-    """Later windows against the reference windows: the ones that credibly got worse."""
-
-    reference_n: int
-    reference_value: float
-    reference_windows: int
-    judged: int  # windows after the reference, with labels
-    broken: list[Point]  # in time order; value, n and p_adjusted of each
-
-
-def _reference_mask(ctx: Context, starts: list[Any]) -> list[bool]:
-    """Which windows (by start, in time order) belong to the reference period."""
-    import pandas as pd
-
-    if not starts:
-        return []
-    first = pd.Timestamp(starts[0])
-    limit = pd.Timedelta(seconds=sv.settings(ctx).reference)
-    return [pd.Timestamp(s) - first < limit for s in starts]
-
-
-def _accuracy_against_reference(ctx: Context, counted: list[tuple[Any, int, int]]) -> Drop | None:
-    """Fisher's exact test of each later window's accuracy against the reference windows'
-    (one-sided: lower), Holm over the later windows; a drop needs max_accuracy_drop too."""
-    from scipy import stats as scipy_stats
-
-    from sekit import stats
-
-    monitor = sv.settings(ctx)
-    mask = _reference_mask(ctx, [c[0] for c in counted])
-    reference = [c for c, ref in zip(counted, mask, strict=True) if ref]
-    later = [c for c, ref in zip(counted, mask, strict=True) if not ref and c[1] > 0]
-    n_ref, k_ref = sum(c[1] for c in reference), sum(c[2] for c in reference)
-    if n_ref == 0 or not later:
-        return None
-    p_values = [
-        float(scipy_stats.fisher_exact([[k, n - k], [k_ref, n_ref - k_ref]], alternative="less")[1])
-        for _, n, k in later
-    ]
-    base = k_ref / n_ref
-    broken = []
-    for (start, n, k), adjusted in zip(later, stats.holm(p_values), strict=True):
-        if adjusted < monitor.p_value and base - k / n >= monitor.max_accuracy_drop:
-            low, high = stats.wilson(k, n)
-            broken.append(Point(sv.iso(start), n, k / n, low, high, adjusted, adjusted, True))
-    return Drop(n_ref, base, len(reference), len(later), broken)
-
-
-def _errors_against_reference(ctx: Context, errors: list[tuple[Any, Any]]) -> Drop | None:
-    """One-sided Mann-Whitney U of each later window's absolute errors against the reference
-    windows' (larger), Holm over the later windows; a drop needs max_mae_increase too."""
-    import numpy as np
-    from scipy import stats as scipy_stats
-
-    from sekit import stats
-
-    monitor = sv.settings(ctx)
-    mask = _reference_mask(ctx, [e[0] for e in errors])
-    reference = np.concatenate([e[1] for e, ref in zip(errors, mask, strict=True) if ref] or [[]])
-    later = [e for e, ref in zip(errors, mask, strict=True) if not ref and len(e[1]) > 0]
-    if len(reference) == 0 or not later:
-        return None
-    p_values = [
-        float(scipy_stats.mannwhitneyu(v, reference, alternative="greater").pvalue)
-        if np.ptp(np.concatenate([v, reference])) > 0
-        else 1.0
-        for _, v in later
-    ]
-    base = float(reference.mean())
-    broken = []
-    for (start, values), adjusted in zip(later, stats.holm(p_values), strict=True):
-        mae = float(values.mean())
-        if adjusted < monitor.p_value and mae >= base * (1 + monitor.max_mae_increase):
-            low, high = stats.mean_interval(values)
-            broken.append(Point(sv.iso(start), len(values), mae, low, high, adjusted, adjusted))
-    return Drop(len(reference), base, int(sum(mask)), len(later), broken)
 
 
 def _fairness(
@@ -291,7 +206,7 @@ def _from_prometheus(ctx: Context, url: str) -> CheckResult:
         series.points.append(Point(start, n, k / n, low, high, p))
         labelled, right = labelled + n, right + k
     total = right / labelled if labelled else None
-    drop = _accuracy_against_reference(ctx, list(counted))
+    drop = reference.accuracy_drops(ctx, list(counted))
     return _verdict(
         ctx, series, total, percent, "accuracy on feedback", labelled, None, None, drop=drop
     )
@@ -307,12 +222,12 @@ def _verdict(
     coverage: float | None,
     served: int | None,
     fair: tuple[list[Finding], list[dict[str, Any]]] = ([], []),
-    drop: Drop | None = None,
+    drop: reference.Drop | None = None,
 ) -> CheckResult:
     monitor = sv.settings(ctx)
     findings: list[Finding] = list(fair[0])
     if drop is not None and drop.broken:
-        findings.append(_drop_finding(drop, series.metric, what, unit, monitor))
+        findings.append(reference.drop_finding(drop, series.metric, what, unit, monitor))
     broken = series.judge(monitor.p_value)
     if broken:
         findings.append(
@@ -362,29 +277,6 @@ def _verdict(
     if total is not None and math.isfinite(total):
         metrics[series.metric.split(".", 1)[1]] = float(total)
     return result("monitor.accuracy", findings, worst_summary(findings, clean), metrics)
-
-
-def _drop_finding(drop: Drop, metric: str, what: str, unit: Any, monitor: Any) -> Finding:
-    first = drop.broken[0]
-    assert first.value is not None
-    regression = metric == "monitor.mae"
-    test = "one-sided Mann-Whitney U" if regression else "Fisher's exact test"
-    change = "rose" if regression else "fell"
-    return finding(
-        "accuracy_drop",
-        "fail",
-        f"{what} {change} from {unit(drop.reference_value)} in the first "
-        f"{sv.span(monitor.reference)} (reference, {drop.reference_n} labels) to "
-        f"{unit(first.value)} [95% {unit(first.low)}, {unit(first.high)}] over {first.n} in the "
-        f"window starting {first.start}; {len(drop.broken)} of {drop.judged} later windows are "
-        f"worse than the reference ({test}, Holm over the windows, p = {first.p_adjusted:.2g})",
-        metric=metric,
-        first_window=first.start,
-        broken_windows=[p.start for p in drop.broken],
-        reference=drop.reference_value,
-        reference_labels=drop.reference_n,
-        against="reference",
-    )
 
 
 def _number(value: float) -> str:

@@ -1,0 +1,72 @@
+"""Rows that repeat, judged against chance: shared by the duplicate, entity and overlap checks.
+
+A pattern's rows repeat *beyond chance* when the chance model of the data set
+(:mod:`.chance`) would produce that many rows of it with probability below its level; the
+duplicate check (:mod:`.duplicates`), the entity check (:mod:`.entities`) and the train/test
+overlap of :mod:`.leakage` all ask this one question.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sekit.checks.data import chance
+from sekit.checks.data.bundle import DataBundle, Dataset
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+MAX_GROUPS = 5_000  # groups judged against chance (the largest first)
+
+
+def chance_model(bundle: DataBundle, dataset: Dataset, columns: list[str]) -> chance.Model:
+    """The chance model of a data set's columns (cached per run)."""
+    key = f"chance:{dataset.role}:{'|'.join(columns)}"
+    if key not in bundle._cache:
+        bundle._cache[key] = chance.fit(chance.encode(dataset.frame[columns]))
+    model: chance.Model = bundle._cache[key]
+    return model
+
+
+def repeated(hashes: pd.Series, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position of one row of each pattern repeated among the rows ``among`` (a mask), how
+    many rows carry it), largest first."""
+    import numpy as np
+
+    positions = np.flatnonzero(among)
+    _, first, counts = np.unique(
+        hashes.to_numpy()[positions], return_index=True, return_counts=True
+    )
+    keep = counts > 1
+    first, counts = positions[first[keep]], counts[keep]
+    order = np.argsort(-counts, kind="stable")[:MAX_GROUPS]
+    return first[order], counts[order]
+
+
+def split_by_chance(
+    bundle: DataBundle,
+    dataset: Dataset,
+    columns: list[str],
+    hashes: pd.Series,
+    among: pd.Series | None = None,
+) -> tuple[pd.Series, pd.Series]:
+    """(rows that repeat beyond chance, rows that repeat as chance would), among the rows of
+    the mask ``among`` (all rows by default), excluding the first row of each pattern."""
+    import numpy as np
+
+    mask = np.ones(len(hashes), dtype=bool) if among is None else among.to_numpy(dtype=bool)
+    positions, counts = repeated(hashes, mask)
+    later = hashes.duplicated() & mask
+    if len(positions) == 0:
+        return later & False, later & False
+    model = chance_model(bundle, dataset, columns)
+    flags = chance.beyond_chance(
+        model,
+        [(model.codes[p], int(c)) for p, c in zip(positions, counts, strict=True)],
+        model.rows,
+        seen=True,
+        opportunities=int(mask.sum()),
+    )
+    copied = hashes.isin(hashes.iloc[positions[np.asarray(flags, dtype=bool)]]) & mask
+    return copied & later, ~copied & later
