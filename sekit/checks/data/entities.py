@@ -23,6 +23,10 @@ are reported here, once, instead of as copied rows, leaked test rows and conflic
 with a test set, test rows that repeat a training entity fail above ``max_overlap``. (A copy
 made by a faulty ingest inside such data is then not told apart from a repeated measurement.)
 
+**Suggested**: neither declared nor found, but a feature is named like an entity id (``nr``,
+``patient_id``, ``firm``) and its values repeat: test rows of ids also in train are a warning
+that asks for a grouped split, never a block (the name may mislead).
+
 Drift between train and test is tested on one row per entity (:func:`one_per_entity`): rows of
 one entity are not independent draws, and a grouped split of ten firms would otherwise be
 "drift" in every split.
@@ -30,6 +34,7 @@ one entity are not independent draws, and a grouped split of ten firms would oth
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,6 +50,15 @@ if TYPE_CHECKING:
 MIN_GROUPS = 5  # patterns repeated beyond chance with varying labels, at least
 MIN_VARYING = 0.2  # and at least this share of the patterns repeated beyond chance
 MIN_ROWS_SHARE = 0.2  # and their rows at least this share of the training rows
+MIN_IDS = 10  # a column named like an entity id, with at least this many values...
+# ...named like the id of a person, a firm, a patient (not a place or a date: those repeat in
+# cross-sections too)
+ID_NAME = re.compile(
+    r"^(.*[_ ])?(id|nr|no|number|key)$"
+    r"|^(patient|person|user|customer|client|firm|company|individual|subject|household|student"
+    r"|participant|respondent|member|employee|account)s?([_ ]?(id|nr|no|number|key))?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -157,14 +171,66 @@ def one_per_entity(bundle: DataBundle, role: str, frame: pd.DataFrame) -> pd.Dat
     return picked.sort_index()
 
 
+def suggested_group(bundle: DataBundle) -> str | None:
+    """A feature that looks like an entity id: named like one (``patient_id``, ``nr``,
+    ``firm``), whole numbers or codes, at least MIN_IDS values and most of them on more than one
+    row. Only a suggestion: it is reported, never used to judge other checks."""
+    from sekit.checks.data.types import is_number
+
+    frame = bundle.sampled("train")
+    for column in bundle.features:
+        if not ID_NAME.match(column):
+            continue
+        values = frame[column].dropna()
+        if is_number(values) and not (values.astype("float64") % 1 == 0).all():
+            continue  # a measurement, not a key
+        counts = values.value_counts()
+        if len(counts) >= MIN_IDS and float(counts.median()) >= 2:
+            return column
+    return None
+
+
+def _suggestion(bundle: DataBundle, column: str, metrics: dict[str, float]) -> list[Finding]:
+    """Undeclared, but a feature looks like the entity: what a grouped split would change."""
+    train = bundle.train.frame[column].astype("string")
+    per_entity = float(train.value_counts().mean())
+    if bundle.test is None or column not in bundle.test.frame.columns:
+        return []
+    test = bundle.test.frame[column].astype("string")
+    shared = test.isin(set(train.dropna())) & test.notna()
+    share = float(shared.mean()) if len(test) else 0.0
+    metrics["test_rows_of_training_entities"] = share
+    if not shared.any():
+        return []
+    return [
+        finding(
+            "repeated_entities",
+            "warn",
+            f"{column!r} looks like the id of an entity ({train.nunique():,} values, "
+            f"{per_entity:.1f} training rows each): {int(shared.sum()):,} test rows "
+            f"({percent(share)}) belong to one that is also in train. If the rows of one "
+            f"{column!r} are the same person or firm, the split is not grouped: split by it and "
+            f"declare [data].group = {column!r} (sekit then checks the split); if not, ignore "
+            "this warning",
+            column=column,
+            count=int(shared.sum()),
+            share=share,
+            suggested=column,
+        )
+    ]
+
+
 def check_entities(bundle: DataBundle) -> CheckResult:
     found = entities(bundle)
     if found is None:
+        unsure: dict[str, float] = {"repeated_entity_rows": 0.0}
+        column = suggested_group(bundle)
+        hints = _suggestion(bundle, column, unsure) if column is not None else []
         return result(
             "data.entities",
-            [],
-            "no repeated entities (set [data].group where rows share one)",
-            {"repeated_entity_rows": 0.0},
+            hints,
+            worst_summary(hints, "no repeated entities (set [data].group where rows share one)"),
+            unsure,
         )
     metrics: dict[str, float] = {
         "entities": float(found.groups),

@@ -92,7 +92,10 @@ def test_a_declared_group_is_checked_on_both_kinds_of_split() -> None:
     and drift is tested on one row per firm (eleven firms are not 220 independent draws)."""
     frame = grunfeld()
     train, test = train_test_split(frame, test_size=0.3, random_state=0)
-    assert check(train, test, "invest").passed  # undeclared: nothing to see
+    undeclared = check(train, test, "invest")
+    assert undeclared.passed  # a guess from the column's name warns, never blocks
+    [hint] = undeclared.findings("repeated_entities", severity="warn")
+    assert hint.evidence["suggested"] == "firm" and "[data].group = 'firm'" in hint.message
     report = check(train, test, "invest", group="firm")
     [found] = report.findings("repeated_entities", severity="fail")
     assert found.evidence["shared_entities"] == 11 and found.evidence["declared"] == "firm"
@@ -162,3 +165,20 @@ def test_a_random_split_of_data_without_entities_has_none(seed: int) -> None:
     train, test = train_test_split(frame, test_size=0.3, random_state=seed)
     report = check(train, test, "target")
     assert report.result("data.entities").metrics["repeated_entity_rows"] == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "suggested"),
+    [("patient_id", True), ("nr", True), ("customer", True), ("state", False), ("zip", False)],
+)
+def test_only_columns_named_like_an_entity_id_are_suggested(name: str, suggested: bool) -> None:
+    from sekit.checks.data.bundle import DataBundle, Dataset
+    from sekit.checks.data.entities import suggested_group
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({name: np.repeat(np.arange(60), 5), "x": rng.normal(size=300)})
+    frame["y"] = rng.integers(0, 2, 300)
+    bundle = DataBundle(train=Dataset("train", frame, "t"), label="y")
+    assert (suggested_group(bundle) == name) is suggested
+    measured = frame.assign(**{name: rng.normal(size=300)})  # unique measurements: no id
+    assert suggested_group(DataBundle(train=Dataset("train", measured, "t"), label="y")) is None
