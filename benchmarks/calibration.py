@@ -153,6 +153,7 @@ def native_model(data: DataSet, train: pd.DataFrame, test: pd.DataFrame, seed: i
         test=Dataset("test", test, "test"),
         label=data.label,
         task=data.task,
+        group=declared(data),
     )
     ctx = Context(config, RunOptions(ci=True))
     ctx.provide("data.bundle", bundle)

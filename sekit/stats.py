@@ -232,10 +232,19 @@ def mcnemar(candidate_right: np.ndarray, deployed_right: np.ndarray) -> tuple[fl
 
 
 def paired_bootstrap(
-    candidate: np.ndarray, deployed: np.ndarray, *, draws: int = 2_000, seed: int = 0
+    candidate: np.ndarray,
+    deployed: np.ndarray,
+    *,
+    draws: int = 2_000,
+    seed: int = 0,
+    clusters: np.ndarray | None = None,
 ) -> tuple[float, float, float, float]:
     """Mean loss difference (candidate - deployed) of paired per-row losses, with a 95%
-    bootstrap interval and the one-sided p-value that the candidate is worse."""
+    bootstrap interval and the one-sided p-value that the candidate is worse.
+
+    With ``clusters`` (an entity code per row: rows of one person or firm are not independent)
+    whole clusters are resampled, so the interval is as wide as the number of entities allows.
+    """
     import numpy as np
 
     difference = np.asarray(candidate, dtype="float64") - np.asarray(deployed, dtype="float64")
@@ -243,7 +252,18 @@ def paired_bootstrap(
     if n == 0:
         return 0.0, 0.0, 0.0, 1.0
     rng = np.random.default_rng(seed)
-    means = difference[rng.integers(0, n, size=(draws, n))].mean(axis=1)
+    if clusters is not None:
+        _, codes = np.unique(np.asarray(clusters), return_inverse=True)
+        sums = np.bincount(codes, weights=difference)
+        sizes = np.bincount(codes).astype("float64")
+        k = len(sums)
+        means = np.empty(draws)
+        for start in range(0, draws, 250):  # in blocks: memory stays small for many entities
+            stop = min(start + 250, draws)
+            picked = rng.integers(0, k, size=(stop - start, k))
+            means[start:stop] = sums[picked].sum(axis=1) / sizes[picked].sum(axis=1)
+    else:
+        means = difference[rng.integers(0, n, size=(draws, n))].mean(axis=1)
     low, high = (float(v) for v in np.quantile(means, [0.025, 0.975]))
     p_value = float((np.sum(means <= 0) + 1) / (draws + 1))
     return float(difference.mean()), low, high, p_value

@@ -63,3 +63,23 @@ def test_paired_bootstrap_sees_a_worse_candidate_and_not_an_equal_one() -> None:
     assert stats.paired_bootstrap(deployed, deployed)[3] == 1.0 or (
         stats.paired_bootstrap(deployed, deployed)[3] > 0.4
     )
+
+
+def test_the_paired_bootstrap_over_entities_is_as_wide_as_the_entities_allow() -> None:
+    """Ten entities of 50 rows each, the candidate worse on two of them only: row by row that
+    looks certain (500 rows), entity by entity it is two of ten (not certain); a candidate
+    worse on every entity is certain either way."""
+    import numpy as np
+
+    from sekit.stats import paired_bootstrap
+
+    rng = np.random.default_rng(0)
+    entity = np.repeat(np.arange(10), 50)
+    deployed = rng.random(500)
+    candidate = deployed + np.where(entity < 2, 0.5, 0.0) + rng.normal(0, 0.01, 500)
+    _, _, _, rows_p = paired_bootstrap(candidate, deployed)
+    _, low, high, entities_p = paired_bootstrap(candidate, deployed, clusters=entity)
+    assert rows_p < 0.001
+    assert entities_p > 0.01 and low < 0.02 < high
+    everywhere = deployed + 0.2 + rng.normal(0, 0.01, 500)
+    assert paired_bootstrap(everywhere, deployed, clusters=entity)[3] < 0.001

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, worst_summary
@@ -12,11 +12,34 @@ from sekit.checks.spec import CheckSpec, Kind, MltsClaim
 from sekit.config.schema import Model
 from sekit.results import CheckResult
 
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from sekit.checks.data.bundle import DataBundle
+
 
 def needs_previous(config: Any) -> str | None:
     if config.model is None or config.model.baseline is None:
         return "no [model].baseline (the previously deployed model) to compare with"
     return needs_labelled_test(config)
+
+
+def _entities(bundle: DataBundle, frame: pd.DataFrame) -> np.ndarray | None:
+    """The entity of each test row where rows repeat entities (``data.entities``), else None:
+    rows of one person are not independent evidence that one model is better."""
+    import numpy as np
+    import pandas as pd
+
+    from sekit.checks.data.entities import entities
+
+    found = entities(bundle)
+    key = found.key("test") if found is not None else None
+    if key is None:
+        return None
+    keys = key.reindex(frame.index).to_numpy(dtype=object)
+    codes = [f"row {i}" if pd.isna(k) else k for i, k in enumerate(keys)]
+    return None if len(set(codes)) == len(codes) else np.asarray(codes, dtype=object)
 
 
 def check_previous(ctx: Context) -> CheckResult:
@@ -30,28 +53,38 @@ def check_previous(ctx: Context) -> CheckResult:
 
     subject = subject_from_config(ctx)
     previous = previous_from_config(ctx)
-    _, frame, truth = test_set(ctx)
+    bundle, frame, truth = test_set(ctx)
     section = ctx.config.model
     assert section is not None
     now = primary(subject.task, scores(subject, frame, truth))
     before = primary(previous.task, scores(previous, frame, truth))
     actual = truth.to_numpy()
+    clusters = _entities(bundle, frame)
     evidence: dict[str, Any]
     if subject.task == "classification":
         mine = subject.predict(frame) == actual
         theirs = previous.predict(frame) == actual
         p_value, lost, won = stats.mcnemar(mine, theirs)
+        evidence = {"rows_lost": lost, "rows_won": won, "test": "mcnemar"}
+        if clusters is not None:  # McNemar counts rows as independent: resample entities
+            _, _, _, p_value = stats.paired_bootstrap(
+                (~mine).astype(float), (~theirs).astype(float), clusters=clusters
+            )
+            evidence["test"] = "paired bootstrap over entities"
         loss = float(np.mean(theirs) - np.mean(mine))  # accuracy points lost
         shown = f"accuracy {np.mean(mine):.3f} against {np.mean(theirs):.3f}"
-        evidence = {"rows_lost": lost, "rows_won": won, "test": "mcnemar"}
         worse = p_value < section.baseline_p_value and loss >= section.baseline_tolerance
     else:
         mine = np.abs(subject.predict(frame).astype("float64") - actual.astype("float64"))
         theirs = np.abs(previous.predict(frame).astype("float64") - actual.astype("float64"))
-        mean, low, high, p_value = stats.paired_bootstrap(mine, theirs)
+        mean, low, high, p_value = stats.paired_bootstrap(mine, theirs, clusters=clusters)
         loss = mean / max(float(np.mean(theirs)), 1e-12)  # relative increase of the MAE
         shown = f"MAE {np.mean(mine):.4g} against {np.mean(theirs):.4g}"
-        evidence = {"mae_difference": mean, "interval": [low, high], "test": "paired bootstrap"}
+        evidence = {
+            "mae_difference": mean,
+            "interval": [low, high],
+            "test": "paired bootstrap" + (" over entities" if clusters is not None else ""),
+        }
         worse = p_value < section.baseline_p_value and loss >= section.baseline_tolerance
     findings = []
     if worse:
