@@ -266,8 +266,9 @@ def _overlap(bundle: DataBundle, found: Entities, metrics: dict[str, float]) -> 
     how = (
         f"declare it: [data].group = {found.declared!r}"
         if found.declared is not None
-        else "split by the column that names the entity (scikit-learn's GroupShuffleSplit) and "
-        'declare it as [data].group = "column" so that sekit checks the split'
+        else "split by entity (scikit-learn's GroupShuffleSplit on the column that names it or, "
+        "where there is none, on the repeated feature vector) and declare that column as "
+        '[data].group = "column" so that sekit checks the split'
     )
     if count == 0:
         return finding(
