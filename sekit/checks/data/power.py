@@ -116,34 +116,44 @@ def _codes(
 
 def _fit_and_score(bundle: DataBundle) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows a lookup is fitted on and the rows it is scored on (labelled rows only): train
-    and test, or two halves of train."""
+    and test, or two halves of train (cached per run: every feature and pair uses them)."""
     import numpy as np
 
-    label = bundle.label
-    assert label is not None
-    if bundle.test is not None and label in bundle.test.frame.columns:
-        fit, score = bundle.sampled("train", MAX_ROWS), bundle.sampled("test", MAX_ROWS)
-    else:
-        train = bundle.sampled("train", 2 * MAX_ROWS)
-        half = np.random.default_rng(0).random(len(train)) < 0.5
-        fit, score = train[half], train[~half]
-    return fit[fit[label].notna()], score[score[label].notna()]
+    if "power:rows" not in bundle._cache:
+        label = bundle.label
+        assert label is not None
+        if bundle.test is not None and label in bundle.test.frame.columns:
+            fit, score = bundle.sampled("train", MAX_ROWS), bundle.sampled("test", MAX_ROWS)
+        else:
+            train = bundle.sampled("train", 2 * MAX_ROWS)
+            half = np.random.default_rng(0).random(len(train)) < 0.5
+            fit, score = train[half], train[~half]
+        bundle._cache["power:rows"] = (fit[fit[label].notna()], score[score[label].notna()])
+    rows: tuple[pd.DataFrame, pd.DataFrame] = bundle._cache["power:rows"]
+    return rows
+
+
+def _labels(bundle: DataBundle, fit: pd.DataFrame, score: pd.DataFrame) -> tuple[Any, Any]:
+    """The label of the fitting and the scoring rows: shared class codes, or numbers (cached)."""
+    if "power:labels" not in bundle._cache:
+        label = bundle.label
+        assert label is not None
+        bundle._cache["power:labels"] = (
+            _codes(fit[label], score[label], categorical=True)
+            if bundle.is_classification()
+            else (fit[label].to_numpy(dtype="float64"), score[label].to_numpy(dtype="float64"))
+        )
+    labels: tuple[Any, Any] = bundle._cache["power:labels"]
+    return labels
 
 
 def _lookup_power(
     bundle: DataBundle, fit: pd.DataFrame, score: pd.DataFrame, codes: tuple[Any, Any]
 ) -> float:
-    label = bundle.label
-    assert label is not None
+    fit_labels, score_labels = _labels(bundle, fit, score)
     if bundle.is_classification():
-        fit_labels, score_labels = _codes(fit[label], score[label], categorical=True)
         return _class_power(codes[0], fit_labels, codes[1], score_labels)
-    return _regression_power(
-        codes[0],
-        fit[label].to_numpy(dtype="float64"),
-        codes[1],
-        score[label].to_numpy(dtype="float64"),
-    )
+    return _regression_power(codes[0], fit_labels, codes[1], score_labels)
 
 
 def powers(bundle: DataBundle) -> dict[str, float]:
