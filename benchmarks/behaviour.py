@@ -29,7 +29,7 @@ def project(root: Path, examples: int) -> Any:
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.model_selection import train_test_split
 
-    from sekit.config import load_config
+    from sekit.config.loader import load_config
 
     frame = load_breast_cancer(as_frame=True).frame
     train, test = train_test_split(frame, test_size=0.3, random_state=0)

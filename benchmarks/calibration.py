@@ -129,9 +129,9 @@ def default_model(data: DataSet, train: pd.DataFrame, seed: int) -> Any:
 
 
 def native_model(data: DataSet, train: pd.DataFrame, test: pd.DataFrame, seed: int) -> Any:
+    from sekit.checks import specs
     from sekit.checks.context import Context, RunOptions
     from sekit.checks.data.bundle import DataBundle, Dataset
-    from sekit.checks.model import SPECS
     from sekit.checks.model.subject import wrap
     from sekit.config.schema import Config
     from sekit.runner import run_check
@@ -161,7 +161,11 @@ def native_model(data: DataSet, train: pd.DataFrame, test: pd.DataFrame, seed: i
     ctx.provide(
         "model.previous", wrap(default_model(data, train, seed + 1000), "d", data.task, bundle)
     )
-    return [run_check(spec, ctx, 600) for spec in SPECS if spec.id != "model.behaviour"]
+    return [
+        run_check(spec, ctx, 600)
+        for spec in specs("model", engine="native")
+        if spec.id != "model.behaviour"
+    ]
 
 
 # --- Deepchecks --------------------------------------------------------------------------

@@ -28,7 +28,7 @@ TOP_LEVEL_HELP = (
     "\n"
     "Commands:\n"
     "  new         Scaffold a team project.\n"
-    "  check       Run data, model, load and release checks.\n"
+    "  check       Run the checks of every configured suite, or of one.\n"
     "  gate        Run the checks and block or pass a deployment.\n"
     "  report      Render a saved report.\n"
     "  grade       Grade team repositories for readiness.\n"

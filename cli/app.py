@@ -28,7 +28,11 @@ from sekit.errors import SekitError
 # importing the module; tests/cli/test_help.py checks it matches the command's own.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "new": ("sekit_cli.commands.new", "new", "Scaffold a team project."),
-    "check": ("sekit_cli.commands.check", "check", "Run data, model, load and release checks."),
+    "check": (
+        "sekit_cli.commands.check",
+        "check",
+        "Run the checks of every configured suite, or of one.",
+    ),
     "gate": ("sekit_cli.commands.gate", "gate", "Run the checks and block or pass a deployment."),
     "report": ("sekit_cli.commands.report", "report", "Render a saved report."),
     "grade": ("sekit_cli.commands.grade", "grade", "Grade team repositories for readiness."),

@@ -43,3 +43,55 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
         )(func)
 
     return decorate
+
+
+def suite_options(func: F) -> F:
+    """Every installed suite's own options (:class:`sekit.checks.suite.SuiteOptions`), as
+    click options: ``log: Path | None`` is ``--log PATH``, a bool a flag, a Literal a choice,
+    an int with bounds a range. Their values reach the command as keyword arguments by field
+    name; :func:`sekit.runner.run_options` hands them to their suites to validate."""
+    from sekit.checks import suites
+
+    made = func
+    for each in reversed(list(suites().values())):
+        if each.options is None:
+            continue
+        for name, info in reversed(list(each.options.model_fields.items())):
+            made = click.option(f"--{name.replace('_', '-')}", name, **_click_type(name, info))(
+                made
+            )
+    return made
+
+
+def _click_type(name: str, info: Any) -> dict[str, Any]:
+    import typing
+    from types import NoneType, UnionType
+
+    import annotated_types
+
+    kind = info.annotation
+    if typing.get_origin(kind) in (typing.Union, UnionType):
+        kind = next(arg for arg in typing.get_args(kind) if arg is not NoneType)
+    default = info.get_default(call_default_factory=True)
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    made: dict[str, Any] = {"default": default, "help": info.description}
+    if "metavar" in extra:
+        made["metavar"] = extra["metavar"]
+    if kind is bool:
+        return {**made, "is_flag": True}
+    if typing.get_origin(kind) is typing.Literal:
+        return {**made, "type": click.Choice([str(v) for v in typing.get_args(kind)])}
+    if kind is Path:
+        return {**made, "type": click.Path(dir_okay=False, path_type=Path)}
+    bounds: dict[str, Any] = {"min": None, "max": None}
+    for item in info.metadata:
+        if isinstance(item, annotated_types.Ge):
+            bounds["min"] = item.ge
+        elif isinstance(item, annotated_types.Le):
+            bounds["max"] = item.le
+    show = default is not None
+    if kind is int:
+        return {**made, "type": click.IntRange(**bounds), "show_default": show}
+    if kind is str:
+        return {**made, "type": str, "show_default": show}
+    raise TypeError(f"suite option {name!r}: sekit cannot offer a {kind!r} on the command line")

@@ -110,8 +110,8 @@ def check(
     The checks run through sekit's runner, exactly as in ``sekit check data``: a check that
     raises, or runs past its time limit, becomes an ``error`` result.
     """
+    from sekit.checks import specs
     from sekit.checks.context import Context, RunOptions
-    from sekit.checks.data import SPECS
     from sekit.checks.data.bundle import DataBundle
     from sekit.config.schema import Checks, Config, Project
     from sekit.runner import run_check
@@ -134,7 +134,8 @@ def check(
     )
     if group is not None and group not in bundle.train.frame.columns:
         raise ValueError(f"group column {group!r} is not a column of the training data")
-    known = [spec.id for spec in SPECS]
+    native = specs("data", engine="native")
+    known = [spec.id for spec in native]
     wanted = set(only) if only is not None else None
     if wanted is not None and (unknown := wanted - set(known)):
         raise ValueError(f"unknown data checks {sorted(unknown)}; known: {sorted(known)}")
@@ -146,7 +147,7 @@ def check(
     ctx = Context(config, RunOptions())
     ctx.provide("data.bundle", bundle)
     results = [
-        run_check(spec, ctx, timeout) for spec in SPECS if wanted is None or spec.id in wanted
+        run_check(spec, ctx, timeout) for spec in native if wanted is None or spec.id in wanted
     ]
     return DataReport(tuple(results))
 
@@ -170,7 +171,7 @@ def _dataset(role: str, value: Any) -> Any:
     import pandas as pd
 
     from sekit.checks.data.bundle import Dataset
-    from sekit.checks.data.load import read_table
+    from sekit.checks.data.tables import read_table
 
     if isinstance(value, pd.DataFrame):
         return Dataset(role, value, f"<{role} DataFrame>")

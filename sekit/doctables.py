@@ -1,4 +1,6 @@
-"""Tables in the README and the docs that are generated from sekit's own declarations.
+"""Tables inside hand-written docs pages that are generated from sekit's own declarations
+(whole reference pages are written by ``python -m sekit_cli.docs``, which also refreshes
+these).
 
 A generated table sits between two markers in a Markdown file::
 
@@ -16,9 +18,8 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-FILES = ("README.md", "docs/grading.md", "docs/ml-test-score.md")
+FILES = ("README.md", "docs/explanation/grading.md", "docs/explanation/ml-test-score.md")
 BLOCK = re.compile(
     r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end: (?P=name) -->)", re.DOTALL
 )
@@ -62,95 +63,9 @@ def _rubric() -> str:
     return "\n".join(rows) + "\n"
 
 
-def _checks(suite: str) -> Callable[[], str]:
-    def table() -> str:
-        from sekit.vocabulary import specs
-
-        rows = ["| check | what it reports (default severity) | metrics |", "|---|---|---|"]
-        for spec in specs():
-            if spec.suite == suite and spec.engine == "native":
-                metrics = ", ".join(f"`{m}`" for m in spec.metric_names)
-                rows.append(f"| `{spec.id}` | {spec.emits} | {metrics} |")
-        return "\n".join(rows) + "\n"
-
-    return table
-
-
-def _settings() -> str:
-    """Every config key that tunes a check: the keys of its config table (from the table's
-    model: default and description) and the other keys it reads."""
-    from sekit.vocabulary import specs
-
-    described: dict[str, tuple[str, list[str]]] = {}
-    for spec in specs():
-        keys: list[tuple[str, str]] = []
-        table, model = spec.section if spec.section is not None else ("", None)
-        for key in spec.settings:
-            if model is not None and key == table:  # the whole table: each of its keys
-                keys += [(f"{table}.{name}", _field(model, name)) for name in model.model_fields]
-            elif model is not None and key.startswith(f"{table}.") and "<" not in key:
-                keys.append((key, _field(model, key[len(table) + 1 :])))
-            else:
-                keys.append((key, _described(key)))
-        for key, text in keys:
-            known = described.setdefault(key, (text, []))
-            if spec.id not in known[1]:
-                known[1].append(spec.id)
-    rows = ["| config key | what it sets | tunes |", "|---|---|---|"]
-    rows += [
-        f"| `{key}` | {text} | {', '.join(ids)} |" for key, (text, ids) in sorted(described.items())
-    ]
-    return "\n".join(rows) + "\n"
-
-
-def _field(model: Any, name: str) -> str:
-    info = model.model_fields.get(name)
-    if info is None:
-        raise KeyError(f"{model.__name__} has no key {name!r}")
-    if info.is_required():
-        return f"{info.description or ''} (required)".strip()
-    default = info.get_default(call_default_factory=True)
-    shown = "" if default is None or isinstance(default, list | dict) else f" (default `{default}`)"
-    return f"{info.description or ''}{shown}".strip()
-
-
-def _described(key: str) -> str:
-    """The description of a config key such as ``[data].production`` or
-    ``[data.columns.<name>].nullable``, read from the config schema."""
-    from typing import get_args, get_origin
-
-    from pydantic import BaseModel
-
-    from sekit.config.schema import Config
-
-    match = re.fullmatch(r"\[([\w.<>]+)\]\.(\w+)", key)
-    if match is None:
-        return ""
-    model: Any = Config
-    for part in match.group(1).split("."):
-        if part.startswith("<"):
-            continue
-        info = model.model_fields.get(part)
-        if info is None:
-            return ""
-        kinds = [info.annotation, *get_args(info.annotation)]
-        kinds += [arg for k in kinds if get_origin(k) is dict for arg in get_args(k)]
-        found = [k for k in kinds if isinstance(k, type) and issubclass(k, BaseModel)]
-        if not found:
-            return ""
-        model = found[0]
-    return _field(model, match.group(2)) if match.group(2) in model.model_fields else ""
-
-
 GENERATORS: dict[str, Callable[[], str]] = {
     "mlts-mapping": _mlts_mapping,
     "rubric": _rubric,
-    "checks-data": _checks("data"),
-    "checks-model": _checks("model"),
-    "checks-load": _checks("load"),
-    "checks-release": _checks("release"),
-    "checks-monitor": _checks("monitor"),
-    "config-keys": _settings,
 }
 
 

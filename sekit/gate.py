@@ -11,10 +11,9 @@ import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
-from sekit import vocabulary
 from sekit.config.schema import Config, Gate
-from sekit.report.model import GateResult, ProjectInfo, Report, Verdict
-from sekit.results import CheckResult, Status
+from sekit.report.model import GateResult, ProjectInfo, ReleaseDecision, Report, Verdict
+from sekit.results import CheckResult, Severity, Status
 
 
 def collect_metrics(checks: Iterable[CheckResult]) -> dict[str, float | None]:
@@ -55,9 +54,12 @@ def evaluate_gates(
 
 
 def _not_produced(metric: str, metrics: Mapping[str, float | None]) -> str:
+    from sekit.checks import specs
+
     reason = "not produced by this run (fail closed)"
-    known = sorted(set(metrics) | set(vocabulary.METRICS))
-    if metric not in vocabulary.METRICS:
+    declared = {name for spec in specs() for name in spec.metric_names}
+    known = sorted(set(metrics) | declared)
+    if metric not in declared:
         close = difflib.get_close_matches(metric, known, n=1, cutoff=0.7)
         if close:
             return f"{reason}; did you mean {close[0]!r}?"
@@ -83,8 +85,7 @@ def build_report(config: Config, checks: Sequence[CheckResult], *, gate: bool) -
     """The report of a run; with ``gate`` the config's ``[gates]`` are evaluated too."""
     metrics = collect_metrics(checks)
     gate_results = evaluate_gates(metrics, config.gates) if gate else []
-    from sekit.checks.release import decision
-    from sekit.provenance import collect
+    from sekit.provenance import record
 
     return Report(
         project=ProjectInfo(name=config.project.name, root=str(config.root)),
@@ -92,20 +93,47 @@ def build_report(config: Config, checks: Sequence[CheckResult], *, gate: bool) -
         checks=list(checks),
         metrics=metrics,
         gates=gate_results,
-        provenance=collect(config),
-        release=decision(checks, gate_results),
+        provenance=record(config),
+        release=release_decision(checks, gate_results),
     )
 
 
 def regate(report: Report, config: Config) -> Report:
     """Evaluate the config's gates again on a saved report's checks and metrics."""
-    from sekit.checks.release import decision
-
     gate_results = evaluate_gates(report.metrics, config.gates)
     return report.model_copy(
         update={
             "gates": gate_results,
             "verdict": verdict(report.checks, gate_results),
-            "release": decision(report.checks, gate_results),
+            "release": release_decision(report.checks, gate_results),
         }
     )
+
+
+def release_decision(
+    checks: Sequence[CheckResult], gates: Sequence[GateResult]
+) -> ReleaseDecision | None:
+    """Promote or roll back, and why: ``None`` when no release check ran.
+
+    Roll back when a release check failed or errored, or a gate on a ``release.*`` metric
+    missed its bound (an unmeasured release is never promoted); promote otherwise."""
+    ran = [c for c in checks if c.suite == "release" and c.status is not Status.SKIPPED]
+    if not ran:
+        return None
+    reasons: list[str] = []
+    for check in ran:
+        if check.status is Status.ERROR:
+            reasons.append(f"{check.id} could not measure: {check.summary}")
+        reasons += [
+            f"{f.kind}: {f.message}"
+            for f in check.findings
+            if f.severity is Severity.FAIL and f.kind != "check_error"
+        ]
+    reasons += [
+        f"gate {g.metric} {g.bound}: {g.value if g.value is not None else 'not measured'}"
+        for g in gates
+        if g.metric.startswith("release.") and not g.passed
+    ]
+    if reasons:
+        return ReleaseDecision(decision="roll back", reasons=reasons)
+    return ReleaseDecision(decision="promote", reasons=[c.summary for c in ran])

@@ -40,7 +40,7 @@ def md5(path: Path) -> str:
     return digest.hexdigest()
 
 
-def collect(config: Config) -> dict[str, Any]:
+def record(config: Config) -> dict[str, Any]:
     """The provenance of a run on ``config``'s project (see the module's docstring)."""
     found: dict[str, Any] = {}
     commit = git_head(config.root)

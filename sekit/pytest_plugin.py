@@ -68,7 +68,7 @@ def _fail(exc: Exception) -> Any:
 @pytest.fixture(scope="session")
 def sekit_context(request: pytest.FixtureRequest) -> Context:
     from sekit.checks.context import Context
-    from sekit.config import find_config, load_config
+    from sekit.config.loader import find_config, load_config
     from sekit.errors import SekitError
 
     try:

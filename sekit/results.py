@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -204,3 +204,39 @@ class CheckResult(BaseModel):
 
     def with_duration(self, seconds: float) -> CheckResult:
         return self.model_copy(update={"duration_s": round(seconds, 4)})
+
+
+class Evidence(BaseModel):
+    """Data a check keeps for its pictures, typed: a subclass declares the fields, the check
+    stores it with :meth:`finding` (an ``info`` finding of the check's ``kind``) and its
+    ``figures`` hook reads it back with :meth:`read`. A renamed or missing key is then a
+    validation error where the picture is drawn, never a chart that silently disappears.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: ClassVar[str]  # the finding kind it travels under
+    name: ClassVar[str]  # its mark in the finding's evidence ("figure": name)
+
+    def finding(self, message: str, *, column: str | None = None) -> Finding:
+        evidence = {"figure": self.name, **self.model_dump(mode="json")}
+        return Finding(
+            kind=self.kind,
+            severity=Severity.INFO,
+            message=message,
+            column=column,
+            evidence=evidence,
+        )
+
+    @classmethod
+    def read(cls, result: CheckResult) -> Self | None:
+        """The evidence in ``result``, validated; ``None`` when the check kept none."""
+        for found in result.findings:
+            if (
+                found.severity is Severity.INFO
+                and found.kind == cls.kind
+                and found.evidence.get("figure") == cls.name
+            ):
+                fields = {k: v for k, v in found.evidence.items() if k != "figure"}
+                return cls.model_validate(fields)
+        return None

@@ -19,102 +19,138 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import FrameType
+from typing import Any
 
-from sekit.checks import REGISTRY, Check, load_plugins, load_suite
+from pydantic import ValidationError
+
+from sekit.checks import specs, suites
 from sekit.checks.context import Context, RunOptions
+from sekit.checks.spec import CheckSpec
+from sekit.checks.suite import SuiteOptions, option_values
 from sekit.config.schema import Config
-from sekit.errors import MissingExtraError, SekitError, UsageError
+from sekit.errors import ConfigError, MissingExtraError, SekitError, UsageError
 from sekit.gate import build_report
 from sekit.report import Report, default_report_path, save_report
 from sekit.results import CheckResult, Severity
-from sekit.vocabulary import SUITES
 
 
 def suite_requirements(config: Config, *, asked: bool = False) -> dict[str, str | None]:
-    """For each suite, ``None`` when the config enables it, else what is missing.
-
-    The release suite starts two services and runs a second load test, so a plain ``sekit
-    check`` / ``sekit gate`` runs it only when the config has a ``[release]`` table; asked for
-    by name (``sekit check release``) it runs with the table's defaults on any ``[model]``.
-    The monitor suite judges the service's past traffic: it runs with a ``[monitor]`` table, or
-    by name when ``[data].production`` names the prediction log."""
-    if asked:
-        release = None if config.model is not None else "the config has no [model] table"
-    else:
-        release = None if config.release is not None else "the config has no [release] table"
-    if asked:
-        has_log = config.monitor is not None or (
-            config.data is not None and config.data.production is not None
-        )
-        monitor = None if has_log else "the config names no prediction log ([data].production)"
-    else:
-        monitor = None if config.monitor is not None else "the config has no [monitor] table"
-    return {
-        "data": None if config.data is not None else "the config has no [data] table",
-        "model": None if config.model is not None else "the config has no [model] table",
-        "load": (
-            None
-            if config.service is not None or config.load.locustfile is not None
-            else "the config has no [service] table"
-        ),
-        "release": release,
-        "monitor": monitor,
-    }
+    """For each suite, ``None`` when the config enables it, else what is missing."""
+    return {name: each.applies(config, asked) for name, each in suites().items()}
 
 
-def select_checks(config: Config, suites: Sequence[str] | None, engine: str) -> list[Check]:
-    """The registered checks of the chosen suites and engine, in registration order."""
-    needs = suite_requirements(config, asked=bool(suites))
-    if suites:
-        for suite in suites:
-            if suite not in SUITES:
-                raise UsageError(f"unknown suite {suite!r}; expected one of {', '.join(SUITES)}")
-            if needs[suite] is not None:
+def select_checks(config: Config, chosen: Sequence[str] | None, engine: str) -> list[CheckSpec]:
+    """The checks of the chosen suites (every suite the config enables when none is named)
+    and engine, in report order."""
+    known = suites()
+    needs = suite_requirements(config, asked=bool(chosen))
+    if chosen:
+        for name in chosen:
+            if name not in known:
+                raise UsageError(f"unknown suite {name!r}; expected one of {', '.join(known)}")
+            if needs[name] is not None:
                 raise UsageError(
-                    f"cannot run the {suite} checks: {needs[suite]} ({config.source.name})",
-                    hint=f"add [{ {'load': 'service', 'release': 'model'}.get(suite, suite) }] "
-                    "to the config; see `sekit config schema`",
+                    f"cannot run the {name} checks: {needs[name]} ({config.source.name})",
+                    hint=f"add {known[name].needs or 'its table'} to the config; see "
+                    "`sekit config schema`",
                 )
-        chosen = list(suites)
+        names = list(chosen)
     else:
-        chosen = [suite for suite in SUITES if needs[suite] is None]
-        if not chosen:
+        names = [name for name in known if needs[name] is None]
+        if not names:
             raise UsageError(
                 f"nothing to check: {config.source.name} configures none of "
-                "[data], [model], [service]",
+                f"{', '.join(dict.fromkeys(s.needs for s in known.values() if s.needs))}",
                 hint="`sekit new NAME` writes a complete config",
             )
     if engine in ("deepchecks", "all") and importlib.util.find_spec("deepchecks") is None:
         raise MissingExtraError("deepchecks", "deepchecks")
-    for suite in chosen:
-        load_suite(suite)
-    load_plugins()
-    _validate_disabled(config)
+    check_settings(config)
     return [
-        c
-        for c in REGISTRY.values()
-        if c.suite in chosen and (engine == "all" or c.engine == engine)
+        spec for name in names for spec in specs(name) if engine == "all" or spec.engine == engine
     ]
 
 
-def _validate_disabled(config: Config) -> None:
-    for check_id in config.checks.disable:
-        if check_id not in REGISTRY:
-            close = difflib.get_close_matches(check_id, list(REGISTRY), n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}?" if close else "`sekit check --list` shows the ids"
-            raise UsageError(
-                f"{config.source.name}: checks.disable: unknown check {check_id!r}", hint=hint
+def check_settings(config: Config) -> None:
+    """The names ``[severity]`` and ``[checks].disable`` use must exist in some installed suite
+    (a misspelt kind would silently leave a severity as it was): a ConfigError naming each."""
+    declared = specs()
+    kinds = sorted({kind for spec in declared for kind in spec.kind_names} | {"check_error"})
+    ids = [spec.id for spec in declared]
+    where = config.source.name
+    problems = [
+        f"{where}: severity.{kind}: unknown finding kind {kind!r}{_did_you_mean(kind, kinds)}"
+        for kind in config.severity
+        if kind not in kinds
+    ]
+    problems += [
+        f"{where}: checks.disable: unknown check {check_id!r}"
+        + (_did_you_mean(check_id, ids) or " (`sekit check --list` shows the ids)")
+        for check_id in config.checks.disable
+        if check_id not in ids
+    ]
+    if problems:
+        raise ConfigError(problems)
+
+
+def _did_you_mean(word: str, options: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def run_options(
+    *,
+    suite: str | None = None,
+    engine: str = "native",
+    urls: Sequence[str] = (),
+    allow_remote: bool = False,
+    given: Mapping[str, Any] | None = None,
+) -> RunOptions:
+    """The options of a run from the command line's values: those every suite shares, and
+    each suite's own, validated by the suite. An option of a suite that was not named (with
+    another suite named) is a usage error, as is ``--url`` given more often than the suite
+    takes it."""
+    from sekit.checks.load.service import check_loopback
+
+    known = suites()
+    shown = {name: f"--{name.replace('_', '-')}" for name in (given or {})}
+    if suite is not None and suite in known:
+        takes = known[suite].targets
+        if urls and len(urls) != takes:
+            where = {0: "no --url", 1: "--url once", 2: "--url twice"}.get(takes, "--url")
+            raise UsageError(f"sekit check {suite} takes {where}, not {len(urls)}")
+    elif len(urls) > 1:
+        raise UsageError("--url is given once, except for a suite that compares two services")
+    checked = tuple(check_loopback(url, allow_remote=allow_remote) for url in urls)
+    shared = RunOptions(engine=engine, urls=checked, allow_remote=allow_remote)
+    chosen: dict[str, SuiteOptions] = {}
+    for name, each in known.items():
+        if each.options is None:
+            continue
+        values = option_values(each.options, dict(given or {}))
+        if values and suite is not None and suite != name:
+            flags = " and ".join(shown[key] for key in values)
+            raise UsageError(f"{flags} only applies to `sekit check {name}`")
+        try:
+            chosen[name] = each.options.model_validate(
+                values, context={"run": shared, "asked": suite == name}
             )
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = shown.get(str(first["loc"][0]), "") if first["loc"] else ""
+            message = str(first["msg"]).removeprefix("Value error, ")
+            raise UsageError(f"{where}: {message}" if where else message) from None
+    return RunOptions(engine=engine, urls=checked, allow_remote=allow_remote, suites=chosen)
 
 
 @dataclass(frozen=True)
 class Progress:
     """A progress event: a check is about to start (``result`` is None) or has finished."""
 
-    check: Check
+    check: CheckSpec
     index: int
     total: int
     result: CheckResult | None = None
@@ -148,7 +184,7 @@ def _time_limit(seconds: float) -> Iterator[bool]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def run_check(check: Check, ctx: Context, timeout: float) -> CheckResult:
+def run_check(check: CheckSpec, ctx: Context, timeout: float) -> CheckResult:
     """Run one check in isolation: whatever happens, a :class:`CheckResult` comes back."""
     skip = check.applies(ctx.config)
     if skip is not None:
@@ -196,6 +232,15 @@ def run_check(check: Check, ctx: Context, timeout: float) -> CheckResult:
         result = error("timeout", f"took {elapsed:.1f}s, over the limit of {timeout:g}s")
     overrides = {kind: Severity(level) for kind, level in ctx.config.severity.items()}
     return result.with_severities(overrides).with_duration(elapsed)
+
+
+def instead(config: Config, suite: str | None, options: RunOptions) -> int | None:
+    """The exit code of what the named suite runs instead of its checks (a Locust worker for
+    ``sekit check load --worker``), or ``None``: run the checks."""
+    found = suites().get(suite) if suite is not None else None
+    if found is None or found.instead is None:
+        return None
+    return found.instead(config, options)
 
 
 def run_checks(

@@ -2,7 +2,7 @@
 
 Names come from SPEC.md and are never renamed. They are not listed here: each is declared,
 with its explanation, by the check that emits it (:class:`~sekit.checks.spec.CheckSpec`), and
-this module gathers them from the registered checks (built-in suites, then plugins). Only
+this module gathers them from every suite's checks (:func:`sekit.checks.specs`). Only
 ``check_error``, which any check can end with, is declared here.
 
 ``KINDS`` and ``METRICS`` are computed on first use (module attributes), so importing this
@@ -17,9 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sekit.checks.spec import Kind
 
 if TYPE_CHECKING:
-    from sekit.checks.spec import CheckSpec, Metric
-
-SUITES: tuple[str, ...] = ("data", "model", "load", "release", "monitor")
+    from sekit.checks.spec import Metric
 
 CHECK_ERROR = Kind(
     "check_error",
@@ -39,25 +37,9 @@ class Term:
     summary: str
 
 
-def specs() -> list[CheckSpec]:
-    """Every declared check: the built-in suites' (from their packages), then those of plugins
-    (from the registry)."""
-    import importlib
-
-    from sekit.checks import REGISTRY, SUITE_PACKAGES, load_plugins
-    from sekit.checks.spec import CheckSpec
-
-    found: list[CheckSpec] = []
-    for suite in SUITES:
-        found += importlib.import_module(SUITE_PACKAGES[suite]).DECLARED
-    load_plugins()
-    seen = {spec.id for spec in found}
-    found += [c for c in REGISTRY.values() if isinstance(c, CheckSpec) and c.id not in seen]
-    return found
-
-
 def declared() -> tuple[dict[str, tuple[Kind, str]], dict[str, tuple[Metric, str]]]:
     """kind -> (its declaration, its suite) and metric -> (declaration, suite)."""
+    from sekit.checks import specs
     from sekit.checks.spec import explained
 
     kinds, metrics = explained(specs())

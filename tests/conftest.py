@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
+import shutil
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,8 +14,20 @@ import pytest
 from click.testing import CliRunner
 
 from sekit import checks as registry
+from sekit.checks.suite import Suite
+from tests.helpers import Bucket
 
 pytest_plugins = ["pytester"]
+
+NEEDS = ("services", "prometheus", "bwrap", "venv")  # what a slow test needs beyond packages
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs a service, a system tool or a new environment is slow by that alone,
+    so `-m "not slow"` runs on a laptop with Python packages only."""
+    for item in items:
+        if any(item.get_closest_marker(name) for name in NEEDS):
+            item.add_marker(pytest.mark.slow)
 
 
 def make_tree(tree: dict[str, str | bytes], root: Path) -> Path:
@@ -33,15 +48,16 @@ def tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
 
 
 @pytest.fixture
-def isolated_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, registry.Check]]:
-    """An empty check registry: no built-in suites, no plugins. Restored afterwards."""
-    saved = dict(registry.REGISTRY)
-    registry.REGISTRY.clear()
-    monkeypatch.setattr(registry, "BUILTIN_SUITES", {})
-    monkeypatch.setattr(registry, "_loaded", {"plugins"})
-    yield registry.REGISTRY
-    registry.REGISTRY.clear()
-    registry.REGISTRY.update(saved)
+def isolated_suites() -> Iterator[dict[str, Suite]]:
+    """The built-in suites' declarations with no checks in them (``fake_check`` adds some),
+    and no plugins. Discovery is restored afterwards."""
+    found = {
+        name: dataclasses.replace(suite, checks=Bucket())
+        for name, suite in registry.suites().items()
+    }
+    registry.use(found)
+    yield found
+    registry.use(None)
 
 
 @pytest.fixture
@@ -51,8 +67,10 @@ def runner() -> CliRunner:
 
 @pytest.fixture(autouse=True)
 def _no_ambient_ci_summary(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests must not append to a real GitHub step summary, nor inherit colours."""
+    """Tests must not append to a real GitHub step summary, nor inherit colours or a terminal
+    width (pytest-xdist's workers have COLUMNS=80)."""
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)
     monkeypatch.delenv("SEKIT_DEBUG", raising=False)
     if "FORCE_COLOR" in os.environ:
         monkeypatch.delenv("FORCE_COLOR")
@@ -64,3 +82,38 @@ def clean() -> object:
     from tests.checks.model.models import clean_model
 
     return clean_model()
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@contextlib.contextmanager
+def _shared(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[Path, bool]]:
+    """A folder every pytest-xdist worker of this run shares, and whether it is ready: the
+    first worker to take the lock builds it, the others wait and reuse it."""
+    import fcntl
+
+    root = tmp_path_factory.getbasetemp().parent  # shared by the workers of one run
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        folder = root / name
+        ready = (folder / ".built").exists()
+        yield folder, ready
+        if not ready:
+            (folder / ".built").touch()
+
+
+@pytest.fixture(scope="session")
+def trained_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """examples/classification trained once per test run by its DVC pipeline (every worker
+    shares it): copy it, never change it."""
+    from tests.helpers import dvc_repro
+
+    with _shared(tmp_path_factory, "trained-classification") as (folder, ready):
+        project = folder / "project"
+        if not ready:
+            if folder.exists():
+                shutil.rmtree(folder)
+            shutil.copytree(EXAMPLES / "classification", project)
+            dvc_repro(project)
+    return project

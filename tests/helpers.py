@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sekit.checks import FunctionCheck, register
+from sekit import checks as registry
 from sekit.checks.context import Context
+from sekit.checks.spec import CheckSpec
 from sekit.results import CheckResult, Finding, Severity
 
 MINIMAL_CONFIG = """
@@ -18,14 +19,23 @@ train = "train.csv"
 """
 
 
+class Bucket(list[CheckSpec]):
+    """A suite's checks that a test fills (``isolated_suites``, ``fake_check``)."""
+
+    def __call__(self) -> list[CheckSpec]:
+        return list(self)
+
+
 def fake_check(
     check_id: str,
     behaviour: Callable[[Context], CheckResult] | None = None,
     *,
     metrics: dict[str, float] | None = None,
     findings: list[Finding] | None = None,
-) -> FunctionCheck:
-    """Register a check that returns the given metrics and findings (or runs ``behaviour``)."""
+    engine: str = "native",
+) -> CheckSpec:
+    """Add a check to its suite (under ``isolated_suites``) that returns the given metrics and
+    findings, or runs ``behaviour``."""
     suite = check_id.split(".", 1)[0]
 
     def body(ctx: Context) -> CheckResult:
@@ -33,8 +43,18 @@ def fake_check(
             id=check_id, suite=suite, findings=findings or [], metrics=metrics or {}, summary="fake"
         )
 
-    made = FunctionCheck(id=check_id, suite=suite, title=f"fake {check_id}", func=behaviour or body)
-    register(made)
+    made = CheckSpec(
+        id=check_id,
+        title=f"fake {check_id}",
+        func=behaviour or body,
+        engine=engine,
+        kinds=tuple(dict.fromkeys(f.kind for f in findings or [])),
+    )
+    found = registry.suites()
+    bucket = found[suite].checks
+    assert isinstance(bucket, Bucket), "fake_check needs the isolated_suites fixture"
+    bucket.append(made)
+    registry.use(found)  # forget the specs listed so far
     return made
 
 

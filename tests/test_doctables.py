@@ -16,10 +16,10 @@ def test_every_generated_table_is_fresh() -> None:
 
 
 def test_a_stale_table_is_found_and_rewritten(tmp_path: Path) -> None:
-    (tmp_path / "docs").mkdir()
-    page = tmp_path / "docs" / "ml-test-score.md"
+    (tmp_path / "docs" / "explanation").mkdir(parents=True)
+    page = tmp_path / "docs" / "explanation" / "ml-test-score.md"
     page.write_text("# x\n<!-- generated: mlts-mapping -->\nold\n<!-- end: mlts-mapping -->\n")
-    assert doctables.stale(tmp_path) == ["docs/ml-test-score.md"]
+    assert doctables.stale(tmp_path) == ["docs/explanation/ml-test-score.md"]
     doctables.main([str(tmp_path)])
     assert doctables.stale(tmp_path) == []
     assert "| data-1 |" in page.read_text()

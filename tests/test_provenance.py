@@ -98,8 +98,8 @@ def test_the_model_sidecar_and_the_commit_are_recorded(
 ) -> None:
     from dulwich import porcelain
 
-    from sekit.config import load_config
-    from sekit.provenance import collect
+    from sekit.config.loader import load_config
+    from sekit.provenance import record
 
     (tmp_path / "sekit.toml").write_text(
         CONFIG + '[model]\npath = "models/model.joblib"\ntask = "classification"\n'
@@ -112,7 +112,7 @@ def test_the_model_sidecar_and_the_commit_are_recorded(
     repo = porcelain.init(str(tmp_path))
     porcelain.add(repo, [str(tmp_path / "sekit.toml")])
     commit = porcelain.commit(repo, b"first", author=b"t <t@x>", committer=b"t <t@x>").decode()
-    found = collect(load_config(tmp_path))
+    found = record(load_config(tmp_path))
     assert found["git_commit"] == commit
     assert found["model"]["mlflow_run_id"] == "abc123"
     assert found["model"]["version"] == "abc.123"

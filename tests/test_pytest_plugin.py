@@ -72,6 +72,7 @@ def test_a_broken_model_fails_with_the_falsifying_example(
     result.stdout.fnmatch_lines(["*frame=_frame([[]{'mean radius': 5.0*'worst symmetry': 0.*"])
 
 
+@pytest.mark.slow  # a pytest in a subprocess
 def test_fixtures_without_a_config_fail_with_a_clear_message(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_x="def test_x(sekit_model):\n    pass\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")

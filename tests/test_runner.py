@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sekit.checks import Check
 from sekit.checks.context import Context
-from sekit.config import load_config
-from sekit.errors import DataLoadError, MissingExtraError, UsageError
+from sekit.checks.suite import Suite
+from sekit.config.loader import load_config
+from sekit.errors import ConfigError, DataLoadError, MissingExtraError, UsageError
 from sekit.results import CheckResult, Status
 from sekit.runner import Progress, run, run_checks, select_checks
 from tests.helpers import MINIMAL_CONFIG, fake_check, finding
@@ -21,7 +21,7 @@ Tree = Callable[[dict[str, str | bytes]], Path]
 
 
 @pytest.fixture
-def project(tree: Tree, isolated_registry: dict[str, Check]) -> Path:
+def project(tree: Tree, isolated_suites: dict[str, Suite]) -> Path:
     return tree({"sekit.toml": MINIMAL_CONFIG})
 
 
@@ -111,7 +111,7 @@ def test_a_wrong_return_value_is_an_internal_error(project: Path) -> None:
 
 
 def test_severity_overrides_apply_from_the_config(
-    tree: Tree, isolated_registry: dict[str, Check]
+    tree: Tree, isolated_suites: dict[str, Suite]
 ) -> None:
     root = tree({"sekit.toml": MINIMAL_CONFIG + '[severity]\noutliers = "info"\n'})
     fake_check("data.outliers", findings=[finding("outliers", "fail")])
@@ -121,14 +121,14 @@ def test_severity_overrides_apply_from_the_config(
 
 
 def test_disabled_checks_are_skipped_and_unknown_ids_rejected(
-    tree: Tree, isolated_registry: dict[str, Check]
+    tree: Tree, isolated_suites: dict[str, Suite]
 ) -> None:
     root = tree({"sekit.toml": MINIMAL_CONFIG + '[checks]\ndisable = ["data.outliers"]\n'})
     fake_check("data.outliers", findings=[finding("outliers")])
     [result] = run_checks(load_config(root))
     assert result.status is Status.SKIPPED
     (root / "sekit.toml").write_text(MINIMAL_CONFIG + '[checks]\ndisable = ["data.outlier"]\n')
-    with pytest.raises(UsageError, match=r"did you mean 'data\.outliers'"):
+    with pytest.raises(ConfigError, match=r"checks.disable: .*did you mean 'data\.outliers'"):
         run_checks(load_config(root))
 
 
@@ -154,9 +154,7 @@ def test_selecting_a_suite_the_config_lacks_is_a_usage_error(project: Path) -> N
         select_checks(load_config(project), ["model"], "native")
 
 
-def test_nothing_configured_is_a_usage_error(
-    tree: Tree, isolated_registry: dict[str, Check]
-) -> None:
+def test_nothing_configured_is_a_usage_error(tree: Tree, isolated_suites: dict[str, Suite]) -> None:
     root = tree({"sekit.toml": '[project]\nname = "x"\n'})
     with pytest.raises(UsageError, match="nothing to check"):
         select_checks(load_config(root), None, "native")
@@ -167,18 +165,8 @@ def test_engines_filter_checks_and_a_missing_extra_says_how_to_install(
 ) -> None:
     import importlib.util
 
-    from sekit.checks import FunctionCheck, register
-
     fake_check("data.native")
-    register(
-        FunctionCheck(
-            id="data.dc",
-            suite="data",
-            title="dc",
-            engine="deepchecks",
-            func=lambda ctx: CheckResult.from_findings(id="data.dc", suite="data"),
-        )
-    )
+    fake_check("data.dc", engine="deepchecks")
     config = load_config(project)
     assert [c.id for c in select_checks(config, None, "native")] == ["data.native"]
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: object())

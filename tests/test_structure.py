@@ -1,8 +1,14 @@
-"""The library's shape: modules a reader can hold, and no import cycles."""
+"""The library's shape: modules a reader can hold, and no import cycles.
+
+An import is any ``import`` statement (functions included, ``if TYPE_CHECKING:`` excluded), a
+literal ``importlib.import_module("...")``, a suite's ``checks_in("package")`` (it imports every
+module of the package), and the registry's entry points (``sekit.checks`` loads each suite
+module that pyproject.toml lists)."""
 
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -30,6 +36,13 @@ def imports_of(name: str, path: Path) -> set[str]:
             for child in node.orelse:
                 visit(child)
             return
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            called = ast.unparse(node.func)
+            target = node.args[0].value
+            if called.endswith("import_module") and isinstance(target, str):
+                found.add(target)
+            elif called == "checks_in" and isinstance(target, str):
+                found.update(m for m in MODULES if m.startswith(f"{target}."))
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -83,9 +96,28 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def entry_point_modules() -> set[str]:
+    """The modules pyproject.toml lists in the ``sekit.suites`` entry-point group."""
+    project = tomllib.loads((SEKIT.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    points = project["project"]["entry-points"]["sekit.suites"]
+    return {value.split(":")[0] for value in points.values()}
+
+
+def graph() -> dict[str, set[str]]:
+    found = {name: imports_of(name, path) for name, path in MODULES.items()}
+    found["sekit.checks"] |= entry_point_modules()
+    return found
+
+
 def test_no_import_cycles() -> None:
-    graph = {name: imports_of(name, path) for name, path in MODULES.items()}
-    assert cycles(graph) == []
+    assert cycles(graph()) == []
+
+
+def test_the_graph_follows_importlib_and_the_entry_points() -> None:
+    edges = graph()
+    assert "sekit.checks.data.suite" in edges["sekit.checks"]
+    assert "sekit.checks.data.drift" in edges["sekit.checks.data.suite"]  # checks_in(...)
+    assert "sekit.checks.model.behaviour.check" in edges["sekit.checks.model.suite"]
 
 
 def test_the_cycle_finder_finds_one() -> None:

@@ -52,8 +52,10 @@ def validate(no_files: bool, fmt: str, config_path: Path | None, quiet: bool) ->
     from sekit.config.files import missing_files
     from sekit.config.loader import load_config
     from sekit.errors import ConfigError
+    from sekit.runner import check_settings
 
     loaded = load_config(config_path)
+    check_settings(loaded)  # the kinds and check ids it names exist in the installed suites
     problems = [] if no_files else missing_files(loaded)
     if problems:
         raise ConfigError(problems)

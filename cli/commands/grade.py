@@ -144,7 +144,7 @@ def grade(
       sekit grade team-07 --history --html team-07-history.html
     """
     from sekit.fs import atomic_write_text
-    from sekit.grade import RunOptions, grade_history, repositories
+    from sekit.grade import SandboxRun, grade_history, repositories
     from sekit.grade import grade as grade_all
     from sekit.grade.model import TeamGrade
     from sekit.grade.render import history_html, to_csv, to_html
@@ -194,7 +194,7 @@ def grade(
                 f"--run runs team code only inside a sandbox, and {why}; install it, "
                 "or pass --no-sandbox for repositories you trust"
             )
-        options = RunOptions(
+        options = SandboxRun(
             Sandbox(bwrap if not no_sandbox else None), Limits(wall_seconds=timeout)
         )
     targets = [*repositories(list(paths), each=False)] if paths else []

@@ -94,10 +94,10 @@ def print_verdict(out: Console, report: Report, *, gates: bool) -> None:
         label = "[pass]PASS[/]" if passed else "[fail]FAIL[/]"
     out.print(label)
     if report.release:
-        rollback = report.release["decision"] != "promote"
+        rollback = not report.release.promote
         out.print(
             f"Release: {'[fail]ROLL BACK[/]' if rollback else '[pass]PROMOTE[/]'}"
-            + ("" if rollback else f" ({escape('; '.join(report.release['reasons']))})")
+            + ("" if rollback else f" ({escape('; '.join(report.release.reasons))})")
         )
     for reason in report.blocking():
         out.print(f"  - {escape(reason)}")

@@ -1,126 +1,114 @@
-"""The check registry: a plain dict of small objects that match the :class:`Check` protocol.
+"""The suite registry: every :class:`~sekit.checks.suite.Suite`, found in one place.
 
-Built-in checks are declared once each as a :class:`~sekit.checks.spec.CheckSpec` (which is a
-``Check``) in the modules of their suite's package, which registers them when it is imported;
-a plugin registers its checks the same way, from a module named by the ``sekit.checks``
-entry-point group (a plain :class:`FunctionCheck` works too).
+Built-in suites and plugins are found the same way, from the ``sekit.suites`` entry-point
+group (sekit's own are listed in its ``pyproject.toml``, as a plugin lists its own)::
+
+    [project.entry-points."sekit.suites"]
+    textstats = "sekit_textstats:SUITE"
+
+A registry is a plain dict of small declarations: ``suites()`` maps each name to its
+:class:`Suite`, ``specs()`` lists every check they declare. Nothing registers itself on import.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
+import difflib
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
+from sekit.checks.suite import Suite
 from sekit.errors import SekitError
 
 if TYPE_CHECKING:
-    from sekit.checks.context import Context
-    from sekit.config.schema import Config
-    from sekit.results import CheckResult
+    from sekit.checks.spec import CheckSpec
+
+ENTRY_POINT_GROUP = "sekit.suites"
+# The group of sekit 0.1's check plugins: a plugin still listed there would silently lose its
+# checks, so finding one is an error that says how to move it.
+OLD_GROUP = "sekit.checks"
+
+_suites: dict[str, Suite] | None = None
+_specs: list[CheckSpec] | None = None
 
 
-class Check(Protocol):
-    """What the runner needs of a check."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def suite(self) -> str: ...
-    @property
-    def engine(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-
-    def applies(self, config: Config) -> str | None:
-        """``None`` when the check applies to this config, else why it is skipped."""
-
-    def run(self, ctx: Context) -> CheckResult:
-        """Run the check. Raise :class:`~sekit.errors.SekitError` for unusable input."""
+def suites() -> dict[str, Suite]:
+    """Every suite by name, in order (built-in and plugins alike), found once per process."""
+    global _suites
+    if _suites is None:
+        _suites = _discover()
+    return _suites
 
 
-@dataclass(frozen=True)
-class FunctionCheck:
-    """A check made from a function ``(ctx) -> CheckResult``."""
-
-    id: str
-    suite: str
-    title: str
-    func: Callable[[Context], CheckResult]
-    engine: str = "native"
-    requires: Callable[[Config], str | None] | None = None
-
-    def applies(self, config: Config) -> str | None:
-        return self.requires(config) if self.requires is not None else None
-
-    def run(self, ctx: Context) -> CheckResult:
-        return self.func(ctx)
-
-
-REGISTRY: dict[str, Check] = {}
-SUITE_PACKAGES: dict[str, str] = {
-    "data": "sekit.checks.data",
-    "model": "sekit.checks.model",
-    "load": "sekit.checks.load",
-    "release": "sekit.checks.release",
-    "monitor": "sekit.checks.monitor",
-}
-BUILTIN_SUITES: dict[str, str] = dict(SUITE_PACKAGES)  # what the runner loads
-ENTRY_POINT_GROUP = "sekit.checks"
-_loaded: set[str] = set()
+def specs(suite: str | None = None, *, engine: str | None = None) -> list[CheckSpec]:
+    """Every check of every suite (imports the checks' modules), or of one suite, or of one
+    engine (``native``, ``deepchecks``), in report order."""
+    global _specs
+    if _specs is None:
+        found = [spec for each in suites().values() for spec in each.specs()]
+        ids = [spec.id for spec in found]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise SekitError(f"check ids declared twice: {', '.join(twice)}")
+        _specs = found
+    return [
+        spec
+        for spec in _specs
+        if (suite is None or spec.suite == suite) and (engine is None or spec.engine == engine)
+    ]
 
 
-def register(item: Check) -> Check:
-    """Add a check to the registry; an id can be registered once."""
-    if item.id in REGISTRY and REGISTRY[item.id] is not item:
-        raise ValueError(f"a check with id {item.id!r} is already registered")
-    if not item.id.startswith(f"{item.suite}."):
-        raise ValueError(f"check id {item.id!r} must start with its suite {item.suite!r}")
-    REGISTRY[item.id] = item
-    return item
+def suite(name: str) -> Suite:
+    """The suite called ``name``; an error with the nearest name otherwise."""
+    known = suites()
+    if name not in known:
+        close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(known)}"
+        raise SekitError(f"unknown suite {name!r}", hint=hint)
+    return known[name]
 
 
-def check(
-    id: str,
-    *,
-    title: str,
-    engine: str = "native",
-    requires: Callable[[Config], str | None] | None = None,
-) -> Callable[[Callable[[Context], CheckResult]], FunctionCheck]:
-    """Register a function as a check: ``@check("data.missing_values", title=...)``."""
+def use(found: dict[str, Suite] | None) -> None:
+    """Replace what discovery found (``None``: discover again). For tests and embedders."""
+    global _suites, _specs
+    _suites, _specs = found, None
 
-    def decorate(func: Callable[[Context], CheckResult]) -> FunctionCheck:
-        suite = id.split(".", 1)[0]
-        made = FunctionCheck(
-            id=id, suite=suite, title=title, func=func, engine=engine, requires=requires
+
+def _discover() -> dict[str, Suite]:
+    old = [point.value for point in entry_points(group=OLD_GROUP)]
+    if old:
+        raise SekitError(
+            f"a plugin registers checks in the entry-point group {OLD_GROUP!r} ({old[0]}), "
+            f"which sekit no longer reads",
+            hint=f"declare a Suite and list it in {ENTRY_POINT_GROUP!r} (docs/howto/plugin.md)",
         )
-        register(made)
-        return made
-
-    return decorate
-
-
-def load_suite(suite: str) -> None:
-    """Import the built-in checks of ``suite`` (once)."""
-    module = BUILTIN_SUITES.get(suite)
-    if module is None or suite in _loaded:
-        return
-    importlib.import_module(module)
-    _loaded.add(suite)
-
-
-def load_plugins() -> None:
-    """Import every module named in the ``sekit.checks`` entry-point group (once)."""
-    if "plugins" in _loaded:
-        return
-    _loaded.add("plugins")
+    found: list[Suite] = []
     for point in entry_points(group=ENTRY_POINT_GROUP):
         try:
-            point.load()
-        except Exception as exc:  # a broken plugin must not hide the built-in checks
+            declared = point.load()
+        except Exception as exc:  # a broken plugin must not pass for a missing one
             raise SekitError(
-                f"the sekit check plugin {point.value!r} failed to load: {exc}",
-                hint="reinstall or uninstall the plugin package",
+                f"the sekit suite {point.name!r} ({point.value}) failed to load: {exc}",
+                hint="reinstall or uninstall the package that provides it",
             ) from exc
+        if not isinstance(declared, Suite):
+            raise SekitError(
+                f"the entry point {point.name!r} ({point.value}) is not a sekit Suite",
+                hint="it must name a sekit.checks.suite.Suite object",
+            )
+        if declared.name != point.name:
+            raise SekitError(
+                f"the entry point {point.name!r} names the suite {declared.name!r}",
+                hint="give the entry point the suite's name",
+            )
+        found.append(declared)
+    names = [s.name for s in found]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise SekitError(
+            f"two installed packages declare the suite {twice[0]!r}",
+            hint="uninstall one of them (`pip list` shows what is installed)",
+        )
+    return {s.name: s for s in sorted(found, key=lambda s: (s.order, s.name))}
+
+
+__all__ = ["ENTRY_POINT_GROUP", "Suite", "specs", "suite", "suites", "use"]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sekit.checks.suite import Options, SuiteOptions
 from sekit.config.schema import Config
 
 T = TypeVar("T")
@@ -15,19 +16,22 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class RunOptions:
-    """Options of one run, set from the command line."""
+    """Options of one run, set from the command line: those every suite shares, and each
+    suite's own (typed, validated by the suite: :class:`~sekit.checks.suite.SuiteOptions`)."""
 
     engine: str = "native"
     ci: bool = field(default_factory=lambda: bool(os.environ.get("CI")))
     seed: int = 0
-    url: str | None = None  # load: target an already running service
-    allow_remote: bool = False  # load: allow a non-loopback --url or master address
-    processes: int | None = None  # load: Locust processes on this machine
-    master: bool = False  # load: run Locust's master; workers connect to it
-    expect_workers: int = 0
-    master_bind: str = "127.0.0.1"
-    master_port: int = 5557
-    extra: dict[str, Any] = field(default_factory=dict)
+    urls: tuple[str, ...] = ()  # services already running (load: one; release: two)
+    allow_remote: bool = False  # allow a --url or an address that is not loopback
+    suites: Mapping[str, SuiteOptions] = field(default_factory=dict)  # suite name -> options
+
+    def of(self, kind: type[Options]) -> Options:
+        """The options of one suite, or their defaults when none were given."""
+        for given in self.suites.values():
+            if isinstance(given, kind):
+                return given
+        return kind()
 
 
 class Context:

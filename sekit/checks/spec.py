@@ -4,15 +4,15 @@ A check is declared once, in its own module, as a ``CheckSpec`` that holds every
 of sekit needs to know about it: its id and title, the function that runs it, the finding kinds
 and metrics it emits (with the texts ``sekit explain`` shows), the config keys that tune it and
 its config section model, the ML Test Score tests it automates, and its Deepchecks counterparts.
-The vocabulary, ``sekit explain``, the README's tables, the Deepchecks engines' rules and the ML
-Test Score mapping are all derived from these declarations.
+The vocabulary, ``sekit explain``, the reference pages (docs/reference), the Deepchecks
+engines' rules and the ML Test Score mapping are all derived from these declarations.
 
 A kind or metric that several checks emit is declared (with its texts) by one of them and named
 by the others as a plain string; :mod:`sekit.vocabulary` checks that every name resolves and
 that nothing is declared twice.
 
-A suite's package collects the ``SPECS`` of its modules (:func:`collect`): adding a check is its
-module and its tests.
+A suite's checks are the ``SPECS`` of its package's modules (:func:`declared_in`): adding a check
+is its module and its tests.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
     from sekit.checks.context import Context
     from sekit.config.schema import Config
+    from sekit.report.model import GateResult
+    from sekit.report.svg import Figure
     from sekit.results import CheckResult
 
 
@@ -42,7 +44,9 @@ class Kind:
     why: str
     investigate: str
     fix: str
-    trust: str = ""  # how sure a finding is: its false-alarm rate and power (README)
+    trust: str = (
+        ""  # how sure a finding is: its false-alarm rate and power (docs/explanation/trust.md)
+    )
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,9 @@ class Rule:
 
 
 DeepchecksRule = Rule | Callable[[str], Rule]
+# A check's pictures for the HTML report, from its result and the run's gates by metric (a
+# bound to draw). It reads its data with the check's own Evidence model (sekit.results).
+Figures = Callable[["CheckResult", Mapping[str, "GateResult"]], list["Figure"]]
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,7 @@ class CheckSpec:
     id: str
     title: str
     func: Callable[[Context], CheckResult]
-    emits: str = ""  # for the README: the kinds it reports and their default severity
+    emits: str = ""  # for the reference: the kinds it reports and their default severity
     kinds: tuple[Kind | str, ...] = ()
     metrics: tuple[Metric | str, ...] = ()
     settings: tuple[str, ...] = ()  # config keys that tune it, e.g. "[data.columns]"
@@ -97,6 +104,7 @@ class CheckSpec:
     deepchecks: Mapping[str, DeepchecksRule] = field(default_factory=dict)
     engine: str = "native"
     order: int = 100  # place in its suite's reports
+    figures: Figures | None = None
 
     @property
     def suite(self) -> str:
@@ -117,7 +125,7 @@ class CheckSpec:
         return [m if isinstance(m, str) else m.name for m in self.metrics]
 
 
-def collect(package: ModuleType) -> list[CheckSpec]:
+def declared_in(package: ModuleType) -> list[CheckSpec]:
     """The specs declared in the modules of a suite's package (``SPECS``), in report order.
 
     Every module of the package is imported; its module-level ``SPECS`` (a sequence of

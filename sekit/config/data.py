@@ -16,14 +16,14 @@ ColumnType = Literal["int", "float", "bool", "category", "string", "datetime"]
 class Column(Section):
     """The schema of one column: ``[data.columns.<name>]``."""
 
-    type: ColumnType
+    type: ColumnType = Field(description="the column's type")
     min: float | str | None = Field(None, description="smallest allowed value (number or date)")
     max: float | str | None = Field(None, description="largest allowed value (number or date)")
     nullable: bool = Field(False, description="whether missing values are allowed")
     allowed: list[str | int | float | bool] | None = Field(
         None, description="the allowed values of a category or string column"
     )
-    description: str = ""
+    description: str = Field("", description="what the column means (for the readers)")
 
     @model_validator(mode="after")
     def _consistent(self) -> Column:
@@ -161,8 +161,8 @@ class Leakage(Section):
 class Data(Section):
     """``[data]``: the datasets and their schema."""
 
-    train: ProjectPath
-    test: ProjectPath | None = None
+    train: ProjectPath = Field(description="the training data: csv, parquet or jsonl")
+    test: ProjectPath | None = Field(None, description="the test data, in the same format")
     production: ProjectPath | None = Field(
         None, description="served inputs (e.g. the prediction log), checked for drift"
     )

@@ -58,6 +58,8 @@ def _relative(path: Path, root: Path) -> str:
 
 def json_schema() -> dict[str, Any]:
     """The config's JSON Schema (draft 2020-12), for editors and ``sekit config schema``."""
-    schema = Config.model_json_schema()
+    from sekit.config.loader import config_model
+
+    schema = config_model().model_json_schema()
     schema["title"] = "sekit.toml"
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}

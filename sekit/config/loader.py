@@ -15,8 +15,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from sekit import vocabulary
-from sekit.config.schema import Config
+from sekit.config.schema import Config, assembled
 from sekit.errors import ConfigError
 
 CONFIG_NAME = "sekit.toml"
@@ -46,6 +45,20 @@ def _has_tool_sekit(path: Path) -> bool:
         return False
 
 
+_assembled: dict[int, type[Config]] = {}
+
+
+def config_model() -> type[Config]:
+    """The config's model: :class:`Config` with the tables every installed suite registers."""
+    from sekit.checks import suites
+
+    found = suites()
+    if id(found) not in _assembled:
+        _assembled.clear()
+        _assembled[id(found)] = assembled([t for s in found.values() for t in s.tables])
+    return _assembled[id(found)]
+
+
 def load_config(path: Path | str | None = None, *, cwd: Path | None = None) -> Config:
     """Load and validate the config at ``path`` (a file or a project folder), or find it.
 
@@ -54,7 +67,7 @@ def load_config(path: Path | str | None = None, *, cwd: Path | None = None) -> C
     source = _locate(path, cwd)
     raw, prefix = _read(source)
     try:
-        config = Config.model_validate(raw, context={"root": source.parent})
+        config = config_model().model_validate(raw, context={"root": source.parent})
     except ValidationError as exc:
         raise ConfigError(_problems(exc, _display(source, cwd), prefix)) from None
     return config.located(root=source.parent, source=source)
@@ -232,11 +245,7 @@ def _explain(error: Any, loc: tuple[int | str, ...]) -> str:
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "value_error":
-        message = str(ctx.get("error", error["msg"]))
-        if message.startswith("unknown finding kind"):
-            bad = message.split("'")[1] if "'" in message else ""
-            return message + _did_you_mean(bad, list(vocabulary.KINDS))
-        return message
+        return str(ctx.get("error", error["msg"]))
     return str(error["msg"])
 
 
@@ -266,7 +275,7 @@ def _suggest(loc: tuple[int | str, ...]) -> str:
 
 def _fields_at(path: tuple[int | str, ...]) -> list[str]:
     """The keys valid in the table at ``path``, found by walking the schema's annotations."""
-    types: list[Any] = [Config]
+    types: list[Any] = [config_model()]
     for part in path:
         types = [t for tp in types for t in _step(tp, part)]
     return sorted({name for tp in types for model in _models(tp) for name in model.model_fields})

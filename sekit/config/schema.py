@@ -1,5 +1,12 @@
 """The declared schema of ``sekit.toml`` (and ``[tool.sekit]`` in ``pyproject.toml``).
 
+:class:`Config` holds the tables that describe the project, which every suite reads
+(``[project]``, ``[data]``, ``[model]``, ``[[behaviour]]``, ``[service]``, ``[load]``), and
+those of the run itself (``[gates]``, ``[severity]``, ``[checks]``, ``[grade]``). A suite's own
+settings are a table it registers (:class:`~sekit.checks.suite.Table`, e.g. ``[release]``,
+``[monitor]``, a plugin's): :func:`assembled` adds them to the model, and checks read them with
+:meth:`Config.table`.
+
 Every table forbids unknown keys, so a misspelt key is an error rather than a silently ignored
 setting. Paths are resolved against the folder of the config file. ``sekit config schema``
 prints this schema as JSON Schema for editors.
@@ -7,22 +14,26 @@ prints this schema as JSON Schema for editors.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
     Field,
     PrivateAttr,
+    create_model,
     model_validator,
 )
 
-from sekit import vocabulary
 from sekit.config.data import Column, ColumnType, Data, Drift, Leakage, Quality
-from sekit.config.monitor import Monitor
-from sekit.config.release import Release
 from sekit.config.values import Duration, ModelLocation, ProjectPath, Section, parse_duration
 from sekit.results import Severity
+
+if TYPE_CHECKING:
+    from sekit.checks.suite import Table
+
+T = TypeVar("T", bound=Section)
 
 __all__ = [
     "Behaviour",
@@ -44,7 +55,6 @@ __all__ = [
     "Project",
     "ProjectPath",
     "Quality",
-    "Release",
     "Section",
     "Service",
     "parse_duration",
@@ -59,7 +69,7 @@ class Project(Section):
 
     name: str = Field(min_length=1, description="project name, shown in reports")
     team: list[str] = Field(default_factory=list, description="team members")
-    description: str = ""
+    description: str = Field("", description="one sentence on what the project does")
 
 
 # --- [model] and [[behaviour]] -----------------------------------------------------------------
@@ -78,7 +88,9 @@ class Model(Section):
         pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$",
         description="module:callable returning an object with predict()",
     )
-    task: Literal["classification", "regression"]
+    task: Literal["classification", "regression"] = Field(
+        description="what the model predicts: a class or a number"
+    )
     baseline: ModelLocation | None = Field(
         None,
         description="the previously deployed model (a file or an MLflow model URI); the "
@@ -150,28 +162,36 @@ class Model(Section):
 
 
 class Invariance(Section):
-    kind: Literal["invariance"]
-    feature: str
-    name: str | None = None
+    kind: Literal["invariance"] = Field(
+        description="changing `feature` must not change the prediction"
+    )
+    feature: str = Field(description="the input feature the property varies")
+    name: str | None = Field(None, description="a name for the property in the report")
 
 
 class Directional(Section):
-    kind: Literal["directional"]
-    feature: str
-    expect: Literal["non-decreasing", "non-increasing"]
+    kind: Literal["directional"] = Field(
+        description="increasing `feature` must move `output` as `expect` says"
+    )
+    feature: str = Field(description="the input feature the property varies")
+    expect: Literal["non-decreasing", "non-increasing"] = Field(
+        description="how `output` must move when `feature` grows"
+    )
     output: str = Field(
         "prediction",
         pattern=r"^(prediction|proba:.+)$",
         description='"prediction" or "proba:<class>"',
     )
-    name: str | None = None
+    name: str | None = Field(None, description="a name for the property in the report")
 
 
 class Minimum(Section):
-    kind: Literal["minimum"]
-    cases: ProjectPath
-    min_accuracy: float = Field(1.0, ge=0, le=1)
-    name: str | None = None
+    kind: Literal["minimum"] = Field(description="labelled cases the model must get right")
+    cases: ProjectPath = Field(description="a CSV of the cases: the features and the label")
+    min_accuracy: float = Field(
+        1.0, ge=0, le=1, description="share of the cases that must be predicted right"
+    )
+    name: str | None = Field(None, description="a name for the property in the report")
 
 
 Behaviour = Annotated[Invariance | Directional | Minimum, Field(discriminator="kind")]
@@ -189,10 +209,14 @@ def _has_port(value: str) -> str:
 class Service(Section):
     """``[service]``: how sekit starts and calls the project's HTTP service."""
 
-    command: Annotated[str, AfterValidator(_has_port)]
-    health: str = Field("/health", pattern=r"^/")
-    endpoint: str = Field("/predict", pattern=r"^/")
-    method: Literal["GET", "POST", "PUT"] = "POST"
+    command: Annotated[str, AfterValidator(_has_port)] = Field(
+        description="starts the service; {port} is replaced by a free port on 127.0.0.1"
+    )
+    health: str = Field("/health", pattern=r"^/", description="answers < 400 once it is up")
+    endpoint: str = Field("/predict", pattern=r"^/", description="the path that predicts")
+    method: Literal["GET", "POST", "PUT"] = Field(
+        "POST", description="the HTTP method of the endpoint"
+    )
     payload: ProjectPath | None = Field(
         None, description="a JSON request body, or a JSON list of bodies to cycle"
     )
@@ -209,15 +233,19 @@ class Service(Section):
 class Load(Section):
     """``[load]``: the Locust load test."""
 
-    users: int = Field(10, ge=1, le=10_000)
-    spawn_rate: float = Field(10.0, gt=0)
-    duration: Duration = Field(20.0, gt=0, le=3600)
+    users: int = Field(10, ge=1, le=10_000, description="simulated users at the same time")
+    spawn_rate: float = Field(10.0, gt=0, description="users started per second")
+    duration: Duration = Field(
+        20.0, gt=0, le=3600, description="how long the load is measured, after the warm-up"
+    )
     warmup: Duration = Field(2.0, ge=0, le=600, description="excluded from the statistics")
     wait: Literal["poisson", "between", "none"] = Field(
         "poisson", description="arrival pattern per user (poisson keeps latencies honest)"
     )
     rate: float = Field(5.0, gt=0, description="requests per second per user (poisson)")
-    processes: int = Field(1, ge=1, le=64)
+    processes: int = Field(
+        1, ge=1, le=64, description="Locust processes on this machine (more for more load)"
+    )
     locustfile: ProjectPath | None = Field(None, description="the team's own locustfile")
     min_rps: float | None = Field(None, gt=0, description="throughput required (else throughput)")
     max_error_rate: float = Field(
@@ -239,8 +267,8 @@ class Load(Section):
 class Gate(Section):
     """A bound on one metric; at least one of ``min`` and ``max``."""
 
-    min: float | None = None
-    max: float | None = None
+    min: float | None = Field(None, description="the metric must be at least this")
+    max: float | None = Field(None, description="the metric must be at most this")
 
     @model_validator(mode="after")
     def _bounded(self) -> Gate:
@@ -251,15 +279,15 @@ class Gate(Section):
         return self
 
 
-def _known_kind(kind: str) -> str:
+def _not_check_error(kind: str) -> str:
+    # Which kinds exist is known once the suites are loaded: the runner checks the names
+    # (sekit.runner.check_severities); that a check that errors never passes is known here.
     if kind == "check_error":
         raise ValueError("check_error cannot be lowered: a check that errors never passes")
-    if kind not in vocabulary.KINDS:
-        raise ValueError(f"unknown finding kind {kind!r}")
     return kind
 
 
-KindName = Annotated[str, AfterValidator(_known_kind)]
+KindName = Annotated[str, AfterValidator(_not_check_error)]
 
 
 class Checks(Section):
@@ -267,7 +295,9 @@ class Checks(Section):
 
     timeout: Duration = Field(600.0, gt=0, description="time limit per check")
     disable: list[str] = Field(default_factory=list, description="check ids not to run")
-    engine: Literal["native", "deepchecks", "all"] = "native"
+    engine: Literal["native", "deepchecks", "all"] = Field(
+        "native", description="which engine runs the data and model checks"
+    )
 
 
 MltsId = Annotated[str, Field(pattern=r"^(data|model|infra|monitor)-[1-7]$")]
@@ -290,11 +320,12 @@ class Config(Section):
     project: Project
     data: Data | None = None
     model: Model | None = None
-    behaviour: list[Behaviour] = Field(default_factory=list)
+    behaviour: list[Behaviour] = Field(
+        default_factory=list,
+        description="model behaviour properties, tested with generated inputs (Hypothesis)",
+    )
     service: Service | None = None
     load: Load = Field(default_factory=Load)
-    release: Release | None = None
-    monitor: Monitor | None = None
     gates: dict[str, Gate] = Field(default_factory=dict)
     severity: dict[KindName, Severity] = Field(
         default_factory=dict, description="explicit severity per finding kind"
@@ -315,6 +346,12 @@ class Config(Section):
         """The file the config was read from."""
         return self._source
 
+    def table(self, kind: type[T]) -> T | None:
+        """A suite's table (``config.table(Release)``), or ``None`` when the config has none."""
+        name = getattr(kind, "table", "")
+        found = getattr(self, name, None) if name else None
+        return found if isinstance(found, kind) else None
+
     def located(self, *, root: Path, source: Path) -> Config:
         """This config, remembering where it came from."""
         self._root, self._source = root, source
@@ -327,6 +364,22 @@ class Config(Section):
         if isinstance(raw, dict) and isinstance(raw.get("gates"), dict):
             raw = {**raw, "gates": _flatten(raw["gates"])}
         return raw
+
+
+def assembled(tables: Sequence[type[Table]]) -> type[Config]:
+    """The config model with the suites' tables: each an optional key of the top level."""
+    fields: dict[str, Any] = {}
+    for table in tables:
+        key = table.table
+        if not key.isidentifier() or key in Config.model_fields or key in fields:
+            raise ValueError(f"the table [{key}] of {table.__name__} is taken or not a name")
+        doc = " ".join((table.__doc__ or "").split("\n\n")[0].split())
+        fields[key] = (table | None, Field(None, description=doc))
+    if not fields:
+        return Config
+    made: type[Config] = create_model("Config", __base__=Config, **fields)
+    made.__doc__ = Config.__doc__
+    return made
 
 
 def _flatten(gates: dict[str, Any], prefix: str = "") -> dict[str, Any]:

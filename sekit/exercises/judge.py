@@ -159,7 +159,7 @@ SUITE_METRICS = {
 
 def _suite(exercise: Exercise, folder: Path) -> Verdict:
     from sekit.checks.context import RunOptions
-    from sekit.config import load_config
+    from sekit.config.loader import load_config
     from sekit.gate import build_report
     from sekit.runner import run_checks
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from sekit.checks import specs
 from sekit.errors import UsageError
-from sekit.vocabulary import Term, declared, specs
+from sekit.vocabulary import Term, declared
 
 
 @dataclass(frozen=True)

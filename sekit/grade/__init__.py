@@ -36,7 +36,7 @@ SCAFFOLD_HEADER = "# sekit's configuration for "
 
 
 @dataclass(frozen=True)
-class RunOptions:
+class SandboxRun:
     """``--run``: the sandbox (``bwrap`` None with ``--no-sandbox``) and the limits."""
 
     sandbox: Sandbox
@@ -191,7 +191,7 @@ def grade_one(
     rubric: Rubric,
     *,
     team: str | None = None,
-    run: RunOptions | None = None,
+    run: SandboxRun | None = None,
     template: bool = True,
 ) -> TeamGrade:
     """Grade one repository; any failure becomes an ungradable entry with its reason."""
@@ -225,7 +225,7 @@ def _reason(exc: Exception) -> str:
 
 
 def _grade(
-    repo: Repository, rubric: Rubric, *, team: str, run: RunOptions | None, template: bool
+    repo: Repository, rubric: Rubric, *, team: str, run: SandboxRun | None, template: bool
 ) -> TeamGrade:
     if not repo.files:
         return TeamGrade(
@@ -251,7 +251,7 @@ def grade(
     *,
     each: bool = False,
     rubric: Rubric | None = None,
-    run: RunOptions | None = None,
+    run: SandboxRun | None = None,
     jobs: int = 1,
     db: Path | None = None,
     roster: Mapping[str, str] | None = None,

@@ -18,7 +18,7 @@ nothing:
 Untagged tests that look like they address a test (by their file and name) are listed as
 candidates, with what tagging them would earn. The mapping of every sekit check to the paper's
 tests, each justified by the paper's wording, is declared by the checks themselves
-(``CheckSpec.mlts``) and shown in ``docs/ml-test-score.md``.
+(``CheckSpec.mlts``) and shown in ``docs/explanation/ml-test-score.md``.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ class Mapping:
 def mapping() -> dict[str, Mapping]:
     """ML Test Score id -> the checks that automate it (all must pass), why, and a metric that
     must be positive for the claim to hold."""
-    from sekit.vocabulary import specs
+    from sekit.checks import specs
 
     found: dict[str, Mapping] = {}
     for spec in specs():

@@ -22,8 +22,8 @@ def render_markdown(report: Report) -> str:
     verdict = "✅ pass" if report.verdict == "pass" else "❌ fail"
     lines = [f"## sekit: {_cell(report.project.name)} — {verdict}", ""]
     if report.release:
-        lines += [f"**Release: {report.release['decision']}**", ""]
-        lines += [f"- {_cell(reason)}" for reason in report.release["reasons"]] + [""]
+        lines += [f"**Release: {report.release.decision}**", ""]
+        lines += [f"- {_cell(reason)}" for reason in report.release.reasons] + [""]
     if report.gates:
         lines += ["### Gates", "", "| metric | value | bound | result |", "|---|---|---|---|"]
         for gate in report.gates:

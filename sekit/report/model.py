@@ -47,6 +47,20 @@ class GateResult(BaseModel):
 Verdict = Literal["pass", "fail"]
 
 
+class ReleaseDecision(BaseModel):
+    """Whether the new model may replace the deployed one, and why (``sekit.gate``): it
+    follows from the release checks and the gates on ``release.*`` metrics."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    decision: Literal["promote", "roll back"]
+    reasons: list[str] = Field(default_factory=list)
+
+    @property
+    def promote(self) -> bool:
+        return self.decision == "promote"
+
+
 class Report(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -60,9 +74,8 @@ class Report(BaseModel):
     # Where the inputs came from: data MD5s and their DVC versions, the model's MLflow run,
     # the git commit (sekit.provenance). Information only; it never changes the verdict.
     provenance: dict[str, Any] = Field(default_factory=dict)
-    # When release checks ran: {"decision": "promote" | "roll back", "reasons": [...]}
-    # (sekit.checks.release.decision); it follows from the checks and the release.* gates.
-    release: dict[str, Any] | None = None
+    # When release checks ran: promote or roll back, and why (sekit.gate.release_decision).
+    release: ReleaseDecision | None = None
 
     @property
     def input_errors(self) -> list[str]:

@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One picture of a check for the HTML report: an ``<svg>`` and what it shows."""
+
+    name: str
+    caption: str
+    svg: str
+
 
 WIDTH = 640
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'

@@ -265,8 +265,31 @@ def plan_variant(name: str, *, project: str = "clinic-ai", target: Path | None =
     base = plan(
         project, template=variant.template, team=["Ana", "Ben", "Caro", "Dan"], target=target
     )
+    return applied(name, base)
+
+
+def applied(name: str, base: Plan) -> Plan:
+    """``base`` (a render of the variant's template) with the variant's edits."""
     files = dict(base.files)
-    for edit in variant.edits:
+    for edit in VARIANTS[name].edits:
         path = edit.path.format(package=base.package)
         files[path] = _edited(name, path, files[path], edit)
     return replace(base, files=files)
+
+
+def diff(name: str, base: Plan) -> str:
+    """The variant's edits as a unified diff against ``base`` (``patch -p1`` applies it in a
+    copy of the project ``base`` renders)."""
+    import difflib
+
+    broken = applied(name, base)
+    lines: list[str] = []
+    for path in sorted(broken.files):
+        if broken.files[path] != base.files[path]:
+            lines += difflib.unified_diff(
+                base.files[path].splitlines(keepends=True),
+                broken.files[path].splitlines(keepends=True),
+                fromfile=f"a/{path}",
+                tofile=f"b/{path}",
+            )
+    return "".join(lines)

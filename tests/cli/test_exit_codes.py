@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sekit.checks import Check
 from sekit.checks.context import Context
+from sekit.checks.suite import Suite
 from sekit.errors import DataLoadError
 from sekit.results import CheckResult
 from sekit_cli.app import cli
@@ -20,9 +20,7 @@ Tree = Callable[[dict[str, str | bytes]], Path]
 
 
 @pytest.fixture
-def project(
-    tree: Tree, isolated_registry: dict[str, Check], monkeypatch: pytest.MonkeyPatch
-) -> Path:
+def project(tree: Tree, isolated_suites: dict[str, Suite], monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tree({"sekit.toml": MINIMAL_CONFIG + '[gates]\n"data.rows" = { min = 10 }\n'})
     monkeypatch.chdir(root)
     return root

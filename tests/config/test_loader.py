@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sekit.config import find_config, load_config
+from sekit.config.loader import find_config, load_config
 from sekit.config.schema import parse_duration
 from sekit.errors import ConfigError
 

@@ -364,7 +364,7 @@ def apply(root: Path, edits: list[Edit]) -> None:
         edit(root)
 
 
-@pytest.mark.slow
+@pytest.mark.services
 @pytest.mark.parametrize("name", list(EXERCISES))
 def test_handed_out_it_fails_and_the_reference_fix_passes(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -379,7 +379,7 @@ def test_handed_out_it_fails_and_the_reference_fix_passes(
     assert after.exit_code == 0
 
 
-@pytest.mark.slow
+@pytest.mark.services
 @pytest.mark.parametrize(
     ("name", "cheat"), [(n, c) for n, cheats in CHEATS.items() for c in cheats]
 )

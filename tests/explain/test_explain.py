@@ -35,9 +35,19 @@ def emitted_kinds() -> set[str]:
     found: set[str] = set()
     for path in SEKIT.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef):  # an Evidence model's `kind = "..."`
+                found.update(
+                    item.value.value
+                    for item in node.body
+                    if isinstance(item, ast.Assign)
+                    and [ast.unparse(t) for t in item.targets] == ["kind"]
+                    and isinstance(item.value, ast.Constant)
+                )
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if isinstance(node.func, ast.Attribute) and name == "finding":
+                continue  # Evidence.finding(message): its kind is the class's `kind`
             if name in makers and node.args and isinstance(node.args[0], ast.Constant):
                 found.add(node.args[0].value)
             if name in SORTS:

@@ -207,6 +207,7 @@ def test_a_broken_roster_exits_2(text: str, message: str, tmp_path: Path) -> Non
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow  # grades two repositories
 def test_the_untouched_template_is_the_zero_line(tmp_path: Path) -> None:
     from sekit.scaffold import create, plan
 

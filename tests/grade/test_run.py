@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sekit.grade import RunOptions, grade
+from sekit.grade import SandboxRun, grade
 from sekit.grade.sandbox import Limits, Sandbox, find_sandbox
 from sekit_cli.app import cli
 from tests.grade.conftest import Repo
 from tests.grade.test_traps import trapped_repository
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.bwrap
 
 TESTS = """
 import pytest
@@ -114,8 +114,8 @@ def bwrap() -> str:
     return found
 
 
-def options(bwrap: str | None, seconds: float = 180) -> RunOptions:
-    return RunOptions(Sandbox(bwrap), Limits(wall_seconds=seconds))
+def options(bwrap: str | None, seconds: float = 180) -> SandboxRun:
+    return SandboxRun(Sandbox(bwrap), Limits(wall_seconds=seconds))
 
 
 def test_run_executes_the_tests_and_credits_only_green_ones(repo: Repo, bwrap: str) -> None:

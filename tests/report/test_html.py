@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from sekit.checks.data.figures import DriftScores
+from sekit.checks.load.figures import History
+from sekit.checks.model.figures import Confusion, Groups, Slices
 from sekit.config.schema import Gate
 from sekit.gate import evaluate_gates
 from sekit.report import ProjectInfo, Report, render
@@ -13,11 +16,9 @@ from sekit.results import CheckResult, Finding, Severity
 from tests.report.test_schema import rich_report
 
 
-def info(kind: str, **evidence: object) -> Finding:
-    return Finding(kind=kind, severity=Severity.INFO, message="data", evidence=evidence)
-
-
 def picture_report() -> Report:
+    """A report whose checks kept the data of their pictures, as the checks keep it (their
+    typed Evidence models)."""
     history = [
         {
             "t": float(t),
@@ -31,55 +32,51 @@ def picture_report() -> Report:
         }
         for t in range(12)
     ]
+    kept = History.model_validate({"history": history, "users": 5, "distribution": {}})
+    groups = [
+        {
+            "column": "sex",
+            "group": g,
+            "metric": "accuracy",
+            "value": v,
+            "interval": [v - 0.05, min(v + 0.05, 1.0)],
+            "n": 80,
+        }
+        for g, v in (("female", 0.93), ("male", 0.81))
+    ]
+    slices = [{"slice": "bmi in (30, 40]", "value": 0.81, "rows": 40, "interval": [0.7, 0.9]}]
     checks = [
         CheckResult.from_findings(
             id="load.locust",
             suite="load",
-            findings=[info("latency", history=history)],
+            findings=[kept.finding("per second")],
             metrics={"p50_ms": 12, "p95_ms": 40, "p99_ms": 55},
         ),
         CheckResult.from_findings(
             id="data.drift",
             suite="data",
-            findings=[info("drift", scores={"test": {"age": 0.04, "bmi": 0.21}}, min_effect=0.1)],
+            findings=[
+                DriftScores(scores={"test": {"age": 0.04, "bmi": 0.21}}, min_effect=0.1).finding(
+                    "effects"
+                )
+            ],
         ),
         CheckResult.from_findings(
             id="model.quality",
             suite="model",
             findings=[
-                info("performance", labels=["benign", "malignant"], matrix=[[100, 7], [3, 61]])
+                Confusion(labels=["benign", "malignant"], matrix=[[100, 7], [3, 61]]).finding("m")
             ],
         ),
         CheckResult.from_findings(
             id="model.slices",
             suite="model",
-            findings=[
-                info(
-                    "weak_slice",
-                    overall=0.95,
-                    slices=[{"slice": "bmi in (30, 40]", "value": 0.81, "rows": 40}],
-                )
-            ],
+            findings=[Slices.model_validate({"overall": 0.95, "slices": slices}).finding("s")],
         ),
         CheckResult.from_findings(
             id="model.fairness",
             suite="model",
-            findings=[
-                info(
-                    "unfair_outcome",
-                    groups=[
-                        {
-                            "column": "sex",
-                            "group": g,
-                            "metric": "accuracy",
-                            "value": v,
-                            "interval": [v - 0.05, min(v + 0.05, 1.0)],
-                            "n": 80,
-                        }
-                        for g, v in (("female", 0.93), ("male", 0.81))
-                    ],
-                )
-            ],
+            findings=[Groups.model_validate({"groups": groups}).finding("per group")],
         ),
         CheckResult.from_findings(
             id="model.behaviour",
@@ -133,6 +130,25 @@ def test_the_file_is_self_contained_and_escapes_names() -> None:
     assert html.count("<svg") == 7
     assert "ValueError" in html and "<td>54.3</td>" in html  # the minimal example
     assert "sekit explain crash" in html
+
+
+def test_data_that_no_longer_fits_its_picture_is_shown_not_dropped() -> None:
+    """A renamed key in a check's kept data is an error in the report, never a chart that
+    silently disappears."""
+    report = picture_report()
+    load = report.checks[0]
+    renamed = [
+        f.model_copy(update={"evidence": {**f.evidence, "latency_history": f.evidence["history"]}})
+        for f in load.findings
+    ]
+    broken = report.model_copy(
+        update={
+            "checks": [load.model_copy(update={"findings": tuple(renamed)}), *report.checks[1:]]
+        }
+    )
+    html = render(broken, "html")
+    assert "load.locust: its pictures could not be drawn" in html and "latency_history" in html
+    assert "latency" not in pictures(broken)
 
 
 def test_a_report_without_picture_data_still_renders() -> None:

@@ -1,4 +1,5 @@
-"""examples/: current with the templates, and each gate ends as the README promises."""
+"""examples/: current with the templates, the broken variants only their edits, and each gate
+ends as the README promises."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sekit.scaffold.examples import plans
-from sekit.scaffold.variants import VARIANTS
+from sekit.scaffold import create, without_git
+from sekit.scaffold.examples import broken, plans
+from sekit.scaffold.variants import VARIANTS, plan_variant
 from sekit_cli.app import cli
 from tests.helpers import dvc_repro
 
@@ -34,6 +36,31 @@ def test_the_committed_examples_are_what_the_templates_generate() -> None:
         )
         for relative, content in project.files.items():
             assert (project.target / relative).read_text() == content, relative
+    expected = broken(EXAMPLES)
+    on_disk = {p for p in (EXAMPLES / "broken").rglob("*") if p.is_file()}
+    assert on_disk == set(expected), "examples/broken is stale: python -m sekit.scaffold.examples"
+    for path, text in expected.items():
+        assert path.read_text() == text, path
+
+
+def test_no_example_is_a_copy_of_another() -> None:
+    """A broken example is its edits, never a second copy of a project (issue 23)."""
+    for folder in (EXAMPLES / "broken").iterdir():
+        assert sorted(p.name for p in folder.iterdir()) == ["README.md", "variant.diff"]
+
+
+def test_a_variant_diff_applied_to_the_example_is_the_broken_project(tmp_path: Path) -> None:
+    import subprocess
+
+    for name in (n for n, v in VARIANTS.items() if v.example):
+        copy = tmp_path / name
+        shutil.copytree(EXAMPLES / "classification", copy)
+        patch = (EXAMPLES / "broken" / name / "variant.diff").read_text()
+        subprocess.run(["git", "apply", "-p1", "-"], cwd=copy, input=patch, text=True, check=True)
+        wanted = without_git(plan_variant(name, project="classification-demo"))
+        for relative, content in wanted.files.items():
+            if (copy / relative).is_file():
+                assert (copy / relative).read_text() == content, (name, relative)
 
 
 def _ignored(path: Path, root: Path) -> bool:
@@ -63,13 +90,16 @@ def test_there_are_three_broken_variants_at_least() -> None:
     }
 
 
-@pytest.mark.slow
+@pytest.mark.services
 @pytest.mark.parametrize("example", list(EXPECTED))
 def test_each_example_trains_and_gates_as_documented(
     example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = tmp_path / "project"
-    shutil.copytree(EXAMPLES / example, project)
+    if example.startswith("broken/"):
+        create(without_git(plan_variant(example.split("/")[1], target=project)), git=False)
+    else:
+        shutil.copytree(EXAMPLES / example, project)
     config = project / "sekit.toml"
     config.write_text(config.read_text().replace('duration = "10s"', 'duration = "4s"'))
     dvc_repro(project)

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+# One environment for both templates: in one worker (the xdist group), built once.
+pytestmark = [
+    pytest.mark.venv,
+    pytest.mark.services,
+    pytest.mark.timeout(1800),
+    pytest.mark.xdist_group("scaffold-venv"),
+]
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -21,12 +21,12 @@ import yaml
 
 from sekit import processes
 from sekit.checks.load.service import started
-from sekit.config import load_config
+from sekit.config.loader import load_config
 from sekit.scaffold import create, plan
 from tests.checks.load.test_load import leftovers
-from tests.helpers import dvc_repro
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "classification"
+pytestmark = pytest.mark.prometheus  # promtool and the server, from Debian's prometheus
 
 
 def promtool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -104,10 +104,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def trained(tmp_path_factory: pytest.TempPathFactory, trained_example: Path) -> Path:
     project = tmp_path_factory.mktemp("monitored") / "project"
-    shutil.copytree(EXAMPLE, project)
-    dvc_repro(project)
+    shutil.copytree(trained_example, project)
     return project
 
 
@@ -182,7 +181,7 @@ def scraped(url: str, query: str) -> float:
     return sum(float(r["value"][1]) for r in found["data"]["result"])
 
 
-@pytest.mark.slow
+@pytest.mark.services
 def test_prometheus_scrapes_the_service_under_load_and_monitor_reads_it(
     trained: Path, prometheus: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sekit.config import load_config
+from sekit.config.loader import load_config
 from sekit.errors import UsageError
 from sekit.scaffold import Plan, create, package_name, plan
 from sekit_cli.app import cli
@@ -193,6 +193,7 @@ def dvc(*args: str, cwd: Path) -> str:
     return done.stdout
 
 
+@pytest.mark.slow  # DVC in a subprocess
 def test_dvc_reads_the_pipeline_and_the_remote(generated: Path) -> None:
     """Real DVC parses dvc.yaml and .dvc/config: five stages, an offline remote beside the
     project, no analytics; without git, DVC is told so (core.no_scm)."""

@@ -106,7 +106,7 @@ def bundle_from_config(ctx: Context) -> DataBundle:
 
 
 def _load(ctx: Context) -> DataBundle:
-    from sekit.checks.data.load import read_table, require_column, require_label
+    from sekit.checks.data.tables import read_table, require_column, require_label
 
     config = ctx.config
     data: Data | None = config.data

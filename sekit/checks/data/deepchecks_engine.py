@@ -31,9 +31,11 @@ MAX_ROWS = 100_000
 def rules() -> dict[str, Any]:
     """Deepchecks check name -> how its failed conditions become sekit findings, from the
     ``deepchecks`` counterparts that the native data checks declare."""
-    from sekit.checks.data import SPECS
+    import sekit.checks.data as package
+    from sekit.checks.spec import declared_in
 
-    return {name: rule for spec in SPECS for name, rule in spec.deepchecks.items()}
+    native = [spec for spec in declared_in(package) if spec.engine == "native"]
+    return {name: rule for spec in native for name, rule in spec.deepchecks.items()}
 
 
 def _class_balance(check: Any, threshold: float) -> Any:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from sekit import stats
 from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
+from sekit.checks.data.figures import DriftScores, figures
 from sekit.checks.data.types import is_number, is_text, looks_categorical
 from sekit.checks.findings import finding, percent, result, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim, Rule, on
@@ -154,13 +155,8 @@ def check_drift(bundle: DataBundle) -> CheckResult:
 
 def _scores(scores: dict[str, dict[str, float]], limit: float) -> Finding:
     """The effect size of every tested feature, for the report's drift picture."""
-    return finding(
-        "drift",
-        "info",
-        "drift effect per feature (0 = same distribution)",
-        scores=scores,
-        min_effect=limit,
-    )
+    kept = DriftScores(scores=scores, min_effect=limit)
+    return kept.finding("drift effect per feature (0 = same distribution)")
 
 
 def check_label_drift(bundle: DataBundle) -> CheckResult:
@@ -232,7 +228,7 @@ DRIFT = Kind(
         "On clean random splits a run reports drift at most 0.5% of the time (Benjamini-Hochberg "
         "over every feature and dataset pair, plus an effect-size floor); a shift of half a "
         "standard deviation in a feature is found on data sets of a few hundred rows and up, a "
-        "tenth of one only on large ones. Measured: README, 'How far to trust a verdict'."
+        "tenth of one only on large ones. Measured: docs/explanation/trust.md."
     ),
 )
 DATA_DRIFT_SHARE = Metric(
@@ -257,8 +253,8 @@ LABEL_DRIFT = Kind(
     "Stratify the split; if the world changed, retrain and recalibrate the decision threshold.",
     trust=(
         "One exact test (Fisher's or chi-squared) at the drift level (0.5%); on a test set of "
-        "under 200 rows only large moves of the class shares are found. Measured: README, 'How "
-        "far to trust a verdict'."
+        "under 200 rows only large moves of the class shares are found. Measured: "
+        "docs/explanation/trust.md."
     ),
 )
 
@@ -286,6 +282,7 @@ SPECS = (
         section=("[data.drift]", Drift),
         settings=("[data.drift]", "[data].production", "[data].production_optional"),
         order=50,
+        figures=figures,
     ),
     CheckSpec(
         id="data.label_drift",

@@ -232,7 +232,7 @@ DUPLICATE_ROWS = Kind(
         "produce it with probability under 0.1% over every row) and, with a test set, by counting "
         "repeats against random re-splits of train and test together. Identical survey answers "
         "never block; one copy of a common-looking row cannot be told from chance. Measured: "
-        "README, 'How far to trust a verdict'."
+        "docs/explanation/trust.md."
     ),
 )
 DATA_DUPLICATE_RATIO = Metric(

@@ -348,7 +348,7 @@ REPEATED_ENTITIES = Kind(
         "Declared groups are counted exactly. Undeclared entities are feature vectors repeated "
         "far beyond chance with different labels (copies carry the label along): at least 5 "
         "such patterns, a fifth of the patterns repeated beyond chance and of the rows. "
-        "Measured on panel data (README, 'How far to trust a verdict')."
+        "Measured on panel data (docs/explanation/trust.md)."
     ),
 )
 TEST_ROWS_OF_TRAINING_ENTITIES = Metric(

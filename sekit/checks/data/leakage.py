@@ -319,8 +319,8 @@ LABEL_LEAKAGE = Kind(
         ">= 0.9) and beats all the other features together (McNemar's exact test at 1%), or is "
         "an identifier that predicts the label, or disappears in production or among the newest "
         "rows. A strong honest feature that beats the others (party identification and the "
-        "vote) warns. Overlap is judged against chance and random re-splits. Measured: README, "
-        "'How far to trust a verdict'."
+        "vote) warns. Overlap is judged against chance and random re-splits. Measured: "
+        "docs/explanation/trust.md."
     ),
 )
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from sekit.checks.context import Context
 from sekit.checks.load import locust
+from sekit.checks.load.figures import History, figures
+from sekit.checks.load.options import LoadOptions
 from sekit.checks.load.service import RunningService, ServiceDown, external, started
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
 from sekit.config.schema import Config, Load
@@ -38,8 +40,8 @@ def locustfile_of(ctx: Context) -> Any:
 def _target(ctx: Context) -> Iterator[RunningService]:
     config = ctx.config
     health = config.service.health if config.service is not None else "/health"
-    if ctx.options.url is not None:
-        with external(ctx.options.url, health, allow_remote=ctx.options.allow_remote) as svc:
+    if ctx.options.urls:
+        with external(ctx.options.urls[0], health, allow_remote=ctx.options.allow_remote) as svc:
             yield svc
         return
     if config.service is None:
@@ -49,15 +51,8 @@ def _target(ctx: Context) -> Iterator[RunningService]:
 
 
 def _spread(ctx: Context) -> locust.Distribution:
-    options = ctx.options
+    options = ctx.options.of(LoadOptions)  # validated by the suite (--master-bind is local)
     if options.master:
-        if options.expect_workers < 1:
-            raise UsageError("--master needs --expect-workers N (N >= 1)")
-        if options.master_bind not in ("127.0.0.1", "localhost") and not options.allow_remote:
-            raise UsageError(
-                f"--master-bind {options.master_bind!r} exposes the master beyond "
-                "this machine; pass --allow-remote to do that"
-            )
         return locust.Distribution(
             master=True,
             expect_workers=options.expect_workers,
@@ -69,7 +64,7 @@ def _spread(ctx: Context) -> locust.Distribution:
 
 def check_load(ctx: Context) -> CheckResult:
     config = ctx.config
-    if ctx.options.extra.get("fault"):
+    if ctx.options.of(LoadOptions).fault:
         return CheckResult.skipped(
             id="load.locust", suite="load", reason="--fault: only load.fallback runs"
         )
@@ -206,16 +201,10 @@ def _judge(
                 required=min_rps,
             )
         )
-    findings.append(
-        _finding(
-            "latency",
-            "info",
-            "per-second history (warm-up marked)",
-            history=results.history,
-            users=load.users,
-            distribution=spread.__dict__,
-        )
+    kept = History.model_validate(
+        {"history": results.history, "users": load.users, "distribution": spread.__dict__}
     )
+    findings.append(kept.finding("per-second history (warm-up marked)"))
     summary = (
         f"{results.requests:,} requests, {results.rps:.0f}/s, p50 {p50:g} ms, "
         f"p95 {p95:g} ms, p99 {p99:g} ms, {results.error_rate:.1%} errors"
@@ -383,5 +372,6 @@ SPECS = (
         section=("[load]", Load),
         settings=("[service]", "[load]"),
         order=10,
+        figures=figures,
     ),
 )

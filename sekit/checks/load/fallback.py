@@ -28,6 +28,7 @@ from typing import Any
 from sekit.checks.context import Context
 from sekit.checks.load import locust
 from sekit.checks.load.check import STARTUP_MARGIN, bound_of, locustfile_of
+from sekit.checks.load.options import LoadOptions
 from sekit.checks.load.service import ServiceDown, started
 from sekit.checks.spec import CheckSpec, Kind, Metric
 from sekit.results import CheckResult, Finding, Severity
@@ -71,7 +72,7 @@ def _no_fallback(severity: str, message: str, **evidence: Any) -> Finding:
 
 
 def _faults(ctx: Context) -> list[str]:
-    chosen = ctx.options.extra.get("fault")
+    chosen = ctx.options.of(LoadOptions).fault
     return [chosen] if chosen else list(ctx.config.load.faults)
 
 
@@ -85,7 +86,7 @@ def check_fallback(ctx: Context) -> CheckResult:
             reason="no fault to inject: sekit check load --fault model-error|model-slow, "
             "or [load].faults",
         )
-    if ctx.options.url is not None or config.service is None:
+    if ctx.options.urls or config.service is None:
         return CheckResult.skipped(
             id="load.fallback",
             suite="load",

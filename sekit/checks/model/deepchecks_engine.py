@@ -37,10 +37,11 @@ UNUSED_FEATURES = Kind(
 def rules() -> dict[str, Any]:
     """Deepchecks check name -> how its failed conditions become sekit findings, from the
     ``deepchecks`` counterparts that the native model checks declare."""
-    from sekit.checks.model import SPECS
+    import sekit.checks.model as package
+    from sekit.checks.spec import declared_in
 
     found: dict[str, Any] = {"UnusedFeatures": Rule("unused_features", "info")}
-    for spec in SPECS:
+    for spec in (s for s in declared_in(package) if s.engine == "native"):
         found.update(spec.deepchecks)
     return found
 

@@ -25,7 +25,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
-from sekit.checks.findings import finding, worst_summary
+from sekit.checks.findings import worst_summary
+from sekit.checks.model.figures import Groups, group_figures
 from sekit.checks.model.groups import (
     counts,
     judge,
@@ -135,7 +136,7 @@ def check_fairness(ctx: Context) -> CheckResult:
             groups_out += mae_rows(column, errors, groups, list(by_group.index))
             comparisons += mae_gaps(column, errors, groups, section.slice_min_size)
     findings = judge(comparisons, section)
-    findings.append(finding("unfair_outcome", "info", "per-group metrics", groups=groups_out))
+    findings.append(Groups.model_validate({"groups": groups_out}).finding("per-group metrics"))
     metrics: dict[str, float | None] = {}
     if classification:
         metrics["demographic_parity_diff"] = max(parity) if parity else None
@@ -225,5 +226,6 @@ SPECS = (
             ),
         ),
         order=45,
+        figures=group_figures,
     ),
 )

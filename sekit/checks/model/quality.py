@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, worst_summary
+from sekit.checks.model.figures import Confusion, quality_figures
 from sekit.checks.model.subject import ModelUnderTest, subject_from_config
 from sekit.checks.model.testset import (
     InvalidPredictions,
@@ -27,13 +28,8 @@ def _confusion(subject: ModelUnderTest, frame: pd.DataFrame, truth: pd.Series) -
 
     labels = subject.classes or sorted(set(truth))
     matrix = confusion_matrix(truth.to_numpy(), subject.predict(frame), labels=labels)
-    return finding(
-        "performance",
-        "info",
-        "confusion matrix on the test set (rows: true class)",
-        labels=[str(label) for label in labels],
-        matrix=matrix.tolist(),
-    )
+    kept = Confusion(labels=[str(label) for label in labels], matrix=matrix.tolist())
+    return kept.finding("confusion matrix on the test set (rows: true class)")
 
 
 def check_quality(ctx: Context) -> CheckResult:
@@ -177,5 +173,6 @@ SPECS = (
         section=("[model]", Model),
         settings=("[data].test", "[data].label", "[model].task"),
         order=10,
+        figures=quality_figures,
     ),
 )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sekit.checks.context import Context
 from sekit.checks.data.types import is_number, looks_categorical
 from sekit.checks.findings import finding, worst_summary
+from sekit.checks.model.figures import Slices, slice_figures
 from sekit.checks.model.subject import subject_from_config
 from sekit.checks.model.testset import needs_labelled_test, test_set
 from sekit.checks.spec import CheckSpec, Kind, MltsClaim, Rule
@@ -109,18 +110,16 @@ def check_slices(ctx: Context) -> CheckResult:
         for column, description, value, size, low, high in weak[:10]
     ]
     worst = judged[0]
-    findings.append(
-        finding(
-            "weak_slice",
-            "info",
-            f"{metric} per slice, worst first",
-            overall=overall,
-            slices=[
+    kept = Slices.model_validate(
+        {
+            "overall": overall,
+            "slices": [
                 {"slice": d, "value": v, "rows": n, "interval": [lo, hi]}
                 for _, d, v, n, lo, hi in judged[:40]
             ],
-        )
+        }
     )
+    findings.append(kept.finding(f"{metric} per slice, worst first"))
     name = "worst_slice_accuracy" if classification else "worst_slice_mae"
     return CheckResult.from_findings(
         id="model.slices",
@@ -175,5 +174,6 @@ SPECS = (
         deepchecks={"WeakSegmentsPerformance": Rule("weak_slice", "warn")},
         section=("[model]", Model),
         order=20,
+        figures=slice_figures,
     ),
 )

@@ -110,7 +110,7 @@ def previous_from_config(ctx: Context) -> ModelUnderTest:
 
 def _load(ctx: Context, *, baseline: bool) -> ModelUnderTest:
     from sekit.checks.data.bundle import bundle_from_config
-    from sekit.checks.model.load import call_loader, load_model_file, require_predict
+    from sekit.checks.model.files import call_loader, load_model_file, require_predict
 
     config = ctx.config
     section = config.model

@@ -23,10 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.model.figures import Groups
 from sekit.checks.monitor import reference
 from sekit.checks.monitor import served as sv
+from sekit.checks.monitor.figures import AccuracyWindows, figures_of
 from sekit.checks.monitor.served import Point, Series
+from sekit.checks.monitor.settings import Monitor
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
+from sekit.config.schema import Config
 from sekit.errors import InputError
 from sekit.results import CheckResult, Finding
 
@@ -34,8 +38,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def needs_feedback(config: Any) -> str | None:
-    monitor = config.monitor
+def needs_feedback(config: Config) -> str | None:
+    monitor = config.table(Monitor)
     if monitor is None or (monitor.feedback is None and monitor.prometheus is None):
         return "no [monitor].feedback store of true labels (nor a Prometheus server)"
     return None
@@ -257,19 +261,17 @@ def _verdict(
         )
     elif series.bound is None:
         clean += " (no bound set, and too few windows with labels to compare with the first)"
-    findings.append(
-        finding(
-            "accuracy_drop",
-            "info",
-            f"{what} per window",
-            series={series.metric: series.shown()},
-            window_s=monitor.window,
-            labelled=labelled,
-        )
+    kept = AccuracyWindows.model_validate(
+        {
+            "series": {series.metric: series.shown()},
+            "window_s": monitor.window,
+            "labelled": labelled,
+        }
     )
+    findings.append(kept.finding(f"{what} per window"))
     if fair[1]:
         findings.append(
-            finding("unfair_outcome", "info", "per-group metrics on feedback", groups=fair[1])
+            Groups.model_validate({"groups": fair[1]}).finding("per-group metrics on feedback")
         )
     metrics: dict[str, float] = {"labelled": float(labelled)}
     if coverage is not None:
@@ -334,7 +336,7 @@ ACCURACY_DROP = Kind(
         "regression: Mann-Whitney U on the absolute errors), Holm over the windows, and a drop of "
         "at least [monitor].max_accuracy_drop (5 points). With a bound, also a one-sided exact "
         "binomial test against [monitor].min_accuracy (regression: a t-test against "
-        "[monitor].max_mae). Measured on simulated weeks: README, 'How far to trust a verdict'."
+        "[monitor].max_mae). Measured on simulated weeks: docs/explanation/trust.md."
     ),
 )
 ACCURACY = Metric(
@@ -381,5 +383,6 @@ SPECS = (
             ),
         ),
         order=20,
+        figures=figures_of(AccuracyWindows),
     ),
 )

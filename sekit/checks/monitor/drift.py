@@ -26,6 +26,7 @@ from sekit.checks.data.bundle import bundle_from_config
 from sekit.checks.data.drift import compare
 from sekit.checks.findings import finding, percent, result, worst_summary
 from sekit.checks.monitor import served as sv
+from sekit.checks.monitor.figures import DriftWindows, figures_of
 from sekit.checks.monitor.served import Point, Series
 from sekit.checks.spec import CheckSpec, Metric, MltsClaim
 from sekit.results import CheckResult, Finding
@@ -155,14 +156,13 @@ def check_drift(ctx: Context) -> CheckResult:
         + ("" if reference is None else " and the predictions")
         + f" over {len(series.points)} windows ({len(tests)} tests)"
     )
+    kept = DriftWindows.model_validate(
+        {"series": {series.metric: series.shown()}, "window_s": monitor.window}
+    )
     findings.append(
-        finding(
-            "drift",
-            "info",
+        kept.finding(
             "drifted share of the features per window"
-            + (f"; {why_not}" if reference is None and why_not else ""),
-            series={series.metric: series.shown()},
-            window_s=monitor.window,
+            + (f"; {why_not}" if reference is None and why_not else "")
         )
     )
     metrics = {
@@ -207,5 +207,6 @@ SPECS = (
             ),
         ),
         order=30,
+        figures=figures_of(DriftWindows),
     ),
 )

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
-from sekit.config.monitor import Monitor
+from sekit.checks.monitor.options import MonitorOptions
+from sekit.checks.monitor.settings import Monitor
 from sekit.errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -115,14 +116,14 @@ def below(k: int, n: int, bound: float) -> float:
 
 
 def settings(ctx: Context) -> Monitor:
-    return ctx.config.monitor or Monitor()
+    return ctx.config.table(Monitor) or Monitor()
 
 
 def log_path(ctx: Context) -> Path | None:
     """The prediction log: --log, [monitor].log, else [data].production."""
-    chosen = ctx.options.extra.get("log")
-    if chosen:
-        return Path(chosen)
+    chosen = ctx.options.of(MonitorOptions).log
+    if chosen is not None:
+        return chosen
     monitor = settings(ctx)
     if monitor.log is not None:
         return monitor.log
@@ -131,8 +132,7 @@ def log_path(ctx: Context) -> Path | None:
 
 
 def prometheus_url(ctx: Context) -> str | None:
-    chosen = ctx.options.extra.get("prometheus")
-    return str(chosen) if chosen else settings(ctx).prometheus
+    return ctx.options.of(MonitorOptions).prometheus or settings(ctx).prometheus
 
 
 def no_log_reason(ctx: Context) -> str | None:
@@ -141,7 +141,7 @@ def no_log_reason(ctx: Context) -> str | None:
     if path is None:
         return "no prediction log: set [monitor].log or [data].production"
     if not path.exists():
-        if ctx.options.extra.get("log"):
+        if ctx.options.of(MonitorOptions).log is not None:
             raise UsageError(f"--log {path}: no such file", hint="name the service's log")
         return f"no requests logged yet ({_shown(path, ctx.config.root)} does not exist)"
     return None

@@ -22,15 +22,14 @@ from typing import TYPE_CHECKING, Any
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, percent, result, worst_summary
 from sekit.checks.monitor import served as sv
+from sekit.checks.monitor.figures import SloWindows, figures_of
 from sekit.checks.monitor.served import Point, Series
+from sekit.checks.monitor.settings import Monitor
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
-from sekit.config.monitor import Monitor
 from sekit.results import CheckResult, Finding
 
 if TYPE_CHECKING:
     import pandas as pd
-
-SERIES_KIND = "availability"  # the info finding that carries every series for the report
 
 
 def bounds(ctx: Context) -> dict[str, float | None]:
@@ -173,15 +172,17 @@ def verdict(
     )
     if missing:
         summary += f"; not measured: {', '.join(missing)}"
+    kept = SloWindows.model_validate(
+        {
+            "series": {m: s.shown() for m, s in series.items()},
+            "window_s": monitor.window,
+            "source": source,
+        }
+    )
     findings.append(
-        finding(
-            SERIES_KIND,
-            "info",
+        kept.finding(
             f"per {sv.span(monitor.window)} window ({source})"
-            + (f"; no bound for {', '.join(unjudged)}" if unjudged else ""),
-            series={m: s.shown() for m, s in series.items()},
-            window_s=monitor.window,
-            source=source,
+            + (f"; no bound for {', '.join(unjudged)}" if unjudged else "")
         )
     )
     metrics = dict(totals)
@@ -267,5 +268,6 @@ SPECS = (
             ),
         ),
         order=10,
+        figures=figures_of(SloWindows),
     ),
 )

@@ -24,8 +24,8 @@ from sekit.checks.context import Context
 from sekit.checks.findings import finding, worst_summary
 from sekit.checks.model.subject import ModelUnderTest, previous_from_config, subject_from_config
 from sekit.checks.model.testset import test_set
+from sekit.checks.release.settings import Release
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
-from sekit.config.schema import Release
 from sekit.errors import InputError
 from sekit.results import CheckResult, Finding
 
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 def needs_rows(config: Any) -> str | None:
     if config.model is None or config.model.baseline is None:
         return "no [model].baseline (the deployed model) to compare with"
-    release = config.release or Release()
+    release = config.table(Release) or Release()
     if release.labelled is None and (
         config.data is None or config.data.test is None or config.data.label is None
     ):
@@ -54,7 +54,7 @@ def labelled_rows(ctx: Context) -> tuple[pd.DataFrame, pd.Series, str]:
     import pandas as pd
 
     config = ctx.config
-    release = config.release or Release()
+    release = config.table(Release) or Release()
     if release.labelled is None:
         bundle, frame, truth = test_set(ctx)
         assert bundle.test is not None
@@ -145,7 +145,7 @@ def check_accuracy(ctx: Context) -> CheckResult:
     from sekit.checks.model.slices import _slices
 
     config = ctx.config
-    release = config.release or Release()
+    release = config.table(Release) or Release()
     section = config.model
     assert section is not None
     new_model = subject_from_config(ctx)

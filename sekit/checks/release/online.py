@@ -45,15 +45,16 @@ from typing import Any
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, worst_summary
 from sekit.checks.load.service import ServiceDown
+from sekit.checks.release.settings import Release
 from sekit.checks.release.traffic import Arm, read_samples, run_traffic
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
-from sekit.config.schema import Config, Release
+from sekit.config.schema import Config
 from sekit.errors import UsageError
 from sekit.results import CheckResult, Finding, Severity
 
 
 def prediction_field(config: Config) -> str:
-    release = config.release or Release()
+    release = config.table(Release) or Release()
     if release.prediction_field:
         return release.prediction_field
     if config.data is not None and config.data.label:
@@ -66,7 +67,7 @@ def prediction_field(config: Config) -> str:
 
 def check_online(ctx: Context) -> CheckResult:
     config = ctx.config
-    if config.service is None and not ctx.options.extra.get("urls"):
+    if config.service is None and len(ctx.options.urls) != 2:
         raise UsageError(
             "sekit check release needs [service] (sekit starts it once per model) or "
             "--url DEPLOYED --url NEW"
@@ -95,7 +96,7 @@ def judge(arms: dict[str, Arm], config: Config, *, died: list[str] | None = None
     on recorded samples)."""
     from sekit import stats
 
-    release = config.release or Release()
+    release = config.table(Release) or Release()
     limit = release.max_error_rate
     limit = config.load.max_error_rate if limit is None else limit
     deployed, candidate = arms["deployed"], arms["candidate"]
@@ -266,7 +267,7 @@ def _agreement(
 
     from sekit import stats
 
-    release = config.release or Release()
+    release = config.table(Release) or Release()
     regression = config.model is not None and config.model.task == "regression"
     deployed, candidate = arms["deployed"].answers, arms["candidate"].answers
     common = sorted(set(deployed) & set(candidate))

@@ -18,7 +18,7 @@ from sekit.checks.context import Context
 from sekit.checks.load import locust
 from sekit.checks.load.check import STARTUP_MARGIN
 from sekit.checks.load.service import RunningService, external, started
-from sekit.config.schema import Release
+from sekit.checks.release.settings import Release
 from sekit.errors import UsageError
 
 ARMS = ("deployed", "candidate")
@@ -185,7 +185,7 @@ def _served_file(ctx: Context, *, baseline: bool) -> Path:
 @contextlib.contextmanager
 def _services(ctx: Context) -> Iterator[dict[str, RunningService]]:
     config = ctx.config
-    urls = ctx.options.extra.get("urls") or ()
+    urls = ctx.options.urls if len(ctx.options.urls) == len(ARMS) else ()
     health = config.service.health if config.service is not None else "/health"
     with contextlib.ExitStack() as stack:
         running: dict[str, RunningService] = {}
@@ -219,7 +219,7 @@ def run_traffic(ctx: Context, answer_field: str) -> tuple[Path, list[str]]:
     """Start (or reach) both services, run Locust against them; the samples file and the arms
     whose service died. Raises :class:`ServiceDown` when a service never came up."""
     config = ctx.config
-    release = config.release or Release()
+    release = config.table(Release) or Release()
     service = config.service
     bodies = locust.payloads(service) if service is not None else []
     load = config.load

@@ -5,7 +5,7 @@ cached index of its files and history) and returns an :class:`Outcome`: a status
 ``partial``, ``missing``, ``template``, ``not_assessed``), its evidence (file and line, test,
 commit) and the share of the item's points it earns. ``template`` means text the team has not
 filled in; ``not_assessed`` means a tool grading needs failed: it never counts as met.
-What each detector looks for, and what it cannot see: ``docs/grading.md``.
+What each detector looks for, and what it cannot see: ``docs/explanation/grading.md``.
 """
 
 from __future__ import annotations

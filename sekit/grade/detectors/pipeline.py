@@ -177,7 +177,7 @@ def experiments(repo: Repository) -> Outcome:
 def sekit_config(repo: Repository) -> Outcome:
     """A valid sekit config: a quarter for it, a quarter each for a schema, behaviour
     properties and at least three gates."""
-    from sekit.config import load_config
+    from sekit.config.loader import load_config
     from sekit.errors import ConfigError
 
     if "sekit.toml" in repo.files:  # the index holds no link that leads outside

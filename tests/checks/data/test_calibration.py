@@ -14,6 +14,8 @@ from sklearn.model_selection import train_test_split
 
 import sekit.data
 
+pytestmark = pytest.mark.slow  # real data sets, cross-validated leakage probes
+
 
 def mixed_frame(rows: int = 200, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from sekit.checks.context import RunOptions
-from sekit.config import load_config
+from sekit.config.loader import load_config
 from sekit.results import CheckResult, Status
 from sekit.runner import run_checks
 from tests.checks.data.faults import FAULTS, LABEL, Fault, clean_frames, schema

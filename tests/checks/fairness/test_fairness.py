@@ -52,6 +52,7 @@ def test_a_bias_against_one_batch_is_caught(
     assert result.metrics["equalized_odds_diff"] > 0.2
 
 
+@pytest.mark.slow  # 300 random assignments
 def test_random_groups_rarely_look_unfair(
     project: Callable[..., Config], clean: Any, tmp_path: Path
 ) -> None:

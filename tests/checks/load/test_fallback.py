@@ -15,19 +15,17 @@ from click.testing import CliRunner, Result
 from sekit.scaffold.variants import break_in_place
 from sekit_cli.app import cli
 from tests.checks.load.test_load import leftovers
-from tests.helpers import dvc_repro
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.services
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "classification"
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def trained(tmp_path_factory: pytest.TempPathFactory, trained_example: Path) -> Path:
     """The classification example, trained once by `dvc repro`."""
     project = tmp_path_factory.mktemp("fallback") / "project"
-    shutil.copytree(EXAMPLE, project)
-    dvc_repro(project)
+    shutil.copytree(trained_example, project)
     config = project / "sekit.toml"
     text = config.read_text().replace('duration = "10s"', 'duration = "3s"')
     # a budget well below the 200 ms bound, so that a busy machine's queueing cannot decide
@@ -86,11 +84,14 @@ def test_a_service_without_a_visible_fallback_is_caught(
 def test_without_a_fault_or_with_url_the_check_is_skipped(project: Path) -> None:
     from sekit.checks.context import Context, RunOptions
     from sekit.checks.load.fallback import check_fallback
-    from sekit.config import load_config
+    from sekit.checks.load.options import LoadOptions
+    from sekit.config.loader import load_config
 
     config = load_config(project)
     assert check_fallback(Context(config)).status == "skipped"
-    remote = RunOptions(url="http://127.0.0.1:9", extra={"fault": "model-error"})
+    remote = RunOptions(
+        urls=("http://127.0.0.1:9",), suites={"load": LoadOptions(fault="model-error")}
+    )
     assert check_fallback(Context(config, remote)).status == "skipped"
     misused = CliRunner().invoke(cli, ["check", "data", "--fault", "model-error"])
     assert misused.exit_code == 2 and "--fault only applies" in misused.output

@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 
 from sekit_cli.app import cli
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.services
 
 SERVICE = Path(__file__).with_name("service.py")
 

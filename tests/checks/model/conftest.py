@@ -10,7 +10,7 @@ from typing import Any
 import joblib
 import pytest
 
-from sekit.config import load_config
+from sekit.config.loader import load_config
 from sekit.config.schema import Config
 from tests.checks.data.faults import LABEL
 from tests.checks.model.models import frames, schema

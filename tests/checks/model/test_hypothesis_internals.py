@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 
@@ -55,6 +56,7 @@ def shrink_calls(budget: float) -> int:
     return calls["after"]
 
 
+@pytest.mark.slow  # shrinks for its whole budget
 def test_the_budget_really_bounds_shrinking() -> None:
     full = shrink_calls(120.0)
     cut = shrink_calls(0.05)

@@ -15,6 +15,8 @@ from sekit_cli.app import cli
 from tests.checks.model.conftest import write_project
 from tests.checks.model.models import FEATURES, clean_model, frames
 
+pytestmark = pytest.mark.slow  # real MLflow runs and registries
+
 HGB = ["sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor"]
 
 

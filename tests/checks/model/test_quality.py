@@ -8,12 +8,15 @@ from typing import Any
 import joblib
 import numpy as np
 import pandas as pd
+import pytest
 
 from sekit.checks.context import RunOptions
 from sekit.config.schema import Config
 from sekit.results import CheckResult, Status
 from sekit.runner import run_checks
 from tests.checks.model.models import Wrapped
+
+pytestmark = pytest.mark.slow  # the model suite on a trained model, bootstraps
 
 
 def results(config: Config) -> dict[str, CheckResult]:
@@ -98,7 +101,7 @@ def test_regression_metrics_and_a_nan_prediction(tmp_path: Any, monkeypatch: Any
     from sklearn.datasets import load_diabetes
     from sklearn.linear_model import Ridge
 
-    from sekit.config import load_config
+    from sekit.config.loader import load_config
 
     monkeypatch.setenv("CI", "true")
     frame = load_diabetes(as_frame=True).frame
@@ -124,7 +127,7 @@ def test_regression_metrics(tmp_path: Any, monkeypatch: Any) -> None:
     from sklearn.datasets import load_diabetes
     from sklearn.linear_model import Ridge
 
-    from sekit.config import load_config
+    from sekit.config.loader import load_config
 
     frame = load_diabetes(as_frame=True).frame
     frame.iloc[:300].to_csv(tmp_path / "train.csv", index=False)

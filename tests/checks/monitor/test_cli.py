@@ -18,6 +18,8 @@ from sekit_cli.app import cli
 from tests.checks.monitor.test_week import MONITOR, START
 from tests.checks.monitor.week import hour_start, week
 
+pytestmark = pytest.mark.slow  # a simulated week per test
+
 
 @pytest.fixture
 def drifted(
@@ -58,7 +60,10 @@ def test_the_cli_judges_another_log_and_says_where_it_broke(
     ("args", "expected"),
     [
         (["check", "monitor", "--log", "missing.jsonl"], "--log"),
-        (["check", "data", "--log", "requests.jsonl"], "only apply to `sekit check monitor`"),
+        (
+            ["check", "data", "--log", "requests.jsonl"],
+            "--log only applies to `sekit check monitor`",
+        ),
         (["check", "monitor", "--prometheus", "http://192.0.2.1:9090"], "not on this machine"),
     ],
 )

@@ -19,6 +19,8 @@ from sekit.config.schema import Config
 from sekit.results import CheckResult, Status
 from tests.checks.monitor.week import hour_start, week
 
+pytestmark = pytest.mark.slow  # simulated weeks of traffic
+
 MONITOR = """sensitive = ["batch"]
 positive_class = "1"
 [monitor]
@@ -146,7 +148,7 @@ def test_a_log_in_the_spec_format_is_read_as_well(
     )
     toml = tmp_path / "sekit.toml"
     toml.write_text(toml.read_text().replace('"feedback.csv"', '"feedback.jsonl"'))
-    from sekit.config import load_config
+    from sekit.config.loader import load_config
 
     result = check_accuracy(Context(load_config(tmp_path)))
     found = [f for f in failures(result) if f.kind == "accuracy_drop"]

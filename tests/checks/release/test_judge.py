@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sekit.checks.release import decision
 from sekit.checks.release.online import judge
 from sekit.checks.release.traffic import Arm, read_samples
-from sekit.config import load_config
+from sekit.config.loader import load_config
 from sekit.config.schema import Config
+from sekit.gate import release_decision as decision
 from sekit.report.model import GateResult
 from sekit.results import CheckResult, Status
 from sekit.stats import quantile_ratio
@@ -49,6 +49,7 @@ def flagged(config: Config, new: np.ndarray, old: np.ndarray) -> bool:
     return any(f.kind == "release_latency" for f in result.findings)
 
 
+@pytest.mark.slow  # simulations
 def test_the_latency_rule_rarely_blocks_an_equal_model_and_catches_a_slow_one(
     config: Config,
 ) -> None:
@@ -146,6 +147,7 @@ def shadow_pairs(rng: np.random.Generator, calls: int, extra: float) -> dict[str
     return arms
 
 
+@pytest.mark.slow  # simulations
 def test_bursts_of_timeouts_on_a_busy_machine_do_not_blame_an_equal_model(
     config: Config,
 ) -> None:
@@ -171,7 +173,8 @@ def test_bursts_of_timeouts_on_a_busy_machine_do_not_blame_an_equal_model(
 def test_nothing_recorded_never_promotes(config: Config) -> None:
     result = judge({"candidate": Arm(), "deployed": Arm()}, config)
     assert result.status is Status.FAIL
-    assert decision([result], [])["decision"] == "roll back"
+    made = decision([result], [])
+    assert made is not None and made.decision == "roll back"
 
 
 def test_samples_are_read_leniently(tmp_path: Path) -> None:
@@ -188,11 +191,13 @@ def test_samples_are_read_leniently(tmp_path: Path) -> None:
 
 def test_the_decision_follows_checks_and_release_gates() -> None:
     passed = CheckResult(id="release.online", suite="release", status=Status.PASS, summary="ok")
-    assert decision([passed], [])["decision"] == "promote"
+    promoted = decision([passed], [])
+    assert promoted is not None and promoted.decision == "promote"
     other = CheckResult(id="data.x", suite="data", status=Status.FAIL, summary="bad")
     assert decision([other], []) is None  # no release check ran
     gate = GateResult(metric="release.p95_ratio", max=1.2, value=1.4, passed=False)
-    assert decision([passed], [gate])["decision"] == "roll back"
+    gated = decision([passed], [gate])
+    assert gated is not None and gated.decision == "roll back"
     errored = CheckResult(
         id="release.accuracy",
         suite="release",
@@ -201,4 +206,8 @@ def test_the_decision_follows_checks_and_release_gates() -> None:
         findings=[finding("check_error")],
     )
     rolled = decision([passed, errored], [])
-    assert rolled["decision"] == "roll back" and "could not measure" in rolled["reasons"][0]
+    assert (
+        rolled is not None
+        and rolled.decision == "roll back"
+        and "could not measure" in rolled.reasons[0]
+    )

@@ -16,20 +16,18 @@ from click.testing import CliRunner, Result
 from sekit import faults
 from sekit_cli.app import cli
 from tests.checks.load.test_load import leftovers
-from tests.helpers import dvc_repro
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.services
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "classification"
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def trained(tmp_path_factory: pytest.TempPathFactory, trained_example: Path) -> Path:
     """The classification example, trained once by `dvc repro`, its model copied as the
     deployed one, and the broken candidates written beside it."""
     project = tmp_path_factory.mktemp("release") / "project"
-    shutil.copytree(EXAMPLE, project)
-    dvc_repro(project)
+    shutil.copytree(trained_example, project)
     models = project / "models"
     shutil.copy(models / "model.joblib", models / "deployed.joblib")
     model = joblib.load(models / "model.joblib")
@@ -122,7 +120,7 @@ def test_a_slow_model_is_rolled_back_for_its_latency(project: Path) -> None:
 
 def test_two_running_services_are_compared_by_url(project: Path) -> None:
     from sekit.checks.load.service import started
-    from sekit.config import load_config
+    from sekit.config.loader import load_config
 
     config = load_config(project)
     assert config.service is not None

@@ -16,12 +16,11 @@ import pytest
 
 from sekit.checks.load import locust
 from sekit.checks.load.service import started
-from sekit.config import load_config
+from sekit.config.loader import load_config
 from sekit.scaffold.variants import break_in_place
 from tests.checks.load.test_load import leftovers
-from tests.helpers import dvc_repro
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.services
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "classification"
 TOKEN = {"X-Admin-Token": "switch-test"}
@@ -29,10 +28,9 @@ SWITCHES = 6
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def trained(tmp_path_factory: pytest.TempPathFactory, trained_example: Path) -> Path:
     project = tmp_path_factory.mktemp("switch") / "project"
-    shutil.copytree(EXAMPLE, project)
-    dvc_repro(project)
+    shutil.copytree(trained_example, project)
     model = joblib.load(project / "models" / "model.joblib")
     model.model_version_ = "next"
     joblib.dump(model, project / "models" / "next.joblib")

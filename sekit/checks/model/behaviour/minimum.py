@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sekit.checks.data.load import read_table
+from sekit.checks.data.tables import read_table
 from sekit.checks.findings import finding
 from sekit.checks.model.behaviour.engine import Outcome, records
 from sekit.checks.model.subject import ModelUnderTest

@@ -1,0 +1,109 @@
+"""The model checks' pictures: the confusion matrix (``model.quality``), the metric per slice
+(``model.slices``) and per group with intervals (``model.fairness``), each from the typed
+evidence its check keeps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from sekit.results import Evidence
+
+if TYPE_CHECKING:
+    from sekit.report.model import GateResult
+    from sekit.report.svg import Figure
+    from sekit.results import CheckResult
+
+
+class Confusion(Evidence):
+    """The confusion matrix on the test set (rows: true class)."""
+
+    kind = "performance"
+    name = "confusion"
+
+    labels: list[str]
+    matrix: list[list[int]]
+
+
+class Slice(BaseModel):
+    slice: str
+    value: float
+    rows: int
+    interval: list[float | None]
+
+
+class Slices(Evidence):
+    """The metric per slice, worst first, and overall."""
+
+    kind = "weak_slice"
+    name = "slices"
+
+    overall: float
+    slices: list[Slice]
+
+
+class Group(BaseModel):
+    column: str
+    group: str
+    metric: str
+    value: float | None
+    interval: list[float | None]
+    n: int
+
+
+class Groups(Evidence):
+    """Each rate (or the MAE) per group of each sensitive column, with its 95% interval."""
+
+    kind = "unfair_outcome"
+    name = "groups"
+
+    groups: list[Group]
+
+
+def quality_figures(result: CheckResult, gates: Mapping[str, GateResult]) -> list[Figure]:
+    from sekit.report import svg
+
+    found = Confusion.read(result)
+    if found is None:
+        return []
+    caption = "Confusion matrix on the test set (rows: true class)."
+    return [svg.Figure("confusion", caption, svg.heatmap(found.labels, found.matrix))]
+
+
+def slice_figures(result: CheckResult, gates: Mapping[str, GateResult]) -> list[Figure]:
+    from sekit.report import svg
+
+    found = Slices.read(result)
+    if found is None:
+        return []
+    bars = svg.bars([(s.slice, s.value) for s in found.slices[:20]], limit=found.overall)
+    caption = "The metric per slice, worst first; the line is the overall value."
+    return [svg.Figure("slices", caption, bars)]
+
+
+def group_figures(result: CheckResult, gates: Mapping[str, GateResult]) -> list[Figure]:
+    """One picture per sensitive column (``model.fairness``; ``monitor.accuracy`` on the
+    feedback too)."""
+    from sekit.report import svg
+
+    found = Groups.read(result)
+    if found is None:
+        return []
+    drawn = []
+    for column in dict.fromkeys(row.column for row in found.groups):
+        rows = [r for r in found.groups if r.column == column and r.value is not None]
+        bars = svg.bars(
+            [(f"{r.metric} · {r.group}", r.value or 0.0) for r in rows],
+            intervals=[(max(r.interval[0] or 0.0, 0.0), r.interval[1] or 0.0) for r in rows],
+        )
+        drawn.append(
+            svg.Figure(
+                f"fairness_{column}",
+                f"Fairness per group of {column}: each metric per group, with its 95% "
+                "interval (Wilson; t for the MAE).",
+                bars,
+            )
+        )
+    return drawn

@@ -1,0 +1,95 @@
+"""``[monitor]``: how ``sekit check monitor`` judges the service as it ran."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sekit.checks.suite import Table
+from sekit.config.values import Duration, ProjectPath
+
+
+class Monitor(Table):
+    """``[monitor]``: the served requests per time window against their bounds (SLOs).
+
+    Bounds left out are taken from the rest of the config: the p95 bound from
+    ``[load].max_p95_ms`` or the ``load.p95_ms`` gate, the error rate from
+    ``[load].max_error_rate``, the accuracy bound from the ``model.accuracy`` gate (``model.mae``
+    for regression), drift from ``[data.drift]``. A bound that is nowhere is reported, not
+    judged."""
+
+    table = "monitor"
+
+    log: ProjectPath | None = Field(
+        None,
+        description="the prediction log, one JSON object per request (default: [data].production)",
+    )
+    feedback: ProjectPath | None = Field(
+        None,
+        description="true labels of served requests: the scaffold's SQLite store (table "
+        "feedback: request_id, label) or a CSV / JSON-lines file with request_id and the label",
+    )
+    prometheus: str | None = Field(
+        None,
+        description="a Prometheus server's URL (loopback); availability, latency, errors and "
+        "feedback accuracy are then read from its HTTP API instead of the log",
+    )
+    job: str = Field(
+        "model-service", min_length=1, description="the Prometheus job that scrapes the service"
+    )
+    window: Duration = Field(3600.0, gt=0, description="the length of one time window")
+    period: Duration = Field(
+        7 * 86400.0, gt=0, description="how far back a Prometheus server is read"
+    )
+    min_availability: float = Field(
+        0.99, gt=0, le=1, description="share of requests (Prometheus: scrapes) answered"
+    )
+    max_p95_ms: float | None = Field(None, gt=0, description="the p95 latency bound per window")
+    max_error_rate: float | None = Field(
+        None, ge=0, le=1, description="share of requests that failed (5xx) or fell back"
+    )
+    min_accuracy: float | None = Field(
+        None, ge=0, le=1, description="classification: accuracy on the requests with feedback"
+    )
+    max_mae: float | None = Field(
+        None, gt=0, description="regression: mean absolute error on the requests with feedback"
+    )
+    reference: Duration = Field(
+        86400.0,
+        gt=0,
+        description="the first windows of the period, this long, are the reference that "
+        "accuracy (or the absolute error) of every later window is compared with: a drop is "
+        "found with no bound set",
+    )
+    max_accuracy_drop: float = Field(
+        0.05,
+        gt=0,
+        le=1,
+        description="a window whose accuracy on feedback is this much below the reference's, "
+        "credibly (Fisher's exact test, Holm over the windows), is an accuracy_drop",
+    )
+    max_mae_increase: float = Field(
+        0.25,
+        gt=0,
+        description="regression: a window whose mean absolute error is this share above the "
+        "reference's, credibly (one-sided Mann-Whitney U, Holm over the windows), is an "
+        "accuracy_drop",
+    )
+    p_value: float = Field(
+        0.05,
+        gt=0,
+        lt=1,
+        description="the chance that a week within its bounds has any window reported, per "
+        "metric (Holm over the windows)",
+    )
+    timestamp: str = Field("timestamp", min_length=1, description="the log's time field")
+    latency: str = Field("latency_ms", min_length=1, description="the log's latency field (ms)")
+    status: str = Field("status", min_length=1, description="the log's HTTP status field")
+    prediction: str | None = Field(
+        None,
+        description="the log's prediction field (default: prediction if the log has it, else "
+        "answer_ + [data].label, as the scaffold's service writes)",
+    )
+    fallback: str = Field(
+        "answer_fallback", min_length=1, description="the log's fallback mark field"
+    )
+    request_id: str = Field("request_id", min_length=1, description="the log's request id field")

@@ -1,0 +1,36 @@
+"""The monitor suite: the service as it ran, window by window."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sekit.checks.monitor.options import MonitorOptions
+from sekit.checks.monitor.settings import Monitor
+from sekit.checks.suite import Suite, checks_in
+
+if TYPE_CHECKING:
+    from sekit.config.schema import Config
+
+
+def _applies(config: Config, asked: bool) -> str | None:
+    """It judges the service's past traffic: with a ``[monitor]`` table, or by name when
+    ``[data].production`` names the prediction log."""
+    if config.table(Monitor) is not None:
+        return None
+    if asked and config.data is not None and config.data.production is not None:
+        return None
+    if asked:
+        return "the config names no prediction log ([data].production)"
+    return "the config has no [monitor] table"
+
+
+SUITE = Suite(
+    name="monitor",
+    title="Monitoring over time: SLOs, accuracy on feedback and drift per window of the log",
+    checks=checks_in("sekit.checks.monitor"),
+    applies=_applies,
+    needs="[monitor]",
+    tables=(Monitor,),
+    options=MonitorOptions,
+    order=50,
+)

@@ -1,0 +1,32 @@
+"""The release suite: the new model against the deployed one, online, before it replaces it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sekit.checks.release.settings import Release
+from sekit.checks.suite import Suite, checks_in
+
+if TYPE_CHECKING:
+    from sekit.config.schema import Config
+
+
+def _applies(config: Config, asked: bool) -> str | None:
+    """It starts two services and runs a second load test, so a plain ``sekit check`` runs it
+    only with a ``[release]`` table; named (``sekit check release``) it runs with the table's
+    defaults on any ``[model]``."""
+    if asked:
+        return None if config.model is not None else "the config has no [model] table"
+    return None if config.table(Release) is not None else "the config has no [release] table"
+
+
+SUITE = Suite(
+    name="release",
+    title="Release: the new model beside the deployed one on the real service",
+    checks=checks_in("sekit.checks.release"),
+    applies=_applies,
+    needs="[model]",
+    tables=(Release,),
+    targets=2,
+    order=40,
+)

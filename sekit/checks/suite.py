@@ -1,0 +1,104 @@
+"""One declaration per suite: :class:`Suite`.
+
+A suite is the unit of extension. Its declaration says everything the rest of sekit needs:
+its name (``sekit check NAME``), when it applies to a config, the config tables it owns, its
+options on ``sekit check`` (a typed model the suite validates), and its checks
+(:class:`~sekit.checks.spec.CheckSpec`, each with its finding kinds, metrics, settings and
+figures for the HTML report). The command line, the config schema, ``sekit explain``, the
+generated reference pages and the report are all derived from these declarations.
+
+Built-in suites and plugins are found the same way: the ``sekit.suites`` entry-point group
+(:mod:`sekit.checks`). A suite's module must stay light: it is imported to build
+``sekit check --help`` and the config schema, so it imports pydantic models, never pandas;
+its checks are imported only when they are listed or run.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from sekit.config.values import Section
+
+if TYPE_CHECKING:
+    from sekit.checks.context import RunOptions
+    from sekit.checks.spec import CheckSpec
+    from sekit.config.schema import Config
+
+
+class SuiteOptions(BaseModel):
+    """The options a suite adds to ``sekit check``: one field per option.
+
+    A field ``log: Path | None`` becomes ``--log PATH``; ``bool`` a flag, ``Literal[...]`` a
+    choice, ``int`` with bounds a range; the field's ``description`` is the help text and
+    ``json_schema_extra={"metavar": ...}`` its metavar. A suite validates its own options with
+    pydantic validators; the validation context holds ``run`` (the
+    :class:`~sekit.checks.context.RunOptions` shared by every suite) and ``asked`` (whether the
+    suite was named on the command line).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Table(Section):
+    """A config table that a suite owns: its key (``release`` for ``[release]``) is the
+    class's ``table``. Declare the table's keys as fields (with a ``description`` each: the
+    reference pages are generated from them)."""
+
+    table: ClassVar[str] = ""
+
+
+Options = TypeVar("Options", bound=SuiteOptions)
+
+
+@dataclass(frozen=True)
+class Suite:
+    """Everything about one suite."""
+
+    name: str
+    title: str
+    # The checks, imported when called: ``checks_in("sekit.checks.data")`` collects the SPECS of
+    # every module of that package; a plugin may return its specs from any function.
+    checks: Callable[[], Sequence[CheckSpec]]
+    # ``None`` when the suite runs for this config, else why not. ``asked`` is True when the
+    # suite was named (``sekit check release``): some suites run by name only.
+    applies: Callable[[Config, bool], str | None]
+    needs: str = ""  # what to add to the config when it does not apply, e.g. "[service]"
+    tables: tuple[type[Table], ...] = ()
+    options: type[SuiteOptions] | None = None
+    targets: int = 0  # running services it takes with --url (load: 1, release: 2)
+    # Runs instead of the checks when it returns an exit code (a Locust worker).
+    instead: Callable[[Config, RunOptions], int | None] | None = None
+    order: int = 100  # place among the suites: reports, help texts, reference pages
+
+    def specs(self) -> list[CheckSpec]:
+        """The suite's checks; an error when one does not belong to it."""
+        found = list(self.checks())
+        for spec in found:
+            if spec.suite != self.name:
+                raise ValueError(f"check {spec.id!r} is declared by the suite {self.name!r}")
+        return found
+
+
+def checks_in(package: str) -> Callable[[], list[CheckSpec]]:
+    """The checks declared (``SPECS``) in the modules of ``package``, imported when called."""
+
+    def declared() -> list[CheckSpec]:
+        from sekit.checks.spec import declared_in
+
+        return declared_in(importlib.import_module(package))
+
+    return declared
+
+
+def option_values(model: type[SuiteOptions], given: dict[str, Any]) -> dict[str, Any]:
+    """The options of ``model`` that were set to something other than their default."""
+    changed: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name in given and given[name] != info.get_default(call_default_factory=True):
+            changed[name] = given[name]
+    return changed
