@@ -48,30 +48,49 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
 def suite_options(func: F) -> F:
     """Every installed suite's own options (:class:`sekit.checks.suite.SuiteOptions`), as
     click options: ``log: Path | None`` is ``--log PATH``, a bool a flag, a Literal a choice,
-    an int with bounds a range. Their values reach the command as keyword arguments by field
-    name; :func:`sekit.runner.run_options` hands them to their suites to validate."""
+    an int with bounds a range. Suites that declare the same option share it (``--fault``:
+    the load suite's model faults and the endpoint suite's 429s and time-outs are one
+    choice); :func:`sekit.runner.run_options` hands each value to the suites that accept it."""
+    import typing
+
     from sekit.checks import suites
 
+    declared: dict[str, list[tuple[str, Any]]] = {}
+    for each in suites().values():
+        if each.options is not None:
+            for name, info in each.options.model_fields.items():
+                declared.setdefault(name, []).append((each.name, info))
     made = func
-    for each in reversed(list(suites().values())):
-        if each.options is None:
-            continue
-        for name, info in reversed(list(each.options.model_fields.items())):
-            made = click.option(f"--{name.replace('_', '-')}", name, **_click_type(name, info))(
-                made
-            )
+    for name, owners in reversed(list(declared.items())):
+        info = owners[0][1]
+        params = _click_type(name, info)
+        if len(owners) > 1:
+            choices = [
+                str(value)
+                for _, other in owners
+                for value in typing.get_args(_unoptional(other.annotation))
+            ]
+            params["type"] = click.Choice(list(dict.fromkeys(choices)))
+            params["help"] = " ".join(f"{s}: {o.description}" for s, o in owners)
+        made = click.option(f"--{name.replace('_', '-')}", name, **params)(made)
     return made
+
+
+def _unoptional(annotation: Any) -> Any:
+    import typing
+    from types import NoneType, UnionType
+
+    if typing.get_origin(annotation) in (typing.Union, UnionType):
+        return next(arg for arg in typing.get_args(annotation) if arg is not NoneType)
+    return annotation
 
 
 def _click_type(name: str, info: Any) -> dict[str, Any]:
     import typing
-    from types import NoneType, UnionType
 
     import annotated_types
 
-    kind = info.annotation
-    if typing.get_origin(kind) in (typing.Union, UnionType):
-        kind = next(arg for arg in typing.get_args(kind) if arg is not NoneType)
+    kind = _unoptional(info.annotation)
     default = info.get_default(call_default_factory=True)
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
     made: dict[str, Any] = {"default": default, "help": info.description}

@@ -22,6 +22,28 @@ from typing import IO
 _LIVE: dict[int, subprocess.Popen[bytes]] = {}
 
 
+def resolve(argv: Sequence[str], *, what: str) -> list[str]:
+    """``argv`` with its program found on ``PATH``, or beside the running Python (the
+    virtual environment's ``bin/``); a ServiceError naming ``what`` when it is nowhere."""
+    import shutil
+    import sys
+
+    from sekit.errors import ServiceError
+
+    program = argv[0]
+    found = shutil.which(program)
+    if found is None:
+        beside = Path(sys.executable).parent / program
+        if beside.exists():
+            found = str(beside)
+    if found is None:
+        raise ServiceError(
+            f"{what}: {program!r} is not installed or not on PATH",
+            hint="install the project's dependencies in this environment",
+        )
+    return [found, *argv[1:]]
+
+
 def spawn(
     command: Sequence[str], *, cwd: Path, log: IO[bytes], env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:

@@ -96,6 +96,16 @@ def check_settings(config: Config) -> None:
         raise ConfigError(problems)
 
 
+def _accepts(model: type[SuiteOptions], name: str, value: Any) -> bool:
+    from pydantic import TypeAdapter
+
+    try:
+        TypeAdapter(model.model_fields[name].annotation).validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def _did_you_mean(word: str, options: Sequence[str]) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -107,13 +117,14 @@ def run_options(
     engine: str = "native",
     urls: Sequence[str] = (),
     allow_remote: bool = False,
+    record: bool = False,
     given: Mapping[str, Any] | None = None,
 ) -> RunOptions:
     """The options of a run from the command line's values: those every suite shares, and
     each suite's own, validated by the suite. An option of a suite that was not named (with
     another suite named) is a usage error, as is ``--url`` given more often than the suite
     takes it."""
-    from sekit.checks.load.service import check_loopback
+    from sekit.net import check_loopback
 
     known = suites()
     shown = {name: f"--{name.replace('_', '-')}" for name in (given or {})}
@@ -125,12 +136,19 @@ def run_options(
     elif len(urls) > 1:
         raise UsageError("--url is given once, except for a suite that compares two services")
     checked = tuple(check_loopback(url, allow_remote=allow_remote) for url in urls)
-    shared = RunOptions(engine=engine, urls=checked, allow_remote=allow_remote)
+    shared = RunOptions(engine=engine, urls=checked, allow_remote=allow_remote, record=record)
     chosen: dict[str, SuiteOptions] = {}
+    owners: dict[str, int] = {}
+    for each in known.values():
+        for field_name in each.options.model_fields if each.options is not None else ():
+            owners[field_name] = owners.get(field_name, 0) + 1
     for name, each in known.items():
         if each.options is None:
             continue
         values = option_values(each.options, dict(given or {}))
+        for field_name in [f for f in values if owners[f] > 1]:  # shared: this suite's value?
+            if not _accepts(each.options, field_name, values[field_name]):
+                del values[field_name]
         if values and suite is not None and suite != name:
             flags = " and ".join(shown[key] for key in values)
             raise UsageError(f"{flags} only applies to `sekit check {name}`")
@@ -143,7 +161,9 @@ def run_options(
             where = shown.get(str(first["loc"][0]), "") if first["loc"] else ""
             message = str(first["msg"]).removeprefix("Value error, ")
             raise UsageError(f"{where}: {message}" if where else message) from None
-    return RunOptions(engine=engine, urls=checked, allow_remote=allow_remote, suites=chosen)
+    return RunOptions(
+        engine=engine, urls=checked, allow_remote=allow_remote, record=record, suites=chosen
+    )
 
 
 @dataclass(frozen=True)
@@ -257,13 +277,16 @@ def run_checks(
     ctx = Context(config, opts)
     limit = timeout if timeout is not None else config.checks.timeout
     results = []
-    for index, item in enumerate(checks):
-        if progress is not None:
-            progress(Progress(item, index, len(checks)))
-        result = run_check(item, ctx, limit)
-        results.append(result)
-        if progress is not None:
-            progress(Progress(item, index, len(checks), result))
+    try:
+        for index, item in enumerate(checks):
+            if progress is not None:
+                progress(Progress(item, index, len(checks)))
+            result = run_check(item, ctx, limit)
+            results.append(result)
+            if progress is not None:
+                progress(Progress(item, index, len(checks), result))
+    finally:
+        ctx.close()
     return results
 
 

@@ -19,7 +19,8 @@ from tests.helpers import Bucket
 
 pytest_plugins = ["pytester"]
 
-NEEDS = ("services", "prometheus", "bwrap", "venv")  # what a slow test needs beyond packages
+# what a slow test needs beyond sekit's own packages (deepchecks: an extra, in its own world)
+NEEDS = ("services", "prometheus", "bwrap", "venv", "deepchecks")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

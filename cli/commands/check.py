@@ -38,6 +38,12 @@ from sekit_cli.options import config_option, format_option, quiet_option, suite_
 @click.option(
     "--allow-remote", is_flag=True, help="Allow a --url or address that is not on this machine."
 )
+@click.option(
+    "--record",
+    is_flag=True,
+    help="Call the model endpoint and write [model].cassette (without it, a configured "
+    "cassette is replayed: no network, no key).",
+)
 @suite_options
 @click.option("--list", "list_only", is_flag=True, help="List the checks that would run.")
 @click.option("--verbose", "-v", is_flag=True, help="Show every finding, info included.")
@@ -50,6 +56,7 @@ def check(
     timeout: float | None,
     urls: tuple[str, ...],
     allow_remote: bool,
+    record: bool,
     list_only: bool,
     verbose: bool,
     fmt: str,
@@ -75,6 +82,7 @@ def check(
       sekit check release --url http://127.0.0.1:8000 --url http://127.0.0.1:8001
       sekit check monitor                              # the service as it ran, per hour
       sekit check monitor --log logs/load-test.jsonl --prometheus http://127.0.0.1:9090
+      sekit check model --record                       # call the endpoint, write its cassette
       sekit check load --master --expect-workers 2     # then, twice:
       sekit check load --worker --master-host 127.0.0.1
     """
@@ -90,6 +98,7 @@ def check(
         engine=engine or config.checks.engine,
         urls=urls,
         allow_remote=allow_remote,
+        record=record,
         given=given,
     )
     code = instead(config, suite, options)

@@ -13,10 +13,11 @@ from sekit_cli.options import quiet_option
 @click.argument("name")
 @click.option(
     "--template",
-    type=click.Choice(["classification", "regression"]),
+    type=click.Choice(["classification", "regression", "endpoint"]),
     default="classification",
     show_default=True,
-    help="classification: breast cancer diagnosis; regression: diabetes progression.",
+    help="classification: breast cancer diagnosis; regression: diabetes progression; "
+    "endpoint: a pipeline around a given model endpoint (review sentiment).",
 )
 @click.option(
     "--team",
@@ -57,6 +58,7 @@ def new(
     Examples:
       sekit new wine-team --team "Ana,Ben,Caro,Dan"
       sekit new progress --template regression --directory projects/progress
+      sekit new reviews --template endpoint          # phase 1: around a given endpoint
       sekit new demo --pretend
     """
     from sekit.scaffold import check_target, create, plan

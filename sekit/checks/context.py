@@ -24,6 +24,7 @@ class RunOptions:
     seed: int = 0
     urls: tuple[str, ...] = ()  # services already running (load: one; release: two)
     allow_remote: bool = False  # allow a --url or an address that is not loopback
+    record: bool = False  # call the endpoint and write its cassette (else replay it)
     suites: Mapping[str, SuiteOptions] = field(default_factory=dict)  # suite name -> options
 
     def of(self, kind: type[Options]) -> Options:
@@ -45,6 +46,7 @@ class Context:
         self.config = config
         self.options = options or RunOptions()
         self._cache: dict[str, tuple[bool, Any]] = {}
+        self._closing: list[Callable[[], None]] = []
 
     @property
     def workdir(self) -> Path:
@@ -52,6 +54,15 @@ class Context:
         path = self.config.root / ".sekit"
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    def on_close(self, action: Callable[[], None]) -> None:
+        """Run ``action`` when the run ends (e.g. write a recorded cassette)."""
+        self._closing.append(action)
+
+    def close(self) -> None:
+        """The run is over: every ``on_close`` action, last registered first."""
+        while self._closing:
+            self._closing.pop()()
 
     def provide(self, key: str, value: object) -> None:
         """Hand checks a resource made elsewhere (e.g. DataFrames from the Python API)."""

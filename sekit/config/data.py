@@ -4,7 +4,7 @@ drift are judged."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -161,7 +161,11 @@ class Leakage(Section):
 class Data(Section):
     """``[data]``: the datasets and their schema."""
 
-    train: ProjectPath = Field(description="the training data: csv, parquet or jsonl")
+    train: ProjectPath | None = Field(
+        None,
+        description="the training data: csv, parquet or jsonl (a given endpoint may have none: "
+        "then the model checks use test, and the data checks do not run)",
+    )
     test: ProjectPath | None = Field(None, description="the test data, in the same format")
     production: ProjectPath | None = Field(
         None, description="served inputs (e.g. the prediction log), checked for drift"
@@ -190,3 +194,9 @@ class Data(Section):
     sample_rows: int | None = Field(
         None, ge=1000, description="check at most this many rows per dataset (a random sample)"
     )
+
+    @model_validator(mode="after")
+    def _some_data(self) -> Self:
+        if self.train is None and self.test is None:
+            raise ValueError("name the data: train, test or both")
+        return self

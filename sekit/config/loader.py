@@ -164,7 +164,7 @@ def _problems(exc: ValidationError, source: str, prefix: str) -> list[str]:
 
 def _clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     """Drop pydantic's union tags (``behaviour.0.directional.expect`` -> ``behaviour.0.expect``)."""
-    tags = {"invariance", "directional", "minimum"}
+    tags = {"invariance", "directional", "minimum", "template", "edit"}
     cleaned: list[int | str] = []
     for i, part in enumerate(loc):
         if (
@@ -224,10 +224,15 @@ def _explain(error: Any, loc: tuple[int | str, ...]) -> str:
     if kind == "union_tag_invalid":
         return (
             f"unknown kind {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
-            + _did_you_mean(str(ctx.get("tag")), ["invariance", "directional", "minimum"])
+            + _did_you_mean(
+                str(ctx.get("tag")), ["invariance", "directional", "minimum", "template", "edit"]
+            )
         )
     if kind == "union_tag_not_found":
-        return 'each [[behaviour]] needs kind = "invariance", "directional" or "minimum"'
+        return (
+            'each [[behaviour]] needs kind = "invariance", "directional", "minimum", '
+            '"template" or "edit"'
+        )
     if kind in _TYPE_WORDS:
         return f"{_TYPE_WORDS[kind]}, got {_show(got)}"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):

@@ -26,7 +26,9 @@ from pydantic import (
     model_validator,
 )
 
+from sekit.config.behaviour import Behaviour, Directional, Invariance, Minimum
 from sekit.config.data import Column, ColumnType, Data, Drift, Leakage, Quality
+from sekit.config.endpoint import Endpoint
 from sekit.config.values import Duration, ModelLocation, ProjectPath, Section, parse_duration
 from sekit.results import Severity
 
@@ -75,8 +77,8 @@ class Project(Section):
 # --- [model] and [[behaviour]] -----------------------------------------------------------------
 
 
-class Model(Section):
-    """``[model]``: the model under test."""
+class Model(Endpoint):
+    """``[model]``: the model under test: a file, a loader, or an endpoint sekit calls."""
 
     path: ModelLocation | None = Field(
         None,
@@ -89,7 +91,8 @@ class Model(Section):
         description="module:callable returning an object with predict()",
     )
     task: Literal["classification", "regression"] = Field(
-        description="what the model predicts: a class or a number"
+        description="what the model predicts: a class or a number (an endpoint: classification "
+        "unless set)"
     )
     baseline: ModelLocation | None = Field(
         None,
@@ -154,47 +157,36 @@ class Model(Section):
         20.0, gt=0, le=300, description="time Hypothesis may spend shrinking one failure"
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _endpoints_classify(cls, raw: Any) -> Any:
+        """A given endpoint classifies unless the config says otherwise (a file or a loader
+        must say what it is)."""
+        if isinstance(raw, dict) and "endpoint" in raw and "task" not in raw:
+            return {**raw, "task": "classification"}
+        return raw
+
     @model_validator(mode="after")
     def _one_source(self) -> Model:
-        if (self.path is None) == (self.loader is None):
-            raise ValueError("set exactly one of path or loader")
+        given = [self.path is not None, self.loader is not None, self.endpoint is not None]
+        if sum(given) != 1:
+            raise ValueError("set exactly one of path, loader or endpoint")
+        if self.endpoint is None and self._endpoint_keys():
+            raise ValueError(f"{self._endpoint_keys()[0]} is set, but there is no endpoint")
+        if self.protocol == "openai" and self.endpoint is not None:
+            if (self.prompt is None) == (self.prompt_file is None):
+                raise ValueError("the openai protocol needs exactly one of prompt or prompt_file")
+            if self.llm is None:
+                raise ValueError('the openai protocol needs llm, the "model" of the request')
         return self
 
-
-class Invariance(Section):
-    kind: Literal["invariance"] = Field(
-        description="changing `feature` must not change the prediction"
-    )
-    feature: str = Field(description="the input feature the property varies")
-    name: str | None = Field(None, description="a name for the property in the report")
-
-
-class Directional(Section):
-    kind: Literal["directional"] = Field(
-        description="increasing `feature` must move `output` as `expect` says"
-    )
-    feature: str = Field(description="the input feature the property varies")
-    expect: Literal["non-decreasing", "non-increasing"] = Field(
-        description="how `output` must move when `feature` grows"
-    )
-    output: str = Field(
-        "prediction",
-        pattern=r"^(prediction|proba:.+)$",
-        description='"prediction" or "proba:<class>"',
-    )
-    name: str | None = Field(None, description="a name for the property in the report")
-
-
-class Minimum(Section):
-    kind: Literal["minimum"] = Field(description="labelled cases the model must get right")
-    cases: ProjectPath = Field(description="a CSV of the cases: the features and the label")
-    min_accuracy: float = Field(
-        1.0, ge=0, le=1, description="share of the cases that must be predicted right"
-    )
-    name: str | None = Field(None, description="a name for the property in the report")
-
-
-Behaviour = Annotated[Invariance | Directional | Minimum, Field(discriminator="kind")]
+    def _endpoint_keys(self) -> list[str]:
+        """Endpoint keys set to something other than their default."""
+        return [
+            name
+            for name in Endpoint.model_fields
+            if name in self.model_fields_set and name != "endpoint"
+        ]
 
 
 # --- [service] and [load] ----------------------------------------------------------------------

@@ -22,8 +22,10 @@ from typing import Any
 from sekit import __version__
 from sekit.errors import SekitError, UsageError
 
-TEMPLATES = ("classification", "regression")
+TEMPLATES = ("classification", "regression", "endpoint")
 TEMPLATE_ROOT = Path(__file__).parent / "templates" / "project"
+# A pipeline around a given model endpoint (the course's first phase): its own templates.
+ENDPOINT_ROOT = Path(__file__).parent / "templates" / "endpoint"
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")
 RESERVED = {
     "sekit",
@@ -85,11 +87,15 @@ def _team(members: list[str] | None) -> list[str]:
     return chosen + [f"Member {i}" for i in range(len(chosen) + 1, 5)]
 
 
-def _environment() -> Any:
+def _root(template: str) -> Path:
+    return ENDPOINT_ROOT if template == "endpoint" else TEMPLATE_ROOT
+
+
+def _environment(root: Path) -> Any:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATE_ROOT)),
+        loader=jinja2.FileSystemLoader(str(root)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
@@ -125,7 +131,7 @@ def plan(
     if template not in TEMPLATES:
         raise UsageError(f"unknown template {template!r}; choose {' or '.join(TEMPLATES)}")
     package = package_name(name)
-    data = load(template)
+    data = load(template) if template != "endpoint" else None
     context = {
         "name": name,
         "package": package,
@@ -136,16 +142,19 @@ def plan(
         "clinics": CLINICS,
         "sekit_version": __version__,
     }
-    env = _environment()
+    root = _root(template)
+    env = _environment(root)
     files: dict[str, str] = {}
-    for source in sorted(TEMPLATE_ROOT.rglob("*.j2")):
-        relative = source.relative_to(TEMPLATE_ROOT).as_posix()
+    for source in sorted(root.rglob("*.j2")):
+        relative = source.relative_to(root).as_posix()
         path = env.from_string(relative[: -len(".j2")]).render(context)
         path = "/".join(
             part.replace("dot-", ".", 1) if part.startswith("dot-") else part
             for part in path.split("/")
         )
         files[path] = env.get_template(relative).render(context)
+    if data is None:
+        return Plan(name, package, template, (target or Path.cwd() / name).resolve(), files)
     files["tests/load/payload.json"] = json.dumps(data.payloads, indent=1) + "\n"
     if data.minimum_cases:
         files["tests/behaviour/minimum.csv"] = _csv(data.minimum_cases)

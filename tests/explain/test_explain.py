@@ -79,7 +79,9 @@ def test_every_kind_and_metric_is_explained() -> None:
 def test_the_cli_lists_by_suite_and_explains_one(runner: CliRunner) -> None:
     listing = runner.invoke(cli, ["explain"])
     assert listing.exit_code == 0
-    assert list(catalogue()) == ["data", "model", "load", "release", "monitor", "any", "metrics"]
+    assert list(catalogue()) == [
+        *("data", "model", "load", "endpoint", "release", "monitor", "any", "metrics")
+    ]
     assert "label_leakage" in listing.stdout and "load.p95_ms" in listing.stdout
     one = runner.invoke(cli, ["explain", "label_leakage"])
     assert one.exit_code == 0

@@ -20,6 +20,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXPECTED = {
     "classification": None,
     "regression": None,
+    "endpoint": None,
     **{f"broken/{name}": v.expect for name, v in VARIANTS.items() if v.example},
 }
 

@@ -199,3 +199,32 @@ def test_a_new_project_passes_its_tests_and_its_gate(
     )
     release = run(bin_dir / "sekit", "check", "release", cwd=project, env=env)
     assert "Release: PROMOTE" in release.stdout
+
+
+def test_an_endpoint_project_runs_offline_and_survives_faults(
+    environment: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """The first phase: a pipeline around a given endpoint, whose offline stand-in (VADER, a
+    model inside a wheel) the pipeline and sekit start on loopback themselves."""
+    bin_dir, env = environment
+    run(bin_dir / "sekit", "new", "reviews", "--template", "endpoint", cwd=tmp_path, env=env)
+    project = tmp_path / "reviews"
+    run(bin_dir / "python", "-m", "pip", "install", "--quiet", "-e", f"{project}[dev]",
+        cwd=project, env=env)  # fmt: skip
+    first = run(bin_dir / "dvc", "repro", cwd=project, env=env)
+    assert stages_run(first.stdout) == ["gather", "sanitize", "features", "call", "output"]
+    summary = json.loads((project / "reports" / "summary.json").read_text())
+    assert summary["answers"] > 300 and summary["fallback_share"] == 0.0
+    again = run(bin_dir / "dvc", "repro", "--force", "call", cwd=project, env=env)
+    assert "(0 asked, the rest from the cache)" in again.stdout
+    tests = run(bin_dir / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                cwd=project, env=env)  # fmt: skip
+    assert " passed" in tests.stdout and "failed" not in tests.stdout
+    gate = run(bin_dir / "sekit", "gate", "--format", "json", cwd=project, env=env)
+    report = json.loads(gate.stdout)
+    assert report["verdict"] == "pass"
+    checks = {c["id"]: c for c in report["checks"]}
+    assert checks["model.text_behaviour"]["status"] == "pass"
+    assert checks["endpoint.faults"]["status"] == "pass"  # 429s and late answers survived
+    assert report["metrics"]["client.rate-limit.retried_share"] >= 0.9
+    run(bin_dir / "python", "-m", "ruff", "check", ".", cwd=project, env=env)

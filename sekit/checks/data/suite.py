@@ -11,7 +11,11 @@ if TYPE_CHECKING:
 
 
 def _applies(config: Config, asked: bool) -> str | None:
-    return None if config.data is not None else "the config has no [data] table"
+    if config.data is None:
+        return "the config has no [data] table"
+    if config.data.train is None:
+        return "the config names no training data ([data].train): a given model's inputs"
+    return None
 
 
 SUITE = Suite(

@@ -11,13 +11,10 @@ its environment, so it can keep synthetic traffic out of its monitoring log.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import os
 import shlex
-import shutil
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +23,8 @@ from urllib.parse import urlsplit
 
 from sekit import processes
 from sekit.config.schema import Service
-from sekit.errors import ServiceError, UsageError
+from sekit.errors import ServiceError
+from sekit.net import check_loopback
 
 
 class ServiceDown(Exception):
@@ -72,37 +70,7 @@ def resolve_command(command: str, port: int) -> list[str]:
         raise ServiceError(f"[service].command cannot be split into words: {exc}") from None
     if not argv:
         raise ServiceError("[service].command is empty")
-    program = argv[0]
-    found = shutil.which(program)
-    if found is None:
-        beside = Path(sys.executable).parent / program
-        if beside.exists():
-            found = str(beside)
-    if found is None:
-        raise ServiceError(
-            f"[service].command: {program!r} is not installed or not on PATH",
-            hint="install the project's dependencies in this environment",
-        )
-    return [found, *argv[1:]]
-
-
-def check_loopback(url: str, *, allow_remote: bool) -> str:
-    """``url`` without a trailing slash; refuse a host off this machine unless allowed."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--url {url!r} is not an http(s) URL", hint="e.g. http://127.0.0.1:8000")
-    if not allow_remote:
-        try:
-            address = ipaddress.ip_address(socket.gethostbyname(parts.hostname))
-        except (OSError, ValueError):
-            raise UsageError(f"--url host {parts.hostname!r} cannot be resolved") from None
-        if not address.is_loopback:
-            raise UsageError(
-                f"--url {url!r} is not on this machine; sekit load-tests only "
-                "loopback addresses unless you pass --allow-remote",
-                hint="load-test only services you own",
-            )
-    return url.rstrip("/")
+    return processes.resolve(argv, what="[service].command")
 
 
 def healthy(url: str, path: str, timeout: float = 2.0) -> bool:
@@ -141,13 +109,18 @@ def wait_healthy(service: RunningService, path: str, limit: float) -> None:
 
 @contextlib.contextmanager
 def started(
-    config: Service, *, root: Path, workdir: Path, env: dict[str, str] | None = None
+    config: Service,
+    *,
+    root: Path,
+    workdir: Path,
+    env: dict[str, str] | None = None,
+    log_name: str = "service.log",
 ) -> Iterator[RunningService]:
     """Start the service, wait until healthy, yield it, and always stop it (and its children).
     ``env`` adds to its environment (``SEKIT_MODEL_PATH`` for a fault or a release)."""
     port = free_port()
     argv = resolve_command(config.command, port)
-    log_path = workdir / "service.log"
+    log_path = workdir / log_name
     # SEKIT_LOAD_TEST tells the service its traffic is synthetic (keep it out of monitoring).
     extra = env or {}
     env = {

@@ -24,6 +24,12 @@ def check_simple_baseline(ctx: Context) -> CheckResult:
     bundle, frame, truth = test_set(ctx)
     label = bundle.label
     assert label is not None
+    if bundle.train.role != "train":
+        return CheckResult.skipped(
+            id="model.simple_baseline",
+            suite="model",
+            reason="no training data ([data].train) to fit the simple models on",
+        )
     train = bundle.train.frame
     train = train[train[label].notna()]
     if len(train) > 50_000:
@@ -80,6 +86,7 @@ def check_simple_baseline(ctx: Context) -> CheckResult:
 def _baselines(subject: ModelUnderTest, train: pd.DataFrame) -> dict[str, Any]:
     from sklearn.compose import ColumnTransformer
     from sklearn.dummy import DummyClassifier, DummyRegressor
+    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression, Ridge
     from sklearn.pipeline import make_pipeline
@@ -88,7 +95,8 @@ def _baselines(subject: ModelUnderTest, train: pd.DataFrame) -> dict[str, Any]:
     numeric = [
         c for c in subject.features if is_number(train[c]) and not looks_categorical(train[c])
     ]
-    categorical = [c for c in subject.features if c not in numeric]
+    texts = [c for c in subject.features if c not in numeric and free_text(train[c])]
+    categorical = [c for c in subject.features if c not in numeric and c not in texts]
     encode = ColumnTransformer(
         [
             ("numbers", make_pipeline(SimpleImputer(), StandardScaler()), numeric),
@@ -100,6 +108,8 @@ def _baselines(subject: ModelUnderTest, train: pd.DataFrame) -> dict[str, Any]:
                 ),
                 categorical,
             ),
+            # free text: the words' TF-IDF, the linear baseline every text model must beat
+            *[(f"text {c}", TfidfVectorizer(min_df=2, sublinear_tf=True), c) for c in texts],
         ]
     )
     if subject.task == "classification":
@@ -108,6 +118,20 @@ def _baselines(subject: ModelUnderTest, train: pd.DataFrame) -> dict[str, Any]:
             "linear": make_pipeline(encode, LogisticRegression(max_iter=1000)),
         }
     return {"constant": DummyRegressor(), "linear": make_pipeline(encode, Ridge())}
+
+
+def free_text(series: pd.Series) -> bool:
+    """A column of prose (reviews, messages), not of codes: text with several words per value
+    on average and mostly distinct values."""
+    from sekit.checks.data.types import is_text
+
+    if not is_text(series):
+        return False
+    values = series.dropna().astype(str)
+    if values.empty:
+        return False
+    words = values.map(lambda value: len(value.split())).mean()
+    return bool(words >= 3 and values.nunique() >= 0.5 * len(values))
 
 
 # --- declarations ----------------------------------------------------------------------

@@ -118,7 +118,10 @@ def _load(ctx: Context, *, baseline: bool) -> ModelUnderTest:
     data = bundle_from_config(ctx) if config.data is not None else None
     path: Path | str | None = section.baseline if baseline else section.path
     key = "model.baseline" if baseline else "model.path"
-    if isinstance(path, str):  # an MLflow model URI
+    if section.endpoint is not None and not baseline:
+        model = _endpoint_model(ctx, data)
+        source = section.endpoint
+    elif isinstance(path, str):  # an MLflow model URI
         from sekit.checks.model.mlflow_models import load_mlflow_model
 
         model, _ = load_mlflow_model(
@@ -137,6 +140,38 @@ def _load(ctx: Context, *, baseline: bool) -> ModelUnderTest:
     if data is not None:
         _smoke(subject, data)
     return subject
+
+
+def _endpoint_model(ctx: Context, data: DataBundle | None) -> Any:
+    """The endpoint as a model: its client is the run's (shared with the budget check), its
+    classes the training labels."""
+    from sekit.checks.model.remote import EndpointModel
+
+    section = ctx.config.model
+    assert section is not None
+    classes: list[Any] = []
+    if section.task == "classification" and data is not None and data.label is not None:
+        classes = sorted(data.train.frame[data.label].dropna().unique().tolist(), key=str)
+    features = tuple(data.features) if data is not None else ()
+    return EndpointModel(endpoint_client(ctx, features), classes)
+
+
+def endpoint_client(ctx: Context, features: tuple[str, ...] = ()) -> Any:
+    """The run's client of ``[model].endpoint`` (its calls are the budget's), written back to
+    its cassette when the run ends (``--record``)."""
+    from sekit.endpoint import client_for, running_endpoint
+
+    def made() -> Any:
+        client = client_for(
+            ctx.config,
+            url=running_endpoint(ctx),
+            features=features,
+            record=ctx.options.record,
+        )
+        ctx.on_close(client.close)
+        return client
+
+    return ctx.shared("endpoint.client", made)
 
 
 def _smoke(subject: ModelUnderTest, data: DataBundle) -> None:

@@ -32,7 +32,7 @@ class MonitorOptions(SuiteOptions):
     def _loopback(self, info: ValidationInfo) -> Self:
         if self.prometheus is None:
             return self
-        from sekit.checks.load.service import check_loopback
+        from sekit.net import check_loopback
 
         run = (info.context or {}).get("run")
         url = check_loopback(self.prometheus, allow_remote=bool(getattr(run, "allow_remote", 0)))

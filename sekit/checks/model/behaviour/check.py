@@ -27,12 +27,16 @@ from sekit.checks.model.behaviour.properties import contract_properties, directi
 from sekit.checks.model.subject import subject_from_config
 from sekit.checks.spec import CheckSpec, Kind, Metric
 from sekit.config.schema import Model
+from sekit.config.text import Edit, Template
 from sekit.errors import InputError
 from sekit.results import CheckResult
 from sekit.strategies import profiles
 
 
-def _always(config: Any) -> str | None:
+def _tabular(config: Any) -> str | None:
+    model = config.model
+    if model is not None and model.calls_text:
+        return "a text endpoint: model.text_behaviour tests its behaviour"
     return None
 
 
@@ -75,6 +79,14 @@ def check_behaviour(ctx: Context) -> CheckResult:
         )
     for index, item in enumerate(config.behaviour):
         label = item.name or f"behaviour[{index}] {item.kind}"
+        if isinstance(item, Template | Edit):
+            raise InputError(
+                config.source,
+                f"behaviour[{index}]: kind {item.kind!r} tests a text model, and this model "
+                "takes rows of features",
+                key=f"behaviour[{index}].kind",
+                hint="use invariance, directional or minimum; text kinds need a text endpoint",
+            )
         if item.kind == "minimum":
             outcomes.append(run_minimum(label, subject, item, config.data))
             continue
@@ -291,7 +303,7 @@ SPECS = (
             "[model].batch_rows",
             "[model].shrink_seconds",
         ),
-        requires=_always,
+        requires=_tabular,
         section=("[model]", Model),
         order=50,
     ),

@@ -1,0 +1,1 @@
+"""endpoint-demo: an inference pipeline around a given model endpoint."""

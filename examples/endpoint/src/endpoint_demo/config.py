@@ -1,0 +1,20 @@
+"""The pipeline's parameters (params.toml) and paths."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+RAW = ROOT / "data" / "raw" / "reviews.csv"
+CLEAN = ROOT / "data" / "clean" / "reviews.csv"
+REQUESTS = ROOT / "data" / "features" / "requests.jsonl"
+ANSWERS = ROOT / "data" / "answers" / "answers.jsonl"
+CACHE = ROOT / "data" / "cache"
+SUMMARY = ROOT / "reports" / "summary.json"
+
+
+def params(section: str) -> dict[str, Any]:
+    with (ROOT / "params.toml").open("rb") as handle:
+        return dict(tomllib.load(handle)[section])

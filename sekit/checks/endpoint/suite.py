@@ -1,0 +1,34 @@
+"""The endpoint suite: the team's client of the given model endpoint, under faults."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sekit.checks.endpoint.options import EndpointOptions
+from sekit.checks.endpoint.settings import Client
+from sekit.checks.suite import Suite, checks_in
+
+if TYPE_CHECKING:
+    from sekit.config.schema import Config
+
+
+def _applies(config: Config, asked: bool) -> str | None:
+    """It runs the team's client against a faulty stand-in of ``[model].endpoint``: with a
+    ``[client]`` table and an endpoint."""
+    if config.table(Client) is None:
+        return "the config has no [client] table"
+    if config.model is None or config.model.endpoint is None:
+        return "the model is not an endpoint ([model].endpoint)"
+    return None
+
+
+SUITE = Suite(
+    name="endpoint",
+    title="The endpoint's client: retries, back-off and fallbacks under 429s and time-outs",
+    checks=checks_in("sekit.checks.endpoint"),
+    applies=_applies,
+    needs="[client] and [model].endpoint",
+    tables=(Client,),
+    options=EndpointOptions,
+    order=35,
+)

@@ -1,0 +1,139 @@
+"""``model.endpoint``: what calling the endpoint costs: latency, errors, time-outs, tokens and
+money per call, over every call the model checks made in this run (the test set at least).
+
+Budgets are gates on its metrics (``"endpoint.p95_ms" = { max = 800 }``,
+``"endpoint.cost_per_call" = { max = 0.002 }``); the check itself warns when calls failed. A
+replayed cassette gives the recorded latencies, so a gate on latency is judged on the calls as
+they were recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sekit.checks.context import Context
+from sekit.checks.findings import finding, percent
+from sekit.checks.spec import CheckSpec, Kind, Metric
+from sekit.results import CheckResult, Finding
+
+
+def needs_endpoint(config: Any) -> str | None:
+    model = config.model
+    if model is None or model.endpoint is None:
+        return "the model is not an endpoint ([model].endpoint)"
+    return None
+
+
+def check_endpoint(ctx: Context) -> CheckResult:
+    import numpy as np
+
+    from sekit.checks.model.subject import endpoint_client, subject_from_config
+    from sekit.checks.model.testset import needs_labelled_test, test_set
+
+    subject = subject_from_config(ctx)  # the endpoint as a model: its client is the run's
+    client = endpoint_client(ctx)
+    if not client.calls and needs_labelled_test(ctx.config) is None:
+        _, frame, _ = test_set(ctx)
+        subject.predict(frame)  # the test set at least, when no other check called it
+    calls = client.calls
+    model = ctx.config.model
+    assert model is not None
+    latencies = np.asarray([c.latency_ms for c in calls if c.status is not None], dtype=float)
+    failed = [c for c in calls if not c.ok]
+    timeouts = [c for c in calls if c.timed_out]
+    tokens = [c.tokens_in + c.tokens_out for c in calls]
+    metrics: dict[str, float | None] = {
+        "endpoint.calls": float(len(calls)),
+        "endpoint.p50_ms": float(np.percentile(latencies, 50)) if len(latencies) else None,
+        "endpoint.p95_ms": float(np.percentile(latencies, 95)) if len(latencies) else None,
+        "endpoint.error_rate": len(failed) / len(calls) if calls else None,
+        "endpoint.timeout_rate": len(timeouts) / len(calls) if calls else None,
+        "endpoint.tokens_per_call": float(np.mean(tokens)) if calls else None,
+    }
+    if model.prices is not None and calls:
+        cost = sum(
+            c.tokens_in * model.prices.input_per_1k / 1000
+            + c.tokens_out * model.prices.output_per_1k / 1000
+            for c in calls
+        )
+        metrics["endpoint.cost_per_call"] = cost / len(calls)
+    findings: list[Finding] = []
+    if failed:
+        reasons: dict[str, int] = {}
+        for call in failed:
+            reasons[call.error or "?"] = reasons.get(call.error or "?", 0) + 1
+        worst = sorted(reasons.items(), key=lambda kv: -kv[1])[:4]
+        findings.append(
+            finding(
+                "endpoint_errors",
+                "warn",
+                f"{percent(len(failed) / len(calls))} of {len(calls)} calls brought no answer: "
+                + ", ".join(f"{why} ({n})" for why, n in worst),
+                reasons=reasons,
+                example=[{"request": str(failed[0].body)[:200], "error": failed[0].error}],
+            )
+        )
+    p95 = metrics["endpoint.p95_ms"]
+    summary = (
+        f"{len(calls):,} calls, p95 {p95:.0f} ms, {percent(len(failed) / len(calls))} failed"
+        if calls and p95 is not None
+        else f"{len(calls)} calls"
+    )
+    if "endpoint.cost_per_call" in metrics and model.prices is not None:
+        summary += f", {metrics['endpoint.cost_per_call']:.5f} {model.prices.currency} a call"
+    return CheckResult.from_findings(
+        id="model.endpoint", suite="model", findings=findings, summary=summary, metrics=metrics
+    )
+
+
+ENDPOINT_ERRORS = Kind(
+    "endpoint_errors",
+    "calls to the model endpoint that brought no answer: an error status, a time-out, or an "
+    "answer without the prediction",
+    "A pipeline around a given endpoint must survive its failures; every failed call is a "
+    "missing prediction (sekit counts it as a wrong answer in the model's metrics).",
+    "The finding counts the calls by reason; `.sekit/service.log` or the endpoint's own log "
+    "says why. Time-outs: is [model].call_timeout shorter than the endpoint's latency?",
+    "Fix the endpoint or the request ([model].input, .output); gate the rate with "
+    '"endpoint.error_rate" = { max = 0.01 }; give your pipeline retries and a fallback.',
+)
+
+
+def _metric(name: str, summary: str, gate: str | None = None) -> Metric:
+    return Metric(
+        name,
+        summary,
+        "A given endpoint has a budget: time per call, failures, and for a paid model tokens "
+        "and money.",
+        "Read model.endpoint's summary; replays of a cassette keep the recorded latencies.",
+        "Lower the concurrency, shorten the prompt, cache answers by input, or pick another model.",
+        gate,
+    )
+
+
+SPECS = (
+    CheckSpec(
+        id="model.endpoint",
+        title="what calling the endpoint costs",
+        func=check_endpoint,
+        emits="latency, errors, time-outs, tokens and cost per call as gateable metrics; "
+        "`endpoint_errors` (warn) when calls brought no answer",
+        kinds=(ENDPOINT_ERRORS,),
+        metrics=(
+            _metric("endpoint.calls", "calls made to the model endpoint in this run"),
+            _metric("endpoint.p50_ms", "median latency of a call (ms)"),
+            _metric("endpoint.p95_ms", "95th percentile latency of a call (ms)", "max = 1000"),
+            _metric("endpoint.error_rate", "share of calls without an answer", "max = 0.01"),
+            _metric("endpoint.timeout_rate", "share of calls that timed out", "max = 0.01"),
+            _metric("endpoint.tokens_per_call", "tokens (prompt and answer) per call"),
+            _metric(
+                "endpoint.cost_per_call",
+                "cost of a call from its tokens and [model.prices]",
+                "max = 0.002",
+            ),
+        ),
+        settings=("[model].endpoint", "[model].call_timeout", "[model.prices]"),
+        requires=needs_endpoint,
+        order=99,
+    ),
+)

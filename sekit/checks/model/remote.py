@@ -1,0 +1,79 @@
+"""A model that is an endpoint: :class:`EndpointModel` gives the model checks the ``predict``
+they call on any model, by calling ``[model].endpoint`` once per row.
+
+Answers are reused within a run: quality, slices, baselines and fairness all score the same
+test rows, and one call per distinct request is enough (the determinism test calls the client
+itself, twice). A call that brings no usable answer (an error status, a time-out, an answer
+without the prediction) predicts ``<no answer: why>``, which no label equals: an answer that
+never came is a wrong answer. Every call is kept for the budget metrics (``model.endpoint``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sekit.endpoint.cassette import key_of
+from sekit.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from sekit.endpoint.client import Call, Client
+
+NO_ANSWER = "<no answer: {}>"
+
+
+class EndpointModel:
+    """``predict`` by calling the endpoint; ``classes_`` from the training labels."""
+
+    def __init__(self, client: Client, classes: Sequence[Any] = ()) -> None:
+        self.client = client
+        self.classes_ = list(classes)
+        self._answers: dict[str, Call] = {}
+        self._by_name = {str(c): c for c in self.classes_}
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        import numpy as np
+
+        bodies = [self.client.protocol.body(_plain(row)) for row in _rows(frame)]
+        keys = [key_of(self.client.name, body) for body in bodies]
+        wanted = {k: b for k, b in zip(keys, bodies, strict=True) if k not in self._answers}
+        if wanted:
+            calls = self.client.call(list(wanted.values()))
+            self._answers.update(zip(wanted, calls, strict=True))
+        missing = self.client.missing
+        if missing:
+            raise InputError(
+                self.client.cassette.path if self.client.cassette is not None else "cassette",
+                f"the cassette has no answer for {len(missing)} request(s), e.g. "
+                f"{str(missing[0])[:160]}",
+                key="model.cassette",
+                hint="the inputs changed since it was recorded: run `sekit check model "
+                "--record` with the endpoint running, and commit the cassette",
+            )
+        return np.asarray([self._prediction(self._answers[k]) for k in keys], dtype=object)
+
+    def _prediction(self, call: Call) -> Any:
+        if not call.ok:
+            return NO_ANSWER.format(call.error)
+        return self._by_name.get(str(call.prediction), call.prediction)
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[Any, Any]]:
+    return frame.to_dict(orient="records")
+
+
+def _plain(row: dict[Any, Any]) -> dict[str, Any]:
+    """JSON values: numpy scalars as Python numbers, missing values as null."""
+    import math
+
+    plain: dict[str, Any] = {}
+    for name, value in row.items():
+        item = getattr(value, "item", None)
+        value = item() if callable(item) else value
+        if isinstance(value, float) and not math.isfinite(value):
+            value = None
+        plain[str(name)] = value
+    return plain

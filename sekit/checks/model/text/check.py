@@ -1,0 +1,178 @@
+"""``model.text_behaviour``: the behaviour of a text endpoint, tested as CheckList tests
+commercial models: invariance to case, whitespace, punctuation, typos and names; an answer for
+every generated text; the same answer twice; and the team's templates and edits
+(``[[behaviour]]``). Each failure shows the shortest text that fails."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sekit.checks.context import Context
+from sekit.checks.findings import finding
+from sekit.checks.model.text.engine import Asker, Outcome
+from sekit.checks.spec import CheckSpec, Metric
+from sekit.config.schema import Model
+from sekit.config.text import Edit, Template
+from sekit.errors import InputError
+from sekit.results import CheckResult, Finding
+
+
+def needs_text_endpoint(config: Any) -> str | None:
+    model = config.model
+    if model is None or not model.calls_text:
+        return "the model is not a text endpoint ([model].endpoint with a text input)"
+    if config.data is None:
+        return "needs [data] for the texts to edit"
+    return None
+
+
+def check_text_behaviour(ctx: Context) -> CheckResult:
+    from sekit.checks.data.bundle import bundle_from_config
+    from sekit.checks.model.subject import endpoint_client
+    from sekit.checks.model.text import properties as p
+
+    config = ctx.config
+    model = config.model
+    assert model is not None
+    bundle = bundle_from_config(ctx)
+    frame = bundle.test.frame if bundle.test is not None else bundle.train.frame
+    if model.input not in frame.columns:
+        raise InputError(
+            config.source,
+            f"[model].input {model.input!r} is not a column of the data, so there are no texts "
+            "to edit",
+            key="model.input",
+        )
+    # the answers that count as valid: the endpoint's declared labels (the data's labels may be
+    # fewer: a sentiment endpoint may say "neutral" where the test data has none)
+    asker = Asker(endpoint_client(ctx, tuple(bundle.features)), model.labels)
+    settings = model.text
+    texts = p.sample(frame[model.input].tolist(), settings.texts, ctx.options.seed)
+    shrink, ci = model.shrink_seconds, ctx.options.ci
+    outcomes: list[Outcome] = []
+    outcomes += p.robustness(asker, examples=settings.robustness, shrink_seconds=shrink, ci=ci)
+    outcomes.append(p.determinism(asker, texts[: max(5, len(texts) // 3)]))
+    for edit in settings.invariance:
+        outcomes.append(
+            p.invariance(
+                asker,
+                texts,
+                edit,
+                tolerance=settings.tolerance.get(edit, 0.0),
+                level=settings.p_value,
+                seed=ctx.options.seed,
+                shrink_seconds=shrink,
+                ci=ci,
+            )
+        )
+    for index, item in enumerate(config.behaviour):
+        label = item.name or f"behaviour[{index}] {item.kind}"
+        if isinstance(item, Template):
+            outcomes.append(p.template(asker, item, label, seed=ctx.options.seed))
+        elif isinstance(item, Edit):
+            outcomes.append(
+                p.edit(
+                    asker,
+                    texts,
+                    item,
+                    label,
+                    level=settings.p_value,
+                    shrink_seconds=shrink,
+                    ci=ci,
+                )
+            )
+        else:
+            raise InputError(
+                config.source,
+                f"behaviour[{index}]: kind {item.kind!r} varies a feature of a tabular model; "
+                "a text model is tested with [model.text] and the kinds template and edit",
+                key=f"behaviour[{index}].kind",
+            )
+    if asker.client.missing:
+        raise InputError(
+            asker.client.cassette.path if asker.client.cassette is not None else "cassette",
+            f"the cassette has no answer for {len(asker.client.missing)} request(s), e.g. "
+            f"{str(asker.client.missing[0])[:160]}",
+            key="model.cassette",
+            hint="record it again: sekit check model --record, with the endpoint running",
+        )
+    findings = [_finding(o) for o in outcomes if o.failed]
+    notes = [o.note for o in outcomes if o.note]
+    cases = sum(o.cases for o in outcomes)
+    summary = (
+        f"{len(findings)} of {len(outcomes)} properties failed"
+        if findings
+        else f"{len(outcomes)} properties held on {cases:,} texts ({asker.calls:,} calls)"
+    )
+    if notes:
+        findings.append(finding("invariance_violation", "info", "; ".join(notes)))
+    return CheckResult.from_findings(
+        id="model.text_behaviour",
+        suite="model",
+        findings=findings,
+        summary=summary,
+        metrics={
+            "behaviour.cases": float(cases),
+            "behaviour.failures": float(sum(o.failed for o in outcomes)),
+            "behaviour.calls": float(asker.calls),
+        },
+    )
+
+
+def _finding(outcome: Outcome) -> Finding:
+    share = f"{outcome.broken} of {outcome.cases}" if outcome.cases else str(outcome.broken)
+    what = {
+        "invariance_violation": "texts changed their answer",
+        "directional_violation": "edited texts missed the expected answer",
+        "minimum_functionality": "filled templates got another answer",
+        "nondeterminism": "texts got another answer when asked again",
+        "crash": "generated texts got no answer",
+        "invalid_output": "generated texts got no valid answer",
+    }[outcome.kind]
+    example = outcome.example or {}
+    shown = f"; shortest: {example.get('text', '')!r}" if example else ""
+    if outcome.kind in ("crash", "invalid_output") and example:
+        shown += f" ({example.get('answer')})"
+    return finding(
+        outcome.kind,
+        "fail",
+        f"{outcome.name}: {share} {what}{shown}",
+        property=outcome.name,
+        example=[example] if example else [],
+        detail={"cases": outcome.cases, "broken": outcome.broken, "calls": outcome.calls},
+    )
+
+
+BEHAVIOUR_CALLS = Metric(
+    "behaviour.calls",
+    "calls the text behaviour tests made to the endpoint (each distinct text asked once, "
+    "twice for determinism)",
+    "Calls cost time and, for a paid model, money: the tests' cost is part of the budget.",
+    "Compare with [model.text].texts and .robustness, which set how many texts are asked.",
+    "Lower [model.text].texts or .robustness, or replay a cassette in CI.",
+)
+
+SPECS = (
+    CheckSpec(
+        id="model.text_behaviour",
+        title="behaviour of a text endpoint (CheckList's tests, Hypothesis)",
+        func=check_text_behaviour,
+        emits="`invariance_violation` (case, whitespace, punctuation, typos, names), `crash` "
+        "and `invalid_output` (a generated text without a valid answer), `nondeterminism`, "
+        "`minimum_functionality` (templates), `directional_violation` (edits); each with the "
+        "shortest failing text (fail)",
+        kinds=(
+            "invariance_violation",
+            "crash",
+            "invalid_output",
+            "nondeterminism",
+            "minimum_functionality",
+            "directional_violation",
+        ),
+        metrics=("behaviour.cases", "behaviour.failures", BEHAVIOUR_CALLS),
+        settings=("[model.text]", "[[behaviour]]", "[model].shrink_seconds"),
+        requires=needs_text_endpoint,
+        section=("[model]", Model),
+        order=55,
+    ),
+)

@@ -1,0 +1,107 @@
+"""Requests to an endpoint and what its answers mean, for each protocol.
+
+``rest``: a JSON body holding the input field (or the row's feature columns) and a JSON answer
+whose prediction sits at a dotted path. ``openai``: chat completions: the prompt filled with the
+row, the prediction read from the message's content (as JSON against a schema, when one is
+given), the tokens from ``usage``.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+class InvalidAnswer(Exception):
+    """An answer without a usable prediction: a finding, never a crash of sekit."""
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """How rows become requests and answers become predictions."""
+
+    kind: str  # rest | openai
+    input: str
+    output: str
+    features: tuple[str, ...] = ()
+    llm: str | None = None
+    prompt: str | None = None
+    schema: Mapping[str, Any] | None = None
+
+    def body(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """The JSON request for one row of the data (plain values)."""
+        if self.kind == "openai":
+            assert self.prompt is not None
+            content = _fill(self.prompt, row, self.input)
+            return {
+                "model": self.llm,
+                "messages": [{"role": "user", "content": content}],
+                "temperature": 0,
+            }
+        if self.input == "*":
+            return {name: row.get(name) for name in self.features}
+        return {self.input: row.get(self.input)}
+
+    def text_body(self, text: str) -> dict[str, Any]:
+        """The request for one text (the text behaviour tests)."""
+        return self.body({self.input: text})
+
+    def prediction(self, answer: Any) -> Any:
+        """The prediction in a JSON answer; :class:`InvalidAnswer` when there is none."""
+        if self.kind == "openai":
+            content = at(answer, "choices.0.message.content")
+            if not isinstance(content, str):
+                raise InvalidAnswer("the answer has no message content")
+            if self.schema is None:
+                return content.strip() if self.output in ("content", "label") else content
+            try:
+                parsed = json.loads(content)
+            except json.JSONDecodeError as exc:
+                raise InvalidAnswer(f"the message is not JSON ({exc.msg})") from None
+            _validate(parsed, self.schema)
+            return at(parsed, self.output)
+        return at(answer, self.output)
+
+    def tokens(self, answer: Any) -> tuple[int, int]:
+        """Prompt and answer tokens the endpoint reports (0 when it reports none)."""
+        usage = answer.get("usage") if isinstance(answer, dict) else None
+        if not isinstance(usage, dict):
+            return 0, 0
+        return int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+
+
+def at(document: Any, path: str) -> Any:
+    """The value at a dotted path (``result.label``, ``choices.0.text``)."""
+    found = document
+    for part in path.split("."):
+        if isinstance(found, dict) and part in found:
+            found = found[part]
+        elif isinstance(found, list) and part.isdigit() and int(part) < len(found):
+            found = found[int(part)]
+        else:
+            raise InvalidAnswer(f"the answer has no {path!r}")
+    if found is None or isinstance(found, dict | list):
+        raise InvalidAnswer(f"the answer's {path!r} is not a prediction: {str(found)[:80]}")
+    return found
+
+
+def _fill(prompt: str, row: Mapping[str, Any], field: str) -> str:
+    """The prompt with ``{column}`` replaced by the row's values (``{text}``: the input)."""
+    values = {k: "" if v is None else str(v) for k, v in row.items()}
+    values.setdefault("text", values.get(field, ""))
+    names = [name for _, name, _, _ in string.Formatter().parse(prompt) if name]
+    return prompt.format(**{name: values.get(name, "") for name in names})
+
+
+def _validate(parsed: Any, schema: Mapping[str, Any]) -> None:
+    import jsonschema
+
+    try:
+        jsonschema.validate(parsed, schema)
+    except jsonschema.ValidationError as exc:
+        raise InvalidAnswer(
+            f"the message does not match the answer schema: {exc.message}"
+        ) from None

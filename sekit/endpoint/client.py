@@ -1,0 +1,172 @@
+"""Calling a model endpoint: many requests at once, within ``max_concurrency`` (threads over
+one pool of kept-alive connections), each with a time limit, every call measured.
+
+A call never raises: it comes back as a :class:`Call` with its status, latency, prediction or
+error (``timeout``, ``connection``, ``http 500``, ``invalid answer: ...``), which the checks
+judge. With a cassette, calls are recorded (``--record``) or answered from it without any
+network; an input the cassette lacks is noted (:attr:`Client.missing`) and the run fails
+closed, naming it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sekit.endpoint.answers import InvalidAnswer, Protocol
+from sekit.endpoint.cassette import Cassette, Recorded, key_of
+from sekit.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request and what came back."""
+
+    body: Any
+    status: int | None  # None: no answer at all
+    latency_ms: float
+    prediction: Any = None
+    error: str | None = None  # why there is no prediction
+    tokens_in: int = 0
+    tokens_out: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def timed_out(self) -> bool:
+        return self.error == "timeout"
+
+
+class Client:
+    """The endpoint of ``[model]``, with its protocol, headers, limits and cassette."""
+
+    def __init__(
+        self,
+        url: str,
+        protocol: Protocol,
+        *,
+        headers: Mapping[str, str] | None = None,
+        max_concurrency: int = 8,
+        timeout: float = 10.0,
+        cassette: Cassette | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.url = url
+        # what the calls are recorded under: the configured endpoint, not the port a stand-in
+        # got this time
+        self.name = name or url
+        self.protocol = protocol
+        self.headers = dict(headers or {})  # "env:NAME" values, read when calls go out
+        self.max_concurrency = max_concurrency
+        self.timeout = timeout
+        self.cassette = cassette
+        self.calls: list[Call] = []  # every call of the run, for the budget metrics
+        self._pool: Any = None
+        self._http: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def missing(self) -> list[Any]:
+        return self.cassette.missing if self.cassette is not None else []
+
+    def call(self, bodies: Sequence[Any]) -> list[Call]:
+        """Send every body (at most ``max_concurrency`` at once); the calls in order. The
+        connections and the threads stay open between calls (:meth:`close` ends them): many
+        small batches (shrinking asks one text at a time) cost no new connection each."""
+        if not bodies:
+            return []
+        pool = self._open()
+        made = list(pool.map(self._one, bodies))
+        self.calls += made
+        return made
+
+    def _open(self) -> Any:
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            import httpx
+
+            replaying = self.cassette is not None and not self.cassette.recording
+            headers = {} if replaying else _resolved(self.headers)  # a replay needs no key
+            limits = httpx.Limits(
+                max_connections=self.max_concurrency, max_keepalive_connections=self.max_concurrency
+            )
+            self._http = httpx.Client(
+                timeout=self.timeout, headers=headers, limits=limits, trust_env=False
+            )
+            self._pool = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="sekit-call")
+        return self._pool
+
+    def _one(self, body: Any) -> Call:
+        import httpx
+
+        key = key_of(self.name, body)
+        if self.cassette is not None and not self.cassette.recording:
+            with self._lock:
+                recorded = self.cassette.replay(key, body)
+            if recorded is None:
+                return Call(body, None, 0.0, error="not in the cassette")
+            return self._judged(body, recorded)
+        start = time.perf_counter()
+        try:
+            response = self._http.post(self.url, json=body)
+            latency = (time.perf_counter() - start) * 1000
+            try:
+                answer = response.json()
+            except ValueError:
+                answer = None
+            recorded = Recorded(response.status_code, answer, round(latency, 3))
+        except httpx.TimeoutException:
+            recorded = Recorded(None, None, round(self.timeout * 1000, 3), "timeout")
+        except httpx.HTTPError as exc:
+            latency = (time.perf_counter() - start) * 1000
+            recorded = Recorded(None, None, round(latency, 3), f"connection: {type(exc).__name__}")
+        if self.cassette is not None:
+            with self._lock:
+                self.cassette.record(key, body, recorded)
+        return self._judged(body, recorded)
+
+    def _judged(self, body: Any, recorded: Recorded) -> Call:
+        if recorded.error is not None or recorded.status is None:
+            error = recorded.error or "no answer"
+            return Call(body, None, recorded.latency_ms, error=error)
+        if recorded.status >= 400:
+            return Call(body, recorded.status, recorded.latency_ms, error=f"http {recorded.status}")
+        tokens = self.protocol.tokens(recorded.answer)
+        try:
+            prediction = self.protocol.prediction(recorded.answer)
+        except InvalidAnswer as exc:
+            return Call(body, recorded.status, recorded.latency_ms, error=f"invalid answer: {exc}")
+        return Call(body, recorded.status, recorded.latency_ms, prediction, None, *tokens)
+
+    def close(self) -> None:
+        """End the connections and threads; write a recording (atomically)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._http.close()
+            self._pool = self._http = None
+        if self.cassette is not None and self.cassette.recording:
+            self.cassette.save()
+
+
+def _resolved(headers: Mapping[str, str]) -> dict[str, str]:
+    """``{"Authorization": "env:TOKEN"}`` with the variable's value; a variable that is not
+    set is an error naming it (never a call without the header)."""
+    found: dict[str, str] = {}
+    for name, value in headers.items():
+        variable = value.removeprefix("env:")
+        if variable not in os.environ:
+            raise UsageError(
+                f"[model].headers.{name} names the environment variable {variable}, which is "
+                "not set",
+                hint=f"export {variable}=... (keep the value out of the repository), or replay a "
+                "cassette",
+            )
+        found[name] = os.environ[variable]
+    return found
