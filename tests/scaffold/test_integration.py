@@ -68,7 +68,17 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
     env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
     env.pop("CI", None)
-    run(bin_dir / "python", "-m", "pip", "install", "--quiet", str(source), cwd=home, env=env)
+    run(
+        bin_dir / "python",
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-compile",
+        str(source),
+        cwd=home,
+        env=env,
+    )
     return bin_dir, env
 
 
@@ -99,6 +109,7 @@ def test_a_new_project_passes_its_tests_and_its_gate(
         "pip",
         "install",
         "--quiet",
+        "--no-compile",  # Python compiles what it imports; pip need not compile all of it
         "-e",
         f"{project}[dev]",
         cwd=project,
@@ -209,7 +220,7 @@ def test_an_endpoint_project_runs_offline_and_survives_faults(
     bin_dir, env = environment
     run(bin_dir / "sekit", "new", "reviews", "--template", "endpoint", cwd=tmp_path, env=env)
     project = tmp_path / "reviews"
-    run(bin_dir / "python", "-m", "pip", "install", "--quiet", "-e", f"{project}[dev]",
+    run(bin_dir / "python", "-m", "pip", "install", "--quiet", "--no-compile", "-e", f"{project}[dev]",
         cwd=project, env=env)  # fmt: skip
     first = run(bin_dir / "dvc", "repro", cwd=project, env=env)
     assert stages_run(first.stdout) == ["gather", "sanitize", "features", "call", "output"]
