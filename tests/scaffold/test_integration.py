@@ -220,8 +220,8 @@ def test_an_endpoint_project_runs_offline_and_survives_faults(
     bin_dir, env = environment
     run(bin_dir / "sekit", "new", "reviews", "--template", "endpoint", cwd=tmp_path, env=env)
     project = tmp_path / "reviews"
-    run(bin_dir / "python", "-m", "pip", "install", "--quiet", "--no-compile", "-e", f"{project}[dev]",
-        cwd=project, env=env)  # fmt: skip
+    pip = [bin_dir / "python", "-m", "pip", "install", "--quiet", "--no-compile"]
+    run(*pip, "-e", f"{project}[dev]", cwd=project, env=env)
     first = run(bin_dir / "dvc", "repro", cwd=project, env=env)
     assert stages_run(first.stdout) == ["gather", "sanitize", "features", "call", "output"]
     summary = json.loads((project / "reports" / "summary.json").read_text())
