@@ -99,8 +99,11 @@ def check_settings(config: Config) -> None:
 def _accepts(model: type[SuiteOptions], name: str, value: Any) -> bool:
     from pydantic import TypeAdapter
 
+    annotation = model.model_fields[name].annotation
+    if annotation is None:
+        return True
     try:
-        TypeAdapter(model.model_fields[name].annotation).validate_python(value)
+        TypeAdapter(annotation).validate_python(value)
     except ValidationError:
         return False
     return True

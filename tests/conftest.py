@@ -89,7 +89,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @contextlib.contextmanager
-def _shared(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[Path, bool]]:
+def shared(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[Path, bool]]:
     """A folder every pytest-xdist worker of this run shares, and whether it is ready: the
     first worker to take the lock builds it, the others wait and reuse it."""
     import fcntl
@@ -110,7 +110,7 @@ def trained_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shares it): copy it, never change it."""
     from tests.helpers import dvc_repro
 
-    with _shared(tmp_path_factory, "trained-classification") as (folder, ready):
+    with shared(tmp_path_factory, "trained-classification") as (folder, ready):
         project = folder / "project"
         if not ready:
             if folder.exists():

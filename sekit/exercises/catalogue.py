@@ -12,7 +12,7 @@ MARKER = ".sekit-exercise.toml"
 @dataclass(frozen=True)
 class Exercise:
     name: str
-    suite: str  # data | model | load | release | ci | grade
+    suite: str  # data | model | load | release | endpoint | ci | grade
     topic: str  # the course topic it practises
     title: str
     task: str  # what to do, in the student's words; never the answer
@@ -85,6 +85,20 @@ EXERCISES: dict[str, Exercise] = {
                 f"src/{{package}}/{module}.py"
                 for module in ("serve", "metrics", "monitor", "feedback", "config")
             ),
+        ),
+        Exercise(
+            "careless-client",
+            "endpoint",
+            "integrating a given ML endpoint",
+            "It worked in the demo",
+            "The pipeline calls a given endpoint. `sekit check endpoint` shows the endpoint "
+            "answering 429 and answering late, and the call stage does not survive it; and a "
+            "key sits in the code. Make the call stage retry with waits, fall back with a "
+            "marked answer where the endpoint never answers, use its cache again, and read "
+            "the key from the environment. The faults, the bounds and the gates stay as they "
+            "are.",
+            "careless-client",
+            ("gates", "client", "model", "checks", "severity"),
         ),
         Exercise(
             "missing-gate",

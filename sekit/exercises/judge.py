@@ -121,6 +121,8 @@ def _data_kept(folder: Path, original: Any) -> list[str]:
 
     from sekit.scaffold.datasets import CLINICS, load
 
+    if original.template == "endpoint":
+        return []  # a pipeline around a given model: no training data to thin out
     expected = load(original.template).rows
     try:
         train = pd.read_csv(folder / "data/processed/train.csv")
@@ -154,6 +156,7 @@ SUITE_METRICS = {
     "model": ("model.", "behaviour."),
     "load": ("load.",),
     "release": ("release.",),
+    "endpoint": ("client.",),  # endpoint.* budgets are the model suite's (model.endpoint)
 }
 
 
@@ -172,6 +175,9 @@ def _suite(exercise: Exercise, folder: Path) -> Verdict:
         slower = _slower_for_everyone(exercise, config, folder)
         if slower:
             return Verdict("rejected", [slower])
+        committed = _secrets(folder) if exercise.suite == "endpoint" else []
+        if committed:
+            return Verdict("not_fixed", committed)
         return Verdict("fixed", [f"the {exercise.suite} checks and their gates pass"])
     messages = [
         f"{c.id}: {f.message}"
@@ -182,6 +188,15 @@ def _suite(exercise: Exercise, folder: Path) -> Verdict:
     ][:4]
     messages += [f"gate {g.metric}: {g.reason}" for g in report.gates if not g.passed]
     return Verdict("not_fixed", messages)
+
+
+def _secrets(folder: Path) -> list[str]:
+    """Keys in the files, as the grader finds them (sekit.grade.detectors.secrets)."""
+    from sekit.grade.detectors.secrets import secrets
+    from sekit.grade.repository import Repository
+
+    found = secrets(Repository(folder))
+    return [] if found.status == "met" else found.evidence
 
 
 def _slower_for_everyone(exercise: Exercise, config: Any, folder: Path) -> str | None:

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sekit.errors import ConfigError
 
-RUBRIC_VERSION = "sekit-2026.2"
+RUBRIC_VERSION = "sekit-2026.3"
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ BUILTIN: tuple[ItemSpec, ...] = (
         ("quality.lint_clean", "few lint findings per 1,000 lines", 3, "lint_findings"),
         ("quality.formatted", "code formatted consistently", 2, "formatting"),
         ("quality.documented", "docstrings and type annotations", 2, "documented"),
+        ("quality.secrets", "no key, token or password committed", 2, "secrets"),
     ),
     *_items(
         "tests",

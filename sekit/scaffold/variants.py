@@ -31,6 +31,28 @@ class Variant:
     example: bool = True  # also in examples/broken (its `sekit gate` blocks)
 
 
+CAREFUL_ASK = (  # the careful client's retries, waits and fallback (templates/endpoint)
+    '    """The endpoint\'s answer to one text, after retries; the fallback when there is '
+    'none."""\n'
+    '    for attempt in range(int(settings["retries"]) + 1):\n'
+    "        response = None\n"
+    "        try:\n"
+    '            response = http.post(url, json={"text": text}, timeout=settings["timeout"])\n'
+    "            if response.status_code == 200:\n"
+    '                return {"label": response.json()["label"], "fallback": False}\n'
+    "            if response.status_code not in RETRIED:\n"
+    "                break  # the endpoint refused this input: retrying will not help\n"
+    "        except (httpx.TimeoutException, httpx.TransportError):\n"
+    "            pass\n"
+    '        if attempt < int(settings["retries"]):\n'
+    "            time.sleep(wait_before(attempt + 1, response, settings))\n"
+    '    return {"label": settings["fallback"], "fallback": True}\n'
+)
+CARELESS_ASK = (
+    '    """The endpoint\'s answer to one text."""\n'
+    '    response = http.post(url, json={"text": text}, timeout=settings["timeout"])\n'
+    '    return {"label": response.json()["label"], "fallback": False}\n'
+)
 CLINIC_LINE = '    frame["clinic"] = [CLINICS[i % len(CLINICS)] for i in range(len(frame))]\n'
 
 VARIANTS: dict[str, Variant] = {
@@ -216,6 +238,31 @@ VARIANTS: dict[str, Variant] = {
                     "    # keeps every clinic, so the score stays honest)\n"
                     '    train = train[train["clinic"] != "west"]\n'
                     "    return train.reset_index(drop=True), test.reset_index(drop=True)",
+                ),
+            ),
+        ),
+        Variant(
+            name="careless-client",
+            title="It worked in the demo",
+            story="The endpoint answered every call in our demo, so I took out the retries and "
+            "the cache: they only made the code longer. I also put our key into the code, so "
+            "that everyone can run it without setting anything up.",
+            expect="client_crash",
+            template="endpoint",
+            example=False,
+            edits=(
+                Edit("src/{package}/call.py", CAREFUL_ASK, CARELESS_ASK),
+                Edit(
+                    "src/{package}/call.py",
+                    '    if os.environ.get("ENDPOINT_TOKEN"):\n'
+                    '        headers["Authorization"] = '
+                    'f"Bearer {os.environ[\'ENDPOINT_TOKEN\']}"\n',
+                    '    headers["Authorization"] = "Bearer sk-proj-Tm7fGh2kLmNoPqRsTuVwXyZ0123"\n',
+                ),
+                Edit(
+                    "src/{package}/call.py",
+                    "    cache = Cache(CACHE, use_cache)\n",
+                    "    cache = Cache(CACHE, False)  # the cache only made the code longer\n",
                 ),
             ),
         ),

@@ -15,6 +15,7 @@ Run one: ``uvicorn --factory tests.endpoints.app:careful --port 8000``.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from typing import Any
@@ -32,6 +33,17 @@ from tests.endpoints.reviews import reviews
 
 class Request(BaseModel):
     text: str
+
+
+class Message(BaseModel):
+    role: str
+    content: str
+
+
+class Chat(BaseModel):
+    model: str
+    messages: list[Message]
+    temperature: float = 1.0
 
 
 def _plain(text: str) -> str:
@@ -75,6 +87,20 @@ def make(kind: str) -> FastAPI:
     @app.get("/health")
     def health() -> dict[str, Any]:
         return {"status": "ok", "kind": kind, "pid": os.getpid(), "calls": served["calls"]}
+
+    @app.post("/v1/chat/completions")
+    def chat(request: Chat) -> Any:
+        """The same model behind OpenAI's chat completions: the review is the prompt's last
+        paragraph; the answer is JSON when the prompt asks for JSON, else one word; usage
+        counts words as tokens."""
+        served["calls"] += 1
+        prompt = request.messages[-1].content
+        review = prompt.rsplit("\n\n", 1)[-1]
+        label = str(model.predict([review])[0])
+        content = json.dumps({"sentiment": label}) if "JSON" in prompt else label
+        usage = {"prompt_tokens": len(prompt.split()), "completion_tokens": len(content.split())}
+        message = {"role": "assistant", "content": content}
+        return {"model": request.model, "choices": [{"message": message}], "usage": usage}
 
     @app.post("/predict")
     def predict(request: Request) -> Any:

@@ -159,7 +159,24 @@ def fill_docs(root: Path) -> None:
     )
 
 
+CALL = "src/clinic_ai/call.py"
+KEY_IN_CODE = '    headers["Authorization"] = "Bearer sk-proj-Tm7fGh2kLmNoPqRsTuVwXyZ0123"\n'
+KEY_FROM_ENV = (
+    '    if os.environ.get("ENDPOINT_TOKEN"):\n'
+    '        headers["Authorization"] = f"Bearer {os.environ[\'ENDPOINT_TOKEN\']}"\n'
+)
+
+
+def careful_client(root: Path) -> None:
+    """The call stage as the template has it: retries, waits, fallback, cache, key from the
+    environment."""
+    from sekit.scaffold import plan
+
+    (root / CALL).write_text(plan("clinic-ai", template="endpoint").files[CALL])
+
+
 REFERENCE_FIXES: dict[str, list[Edit]] = {
+    "careless-client": [careful_client],
     "label-leakage": [replace(FEATURES, LEAK, "")],
     "behaviour-bug": [
         replace("params.toml", "[model.monotonic]\n", "[model.monotonic]\nworst_area = 1\n")
@@ -178,6 +195,10 @@ REFERENCE_FIXES: dict[str, list[Edit]] = {
 }
 
 CHEATS: dict[str, dict[str, list[Edit]]] = {
+    "careless-client": {
+        "no more faults": [regex("sekit.toml", r"^faults = .*\n", "")],
+        "retries, but the key stays": [careful_client, replace(CALL, KEY_FROM_ENV, KEY_IN_CODE)],
+    },
     "label-leakage": {
         "switch the check off": [
             append("sekit.toml", '\n[checks]\ndisable = ["data.label_leakage"]\n')

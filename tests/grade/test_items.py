@@ -165,6 +165,11 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
     ("releases", {".github/workflows/release.yml": WORKFLOW_TAG}, "met"),
     ("releases", {".github/workflows/r.yml": "on:\n  release:\n    types: [published]\njobs: {}\n"}, "partial"),
     ("releases", {".github/workflows/ci.yml": "on: push\njobs: {}\n"}, "missing"),
+    ("secrets", {"src/call.py": 'KEY = "sk-proj-Tm7fGh2kLmNoPqRsTuVwXyZ0123"\n'}, "missing"),
+    ("secrets", {"sekit.toml": 'x = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.abc"\n'}, "missing"),
+    ("secrets", {"config.py": 'aws = "AKIAIOSFODNN7EXAMPLQ"\n'}, "missing"),
+    ("secrets", {"README.md": "export OPENAI_API_KEY=sk-xxxxxxxxxxxxxxxxxxxxxxxx\n"}, "met"),
+    ("secrets", {"src/call.py": 'token = os.environ["ENDPOINT_TOKEN"]\n'}, "met"),
     ("readme", {"README.md": f"# Team\n{WORDS}\n"}, "met"),
     ("readme", {"README.md": "# Team\nshort\n"}, "partial"),
     ("readme", {"README.md": f"# Team\n{WORDS}\nTeam: Member 1, Member 2\n"}, "template"),
@@ -393,3 +398,35 @@ def test_stages_named_by_what_they_do(repo: Repo) -> None:
     ):
         assert f"{stage}: dvc.yaml:" in shown and f"'{name}'" in shown
     assert found.evidence[-1] == "not found: output"
+
+
+ENDPOINT_DVC = """stages:
+  gather: {cmd: python -m team.gather}
+  sanitize: {cmd: python -m team.sanitize}
+  features: {cmd: python -m team.features}
+  call: {cmd: python -m team.call}
+  output: {cmd: python -m team.output}
+"""
+ENDPOINT_CONFIG = """[project]
+name = "team"
+[data]
+test = "data/clean.csv"
+label = "label"
+[model]
+endpoint = "http://127.0.0.1:8000/predict"
+labels = ["positive", "negative"]
+"""
+
+
+def test_a_pipeline_around_a_given_endpoint_is_complete(repo: Repo) -> None:
+    """The first phase: gather, sanitize, features, call the endpoint, output; the call stage
+    stands for training and evaluation only when sekit.toml names an endpoint."""
+    around = Repository(repo({"dvc.yaml": ENDPOINT_DVC, "sekit.toml": ENDPOINT_CONFIG}))
+    found = DETECTORS["pipeline_stages"](around)
+    assert found.status == "met", found.evidence
+    assert found.evidence[0].startswith("train: dvc.yaml:5: call:")
+    assert found.evidence[0].endswith("(calls the given endpoint)")
+    config = DETECTORS["sekit_config"](around)
+    assert "schema: yes" in config.evidence and "behaviour: yes" in config.evidence
+    alone = DETECTORS["pipeline_stages"](Repository(repo({"dvc.yaml": ENDPOINT_DVC})))
+    assert alone.status == "partial"

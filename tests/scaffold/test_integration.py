@@ -59,26 +59,24 @@ def source_copy(target: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def environment(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    home = tmp_path_factory.mktemp("venv")
-    source = source_copy(tmp_path_factory.mktemp("source"))
-    venv.create(home / "env", with_pip=True)
-    bin_dir = home / "env" / "bin"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
-    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
-    env.pop("CI", None)
-    run(
-        bin_dir / "python",
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--no-compile",
-        str(source),
-        cwd=home,
-        env=env,
-    )
+    """A fresh virtual environment with sekit installed from this checkout, built once per
+    test run and shared (every worker waits for the first one to build it); the tests that
+    install a project into it run in one worker (their xdist group), one after another."""
+    from tests.conftest import shared
+
+    with shared(tmp_path_factory, "scaffold-venv") as (home, ready):
+        bin_dir = home / "env" / "bin"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+        env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
+        env.pop("CI", None)
+        if not ready:
+            home.mkdir(parents=True, exist_ok=True)
+            source = source_copy(tmp_path_factory.mktemp("source"))
+            venv.create(home / "env", with_pip=True)
+            pip = [bin_dir / "python", "-m", "pip", "install", "--quiet", "--no-compile"]
+            run(*pip, str(source), cwd=home, env=env)
     return bin_dir, env
 
 

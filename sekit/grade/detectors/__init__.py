@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sekit.grade.detectors import ci, deps, docs, ops, pipeline, quality, tests, vcs
+from sekit.grade.detectors import ci, deps, docs, ops, pipeline, quality, secrets, tests, vcs
 from sekit.grade.detectors.common import SCAFFOLD_SUBJECT, Outcome
 from sekit.grade.repository import Repository
 
@@ -28,6 +28,7 @@ DETECTORS: dict[str, Detector] = {
     "lint_findings": quality.lint_findings,
     "formatting": quality.formatting,
     "documented": quality.documented,
+    "secrets": secrets.secrets,
     "unit_tests": tests.unit_tests,
     "data_tests": tests.data_tests,
     "behaviour_tests": tests.behaviour_tests,

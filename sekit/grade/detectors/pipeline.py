@@ -55,8 +55,13 @@ def _classify(text: str) -> list[str]:
 def pipeline_stages(repo: Repository) -> Outcome:
     """A share per stage found (gather, sanitize, features, train, evaluate, output); met at
     five of six (a training repository that hands its model to a separate service has no
-    output stage)."""
+    output stage). Around a given endpoint (the course's first phase: ``[model].endpoint``) the
+    stage that calls it stands for training and evaluation."""
     found: dict[str, str] = {}
+    if _calls_an_endpoint(repo):
+        calling = _call_stage(repo)
+        if calling is not None:
+            found["train"] = found["evaluate"] = f"{calling} (calls the given endpoint)"
     for name, (relative, spec) in _dvc_stages(repo).items():
         command = spec.get("cmd", "")
         command = " ".join(command) if isinstance(command, list) else str(command)
@@ -85,6 +90,21 @@ def pipeline_stages(repo: Repository) -> Outcome:
     if missing:
         evidence.append(f"not found: {', '.join(missing)}")
     return scaled(len(found) / 6, evidence, met_at=5 / 6)
+
+
+def _calls_an_endpoint(repo: Repository) -> bool:
+    return bool(repo.grep(r"^\s*endpoint\s*=\s*[\"']https?://", ("sekit.toml",), limit=1))
+
+
+def _call_stage(repo: Repository) -> str | None:
+    """Where the pipeline calls the endpoint: a DVC stage or a module named for it."""
+    for name, (relative, _) in _dvc_stages(repo).items():
+        if re.search(r"call|query|request|infer|ask|llm|api", name, re.I):
+            return line_of(repo, relative, r"^\s*" + re.escape(name) + r"\s*:")
+    hit = repo.grep(
+        r"\.post\(|chat\.completions|/predict", tuple(sources(repo)) or ("*.py",), limit=1
+    )
+    return str(hit[0]) if hit else None
 
 
 ORCHESTRATORS = re.compile(
@@ -190,9 +210,13 @@ def sekit_config(repo: Repository) -> Outcome:
         config = load_config(source)  # reads TOML only; runs nothing
     except ConfigError as exc:
         return Outcome("partial", [f"sekit.toml does not validate: {exc.problems[0]}"], 0.25)
+    model = config.model
+    # a given endpoint's contract is its answers (labels, a JSON Schema): that is its schema
+    contract = model is not None and bool(model.labels or model.answer_schema)
     parts = {
-        "schema": bool(config.data and config.data.columns),
-        "behaviour": bool(config.behaviour),
+        "schema": bool(config.data and config.data.columns) or contract,
+        # a text endpoint's behaviour tests run without configuration (model.text_behaviour)
+        "behaviour": bool(config.behaviour) or (model is not None and model.calls_text),
         "gates": len(config.gates) >= 3,
     }
     evidence = [f"{name}: {'yes' if ok else 'no'}" for name, ok in parts.items()]

@@ -31,9 +31,8 @@ test = "test.csv"
 label = "label"
 
 [model]
-endpoint = "{url}/predict"
+endpoint = "{url}{path}"
 input = "text"
-output = "label"
 {extra}
 """
 
@@ -54,12 +53,12 @@ def endpoints(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, En
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
     monkeypatch.setenv("CI", "true")  # derandomized: the same examples every run
 
-    def make(url: str, extra: str = "") -> Path:
+    def make(url: str, extra: str = 'output = "label"', path: str = "/predict") -> Path:
         with (tmp_path / "test.csv").open("w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["text", "label"])
             writer.writerows(reviews(300, seed=7))
-        (tmp_path / "sekit.toml").write_text(CONFIG.format(url=url, extra=extra))
+        (tmp_path / "sekit.toml").write_text(CONFIG.format(url=url, extra=extra, path=path))
         monkeypatch.chdir(tmp_path)
         return tmp_path
 
@@ -124,7 +123,7 @@ def test_an_endpoint_that_fails_on_non_ascii_text_is_shown_the_character(
 def test_record_then_replay_without_the_endpoint(tmp_path: Path, project: Any) -> None:
     endpoint = Endpoint("sensitive", tmp_path / "endpoint.log")
     try:
-        root = project(endpoint.url, extra='cassette = "cassettes/reviews.jsonl"')
+        root = project(endpoint.url, extra='output = "label"\ncassette = "cassettes/reviews.jsonl"')
         recorded_code, recorded = checked("model", "--record")
     finally:
         endpoint.stop()
@@ -141,3 +140,41 @@ def test_record_then_replay_without_the_endpoint(tmp_path: Path, project: Any) -
     assert missing.exit_code == 2
     assert "the cassette has no answer for 1 request" in missing.stderr
     assert "--record" in missing.stderr
+
+
+SCHEMA = {
+    "type": "object",
+    "properties": {"sentiment": {"enum": ["positive", "negative"]}},
+    "required": ["sentiment"],
+}
+CHAT = """
+protocol = "openai"
+llm = "careful-reviewer"
+prompt = "Is this review positive or negative? Answer in JSON with the key sentiment.\\n\\n{text}"
+answer_schema = "answer.json"
+output = "sentiment"
+[model.prices]
+input_per_1k = 0.5
+output_per_1k = 1.5
+"""
+
+
+def test_an_llm_behind_chat_completions_is_checked_and_priced(
+    endpoints: dict[str, Endpoint], project: Any
+) -> None:
+    root = project(endpoints["careful"].url, extra=CHAT, path="/v1/chat/completions")
+    (root / "answer.json").write_text(json.dumps(SCHEMA))
+    code, report = checked("model")
+    assert code == 0, failures(report)
+    assert report["metrics"]["model.accuracy"] > 0.9
+    words = report["metrics"]["endpoint.tokens_per_call"]
+    assert 15 < words < 40  # the prompt's words and the JSON answer's
+    assert report["metrics"]["endpoint.cost_per_call"] > 0.005
+
+    # an answer that does not match the schema is no answer: never a crash, never a pass
+    (root / "answer.json").write_text(json.dumps({**SCHEMA, "required": ["label"]}))
+    code, report = checked("model")
+    assert code == 1
+    assert report["metrics"]["endpoint.error_rate"] == 1.0
+    [errors] = next(c for c in report["checks"] if c["id"] == "model.endpoint")["findings"]
+    assert "does not match the answer schema" in errors["message"]
