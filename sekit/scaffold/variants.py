@@ -256,7 +256,7 @@ VARIANTS: dict[str, Variant] = {
                     "src/{package}/call.py",
                     '    if os.environ.get("ENDPOINT_TOKEN"):\n'
                     '        headers["Authorization"] = '
-                    'f"Bearer {os.environ[\'ENDPOINT_TOKEN\']}"\n',
+                    "f\"Bearer {os.environ['ENDPOINT_TOKEN']}\"\n",
                     '    headers["Authorization"] = "Bearer sk-proj-Tm7fGh2kLmNoPqRsTuVwXyZ0123"\n',
                 ),
                 Edit(
