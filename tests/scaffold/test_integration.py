@@ -13,13 +13,10 @@ from pathlib import Path
 
 import pytest
 
-# One environment for both templates: in one worker (the xdist group), built once.
-pytestmark = [
-    pytest.mark.venv,
-    pytest.mark.services,
-    pytest.mark.timeout(1800),
-    pytest.mark.xdist_group("scaffold-venv"),
-]
+# One environment for every template, built once per run (the `environment` fixture); the
+# projects install into it one at a time and run side by side. (Not an xdist group: with
+# pytest 9.2, --dist loadgroup silently stops grouping, pytest-xdist#1386.)
+pytestmark = [pytest.mark.venv, pytest.mark.services, pytest.mark.timeout(1800)]
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -62,8 +59,7 @@ def source_copy(target: Path) -> Path:
 @pytest.fixture(scope="session")
 def environment(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """A fresh virtual environment with sekit installed from this checkout, built once per
-    test run and shared (every worker waits for the first one to build it); the tests that
-    install a project into it run in one worker (their xdist group), one after another."""
+    test run and shared (every worker waits for the first one to build it)."""
     from tests.conftest import shared
 
     with shared(tmp_path_factory, "scaffold-venv") as (home, ready):
@@ -80,6 +76,20 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     return bin_dir, env
 
 
+def install(project: Path, bin_dir: Path, env: dict[str, str]) -> None:
+    """``pip install -e project[dev]`` into the shared environment, one project at a time (two
+    pips in one environment at once can break it); the projects' packages differ, so each
+    test then imports its own."""
+    import fcntl
+
+    lock = bin_dir.parent.parent / "install.lock"
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        # --no-compile: Python compiles what it imports; pip need not compile all of it
+        pip = [bin_dir / "python", "-m", "pip", "install", "--quiet", "--no-compile"]
+        run(*pip, "-e", f"{project}[dev]", cwd=project, env=env)
+
+
 def stages_run(output: str) -> list[str]:
     return re.findall(r"^Running stage '(\w+)'", output, re.MULTILINE)
 
@@ -89,10 +99,11 @@ def test_a_new_project_passes_its_tests_and_its_gate(
     template: str, environment: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
     bin_dir, env = environment
+    name = f"demo-{template}"  # one package per template: they share the environment
     run(
         bin_dir / "sekit",
         "new",
-        "demo-team",
+        name,
         "--template",
         template,
         "--team",
@@ -100,19 +111,8 @@ def test_a_new_project_passes_its_tests_and_its_gate(
         cwd=tmp_path,
         env=env,
     )
-    project = tmp_path / "demo-team"
-    run(
-        bin_dir / "python",
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--no-compile",  # Python compiles what it imports; pip need not compile all of it
-        "-e",
-        f"{project}[dev]",
-        cwd=project,
-        env=env,
-    )
+    project = tmp_path / name
+    install(project, bin_dir, env)
     dvc = bin_dir / "dvc"
     first = run(dvc, "repro", cwd=project, env=env)
     assert stages_run(first.stdout) == ["gather", "sanitize", "features", "train", "evaluate"]
@@ -143,7 +143,7 @@ def test_a_new_project_passes_its_tests_and_its_gate(
     listing = run(
         bin_dir / "python",
         "-c",
-        "import json, mlflow; runs = mlflow.search_runs(experiment_names=['demo-team'], "
+        f"import json, mlflow; runs = mlflow.search_runs(experiment_names=['{name}'], "
         "output_format='list'); print(json.dumps([[r.info.run_id, r.data.params, "
         "r.data.metrics, r.data.tags.get('data_md5')] for r in runs]))",
         cwd=project,
@@ -189,7 +189,7 @@ def test_a_new_project_passes_its_tests_and_its_gate(
 
     # the registry: version 1 deployed (champion), version 2 the last trained (challenger); the
     # current model is version 1 again (restored by DVC), so promoting it changes nothing
-    assert meta["registry"] == "models:/demo-team/1"
+    assert meta["registry"] == f"models:/{name}/1"
     module = f"{project.name.replace('-', '_')}.release"
     listed = run(bin_dir / "python", "-m", module, cwd=project, env=env).stdout
     assert re.search(r"champion\s+version 1", listed) and re.search(
@@ -203,7 +203,7 @@ def test_a_new_project_passes_its_tests_and_its_gate(
     config = project / "sekit.toml"
     config.write_text(
         config.read_text().replace(
-            '# baseline = "models:/demo-team@champion"', 'baseline = "models:/demo-team@champion"'
+            f'# baseline = "models:/{name}@champion"', f'baseline = "models:/{name}@champion"'
         )
     )
     release = run(bin_dir / "sekit", "check", "release", cwd=project, env=env)
@@ -218,8 +218,7 @@ def test_an_endpoint_project_runs_offline_and_survives_faults(
     bin_dir, env = environment
     run(bin_dir / "sekit", "new", "reviews", "--template", "endpoint", cwd=tmp_path, env=env)
     project = tmp_path / "reviews"
-    pip = [bin_dir / "python", "-m", "pip", "install", "--quiet", "--no-compile"]
-    run(*pip, "-e", f"{project}[dev]", cwd=project, env=env)
+    install(project, bin_dir, env)
     first = run(bin_dir / "dvc", "repro", cwd=project, env=env)
     assert stages_run(first.stdout) == ["gather", "sanitize", "features", "call", "output"]
     summary = json.loads((project / "reports" / "summary.json").read_text())
