@@ -65,12 +65,15 @@ def suite_options(func: F) -> F:
         info = owners[0][1]
         params = _click_type(name, info)
         if len(owners) > 1:
-            choices = [
-                str(value)
-                for _, other in owners
-                for value in typing.get_args(_unoptional(other.annotation))
-            ]
-            params["type"] = click.Choice(list(dict.fromkeys(choices)))
+            kinds = [_unoptional(other.annotation) for _, other in owners]
+            if all(typing.get_origin(kind) is typing.Literal for kind in kinds):
+                choices = [str(value) for kind in kinds for value in typing.get_args(kind)]
+                params["type"] = click.Choice(list(dict.fromkeys(choices)))
+            elif any(kind != kinds[0] for kind in kinds):
+                raise TypeError(
+                    f"suite option {name!r}: {', '.join(s for s, _ in owners)} declare it "
+                    "with different types"
+                )
             params["help"] = " ".join(f"{s}: {o.description}" for s, o in owners)
         made = click.option(f"--{name.replace('_', '-')}", name, **params)(made)
     return made

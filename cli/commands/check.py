@@ -81,6 +81,7 @@ def check(
       sekit check release                              # new model beside [model].baseline
       sekit check release --url http://127.0.0.1:8000 --url http://127.0.0.1:8001
       sekit check monitor                              # the service as it ran, per hour
+      sekit check experiment                           # the A/B run in the log: decide
       sekit check monitor --log logs/load-test.jsonl --prometheus http://127.0.0.1:9090
       sekit check model --record                       # call the endpoint, write its cassette
       sekit check load --master --expect-workers 2     # then, twice:

@@ -187,6 +187,15 @@ def test_a_new_project_passes_its_tests_and_its_gate(
     assert checks["monitor.slo"]["status"] in ("pass", "fail")  # measured, never an error
     assert checks["monitor.drift"]["status"] == "skipped"  # replayed payloads
 
+    # one served answer traced back: the model's MLflow run, the pipeline's commit, and the
+    # training data with the stages that made it (from the commit that recorded dvc.lock)
+    served = json.loads((project / "logs" / "load-test.jsonl").read_text().splitlines()[-1])
+    command = ["trace", served["request_id"], "--log", "logs/load-test.jsonl", "--format", "json"]
+    traced = json.loads(run(bin_dir / "sekit", *command, cwd=project, env=env).stdout)
+    assert traced["gaps"] == [] and traced["run"]["run_id"] == meta["mlflow_run_id"]
+    assert traced["data"]["path"] == "data/processed/train.csv"
+    assert [step["stage"] for step in traced["lineage"]] == ["features", "sanitize", "gather"]
+
     # the registry: version 1 deployed (champion), version 2 the last trained (challenger); the
     # current model is version 1 again (restored by DVC), so promoting it changes nothing
     assert meta["registry"] == f"models:/{name}/1"

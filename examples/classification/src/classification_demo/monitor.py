@@ -37,6 +37,7 @@ def record(inputs: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
         "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
         **inputs,
         **{f"answer_{k}": v for k, v in answer.items() if k != "request_id"},
+        "model_version": answer.get("model_version"),
         "request_id": answer["request_id"],
     }
 

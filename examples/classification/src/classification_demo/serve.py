@@ -6,7 +6,8 @@
 * ``POST /predict``: one input (validated: a missing or out-of-range value is answered with
   422) in, the prediction, the model version and a request id out; every prediction is logged
   for monitoring (``logs/requests.jsonl``);
-* ``POST /feedback``: the true diagnosis for an earlier request id, stored for retraining;
+* ``POST /feedback``: the true diagnosis for an earlier request id, stored for retraining
+  (app.py, the page people use, sends it when a user confirms or corrects an answer);
 * ``GET /metrics``: counters and histograms for Prometheus (metrics.py; monitoring/ holds the
   scrape config, the alert rules and a Grafana dashboard).
 
@@ -214,7 +215,11 @@ async def predict(features: Features, request: Request) -> Prediction:
         request_id=request_id, **values, model_version=model.model_version_, fallback=fallback
     )
     metrics.predicted(values, answer.fallback)
-    request.state.record = monitor.record(row, answer.model_dump())  # the middleware logs it
+    # the app's user and experiment arm (headers X-User-Id, X-Arm), logged for
+    # `sekit check experiment`
+    headers = (("user_id", "x-user-id"), ("arm", "x-arm"))
+    seen = {key: request.headers[name] for key, name in headers if name in request.headers}
+    request.state.record = {**monitor.record(row, answer.model_dump()), **seen}
     return answer
 
 

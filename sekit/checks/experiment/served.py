@@ -1,0 +1,263 @@
+"""An experiment's observations, from the prediction log (and the feedback store).
+
+Every line of the log with an arm and a user is a request of the experiment; lines marked
+``synthetic`` (load tests) and lines outside ``[experiment].start``/``end`` are not. The
+metric per request is a field of the log (a number, or true/false as 1/0), or, for
+``accuracy`` and ``absolute_error``, the served answer against the label that came back for
+that request id (requests without feedback then carry no observation). Each user's
+observations are averaged into one value per user (:mod:`.analysis`).
+
+Prometheus is not a source here: its counters have no user, so neither stickiness nor the
+user as the unit can be read from them; the log has both.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sekit.checks.context import Context
+from sekit.checks.experiment.options import ExperimentOptions
+from sekit.checks.experiment.settings import FEEDBACK_METRICS, Experiment
+from sekit.errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def settings(ctx: Context) -> Experiment:
+    found = ctx.config.table(Experiment)
+    assert found is not None  # the suite applies only with [experiment]
+    return found
+
+
+def log_path(ctx: Context) -> Path | None:
+    """--log, [experiment].log, [monitor].log, else [data].production."""
+    from sekit.checks.monitor.settings import Monitor
+
+    chosen = ctx.options.of(ExperimentOptions).log
+    if chosen is not None:
+        if not chosen.exists():
+            raise UsageError(f"--log {chosen}: no such file", hint="name the service's log")
+        return chosen
+    experiment = settings(ctx)
+    if experiment.log is not None:
+        return experiment.log
+    monitor = ctx.config.table(Monitor)
+    if monitor is not None and monitor.log is not None:
+        return monitor.log
+    data = ctx.config.data
+    return data.production if data is not None else None
+
+
+def feedback_path(ctx: Context) -> Path | None:
+    from sekit.checks.monitor.settings import Monitor
+
+    experiment = settings(ctx)
+    if experiment.feedback is not None:
+        return experiment.feedback
+    monitor = ctx.config.table(Monitor)
+    return monitor.feedback if monitor is not None else None
+
+
+@dataclass(frozen=True)
+class Observations:
+    """The experiment's requests (``user``, ``arm``, ``value``; value missing where the request
+    carries no observation) and where they came from."""
+
+    frame: pd.DataFrame
+    source: str
+    requests: int  # lines of the experiment (with an arm and a user)
+    outside: int  # lines without an arm or user, synthetic, or outside start/end
+    unreadable: int
+
+    def per_user(self) -> pd.DataFrame:
+        """One row per sticky user with observations: arm, value (the user's mean), count."""
+        rows = self.frame.dropna(subset=["value"])
+        arms = self.frame.groupby("user")["arm"].nunique()
+        sticky = rows[rows["user"].map(arms) == 1]
+        grouped = sticky.groupby("user").agg(
+            arm=("arm", "first"), value=("value", "mean"), count=("value", "size")
+        )
+        return grouped.reset_index()
+
+
+def observations(ctx: Context) -> Observations:
+    return ctx.shared("experiment.observations", lambda: _read(ctx))
+
+
+def no_log_reason(ctx: Context) -> str | None:
+    path = log_path(ctx)
+    if path is None:
+        return "no prediction log: set [experiment].log (or [monitor].log)"
+    if not path.exists():
+        return f"no requests logged yet ({_shown(path, ctx.config.root)} does not exist)"
+    return None
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _read(ctx: Context) -> Observations:
+    import pandas as pd
+
+    experiment = settings(ctx)
+    path = log_path(ctx)
+    assert path is not None
+    records, bad = _lines(path)
+    if not records:
+        raise InputError(path, "the prediction log holds no JSON object per line")
+    frame = pd.DataFrame.from_records(records)
+    for field, key in ((experiment.arm, "arm"), (experiment.user, "user")):
+        if field not in frame.columns:
+            raise InputError(
+                path,
+                f"the log has no {field!r} field: set [experiment].{key} to the log's field "
+                f"that names the {key}",
+                key=f"experiment.{key}",
+            )
+    keep = frame[experiment.arm].notna() & frame[experiment.user].notna()
+    if "synthetic" in frame.columns:
+        keep &= frame["synthetic"].ne(True)
+    if experiment.start is not None or experiment.end is not None:
+        keep &= _within(frame, experiment, path)
+    inside = frame[keep]
+    values = _values(ctx, inside, experiment, path)
+    kept = pd.DataFrame(
+        {
+            "user": inside[experiment.user].astype(str).to_numpy(),
+            "arm": inside[experiment.arm].astype(str).to_numpy(),
+            "value": values.to_numpy(dtype="float64"),
+        }
+    )
+    return Observations(
+        frame=kept,
+        source=_shown(path, ctx.config.root),
+        requests=len(kept),
+        outside=int((~keep).sum()),
+        unreadable=bad,
+    )
+
+
+def _lines(path: Path) -> tuple[list[dict[str, Any]], int]:
+    records: list[dict[str, Any]] = []
+    bad = 0
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    bad += 1  # a line cut short by a crash: counted, not fatal
+                    continue
+                if isinstance(record, dict):
+                    records.append(record)
+                else:
+                    bad += 1
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"cannot read the prediction log: {exc}") from None
+    return records, bad
+
+
+def _within(frame: pd.DataFrame, experiment: Experiment, path: Path) -> pd.Series:
+    import pandas as pd
+
+    if experiment.timestamp not in frame.columns:
+        raise InputError(
+            path,
+            f"[experiment].start/end need the log's time, but it has no "
+            f"{experiment.timestamp!r} field: set [experiment].timestamp",
+            key="experiment.timestamp",
+        )
+    times = pd.to_datetime(frame[experiment.timestamp], utc=True, errors="coerce", format="ISO8601")
+    inside = times.notna()
+    if experiment.start is not None:
+        inside &= times >= _utc(experiment.start)
+    if experiment.end is not None:
+        inside &= times <= _utc(experiment.end)
+    return inside
+
+
+def _utc(moment: Any) -> Any:
+    import pandas as pd
+
+    stamp = pd.Timestamp(moment)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _values(ctx: Context, frame: pd.DataFrame, experiment: Experiment, path: Path) -> pd.Series:
+    """The metric per request (NaN: no observation)."""
+    import pandas as pd
+
+    metric = experiment.metric
+    if metric in FEEDBACK_METRICS:
+        return _from_feedback(ctx, frame, experiment, path)
+    if metric not in frame.columns:
+        raise InputError(
+            path,
+            f"the log has no {metric!r} field to measure: set [experiment].metric to accuracy, "
+            "absolute_error or a field of the log",
+            key="experiment.metric",
+        )
+    column = frame[metric]
+    if column.map(lambda v: isinstance(v, bool)).any():
+        column = column.map(lambda v: float(v) if isinstance(v, bool) else v)
+    numbers = pd.to_numeric(column, errors="coerce")
+    if numbers.notna().sum() == 0 and len(frame):
+        raise InputError(
+            path,
+            f"the log's {metric!r} field holds no number or true/false value",
+            key="experiment.metric",
+        )
+    return numbers.where(numbers.map(lambda v: math.isfinite(v) if v == v else False))
+
+
+def _from_feedback(
+    ctx: Context, frame: pd.DataFrame, experiment: Experiment, path: Path
+) -> pd.Series:
+    import pandas as pd
+
+    from sekit.checks.monitor.accuracy import read_feedback
+    from sekit.checks.monitor.served import as_labels
+
+    store = feedback_path(ctx)
+    if store is None:
+        raise UsageError(
+            f"[experiment].metric = {experiment.metric!r} needs the feedback store",
+            hint="set [experiment].feedback (or [monitor].feedback)",
+        )
+    label = ctx.config.data.label if ctx.config.data is not None else None
+    field = experiment.prediction or (
+        "prediction" if "prediction" in frame.columns else f"answer_{label}" if label else None
+    )
+    if field is None or field not in frame.columns:
+        raise InputError(
+            path,
+            f"the log has no prediction field ({field or 'prediction'}): set "
+            "[experiment].prediction",
+            key="experiment.prediction",
+        )
+    if experiment.request_id not in frame.columns:
+        raise InputError(
+            path,
+            f"the log has no {experiment.request_id!r} field to join the feedback on",
+            key="experiment.request_id",
+        )
+    labels = read_feedback(store, label).set_index("request_id")["label"]
+    truth = frame[experiment.request_id].map(labels)
+    if experiment.metric == "accuracy":
+        served, true = as_labels(frame[field]), as_labels(truth)
+        right = (served == true).astype("float64")
+        return right.where(true.notna())
+    served_n = pd.to_numeric(frame[field], errors="coerce")
+    true_n = pd.to_numeric(truth, errors="coerce")
+    return (served_n - true_n).abs()
