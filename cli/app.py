@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "grade": ("sekit_cli.commands.grade", "grade", "Grade team repositories for readiness."),
     "config": ("sekit_cli.commands.config", "config", "Validate the config or print its schema."),
     "explain": ("sekit_cli.commands.explain", "explain", "Explain a finding kind or metric."),
+    "up": ("sekit_cli.commands.up", "up", "Run the system's services here, without Docker."),
     "trace": ("sekit_cli.commands.trace", "trace", "Where one served answer came from."),
     "exercise": (
         "sekit_cli.commands.exercise",

@@ -94,7 +94,10 @@ def shared(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[tupl
     first worker to take the lock builds it, the others wait and reuse it."""
     import fcntl
 
-    root = tmp_path_factory.getbasetemp().parent  # shared by the workers of one run
+    # under pytest-xdist each worker's base folder is in the run's folder, which they share;
+    # without workers the base folder is the run's own (its parent outlives the run)
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     with (root / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         folder = root / name

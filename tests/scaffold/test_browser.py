@@ -26,7 +26,6 @@ from sekit import processes
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 
-CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 PACKAGE = "classification_demo"
 
 
@@ -90,23 +89,6 @@ def system(tmp_path: Path, trained_example: Path) -> Iterator[System]:
         processes.stop(model)
 
 
-@pytest.fixture
-def browser() -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
 def ask(driver: object, url: str, payload: dict[str, object]) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
@@ -123,9 +105,14 @@ def ask(driver: object, url: str, payload: dict[str, object]) -> None:
 
 
 def text_of(driver: object, element: str) -> str:
+    """The element's text, once the page that has it has loaded (a click that submits a form
+    returns before the next page is there)."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as shown
+    from selenium.webdriver.support.ui import WebDriverWait
 
-    return str(driver.find_element(By.ID, element).text)  # type: ignore[attr-defined]
+    found = WebDriverWait(driver, 30).until(shown.presence_of_element_located((By.ID, element)))
+    return str(found.text)
 
 
 def test_a_user_asks_corrects_and_the_correction_reaches_the_training_data(

@@ -130,11 +130,10 @@ SRM = Kind(
     ),
     trust=(
         "Exact binomial test (two arms) or chi-square test (more) of the users per arm "
-        "against [experiment].weights, flagged at p < [experiment].srm_p (0.001): a correct "
-        "split is flagged about once in 1000 runs. It finds a large loss, not a small one: "
-        "losing 5% of one arm's users is a deviation of about 2.5 standard deviations at "
-        "10 000 users, found in roughly one run in five; measured numbers in "
-        "docs/explanation/trust.md (benchmarks/experiment.py)."
+        "against [experiment].weights, flagged at p < [experiment].srm_p (0.001): 3 alarms in "
+        "2000 simulated correct runs (0.15%). It finds large losses: 10% of one arm's users "
+        "lost at 10 000 users in 97% of runs, 5% in 20% (at 2000 users: 9% and 2%) "
+        "(benchmarks/experiment.py)."
     ),
 )
 

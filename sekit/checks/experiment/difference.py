@@ -278,10 +278,10 @@ HARM = Kind(
     ),
     trust=(
         "Fisher's exact test (one labelled answer per user) or Welch's t-test on the users' "
-        "means, two-sided, Holm over the arms, at [experiment].alpha: on runs with no "
-        "difference, a decision (ship or keep) is taken alpha of the time by design (5%: one "
-        "A/A run in 20); measured rates in docs/explanation/trust.md "
-        "(benchmarks/experiment.py)."
+        "means, two-sided, Holm over the arms, at [experiment].alpha: a decision on a run with "
+        "no difference is taken alpha of the time by design; measured 5.85% (interval 4.9% "
+        "to 7.0%) in 2000 simulated A/A runs at alpha = 0.05, and 81.8% power at the stated "
+        "80% (benchmarks/experiment.py)."
     ),
 )
 INVALID = Kind(
@@ -313,8 +313,8 @@ UNDERPOWERED = Kind(
     ),
     trust=(
         "Power from the interval's half-width (normal approximation); measured: effects of "
-        "the computed minimum detectable size found at about the stated power "
-        "(benchmarks/experiment.py)."
+        "the reported minimum detectable size were decided in 327 of 400 runs (81.8%) at the "
+        "stated 80% (benchmarks/experiment.py)."
     ),
 )
 
