@@ -149,8 +149,12 @@ def run_options(
         if each.options is None:
             continue
         values = option_values(each.options, dict(given or {}))
+        named = known.get(suite) if suite is not None else None
+        named_fields = named.options.model_fields if named and named.options else {}
         for field_name in [f for f in values if owners[f] > 1]:  # shared: this suite's value?
-            if not _accepts(each.options, field_name, values[field_name]):
+            if (suite != name and field_name in named_fields) or not _accepts(
+                each.options, field_name, values[field_name]
+            ):  # the named suite's, or not one this suite takes
                 del values[field_name]
         if values and suite is not None and suite != name:
             flags = " and ".join(shown[key] for key in values)

@@ -184,3 +184,22 @@ def test_run_saves_the_report(project: Path) -> None:
     saved = (project / ".sekit" / "report.json").read_text()
     assert '"data.rows": 5.0' in saved
     assert report.verdict == "pass"
+
+
+@pytest.mark.parametrize(
+    ("suite", "monitor_log", "experiment_log"),
+    [("monitor", True, False), ("experiment", False, True), (None, True, True)],
+)
+def test_an_option_two_suites_declare_goes_to_the_suite_named(
+    tmp_path: Path, suite: str | None, monitor_log: bool, experiment_log: bool
+) -> None:
+    """`--log` is the monitor's and the experiment's: `sekit check monitor --log X` must not
+    be refused as the experiment's option, and neither suite gets the other's value."""
+    from sekit.checks.experiment.options import ExperimentOptions
+    from sekit.checks.monitor.options import MonitorOptions
+    from sekit.runner import run_options
+
+    log = tmp_path / "requests.jsonl"
+    options = run_options(suite=suite, given={"log": log})
+    assert (options.of(MonitorOptions).log == log) is monitor_log
+    assert (options.of(ExperimentOptions).log == log) is experiment_log

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sekit.errors import ConfigError
 
-RUBRIC_VERSION = "sekit-2026.3"
+RUBRIC_VERSION = "sekit-2026.4"
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,12 @@ BUILTIN: tuple[ItemSpec, ...] = (
     *_items(
         "operation",
         ("ops.service", "a service with a health endpoint", 4, "service"),
+        (
+            "ops.app",
+            "an application people use, calling the model, browser-tested",
+            3,
+            "application",
+        ),
         ("ops.container", "containerised and orchestrated", 3, "container"),
         ("ops.monitoring", "served predictions measured and watched", 3, "monitoring"),
         ("ops.alerting", "alert rules and dashboards", 2, "alerting"),

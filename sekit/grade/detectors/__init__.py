@@ -48,6 +48,7 @@ DETECTORS: dict[str, Detector] = {
     "sekit_config": pipeline.sekit_config,
     "fairness": pipeline.fairness,
     "service": ops.service,
+    "application": ops.application,
     "container": ops.container,
     "monitoring": ops.monitoring,
     "alerting": ops.alerting,

@@ -177,7 +177,9 @@ def release_experiments(repo: Repository) -> Outcome:
     weighted = repo.grep(
         r"^\s*weight\s*:\s*\d+|canary-weight|canary\s*:\s*true", MANIFESTS, limit=2
     )
-    sekit = repo.grep(r'^\s*mode\s*=\s*"(canary|ab|shadow)"', ("sekit.toml",), limit=1)
+    sekit = repo.grep(
+        r'^\s*mode\s*=\s*"(canary|ab|shadow)"|^\[experiment\]', ("sekit.toml",), limit=1
+    )
     code = repo.grep(r"\b(a/?b[-_ ]test|canary|shadow)\b", (*non_test(repo), *("*.md",)), limit=1)
     evidence = [f"routing: {w}" for w in routed[:1]] + [str(h) for h in (weighted + sekit)[:2]]
     if evidence:
@@ -189,6 +191,30 @@ def release_experiments(repo: Repository) -> Outcome:
     return Outcome(
         "missing", ["no canary or A/B release (weighted routing, `sekit check release`)"]
     )
+
+
+UI = (
+    r"HTMLResponse|render_template|TemplateResponse|<form\b|streamlit|gradio|"
+    r"from ['\"](react|vue|svelte)|ReactDOM|createApp\("
+)
+CALLS = r"(httpx|requests|fetch|axios)\b.*(predict|MODEL_URL|model_url)|MODEL_URL"
+BROWSER = r"selenium|playwright|cypress|puppeteer|webdriver"
+
+
+def application(repo: Repository) -> Outcome:
+    """An application people use (a page, a form, a front end) that calls the model service
+    over HTTP, tested in a browser: a third each."""
+    ui = repo.grep(UI, (*non_test(repo), "*.html", "*.jsx", "*.tsx", "*.vue"), limit=1)
+    calls = repo.grep(CALLS, non_test(repo), limit=1)
+    tested = repo.grep(BROWSER, ("*.py", "*.js", "*.ts", "*.toml", "*.json", "*.cfg"), limit=1)
+    evidence = [
+        f"{what}: {hits[0]}"
+        for what, hits in (("page", ui), ("calls the model", calls), ("browser test", tested))
+        if hits
+    ]
+    if not ui:
+        return Outcome("missing", ["no application: no page or front end calls the model"])
+    return scaled((bool(ui) + bool(calls) + bool(tested)) / 3, evidence)
 
 
 def feedback_loop(repo: Repository) -> Outcome:
