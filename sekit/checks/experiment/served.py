@@ -13,7 +13,6 @@ user as the unit can be read from them; the log has both.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,7 +110,9 @@ def _read(ctx: Context) -> Observations:
     experiment = settings(ctx)
     path = log_path(ctx)
     assert path is not None
-    records, bad = _lines(path)
+    from sekit.checks.monitor.served import json_lines
+
+    records, bad = json_lines(path)
     if not records:
         raise InputError(path, "the prediction log holds no JSON object per line")
     frame = pd.DataFrame.from_records(records)
@@ -144,28 +145,6 @@ def _read(ctx: Context) -> Observations:
         outside=int((~keep).sum()),
         unreadable=bad,
     )
-
-
-def _lines(path: Path) -> tuple[list[dict[str, Any]], int]:
-    records: list[dict[str, Any]] = []
-    bad = 0
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError:
-                    bad += 1  # a line cut short by a crash: counted, not fatal
-                    continue
-                if isinstance(record, dict):
-                    records.append(record)
-                else:
-                    bad += 1
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read the prediction log: {exc}") from None
-    return records, bad
 
 
 def _within(frame: pd.DataFrame, experiment: Experiment, path: Path) -> pd.Series:

@@ -160,12 +160,9 @@ def served(ctx: Context) -> pd.DataFrame:
     return ctx.shared("monitor.served", lambda: _read(ctx))
 
 
-def _read(ctx: Context) -> pd.DataFrame:
-    import pandas as pd
-
-    path = log_path(ctx)
-    assert path is not None
-    monitor = settings(ctx)
+def json_lines(path: Path) -> tuple[list[dict[str, Any]], int]:
+    """The log's JSON objects, one per line, and how many lines were not one (a line cut
+    short by a crash is counted, not fatal). The experiment suite reads logs with it too."""
     records: list[dict[str, Any]] = []
     bad = 0
     try:
@@ -176,7 +173,7 @@ def _read(ctx: Context) -> pd.DataFrame:
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError:
-                    bad += 1  # a line cut short by a crash: counted, not fatal
+                    bad += 1
                     continue
                 if isinstance(record, dict):
                     records.append(record)
@@ -184,6 +181,16 @@ def _read(ctx: Context) -> pd.DataFrame:
                     bad += 1
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(path, f"cannot read the prediction log: {exc}") from None
+    return records, bad
+
+
+def _read(ctx: Context) -> pd.DataFrame:
+    import pandas as pd
+
+    path = log_path(ctx)
+    assert path is not None
+    monitor = settings(ctx)
+    records, bad = json_lines(path)
     if not records:
         raise InputError(path, "the prediction log holds no JSON object per line")
     frame = pd.DataFrame.from_records(records)
