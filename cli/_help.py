@@ -36,6 +36,7 @@ TOP_LEVEL_HELP = (
     "  explain     Explain a finding kind or metric.\n"
     "  up          Run the system's services here, without Docker.\n"
     "  trace       Where one served answer came from.\n"
+    "  retrain     Retrain on feedback when due; promote what passes.\n"
     "  exercise    Hands-on exercises on broken projects.\n"
     "  completion  Print the shell completion script.\n"
 )

@@ -40,6 +40,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "explain": ("sekit_cli.commands.explain", "explain", "Explain a finding kind or metric."),
     "up": ("sekit_cli.commands.up", "up", "Run the system's services here, without Docker."),
     "trace": ("sekit_cli.commands.trace", "trace", "Where one served answer came from."),
+    "retrain": (
+        "sekit_cli.commands.retrain",
+        "retrain",
+        "Retrain on feedback when due; promote what passes.",
+    ),
     "exercise": (
         "sekit_cli.commands.exercise",
         "exercise",

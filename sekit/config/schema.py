@@ -29,6 +29,7 @@ from pydantic import (
 from sekit.config.behaviour import Behaviour, Directional, Invariance, Minimum
 from sekit.config.data import Column, ColumnType, Data, Drift, Leakage, Quality
 from sekit.config.endpoint import Endpoint
+from sekit.config.retrain import Retrain
 from sekit.config.values import Duration, ModelLocation, ProjectPath, Section, parse_duration
 from sekit.results import Severity
 
@@ -57,6 +58,7 @@ __all__ = [
     "Project",
     "ProjectPath",
     "Quality",
+    "Retrain",
     "Section",
     "Service",
     "parse_duration",
@@ -324,6 +326,7 @@ class Config(Section):
     )
     checks: Checks = Field(default_factory=Checks)
     grade: Grade = Field(default_factory=Grade)
+    retrain: Retrain | None = None
 
     _root: Path = PrivateAttr(default=Path())
     _source: Path = PrivateAttr(default=Path("sekit.toml"))

@@ -248,6 +248,7 @@ def up(system: System, root: Path, *, logs: Path | None = None) -> Iterator[Runn
     try:
         for service in system.services:
             check_loopback(service.url, allow_remote=False, what=f"{service.name}'s port")
+            _free(service)
             for name in service.files:
                 source, target = root / name, folder / name
                 if not source.is_file():
@@ -273,6 +274,26 @@ def up(system: System, root: Path, *, logs: Path | None = None) -> Iterator[Runn
     finally:
         for name in reversed(list(running.processes)):
             processes.stop(running.processes[name])
+
+
+def _free(service: Service) -> None:
+    """The service's port must be free: otherwise its health check would be answered by
+    whatever holds the port (another system, an old run), and the run would test that."""
+    import socket
+
+    from sekit.errors import ServiceError
+
+    with socket.socket() as probe:
+        # as a server binds: a port whose last connections are closing is free, a listener not
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", service.port))
+        except OSError:
+            raise ServiceError(
+                f"{service.name}: port {service.port} on 127.0.0.1 is already in use",
+                hint="stop what holds it (another `sekit up`?) or publish another port in "
+                "compose.yaml",
+            ) from None
 
 
 def _resolved(argv: Sequence[str], service: Service, root: Path) -> list[str]:

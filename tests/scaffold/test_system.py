@@ -76,6 +76,28 @@ def test_a_difference_between_compose_and_the_local_run_exits_2(
             read(path)
 
 
+@pytest.mark.services
+def test_a_port_someone_else_holds_stops_sekit_up_before_anything_starts(tmp_path: Path) -> None:
+    """Otherwise the health check would be answered by whatever holds the port (an old run of
+    the system) and everything after would test that."""
+    import socket
+
+    document = yaml.safe_load((EXAMPLES / "classification" / "compose.yaml").read_text())
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        model = document["services"]["model"]
+        model["ports"] = [f"{port}:8000"]
+        model["x-sekit"]["command"] = model["x-sekit"]["command"].replace("8000", str(port))
+        path = tmp_path / "compose.yaml"
+        path.write_text(yaml.safe_dump(document))
+        result = CliRunner().invoke(cli, ["up", "--file", str(path), "--", "true"])
+        assert result.exit_code == 2, result.output
+        assert f"model: port {port} on 127.0.0.1 is already in use" in result.output
+        assert not (tmp_path / ".sekit" / "up" / "model.log").exists()  # nothing started
+
+
 def scraped(url: str, query: str) -> float:
     answer = httpx.get(f"{url}/api/v1/query", params={"query": query}, timeout=5).json()
     result = answer["data"]["result"]

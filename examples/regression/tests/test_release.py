@@ -77,3 +77,19 @@ def test_without_a_token_there_is_no_admin_endpoint(
     with TestClient(app) as client:
         answer = client.post("/admin/reload", json={"model": "models/model.joblib"})
         assert answer.status_code == 404
+
+
+def test_the_retraining_workflow_pulls_the_labels_from_the_service(
+    served: TestClient, project: Path
+) -> None:
+    from regression_demo.feedback import labelled
+
+    request_id = served.post("/predict", json=PAYLOADS[0]).json()["request_id"]
+    label = 150.0
+    served.post("/feedback", json={"request_id": request_id, "progression": label})
+    assert served.get("/admin/feedback").status_code == 403  # the token guards it
+    answer = served.get("/admin/feedback", headers=ADMIN)
+    assert answer.status_code == 200
+    lines = answer.text.strip().splitlines()
+    assert len(lines) == 2 == len(labelled()) + 1  # a header and the one labelled request
+    assert lines[0].split(",") == list(labelled().columns)

@@ -2,10 +2,37 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from sekit.checks.suite import Table
-from sekit.config.values import Duration, ProjectPath
+from sekit.config.values import Duration, ProjectPath, Section
+
+
+class Cost(Section):
+    """``[monitor.cost]``: what one served request costs, from a fixed price and the log's
+    numeric fields (e.g. the tokens an LLM endpoint reports), so that the monitor reports cost
+    per request and judges it per window."""
+
+    per_request: float = Field(
+        0.0, ge=0, description="a fixed price per request (hosting share, a paid API call)"
+    )
+    per_1k: dict[str, float] = Field(
+        default_factory=dict,
+        description="log field -> price of 1,000 of its units, e.g. { tokens_in = 0.5, "
+        "tokens_out = 1.5 }",
+    )
+    max_per_request: float | None = Field(
+        None, gt=0, description="the bound on the mean cost per request in a window"
+    )
+    currency: str = Field("USD", min_length=1, description="the prices' currency, for reports")
+
+    @model_validator(mode="after")
+    def _priced(self) -> Cost:
+        if self.per_request == 0 and not any(self.per_1k.values()):
+            raise ValueError("nothing is priced: set per_request or per_1k")
+        if any(price < 0 for price in self.per_1k.values()):
+            raise ValueError("per_1k: a price cannot be negative")
+        return self
 
 
 class Monitor(Table):
@@ -93,3 +120,4 @@ class Monitor(Table):
         "answer_fallback", min_length=1, description="the log's fallback mark field"
     )
     request_id: str = Field("request_id", min_length=1, description="the log's request id field")
+    cost: Cost | None = Field(None, description="what a request costs (monitor.cost)")

@@ -5,6 +5,14 @@ this module joins the labels with the logged inputs and writes feedback/labelled
 next ``dvc repro`` adds to the training data (the sanitize stage depends on it):
 ``python -m classification_demo.feedback``
 
+The retraining workflow runs where the service's store is not. There
+
+    python -m classification_demo.feedback --from https://your-service
+
+pulls the same rows from the deployed service's ``GET /admin/feedback`` (the token in the
+environment variable ADMIN_TOKEN); with the environment variable FEEDBACK_URL set, the plain
+command does.
+
 feedback/labelled.csv is small and committed with the code, so a review sees which labels
 changed a model. When it grows large, hand it to DVC: ``git rm --cached
 feedback/labelled.csv && dvc add feedback/labelled.csv``.
@@ -12,6 +20,9 @@ feedback/labelled.csv && dvc add feedback/labelled.csv``.
 
 from __future__ import annotations
 
+import argparse
+import io
+import os
 import sqlite3
 from datetime import UTC, datetime
 
@@ -66,8 +77,29 @@ def labelled() -> pd.DataFrame:
     return rows[[*FEATURES, LABEL]]
 
 
-def main() -> None:
-    rows = labelled()
+def pulled(url: str) -> pd.DataFrame:
+    """The labelled rows of the service at ``url`` (``GET /admin/feedback``)."""
+    import httpx
+
+    token = os.environ.get("ADMIN_TOKEN", "")
+    answer = httpx.get(
+        f"{url.rstrip('/')}/admin/feedback", headers={"X-Admin-Token": token}, timeout=60
+    )
+    if answer.status_code != 200:
+        raise SystemExit(f"{url}/admin/feedback answered {answer.status_code}: {answer.text[:200]}")
+    return pd.read_csv(io.StringIO(answer.text))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Write feedback/labelled.csv.")
+    parser.add_argument(
+        "--from",
+        dest="url",
+        default=os.environ.get("FEEDBACK_URL"),
+        help="pull from this service's /admin/feedback instead of logs/feedback.sqlite",
+    )
+    url = parser.parse_args(argv).url
+    rows = pulled(url) if url else labelled()
     target = paths().feedback_labelled
     target.parent.mkdir(parents=True, exist_ok=True)
     rows.to_csv(target, index=False)

@@ -27,12 +27,14 @@ stored with the model (``fallback_``: the median training label), marked
 ``"fallback": true``, logged as a warning and counted (``/health``). A wrong-but-safe
 answer in time beats an error: the caller decides what a fallback answer may be used for.
 
-**Switching models without downtime.** ``POST /admin/reload`` with ``{"model":
-"models:/<name>@champion"}`` (a registry alias or version, see release.py) or ``{"model":
-"models/<file>.joblib"}`` loads the new model beside the serving one and then swaps it in one
-step: requests in flight finish with the model they started with, no request fails. The
-endpoint exists only when the environment variable ``ADMIN_TOKEN`` is set, and answers only
-requests that send it in the ``X-Admin-Token`` header (loading a model runs its code).
+**Switching models without downtime** (what ``sekit retrain`` does after a promotion).
+``POST /admin/reload`` with ``{"model": "models:/<name>@champion"}`` (a registry alias or
+version, see release.py) or ``{"model": "models/<file>.joblib"}`` loads the new model beside
+the serving one and then swaps it in one step: requests in flight finish with the model they
+started with, no request fails. The endpoint exists only when the environment variable
+``ADMIN_TOKEN`` is set, and answers only requests that send it in the ``X-Admin-Token``
+header (loading a model runs its code).
+``GET /admin/feedback`` (same token) hands the labelled feedback to the retraining workflow.
 """
 
 from __future__ import annotations
@@ -206,13 +208,27 @@ async def give_feedback(item: Feedback) -> dict[str, str]:
     return {"status": "stored"}
 
 
-@app.post("/admin/reload")
-async def reload(item: Reload, x_admin_token: str = Header("")) -> dict[str, str]:
+def admin(sent: str) -> None:
+    """Admin endpoints answer only when ADMIN_TOKEN is set, and only to requests that send it."""
     token = os.environ.get("ADMIN_TOKEN")
     if not token:
         raise HTTPException(status_code=404, detail="admin endpoints are off (set ADMIN_TOKEN)")
-    if not secrets.compare_digest(x_admin_token, token):
+    if not secrets.compare_digest(sent, token):
         raise HTTPException(status_code=403, detail="wrong or missing X-Admin-Token")
+
+
+@app.get("/admin/feedback")
+async def labelled_feedback(x_admin_token: str = Header("")) -> Response:
+    """The served inputs that received a true label, as CSV: what the retraining workflow
+    pulls from the deployed service (feedback.py ``--from URL``)."""
+    admin(x_admin_token)
+    rows = await asyncio.to_thread(feedback.labelled)
+    return Response(rows.to_csv(index=False), media_type="text/csv")
+
+
+@app.post("/admin/reload")
+async def reload(item: Reload, x_admin_token: str = Header("")) -> dict[str, str]:
+    admin(x_admin_token)
     where = item.model
     if not where.startswith("models:/"):
         folder = paths().model.parent.resolve()

@@ -1,0 +1,329 @@
+"""The retraining loop (``sekit retrain``): its policy against the loop's history, and each way
+a run stops before promoting (fail closed). The whole loop on a real scaffolded system, with a
+browser, a release check and a switch under traffic, is the integration test
+(tests/scaffold/test_integration.py::test_the_loop_retrains_promotes_and_switches_without_a_failed_request).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import joblib
+import pytest
+from click.testing import CliRunner
+
+from sekit.config.loader import load_config
+from sekit.retrain import triggers
+from sekit.retrain.loop import StepFailed, switch
+from sekit_cli.app import cli
+
+NOW = datetime(2026, 12, 5, 12, tzinfo=UTC)
+PROMOTE = "python -c \"open('promoted', 'w').close()\""
+
+
+def config_text(retrain: str, gates: str = "") -> str:
+    return f"""
+[project]
+name = "loop"
+
+[data]
+train = "train.csv"
+test = "test.csv"
+label = "label"
+
+[model]
+path = "model.joblib"
+task = "classification"
+
+[retrain]
+{retrain}
+
+[gates]
+{gates}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, clean: Any) -> Path:
+    """Data, a trained model and a champion: a project the loop can run on (``make.py`` is its
+    training command: it writes the data again)."""
+    from tests.checks.model.models import frames
+
+    train, test = frames()
+    train.to_csv(tmp_path / "source.csv", index=False)
+    test.to_csv(tmp_path / "test.csv", index=False)
+    joblib.dump(clean, tmp_path / "model.joblib")
+    joblib.dump(clean, tmp_path / "champion.joblib")
+    (tmp_path / "make.py").write_text(
+        "import shutil, sys\nshutil.copy('source.csv', 'train.csv')\n"
+        "if len(sys.argv) > 1: sys.exit(int(sys.argv[1]))\n"
+    )
+    train.to_csv(tmp_path / "train.csv", index=False)
+    return tmp_path
+
+
+def configured(project: Path, retrain: str, gates: str = "") -> Path:
+    path = project / "sekit.toml"
+    path.write_text(config_text(retrain, gates))
+    return path
+
+
+def records(project: Path) -> list[dict[str, Any]]:
+    path = project / "retrain" / "history.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+# --- the policy ----------------------------------------------------------------------------------
+
+
+def policy(project: Path, retrain: str) -> Any:
+    config = load_config(configured(project, retrain))
+    assert config.retrain is not None
+    return config, config.retrain
+
+
+@pytest.mark.parametrize(
+    ("labels", "before", "fires"),
+    [(60, None, True), (49, None, False), (70, 20, True), (69, 20, False), (0, None, False)],
+)
+def test_new_labels_count_from_the_last_retraining(
+    project: Path, labels: int, before: int | None, fires: bool
+) -> None:
+    config, settings = policy(project, 'min_labels = 50\nlabels = "labels.csv"')
+    history = (
+        [] if before is None else [{"time": NOW.isoformat(), "trained": True, "labels": before}]
+    )
+    # a run that did not train does not reset the count
+    history.append({"time": NOW.isoformat(), "trained": False, "labels": 65})
+    reasons = triggers(config, settings, history, now=NOW, labels=labels, monitor=None)
+    assert bool(reasons) is fires
+    if fires:
+        assert reasons == [f"{labels - (before or 0)} new labels (min_labels 50)"]
+
+
+@pytest.mark.parametrize(("days", "fires"), [(None, True), (8, True), (7, True), (6.9, False)])
+def test_the_schedule_counts_from_the_last_retraining(
+    project: Path, days: float | None, fires: bool
+) -> None:
+    config, settings = policy(project, 'every = "7d"')
+    history = (
+        []
+        if days is None
+        else [{"time": (NOW - timedelta(days=days)).isoformat(), "trained": True}]
+    )
+    reasons = triggers(config, settings, history, now=NOW, labels=None, monitor=None)
+    assert bool(reasons) is fires
+
+
+@pytest.mark.parametrize(("verdict", "fires"), [("fail", True), ("pass", False)])
+def test_a_failing_monitor_triggers(project: Path, verdict: str, fires: bool) -> None:
+    config, settings = policy(project, "on_monitor = true")
+    asked = []
+
+    def monitor() -> tuple[str, str]:
+        asked.append(True)
+        return verdict, "monitor.accuracy fail: accuracy 0.71 < 0.85 in 2026-12-04 10:00"
+
+    reasons = triggers(config, settings, [], now=NOW, labels=None, monitor=monitor)
+    assert asked and bool(reasons) is fires
+    if fires:
+        assert reasons[0].startswith("monitor: monitor.accuracy fail")
+
+
+# --- bad configuration: exit 2, nothing run, nothing recorded -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("retrain", "says"),
+    [
+        ('train = "python make.py"', "no trigger"),
+        ("min_labels = 5", "set labels too"),
+        ('every = "1d"\nevry = "2d"', "evry"),
+        ("on_monitor = true\nchampion = 'champion.joblib'", "no [monitor] table"),
+        ('every = "1d"', "retrain.champion"),
+        (
+            'every = "1d"\nchampion = "champion.joblib"\nreload = "http://192.0.2.1:8000"',
+            "--allow-remote",
+        ),
+    ],
+)
+def test_a_bad_retrain_table_exits_2_and_runs_nothing(
+    project: Path, runner: CliRunner, retrain: str, says: str
+) -> None:
+    path = configured(project, retrain + f"\npromote = {json.dumps(PROMOTE)}")
+    result = runner.invoke(cli, ["retrain", "--config", str(path)])
+    assert result.exit_code == 2, result.output
+    assert says in result.output
+    assert "Traceback" not in result.output
+    assert not (project / "promoted").exists() and records(project) == []
+
+
+def test_a_dry_run_says_why_and_changes_nothing(project: Path, runner: CliRunner) -> None:
+    path = configured(project, 'every = "1d"\nchampion = "champion.joblib"\ntrain = "false"')
+    result = runner.invoke(cli, ["retrain", "--dry-run", "--config", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "would retrain (dry run)" in result.output
+    assert "never retrained by the loop" in result.output
+    assert records(project) == []
+
+
+def test_no_trigger_is_recorded_and_trains_nothing(project: Path, runner: CliRunner) -> None:
+    retrain = 'every = "1d"\nchampion = "champion.joblib"\ntrain = "python make.py 1"'
+    path = configured(project, retrain)
+    history = project / "retrain" / "history.jsonl"
+    history.parent.mkdir()
+    history.write_text(json.dumps({"time": datetime.now(UTC).isoformat(), "trained": True}) + "\n")
+    result = runner.invoke(cli, ["retrain", "--config", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["decision"] == "no trigger"
+    assert [r["trained"] for r in records(project)] == [True, False]
+
+
+# --- a step that fails stops the loop: the champion stays (exit 1) ------------------------------
+
+
+def run_loop(project: Path, runner: CliRunner, retrain: str, gates: str = "") -> dict[str, Any]:
+    path = configured(project, retrain + f"\npromote = {json.dumps(PROMOTE)}", gates)
+    result = runner.invoke(cli, ["retrain", "--force", "--config", str(path), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    record = json.loads(result.stdout)
+    assert records(project)[-1] == json.loads(json.dumps(record))  # the same record, kept
+    assert record["promoted"] is False and not (project / "promoted").exists()
+    return record
+
+
+@pytest.mark.slow
+def test_a_training_command_that_fails_stops_the_loop(project: Path, runner: CliRunner) -> None:
+    record = run_loop(
+        project, runner, 'every = "1d"\nchampion = "champion.joblib"\ntrain = "python make.py 3"'
+    )
+    assert record["decision"] == "stopped at train"
+    assert "exited 3" in record["why"]
+    assert [s["step"] for s in record["steps"]] == ["train"]
+
+
+@pytest.mark.slow
+def test_a_model_that_misses_a_gate_is_never_promoted(project: Path, runner: CliRunner) -> None:
+    record = run_loop(
+        project,
+        runner,
+        'every = "1d"\nchampion = "champion.joblib"\ntrain = "python make.py"',
+        gates='"model.accuracy" = { min = 0.999 }',
+    )
+    assert record["decision"] == "stopped at gate"
+    assert "gate model.accuracy" in record["why"]
+    assert record["trained"] is True
+
+
+@pytest.mark.slow
+def test_a_release_that_cannot_be_measured_is_never_promoted(
+    project: Path, runner: CliRunner
+) -> None:
+    """The control of the gate case: the same model passes the gate (a bound it meets, and
+    no gate on the monitor, which judges the running system, not the new model), and then the
+    release check cannot run (there is no [service]): the loop stops there."""
+    record = run_loop(
+        project,
+        runner,
+        'every = "1d"\nchampion = "champion.joblib"\ntrain = "python make.py"',
+        gates='"model.accuracy" = { min = 0.8 }\n"monitor.availability" = { min = 0.99 }',
+    )
+    assert [(s["step"], s["status"]) for s in record["steps"]] == [
+        ("train", "ok"),
+        ("gate", "ok"),
+        ("release", "failed"),
+    ]
+    assert record["decision"] == "stopped at release"
+
+
+# --- the switch: a real HTTP service on loopback ------------------------------------------------
+
+
+class Service(BaseHTTPRequestHandler):
+    """/health and /admin/reload as the scaffold's service answers them; ``stale`` makes
+    /health go on showing the old version (a reload that did not take)."""
+
+    token = "s3cret"
+    version = "v1"
+    stale = False
+
+    def _send(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        self._send(200, {"status": "ok", "model_version": type(self).version})
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if self.headers.get("X-Admin-Token") != self.token:
+            self._send(403, {"detail": "wrong or missing X-Admin-Token"})
+            return
+        new = "v2:" + body["model"]
+        if not type(self).stale:
+            type(self).version = new
+        self._send(200, {"previous": "v1", "model_version": new})
+
+    def log_message(self, *args: Any) -> None:
+        pass  # quiet: the test reads the answers, not the server's log
+
+
+@pytest.fixture
+def service() -> Iterator[str]:
+    Service.version, Service.stale = "v1", False
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Service)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_switch_returns_the_versions_before_and_after(
+    service: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ADMIN_TOKEN", "s3cret")
+    before, after = switch(
+        service, "models:/m@champion", token_env="ADMIN_TOKEN", allow_remote=False
+    )
+    assert (before, after) == ("v1", "v2:models:/m@champion")
+
+
+@pytest.mark.parametrize(
+    ("token", "stale", "says"),
+    [
+        ("wrong", False, "answered 403"),
+        ("", False, "ADMIN_TOKEN"),
+        ("s3cret", True, "serves v1, not v2"),
+    ],
+)
+def test_a_switch_that_does_not_take_fails(
+    service: str, monkeypatch: pytest.MonkeyPatch, token: str, stale: bool, says: str
+) -> None:
+    monkeypatch.setenv("ADMIN_TOKEN", token)
+    Service.stale = stale
+    with pytest.raises(StepFailed, match=says):
+        switch(service, "models:/m@champion", token_env="ADMIN_TOKEN", allow_remote=False)
+
+
+def test_a_service_that_is_down_fails_the_switch(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("ADMIN_TOKEN", "s3cret")
+    with pytest.raises(StepFailed, match="ConnectError"):
+        switch(f"http://127.0.0.1:{port}", "m", token_env="ADMIN_TOKEN", allow_remote=False)
