@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sekit.errors import ConfigError
 
-RUBRIC_VERSION = "sekit-2026.4"
+RUBRIC_VERSION = "sekit-2026.5"
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,18 @@ BUILTIN: tuple[ItemSpec, ...] = (
         ("ops.alerting", "alert rules and dashboards", 2, "alerting"),
         ("ops.release", "canary or A/B releases", 2, "release_experiments"),
         ("ops.feedback", "a feedback loop into training", 3, "feedback_loop"),
+        (
+            "ops.retraining",
+            "scheduled retraining, checked before promotion",
+            3,
+            "retraining",
+        ),
+        (
+            "ops.availability",
+            "availability of the served traffic over a week",
+            2,
+            "availability",
+        ),
         ("ops.reproducibility", "reproducible: seeds, parameters in files", 3, "reproducibility"),
     ),
 )

@@ -4,6 +4,7 @@ partial credit that moves with every real step."""
 # ruff: noqa: E501  (fault cases as data: one per line)
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,33 @@ stages:
     deps: [model.pkl]
     metrics: [metrics.json]
 """
+
+RETRAIN = """on:
+  schedule:
+    - cron: "17 3 * * *"
+jobs:
+  retrain:
+    steps:
+      - run: sekit retrain --allow-remote
+"""
+
+
+def served(requests: int, *, failed: int, synthetic: bool = False) -> str:
+    """A prediction log: ``requests`` over the last days, the last ``failed`` answered 503, and
+    as many again three weeks earlier, all failed (outside the week that is graded)."""
+    from datetime import UTC, datetime, timedelta
+
+    end = datetime(2026, 12, 4, 12, tzinfo=UTC)
+    lines = []
+    for i in range(requests):
+        for when, status in (
+            (end - timedelta(minutes=30 * i), 503 if i < failed else 200),
+            (end - timedelta(days=21, minutes=i), 503),
+        ):
+            line = {"timestamp": when.isoformat(), "request_id": str(i), "status": status}
+            lines.append(json.dumps(line | ({"synthetic": True} if synthetic else {})))
+    return "\n".join(lines) + "\n"
+
 
 CASES: list[tuple[str, dict[str, str | bytes], str]] = [
     ("dependencies", {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["pandas>=2"]\n'}, "met"),
@@ -237,6 +265,16 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
     ("feedback_loop", {"src/serve.py": "@app.post('/feedback')\n", "src/ingest.py": "read('feedback.csv')\n"}, "met"),
     ("feedback_loop", {"src/serve.py": "@app.post('/feedback')\n"}, "partial"),
     ("feedback_loop", {"src/a.py": "x = 1\n"}, "missing"),
+    ("retraining", {".github/workflows/retrain.yml": RETRAIN}, "met"),
+    ("retraining", {".github/workflows/retrain.yml": RETRAIN.replace("sekit retrain", "dvc repro")}, "partial"),
+    ("retraining", {"sekit.toml": "[retrain]\nevery = '3d'\n"}, "partial"),
+    ("retraining", {".github/workflows/ci.yml": "on: push\njobs:\n  a:\n    steps:\n      - run: dvc repro\n"}, "missing"),
+    ("availability", {"logs/requests.jsonl": served(150, failed=1)}, "met"),
+    ("availability", {"logs/requests.jsonl": served(150, failed=5)}, "partial"),
+    ("availability", {"logs/requests.jsonl": served(40, failed=0)}, "partial"),
+    ("availability", {"sekit.toml": "[monitor]\nlog = 'prod/log.jsonl'\n", "prod/log.jsonl": served(150, failed=0)}, "met"),
+    ("availability", {"logs/load-test.jsonl": served(150, failed=0)}, "missing"),
+    ("availability", {"logs/requests.jsonl": served(150, failed=0, synthetic=True)}, "missing"),
     ("reproducibility", {"src/train.py": "fit(random_state=42)\n", "params.yaml": "lr: 1\n"}, "met"),
     ("reproducibility", {"src/train.py": "fit(random_state=42)\n"}, "partial"),
     ("reproducibility", {"src/train.py": "fit()\n"}, "missing"),

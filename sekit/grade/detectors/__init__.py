@@ -12,7 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sekit.grade.detectors import ci, deps, docs, ops, pipeline, quality, secrets, tests, vcs
+from sekit.grade.detectors import (
+    ci,
+    deps,
+    docs,
+    ops,
+    pipeline,
+    quality,
+    secrets,
+    system,
+    tests,
+    vcs,
+)
 from sekit.grade.detectors.common import SCAFFOLD_SUBJECT, Outcome
 from sekit.grade.repository import Repository
 
@@ -54,6 +65,8 @@ DETECTORS: dict[str, Detector] = {
     "alerting": ops.alerting,
     "release_experiments": ops.release_experiments,
     "feedback_loop": ops.feedback_loop,
+    "retraining": system.retraining,
+    "availability": system.availability,
     "reproducibility": ops.reproducibility,
 }
 
