@@ -223,7 +223,11 @@ def retrain(
     records = history(path)
     now = _now()
     steps: list[dict[str, Any]] = []
-    record: dict[str, Any] = {"time": now.isoformat(timespec="seconds"), "trained": False}
+    record: dict[str, Any] = {
+        "time": now.isoformat(timespec="seconds"),
+        "trained": False,
+        "decision": "interrupted",  # until a step decides: Ctrl-C or a crash is recorded too
+    }
     code = 0
     try:
         if settings.pull and not dry_run:
