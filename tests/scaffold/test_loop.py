@@ -51,7 +51,12 @@ def moved(project: Path) -> None:
     config = project / "sekit.toml"  # the policy: a few labels are enough here
     config.write_text(config.read_text().replace("min_labels = 50", "min_labels = 4"))
     short = config.read_text().replace('duration = "10s"', 'duration = "5s"')
-    config.write_text(short.replace('warmup = "2s"', 'warmup = "1s"'))
+    short = short.replace('warmup = "2s"', 'warmup = "1s"')
+    # latency bounds a loaded 2-core machine meets (a client asks all the time, another test
+    # may train beside it): the loop is under test here, not the latency, which the load and
+    # release checks' own tests prove on services made slow on purpose
+    short = short.replace('"load.p95_ms" = { max = 200 }', '"load.p95_ms" = { max = 2000 }')
+    config.write_text(short + "\n[release]\nlatency_slack_ms = 500\nmax_p95_ratio = 3\n")
 
 
 def healthy(url: str, process: subprocess.Popen[str], seconds: float = 180) -> None:

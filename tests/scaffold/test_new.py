@@ -277,6 +277,7 @@ def test_the_project_lints_clean(generated: Path, command: list[str]) -> None:
     ("schema", "path"),
     [
         ("vendor.github-workflows", ".github/workflows/ci.yml"),
+        ("vendor.github-workflows", ".github/workflows/retrain.yml"),
         ("vendor.gitlab-ci", ".gitlab-ci.yml"),
     ],
 )
