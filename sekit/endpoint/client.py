@@ -94,8 +94,12 @@ class Client:
 
             replaying = self.cassette is not None and not self.cassette.recording
             headers = {} if replaying else _resolved(self.headers)  # a replay needs no key
+            # idle connections are dropped after 2 s: servers close theirs after about 5
+            # (uvicorn), and a request sent on a connection the server just closed fails
             limits = httpx.Limits(
-                max_connections=self.max_concurrency, max_keepalive_connections=self.max_concurrency
+                max_connections=self.max_concurrency,
+                max_keepalive_connections=self.max_concurrency,
+                keepalive_expiry=2.0,
             )
             self._http = httpx.Client(
                 timeout=self.timeout, headers=headers, limits=limits, trust_env=False
@@ -115,7 +119,7 @@ class Client:
             return self._judged(body, recorded)
         start = time.perf_counter()
         try:
-            response = self._http.post(self.url, json=body)
+            response = self._post(body)
             latency = (time.perf_counter() - start) * 1000
             try:
                 answer = response.json()
@@ -131,6 +135,18 @@ class Client:
             with self._lock:
                 self.cassette.record(key, body, recorded)
         return self._judged(body, recorded)
+
+    def _post(self, body: Any) -> Any:
+        """POST once; again once, on a new connection, when the connection broke before any
+        answer came (a pooled connection the server closed while idle, the keep-alive race
+        every HTTP/1.1 client meets: encode/httpx#2983). An endpoint that really drops the
+        connection on an input drops it again, and the call fails."""
+        import httpx
+
+        try:
+            return self._http.post(self.url, json=body)
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            return self._http.post(self.url, json=body)
 
     def _judged(self, body: Any, recorded: Recorded) -> Call:
         if recorded.error is not None or recorded.status is None:
