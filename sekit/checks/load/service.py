@@ -49,6 +49,10 @@ class RunningService:
         return tail(self.log, lines) if self.log is not None else []
 
 
+class PortTaken(ServiceError):
+    """The service could not listen on its port: another process holds it."""
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -91,7 +95,7 @@ def wait_healthy(service: RunningService, path: str, limit: float) -> None:
             taken = any("address already in use" in line.lower() for line in lines)
             if taken:
                 port = urlsplit(service.url).port
-                raise ServiceError(
+                raise PortTaken(
                     f"port {port} on 127.0.0.1 is taken; the service could not listen on it",
                     hint="stop what holds the port, then retry",
                 )
@@ -118,27 +122,42 @@ def started(
 ) -> Iterator[RunningService]:
     """Start the service, wait until healthy, yield it, and always stop it (and its children).
     ``env`` adds to its environment (``SEKIT_MODEL_PATH`` for a fault or a release)."""
-    port = free_port()
-    argv = resolve_command(config.command, port)
-    log_path = workdir / log_name
     # SEKIT_LOAD_TEST tells the service its traffic is synthetic (keep it out of monitoring).
     extra = env or {}
-    env = {
-        **os.environ,
-        **config.env,
-        **extra,
-        "PYTHONUNBUFFERED": "1",
-        "PORT": str(port),
-        "SEKIT_LOAD_TEST": "1",
-    }
-    with log_path.open("wb") as log:
-        process = processes.spawn(argv, cwd=root, log=log, env=env)
+    log_path = workdir / log_name
+    # A free port can be taken between the probe and the service's bind (another test, another
+    # service starting): then the service is started again on another port, up to three times.
+    # A command without {port} listens where it says, and the error stands at once.
+    attempts = 3 if "{port}" in config.command else 1
+    for attempt in range(attempts):
+        port = free_port()
+        argv = resolve_command(config.command, port)
+        environment = {
+            **os.environ,
+            **config.env,
+            **extra,
+            "PYTHONUNBUFFERED": "1",
+            "PORT": str(port),
+            "SEKIT_LOAD_TEST": "1",
+        }
+        with log_path.open("wb") as log:
+            process = processes.spawn(argv, cwd=root, log=log, env=environment)
         service = RunningService(f"http://127.0.0.1:{port}", process, log_path)
         try:
             wait_healthy(service, config.health, config.startup_timeout)
-            yield service
-        finally:
+        except PortTaken:
             processes.stop(process)
+            if attempt + 1 == attempts:
+                raise
+            continue
+        except BaseException:
+            processes.stop(process)
+            raise
+        break
+    try:
+        yield service
+    finally:
+        processes.stop(process)
 
 
 @contextlib.contextmanager

@@ -191,6 +191,30 @@ def test_a_taken_port_exits_2(
     assert f"port {port} on 127.0.0.1 is taken" in result.stderr
 
 
+def test_a_port_taken_between_probe_and_bind_is_not_a_failure(
+    project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race of every free-port probe: another process binds the port first. The service
+    is started again on another port (the control of the test above, where every port offered
+    is taken and the run exits 2)."""
+    import sekit.checks.load.service as service
+
+    project("fast")
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    taken = holder.getsockname()[1]
+    offered = iter([taken])
+    real = service.free_port
+    monkeypatch.setattr(service, "free_port", lambda: next(offered, None) or real())
+    try:
+        result = CliRunner().invoke(cli, ["check", "load", "--quiet", "--format", "json"])
+    finally:
+        holder.close()
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["metrics"]["load.requests"] > 0
+
+
 def test_a_python_without_locust_exits_2(
     project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
