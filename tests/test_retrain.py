@@ -148,6 +148,14 @@ def test_a_failing_monitor_triggers(project: Path, verdict: str, fires: bool) ->
         ("on_monitor = true\nchampion = 'champion.joblib'", "no [monitor] table"),
         ('every = "1d"', "retrain.champion"),
         (
+            'every = "1d"\nchampion = "champion.joblib"\ntrain = "  "',
+            "the command is empty",
+        ),
+        (
+            'every = "1d"\nchampion = "champion.joblib"\ntrain = "python \'unclosed"',
+            "not a command line (No closing quotation)",
+        ),
+        (
             'every = "1d"\nchampion = "champion.joblib"\nreload = "http://192.0.2.1:8000"',
             "--allow-remote",
         ),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+import shlex
+
+from pydantic import Field, field_validator, model_validator
 
 from sekit.config.values import Duration, ModelLocation, ProjectPath, Section
 
@@ -74,6 +76,19 @@ class Retrain(Section):
         "retrain/history.jsonl)",
     )
     timeout: Duration = Field(1800.0, gt=0, description="time limit of each command")
+
+    @field_validator("pull", "train", "promote")
+    @classmethod
+    def _a_command_line(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        try:
+            words = shlex.split(value)
+        except ValueError as exc:
+            raise ValueError(f"not a command line ({exc})") from None
+        if not words:
+            raise ValueError("the command is empty")
+        return value
 
     @model_validator(mode="after")
     def _a_trigger(self) -> Retrain:

@@ -50,26 +50,19 @@ def settings_of(config: Config) -> Retrain:
             f"{config.source.name}: no [retrain] table",
             hint="add one with a trigger (min_labels, on_monitor, every); `sekit new` writes one",
         )
-    settings = config.retrain
-    if settings.on_monitor and config.table(_monitor_table()) is None:
-        raise ConfigError(f"{config.source.name} (retrain.on_monitor): there is no [monitor] table")
-    return settings
-
-
-def _monitor_table() -> type[Any]:
     from sekit.checks.monitor.settings import Monitor
 
-    return Monitor
+    settings = config.retrain
+    if settings.on_monitor and config.table(Monitor) is None:
+        raise ConfigError(f"{config.source.name} (retrain.on_monitor): there is no [monitor] table")
+    return settings
 
 
 def command(line: str, *, root: Path, key: str, timeout: float) -> str:
     """Run one configured command in the project's folder; its output's tail, or StepFailed."""
     from sekit import processes
 
-    try:
-        argv = processes.resolve(shlex.split(line), what=f"retrain.{key}")
-    except ValueError as exc:
-        raise ConfigError(f"retrain.{key}: {line!r} is not a command line ({exc})") from None
+    argv = processes.resolve(shlex.split(line), what=f"retrain.{key}")  # split: [retrain]
     logs = root / LOGS
     logs.mkdir(parents=True, exist_ok=True)
     with (logs / f"{key}.log").open("wb") as log:
