@@ -8,7 +8,7 @@ import shlex
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,9 +31,8 @@ LOGS = Path(".sekit") / "retrain"
 class Outcome:
     """What one run did: ``record`` is the line written to the history."""
 
-    record: dict[str, Any]
+    record: dict[str, Any]  # its "steps" say what each step did
     exit_code: int
-    steps: list[dict[str, Any]] = field(default_factory=list)
 
 
 class StepFailed(Exception):
@@ -243,7 +242,7 @@ def retrain(
         record["reasons"] = reasons
         if not reasons or dry_run:
             record["decision"] = "no trigger" if not reasons else "would retrain (dry run)"
-            return Outcome(record, 0, steps)
+            return Outcome(record, 0)
         record["champion_run"] = _identity(_at(config, champion)).get("mlflow_run_id")
         with step(steps, "train", say) as entry:
             command(settings.train, root=config.root, key="train", timeout=settings.timeout)
@@ -301,7 +300,7 @@ def retrain(
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("a", encoding="utf-8") as handle:
                 handle.write(json.dumps(record, sort_keys=True) + "\n")
-    return Outcome(record, code, steps)
+    return Outcome(record, code)
 
 
 def _at(config: Config, location: Path | str) -> Config:

@@ -84,7 +84,9 @@ def _logs(repo: Repository) -> list[str]:
 
 def served_requests(path: Path) -> list[tuple[datetime, bool]]:
     """(time, answered without a server error) per real request of a JSON-lines log; lines
-    that are not a request, or are marked synthetic (a load test's), are left out."""
+    that are not a request, or are marked synthetic (a load test's), are left out. Streamed and
+    cut at MAX_LOG_BYTES, unlike the monitor's reader (``json_lines``), which reads a team's own
+    log whole: a graded repository is untrusted and may hold a log of any size."""
     found = []
     with path.open("rb") as handle:
         for raw in handle:
