@@ -20,7 +20,7 @@ from tests.helpers import Bucket
 pytest_plugins = ["pytester"]
 
 # what a slow test needs beyond sekit's own packages (deepchecks: an extra, in its own world)
-NEEDS = ("services", "prometheus", "bwrap", "browser", "venv", "deepchecks")
+NEEDS = ("services", "prometheus", "bwrap", "browser", "venv", "deepchecks", "llm")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
