@@ -188,8 +188,10 @@ def quantile_interval(
     return low, high
 
 
-def wilson(successes: int, trials: int, *, confidence: float = 0.95) -> tuple[float, float]:
-    """The Wilson score interval of a proportion (sound at small counts and at 0 or 1)."""
+def wilson(successes: float, trials: float, *, confidence: float = 0.95) -> tuple[float, float]:
+    """The Wilson score interval of a proportion (sound at small counts and at 0 or 1). The
+    counts may be effective ones (fractional: clustered observations, :mod:`sekit.checks.model.
+    rates`)."""
     from scipy import stats
 
     if trials == 0:

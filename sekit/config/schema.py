@@ -180,6 +180,10 @@ class Model(Endpoint):
                 raise ValueError("the openai protocol needs exactly one of prompt or prompt_file")
             if self.llm is None:
                 raise ValueError('the openai protocol needs llm, the "model" of the request')
+        if self.protocol != "openai":
+            chat = [k for k in ("temperature", "max_tokens") if k in self.model_fields_set]
+            if chat:
+                raise ValueError(f'{chat[0]} applies to a chat model (protocol = "openai")')
         return self
 
     def _endpoint_keys(self) -> list[str]:

@@ -38,7 +38,21 @@ class TextBehaviour(Section):
         description="Hypothesis examples of generated texts (each a batch) that must all get a "
         "valid answer",
     )
-    p_value: float = Field(0.01, gt=0, lt=1, description="level of the tests with a tolerance")
+    trials: int = Field(
+        1,
+        ge=1,
+        le=100,
+        description="times each input is asked; above 1 (or at a temperature above 0) each "
+        "property is a rate with an interval: pass above the required rate, fail below, "
+        "flaky between",
+    )
+    p_value: float = Field(
+        0.01,
+        gt=0,
+        lt=1,
+        description="level of the tests with a tolerance; a rate's interval covers 1 - 2 "
+        "p_value (each side a one-sided test at p_value)",
+    )
 
 
 class Template(Section):

@@ -50,18 +50,21 @@ def running_endpoint(ctx: Context) -> str:
     return ctx.shared("endpoint.url", start)
 
 
-def client_for(config: Config, *, url: str, features: tuple[str, ...], record: bool) -> Client:
+def client_for(
+    config: Config, *, url: str, features: tuple[str, ...], record: bool, seed: int = 0
+) -> Client:
     """The configured endpoint's client (``[model].endpoint`` at ``url``); ``record`` writes
-    the cassette instead of replaying it."""
+    the cassette instead of replaying it; ``seed`` is the run's (a sampling model's trials)."""
     from sekit.endpoint.answers import Protocol
     from sekit.endpoint.cassette import Cassette
     from sekit.endpoint.client import Client
+    from sekit.endpoint.prompt import Prompt
 
     model = config.model
     assert model is not None and model.endpoint is not None
-    prompt = model.prompt
+    prompt = Prompt.from_text(model.prompt) if model.prompt is not None else None
     if model.prompt_file is not None:
-        prompt = _read(model.prompt_file, "model.prompt_file")
+        prompt = Prompt.read(model.prompt_file)
     schema = None
     if model.answer_schema is not None:
         try:
@@ -78,6 +81,9 @@ def client_for(config: Config, *, url: str, features: tuple[str, ...], record: b
         llm=model.llm,
         prompt=prompt,
         schema=schema,
+        temperature=model.temperature,
+        max_tokens=model.max_tokens,
+        seed=seed,
     )
     cassette = None
     if model.cassette is not None:

@@ -9,10 +9,11 @@ given), the tokens from ``usage``.
 from __future__ import annotations
 
 import json
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from sekit.endpoint.prompt import Prompt
 
 
 class InvalidAnswer(Exception):
@@ -28,26 +29,40 @@ class Protocol:
     output: str
     features: tuple[str, ...] = ()
     llm: str | None = None
-    prompt: str | None = None
+    prompt: Prompt | None = None
     schema: Mapping[str, Any] | None = None
+    temperature: float = 0.0
+    max_tokens: int | None = None
+    seed: int = 0  # the run's: trial t of a sampling model asks with seed * 1000 + t
 
-    def body(self, row: Mapping[str, Any]) -> dict[str, Any]:
-        """The JSON request for one row of the data (plain values)."""
+    @property
+    def samples(self) -> bool:
+        """Whether answers are samples (a chat model above temperature 0): the same request
+        may get another answer, and each trial asks with a seed of its own."""
+        return self.kind == "openai" and self.temperature > 0
+
+    def body(self, row: Mapping[str, Any], *, trial: int = 0, guard: bool = True) -> dict[str, Any]:
+        """The JSON request for one row of the data (plain values): trial ``trial`` of it, with
+        the prompt's guard or without it."""
         if self.kind == "openai":
             assert self.prompt is not None
-            content = _fill(self.prompt, row, self.input)
-            return {
+            body: dict[str, Any] = {
                 "model": self.llm,
-                "messages": [{"role": "user", "content": content}],
-                "temperature": 0,
+                "messages": self.prompt.messages(row, self.input, guard=guard),
+                "temperature": self.temperature,
             }
+            if self.max_tokens is not None:
+                body["max_tokens"] = self.max_tokens
+            if self.samples:
+                body["seed"] = self.seed * 1000 + trial
+            return body
         if self.input == "*":
             return {name: row.get(name) for name in self.features}
         return {self.input: row.get(self.input)}
 
-    def text_body(self, text: str) -> dict[str, Any]:
+    def text_body(self, text: str, *, trial: int = 0, guard: bool = True) -> dict[str, Any]:
         """The request for one text (the text behaviour tests)."""
-        return self.body({self.input: text})
+        return self.body({self.input: text}, trial=trial, guard=guard)
 
     def prediction(self, answer: Any) -> Any:
         """The prediction in a JSON answer; :class:`InvalidAnswer` when there is none."""
@@ -86,14 +101,6 @@ def at(document: Any, path: str) -> Any:
     if found is None or isinstance(found, dict | list):
         raise InvalidAnswer(f"the answer's {path!r} is not a prediction: {str(found)[:80]}")
     return found
-
-
-def _fill(prompt: str, row: Mapping[str, Any], field: str) -> str:
-    """The prompt with ``{column}`` replaced by the row's values (``{text}``: the input)."""
-    values = {k: "" if v is None else str(v) for k, v in row.items()}
-    values.setdefault("text", values.get(field, ""))
-    names = [name for _, name, _, _ in string.Formatter().parse(prompt) if name]
-    return prompt.format(**{name: values.get(name, "") for name in names})
 
 
 def _validate(parsed: Any, schema: Mapping[str, Any]) -> None:

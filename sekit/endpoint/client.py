@@ -33,6 +33,7 @@ class Call:
     error: str | None = None  # why there is no prediction
     tokens_in: int = 0
     tokens_out: int = 0
+    stage: str = ""  # what in the run asked: "test set", "invariance to case", ...
 
     @property
     def ok(self) -> bool:
@@ -75,16 +76,22 @@ class Client:
     def missing(self) -> list[Any]:
         return self.cassette.missing if self.cassette is not None else []
 
-    def call(self, bodies: Sequence[Any]) -> list[Call]:
-        """Send every body (at most ``max_concurrency`` at once); the calls in order. The
-        connections and the threads stay open between calls (:meth:`close` ends them): many
-        small batches (shrinking asks one text at a time) cost no new connection each."""
+    def call(self, bodies: Sequence[Any], *, stage: str = "") -> list[Call]:
+        """Send every body (at most ``max_concurrency`` at once); the calls in order, each
+        marked with the ``stage`` of the run that asked. The connections and the threads stay
+        open between calls (:meth:`close` ends them): many small batches (shrinking asks one
+        text at a time) cost no new connection each."""
         if not bodies:
             return []
         pool = self._open()
-        made = list(pool.map(self._one, bodies))
+        made = list(pool.map(lambda body: self._one(body, stage), bodies))
         self.calls += made
         return made
+
+    def complete(self) -> None:
+        """Raise the cassette's error when a replay lacked answers (the run stops, exit 2)."""
+        if self.cassette is not None and self.cassette.missed:
+            raise self.cassette.miss_error()
 
     def _open(self) -> Any:
         if self._pool is None:
@@ -107,16 +114,16 @@ class Client:
             self._pool = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="sekit-call")
         return self._pool
 
-    def _one(self, body: Any) -> Call:
+    def _one(self, body: Any, stage: str = "") -> Call:
         import httpx
 
         key = key_of(self.name, body)
         if self.cassette is not None and not self.cassette.recording:
             with self._lock:
-                recorded = self.cassette.replay(key, body)
+                recorded = self.cassette.replay(key, body, stage)
             if recorded is None:
-                return Call(body, None, 0.0, error="not in the cassette")
-            return self._judged(body, recorded)
+                return Call(body, None, 0.0, error="not in the cassette", stage=stage)
+            return self._judged(body, recorded, stage)
         start = time.perf_counter()
         try:
             response = self._post(body)
@@ -133,8 +140,8 @@ class Client:
             recorded = Recorded(None, None, round(latency, 3), f"connection: {type(exc).__name__}")
         if self.cassette is not None:
             with self._lock:
-                self.cassette.record(key, body, recorded)
-        return self._judged(body, recorded)
+                self.cassette.record(key, body, recorded, stage)
+        return self._judged(body, recorded, stage)
 
     def _post(self, body: Any) -> Any:
         """POST once; again once, on a new connection, when the connection broke before any
@@ -148,18 +155,21 @@ class Client:
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
             return self._http.post(self.url, json=body)
 
-    def _judged(self, body: Any, recorded: Recorded) -> Call:
+    def _judged(self, body: Any, recorded: Recorded, stage: str = "") -> Call:
+        latency = recorded.latency_ms
         if recorded.error is not None or recorded.status is None:
-            error = recorded.error or "no answer"
-            return Call(body, None, recorded.latency_ms, error=error)
+            return Call(body, None, latency, error=recorded.error or "no answer", stage=stage)
         if recorded.status >= 400:
-            return Call(body, recorded.status, recorded.latency_ms, error=f"http {recorded.status}")
-        tokens = self.protocol.tokens(recorded.answer)
+            return Call(
+                body, recorded.status, latency, error=f"http {recorded.status}", stage=stage
+            )
+        tokens_in, tokens_out = self.protocol.tokens(recorded.answer)
         try:
             prediction = self.protocol.prediction(recorded.answer)
+            error = None
         except InvalidAnswer as exc:
-            return Call(body, recorded.status, recorded.latency_ms, error=f"invalid answer: {exc}")
-        return Call(body, recorded.status, recorded.latency_ms, prediction, None, *tokens)
+            prediction, error = None, f"invalid answer: {exc}"
+        return Call(body, recorded.status, latency, prediction, error, tokens_in, tokens_out, stage)
 
     def close(self) -> None:
         """End the connections and threads; write a recording (atomically)."""

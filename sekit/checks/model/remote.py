@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sekit.endpoint.cassette import key_of
-from sekit.errors import InputError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from sekit.endpoint.client import Call, Client
 
 NO_ANSWER = "<no answer: {}>"
+TEST_SET = "test set"  # the stage of the calls that score the model on the data
 
 
 class EndpointModel:
@@ -41,18 +41,9 @@ class EndpointModel:
         keys = [key_of(self.client.name, body) for body in bodies]
         wanted = {k: b for k, b in zip(keys, bodies, strict=True) if k not in self._answers}
         if wanted:
-            calls = self.client.call(list(wanted.values()))
+            calls = self.client.call(list(wanted.values()), stage=TEST_SET)
             self._answers.update(zip(wanted, calls, strict=True))
-        missing = self.client.missing
-        if missing:
-            raise InputError(
-                self.client.cassette.path if self.client.cassette is not None else "cassette",
-                f"the cassette has no answer for {len(missing)} request(s), e.g. "
-                f"{str(missing[0])[:160]}",
-                key="model.cassette",
-                hint="the inputs changed since it was recorded: run `sekit check model "
-                "--record` with the endpoint running, and commit the cassette",
-            )
+        self.client.complete()
         return np.asarray([self._prediction(self._answers[k]) for k in keys], dtype=object)
 
     def _prediction(self, call: Call) -> Any:

@@ -167,6 +167,7 @@ def endpoint_client(ctx: Context, features: tuple[str, ...] = ()) -> Any:
             url=running_endpoint(ctx),
             features=features,
             record=ctx.options.record,
+            seed=ctx.options.seed,
         )
         ctx.on_close(client.close)
         return client

@@ -9,6 +9,7 @@ from typing import Any
 
 from sekit.checks.context import Context
 from sekit.checks.findings import finding
+from sekit.checks.model.rates import FLAKY, flaky_finding, rate_evidence
 from sekit.checks.model.text.engine import Asker, Outcome
 from sekit.checks.spec import CheckSpec, Metric
 from sekit.config.schema import Model
@@ -45,10 +46,11 @@ def check_text_behaviour(ctx: Context) -> CheckResult:
         )
     # the answers that count as valid: the endpoint's declared labels (the data's labels may be
     # fewer: a sentiment endpoint may say "neutral" where the test data has none)
-    asker = Asker(endpoint_client(ctx, tuple(bundle.features)), model.labels)
     settings = model.text
+    asker = Asker(endpoint_client(ctx, tuple(bundle.features)), model.labels, settings.trials)
     texts = p.sample(frame[model.input].tolist(), settings.texts, ctx.options.seed)
-    shrink, ci = model.shrink_seconds, ctx.options.ci
+    # a cassette's calls must be the same when it is recorded and replayed: derandomized
+    shrink, ci = model.shrink_seconds, ctx.options.ci or model.cassette is not None
     outcomes: list[Outcome] = []
     outcomes += p.robustness(asker, examples=settings.robustness, shrink_seconds=shrink, ci=ci)
     outcomes.append(p.determinism(asker, texts[: max(5, len(texts) // 3)]))
@@ -68,7 +70,9 @@ def check_text_behaviour(ctx: Context) -> CheckResult:
     for index, item in enumerate(config.behaviour):
         label = item.name or f"behaviour[{index}] {item.kind}"
         if isinstance(item, Template):
-            outcomes.append(p.template(asker, item, label, seed=ctx.options.seed))
+            outcomes.append(
+                p.template(asker, item, label, seed=ctx.options.seed, level=settings.p_value)
+            )
         elif isinstance(item, Edit):
             outcomes.append(
                 p.edit(
@@ -88,22 +92,18 @@ def check_text_behaviour(ctx: Context) -> CheckResult:
                 "a text model is tested with [model.text] and the kinds template and edit",
                 key=f"behaviour[{index}].kind",
             )
-    if asker.client.missing:
-        raise InputError(
-            asker.client.cassette.path if asker.client.cassette is not None else "cassette",
-            f"the cassette has no answer for {len(asker.client.missing)} request(s), e.g. "
-            f"{str(asker.client.missing[0])[:160]}",
-            key="model.cassette",
-            hint="record it again: sekit check model --record, with the endpoint running",
-        )
+    asker.client.complete()
     findings = [_finding(o) for o in outcomes if o.failed]
+    flaky = [o for o in outcomes if o.flaky]
     notes = [o.note for o in outcomes if o.note]
     cases = sum(o.cases for o in outcomes)
-    summary = (
-        f"{len(findings)} of {len(outcomes)} properties failed"
-        if findings
-        else f"{len(outcomes)} properties held on {cases:,} texts ({asker.calls:,} calls)"
-    )
+    if findings:
+        summary = f"{len(findings)} of {len(outcomes)} properties failed"
+    elif flaky:
+        summary = f"{len(flaky)} of {len(outcomes)} properties flaky: more trials would decide"
+    else:
+        summary = f"{len(outcomes)} properties held on {cases:,} texts ({asker.calls:,} calls)"
+    findings += [flaky_finding(o.name, o.rate, example=o.example) for o in flaky if o.rate]
     if notes:
         findings.append(finding("invariance_violation", "info", "; ".join(notes)))
     return CheckResult.from_findings(
@@ -114,6 +114,7 @@ def check_text_behaviour(ctx: Context) -> CheckResult:
         metrics={
             "behaviour.cases": float(cases),
             "behaviour.failures": float(sum(o.failed for o in outcomes)),
+            "behaviour.flaky": float(len(flaky)),
             "behaviour.calls": float(asker.calls),
         },
     )
@@ -130,6 +131,22 @@ def _finding(outcome: Outcome) -> Finding:
         "invalid_output": "generated texts got no valid answer",
     }[outcome.kind]
     example = outcome.example or {}
+    if outcome.rate is not None:
+        share = outcome.rate.describe()
+        shown = f"; e.g. {example.get('text', '')!r}" if example else ""
+        return finding(
+            outcome.kind,
+            "fail",
+            f"{outcome.name}: {share}: below the required rate{shown}",
+            property=outcome.name,
+            example=[example] if example else [],
+            detail={
+                "cases": outcome.cases,
+                "broken": outcome.broken,
+                "calls": outcome.calls,
+                "rate": rate_evidence(outcome.rate),
+            },
+        )
     shown = f"; shortest: {example.get('text', '')!r}" if example else ""
     if outcome.kind in ("crash", "invalid_output") and example:
         shown += f" ({example.get('answer')})"
@@ -152,6 +169,16 @@ BEHAVIOUR_CALLS = Metric(
     "Lower [model.text].texts or .robustness, or replay a cassette in CI.",
 )
 
+BEHAVIOUR_FLAKY = Metric(
+    "behaviour.flaky",
+    "properties of a sampling model whose rate's interval straddles the required rate",
+    "A flaky property is neither shown nor refuted: passing it would be a guess.",
+    "Read the flaky finding: the rate, its interval and how many more trials would decide.",
+    "Raise [model.text].trials (or .texts when more trials cannot decide), or lower the "
+    "temperature; gate it with max = 0 to treat undecided as blocking.",
+    "max = 0",
+)
+
 SPECS = (
     CheckSpec(
         id="model.text_behaviour",
@@ -160,7 +187,8 @@ SPECS = (
         emits="`invariance_violation` (case, whitespace, punctuation, typos, names), `crash` "
         "and `invalid_output` (a generated text without a valid answer), `nondeterminism`, "
         "`minimum_functionality` (templates), `directional_violation` (edits); each with the "
-        "shortest failing text (fail)",
+        "shortest failing text (fail). A sampling model: each property a rate over trials, "
+        "`flaky` (warn) when its interval straddles the required rate",
         kinds=(
             "invariance_violation",
             "crash",
@@ -168,9 +196,15 @@ SPECS = (
             "nondeterminism",
             "minimum_functionality",
             "directional_violation",
+            FLAKY,
         ),
-        metrics=("behaviour.cases", "behaviour.failures", BEHAVIOUR_CALLS),
-        settings=("[model.text]", "[[behaviour]]", "[model].shrink_seconds"),
+        metrics=("behaviour.cases", "behaviour.failures", BEHAVIOUR_CALLS, BEHAVIOUR_FLAKY),
+        settings=(
+            "[model.text]",
+            "[[behaviour]]",
+            "[model].shrink_seconds",
+            "[model].temperature",
+        ),
         requires=needs_text_endpoint,
         section=("[model]", Model),
         order=55,

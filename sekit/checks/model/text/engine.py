@@ -7,7 +7,10 @@ and the answers are kept, so an original asked by several properties is asked on
 
 **Decide.** A property with no tolerance fails on one real violation; with a tolerance
 (``[model.text].tolerance``) it fails when a one-sided exact binomial test says the share of
-violations is above it.
+violations is above it. A model that samples (a chat model above temperature 0), or one asked
+``[model.text].trials`` times per input, is judged on rates instead (:mod:`sekit.checks.model.
+rates`): pass, fail, or flaky with how many more trials would decide it; its failures are not
+shrunk (one answer of a sampling model is not a reproducible failure).
 
 **Shrink.** For a failed property, Hypothesis draws windows of words of the failing texts
 (which text, where the window starts, how long it is, which edit) and looks for one that still
@@ -23,13 +26,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sekit.checks.model.rates import Rate, judge
+
 if TYPE_CHECKING:
     from sekit.endpoint.client import Call, Client
 
 
 @dataclass
 class Outcome:
-    """One property: how many cases it judged, how many broke it, and the example."""
+    """One property: how many cases it judged, how many broke it, and the example. Judged
+    on rates, it also has the rate and a verdict that may be ``flaky``."""
 
     name: str
     kind: str
@@ -40,27 +46,61 @@ class Outcome:
     note: str | None = None
     calls: int = 0
     seconds: float = 0.0
+    rate: Rate | None = None
+
+    @property
+    def flaky(self) -> bool:
+        return self.rate is not None and self.rate.verdict == "flaky"
+
+    def judged(self, per_input: Sequence[tuple[int, int]], required: float, level: float) -> None:
+        """Decide on rates: ``(held, asked)`` per input against the required rate."""
+        self.rate = judge(per_input, required, level=level)
+        self.cases = self.rate.observed
+        self.broken = self.rate.observed - self.rate.held
+        self.failed = self.rate.verdict == "fail"
 
 
 class Asker:
-    """Answers to texts, each text asked once (``fresh`` asks again: determinism)."""
+    """Answers to texts: trial 0 of each text is asked once and kept (``fresh`` asks again:
+    determinism); :meth:`trials` asks every trial (each with its own seed when the model
+    samples). ``stage`` marks the calls (the cassette and the contract check group them)."""
 
-    def __init__(self, client: Client, classes: Sequence[str] = ()) -> None:
+    def __init__(self, client: Client, classes: Sequence[str] = (), trials: int = 1) -> None:
         self.client = client
         self.classes = {str(c) for c in classes}
-        self._known: dict[str, Call] = {}
+        self.trials_per_input = trials
+        self._known: dict[tuple[str, int, bool], Call] = {}
         self.calls = 0
 
-    def ask(self, texts: Sequence[str]) -> list[Call]:
-        new = list(dict.fromkeys(t for t in texts if t not in self._known))
+    @property
+    def rates(self) -> bool:
+        """Whether properties are judged on rates (sampling, or several trials)."""
+        return self.client.protocol.samples or self.trials_per_input > 1
+
+    def ask(self, texts: Sequence[str], stage: str = "", *, guard: bool = True) -> list[Call]:
+        return self._asked([(t, 0) for t in texts], stage, guard)
+
+    def trials(
+        self, texts: Sequence[str], stage: str = "", *, guard: bool = True
+    ) -> list[list[Call]]:
+        """Every trial of every text, in one concurrent batch: per text, its calls."""
+        n = self.trials_per_input
+        flat = self._asked([(t, k) for t in texts for k in range(n)], stage, guard)
+        return [flat[i * n : (i + 1) * n] for i in range(len(texts))]
+
+    def _asked(self, wanted: Sequence[tuple[str, int]], stage: str, guard: bool) -> list[Call]:
+        keys = [(text, trial, guard) for text, trial in wanted]
+        new = list(dict.fromkeys(k for k in keys if k not in self._known))
         if new:
-            made = self.client.call([self.client.protocol.text_body(t) for t in new])
+            protocol = self.client.protocol
+            bodies = [protocol.text_body(t, trial=k, guard=g) for t, k, g in new]
+            made = self.client.call(bodies, stage=stage)
             self.calls += len(made)
             self._known.update(zip(new, made, strict=True))
-        return [self._known[t] for t in texts]
+        return [self._known[k] for k in keys]
 
-    def fresh(self, texts: Sequence[str]) -> list[Call]:
-        made = self.client.call([self.client.protocol.text_body(t) for t in texts])
+    def fresh(self, texts: Sequence[str], stage: str = "") -> list[Call]:
+        made = self.client.call([self.client.protocol.text_body(t) for t in texts], stage=stage)
         self.calls += len(made)
         return made
 
