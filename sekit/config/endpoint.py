@@ -144,6 +144,11 @@ class Endpoint(Section):
         "sekit answers from it only (no network; an input it lacks is an error)",
     )
     prices: Prices | None = Field(None, description="per-call cost from the reported tokens")
+    ledger: ProjectPath | None = Field(
+        None,
+        description="the pipeline's cost ledger: one JSON object per call of its last run, "
+        "with usage's prompt_tokens and completion_tokens (tokens and cost per pipeline run)",
+    )
     text: TextBehaviour = Field(
         default_factory=TextBehaviour, description="the behaviour tests of a text endpoint"
     )

@@ -80,6 +80,16 @@ class Protocol:
             return at(parsed, self.output)
         return at(answer, self.output)
 
+    def content(self, answer: Any) -> str | None:
+        """A chat model's message, as it came (the contract check shows broken ones)."""
+        if self.kind != "openai":
+            return None
+        try:
+            found = at(answer, "choices.0.message.content")
+        except InvalidAnswer:
+            return None
+        return found if isinstance(found, str) else None
+
     def tokens(self, answer: Any) -> tuple[int, int]:
         """Prompt and answer tokens the endpoint reports (0 when it reports none)."""
         usage = answer.get("usage") if isinstance(answer, dict) else None

@@ -34,6 +34,7 @@ class Call:
     tokens_in: int = 0
     tokens_out: int = 0
     stage: str = ""  # what in the run asked: "test set", "invariance to case", ...
+    content: str | None = None  # a chat model's message as it came (at most 500 characters)
 
     @property
     def ok(self) -> bool:
@@ -169,7 +170,18 @@ class Client:
             error = None
         except InvalidAnswer as exc:
             prediction, error = None, f"invalid answer: {exc}"
-        return Call(body, recorded.status, latency, prediction, error, tokens_in, tokens_out, stage)
+        content = self.protocol.content(recorded.answer)
+        return Call(
+            body,
+            recorded.status,
+            latency,
+            prediction,
+            error,
+            tokens_in,
+            tokens_out,
+            stage,
+            content[:500] if content is not None else None,
+        )
 
     def close(self) -> None:
         """End the connections and threads; write a recording (atomically)."""

@@ -5,10 +5,17 @@ Budgets are gates on its metrics (``"endpoint.p95_ms" = { max = 800 }``,
 ``"endpoint.cost_per_call" = { max = 0.002 }``); the check itself warns when calls failed. A
 replayed cassette gives the recorded latencies, so a gate on latency is judged on the calls as
 they were recorded.
+
+What one run of the team's pipeline costs comes from its own ledger (``[model].ledger``): one
+JSON object per call the pipeline made in its last run, with the ``prompt_tokens`` and
+``completion_tokens`` of the answer's ``usage`` (answers from the pipeline's cache cost nothing
+and are not in it). A ledger that is configured but missing or unreadable is an input error:
+a bound on the cost of a run that was not measured never passes.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sekit.checks.context import Context
@@ -50,13 +57,21 @@ def check_endpoint(ctx: Context) -> CheckResult:
         "endpoint.timeout_rate": len(timeouts) / len(calls) if calls else None,
         "endpoint.tokens_per_call": float(np.mean(tokens)) if calls else None,
     }
-    if model.prices is not None and calls:
-        cost = sum(
-            c.tokens_in * model.prices.input_per_1k / 1000
-            + c.tokens_out * model.prices.output_per_1k / 1000
-            for c in calls
+    if calls:
+        metrics["endpoint.prompt_tokens_per_call"] = float(np.mean([c.tokens_in for c in calls]))
+        metrics["endpoint.completion_tokens_per_call"] = float(
+            np.mean([c.tokens_out for c in calls])
         )
+    if model.prices is not None and calls:
+        cost = sum(_cost(c.tokens_in, c.tokens_out, model.prices) for c in calls)
         metrics["endpoint.cost_per_call"] = cost / len(calls)
+    if model.ledger is not None:
+        used = ledger(model.ledger)
+        metrics["endpoint.run_calls"] = float(len(used))
+        metrics["endpoint.run_tokens"] = float(sum(a + b for a, b in used))
+        if model.prices is not None:
+            prices = model.prices
+            metrics["endpoint.cost_per_run"] = sum(_cost(a, b, prices) for a, b in used)
     findings: list[Finding] = []
     if failed:
         reasons: dict[str, int] = {}
@@ -84,6 +99,48 @@ def check_endpoint(ctx: Context) -> CheckResult:
     return CheckResult.from_findings(
         id="model.endpoint", suite="model", findings=findings, summary=summary, metrics=metrics
     )
+
+
+def _cost(prompt_tokens: int, completion_tokens: int, prices: Any) -> float:
+    return float(
+        prompt_tokens * prices.input_per_1k / 1000 + completion_tokens * prices.output_per_1k / 1000
+    )
+
+
+def ledger(path: Path) -> list[tuple[int, int]]:
+    """(prompt tokens, completion tokens) of each call in the pipeline's ledger."""
+    import json
+
+    from sekit.errors import InputError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            path,
+            f"cannot read the cost ledger ({exc.__class__.__name__})",
+            key="model.ledger",
+            hint="run the pipeline (dvc repro) so that its call stage writes it",
+        ) from None
+    used: list[tuple[int, int]] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            tokens = (item["prompt_tokens"], item["completion_tokens"])
+        except (ValueError, TypeError, KeyError):
+            raise InputError(
+                path,
+                f"line {number} is not a call with prompt_tokens and completion_tokens",
+                key="model.ledger",
+            ) from None
+        if not all(isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in tokens):
+            raise InputError(
+                path, f"line {number}: token counts must be whole numbers >= 0", key="model.ledger"
+            )
+        used.append(tokens)
+    return used
 
 
 ENDPOINT_ERRORS = Kind(
@@ -131,8 +188,17 @@ SPECS = (
                 "cost of a call from its tokens and [model.prices]",
                 "max = 0.002",
             ),
+            _metric("endpoint.prompt_tokens_per_call", "prompt tokens per call (usage)"),
+            _metric("endpoint.completion_tokens_per_call", "answer tokens per call (usage)"),
+            _metric("endpoint.run_calls", "calls the pipeline's last run made ([model].ledger)"),
+            _metric("endpoint.run_tokens", "tokens the pipeline's last run used ([model].ledger)"),
+            _metric(
+                "endpoint.cost_per_run",
+                "cost of the pipeline's last run, from its ledger and [model.prices]",
+                "max = 1.0",
+            ),
         ),
-        settings=("[model].endpoint", "[model].call_timeout", "[model.prices]"),
+        settings=("[model].endpoint", "[model].call_timeout", "[model.prices]", "[model].ledger"),
         requires=needs_endpoint,
         order=99,
     ),

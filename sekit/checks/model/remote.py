@@ -37,7 +37,7 @@ class EndpointModel:
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         import numpy as np
 
-        bodies = [self.client.protocol.body(_plain(row)) for row in _rows(frame)]
+        bodies = [self.client.protocol.body(plain_row(row)) for row in records(frame)]
         keys = [key_of(self.client.name, body) for body in bodies]
         wanted = {k: b for k, b in zip(keys, bodies, strict=True) if k not in self._answers}
         if wanted:
@@ -52,11 +52,11 @@ class EndpointModel:
         return self._by_name.get(str(call.prediction), call.prediction)
 
 
-def _rows(frame: pd.DataFrame) -> list[dict[Any, Any]]:
+def records(frame: pd.DataFrame) -> list[dict[Any, Any]]:
     return frame.to_dict(orient="records")
 
 
-def _plain(row: dict[Any, Any]) -> dict[str, Any]:
+def plain_row(row: dict[Any, Any]) -> dict[str, Any]:
     """JSON values: numpy scalars as Python numbers, missing values as null."""
     import math
 
