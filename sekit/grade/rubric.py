@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sekit.errors import ConfigError
 
-RUBRIC_VERSION = "sekit-2026.5"
+RUBRIC_VERSION = "sekit-2026.6"
 
 
 @dataclass(frozen=True)

@@ -195,8 +195,9 @@ def experiments(repo: Repository) -> Outcome:
 
 
 def sekit_config(repo: Repository) -> Outcome:
-    """A valid sekit config: a quarter for it, a quarter each for a schema, behaviour
-    properties and at least three gates."""
+    """A valid sekit config: a quarter for it, the rest shared by a schema, behaviour
+    properties and at least three gates; for a chat model also by its prompt under version
+    control, repeated trials and prompt-injection probes (:func:`_chat_parts`)."""
     from sekit.config.loader import load_config
     from sekit.errors import ConfigError
 
@@ -219,9 +220,40 @@ def sekit_config(repo: Repository) -> Outcome:
         "behaviour": bool(config.behaviour) or (model is not None and model.calls_text),
         "gates": len(config.gates) >= 3,
     }
+    if model is not None and model.protocol == "openai" and model.endpoint is not None:
+        parts.update(_chat_parts(repo, model))
     evidence = [f"{name}: {'yes' if ok else 'no'}" for name, ok in parts.items()]
     evidence.append(f"{len(config.gates)} gates, {len(config.behaviour)} behaviour properties")
-    return scaled(0.25 + 0.25 * sum(parts.values()), evidence)
+    return scaled(0.25 + 0.75 * sum(parts.values()) / len(parts), evidence)
+
+
+def _chat_parts(repo: Repository, model: Any) -> dict[str, bool]:
+    """What a chat model's config is credited for, from files only: the prompt in a file that
+    is committed (not inline in the config), repeated trials written down (a sampling model's
+    verdicts are rates), and injection probes the team engaged with (a guard in the prompt
+    file, or a [model.injection] table of its own: the defaults alone earn nothing)."""
+    prompt = _committed(repo, model.prompt_file)
+    guard = False
+    if prompt is not None and prompt.endswith(".toml"):
+        text = repo.text(prompt) or ""
+        guard = bool(re.search(r"^\s*\[guard", text, re.MULTILINE))
+    return {
+        "prompt under version control": prompt is not None,
+        "repeated trials": model.text.trials > 1,
+        "injection probes": model.injection.probes > 0
+        and (guard or "injection" in model.model_fields_set),
+    }
+
+
+def _committed(repo: Repository, path: Any) -> str | None:
+    """``path`` (absolute, from the config) as a file of the repository, or None."""
+    if path is None:
+        return None
+    try:
+        relative = path.relative_to(repo.root.resolve()).as_posix()
+    except ValueError:
+        return None
+    return relative if relative in repo.files else None
 
 
 FAIRNESS = (
