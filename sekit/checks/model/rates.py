@@ -157,6 +157,7 @@ def rate_evidence(rate: Rate) -> dict[str, object]:
     """A rate as plain values for a finding's evidence."""
     return {
         "rate": rate.rate,
+        "held": rate.held,
         "low": rate.low,
         "high": rate.high,
         "required": rate.required,

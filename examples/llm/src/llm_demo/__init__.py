@@ -1,0 +1,1 @@
+"""llm_demo: an inference pipeline around a chat model."""
