@@ -197,7 +197,7 @@ def experiments(repo: Repository) -> Outcome:
 def sekit_config(repo: Repository) -> Outcome:
     """A valid sekit config: a quarter for it, the rest shared by a schema, behaviour
     properties and at least three gates; for a chat model also by its prompt under version
-    control, repeated trials and prompt-injection probes (:func:`_chat_parts`)."""
+    control, repeated trials and prompt-injection probes."""
     from sekit.config.loader import load_config
     from sekit.errors import ConfigError
 

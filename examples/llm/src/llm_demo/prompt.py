@@ -3,8 +3,9 @@ control (prompts/sentiment.toml) and the model's parameters (params.toml [prompt
 
 The messages are the system message (with the guard's after it), the examples, the guard's
 examples, then the review in the user message (with the guard's mask words taken out): exactly
-what sekit tests (tests/test_prompt.py checks that the two agree). Each request carries the hash of its body: the call stage's cache
-key, so a changed prompt or parameter is asked again and an unchanged one never is.
+what sekit tests (tests/test_prompt.py checks that the two agree). Each request carries the
+hash of its body: the call stage's cache key, so a changed prompt or parameter is asked again
+and an unchanged one never is.
 """
 
 from __future__ import annotations
