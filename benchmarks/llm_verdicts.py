@@ -5,8 +5,8 @@
 The llm template's reviews, prompt and contract; SmolLM2-135M-Instruct on loopback.
 
 * **Calibration** (seeds 1000+, held apart from the runs below): the rate at which the model
-  keeps its answer when a review's case changes (``invariance to case``), on ``4 x --texts``
-  reviews with twice the trials: the model's rate, ``r``.
+  keeps its answer when a review's case changes (``invariance to case``), on ``3 x --texts``
+  reviews with one trial more: the model's rate, ``r``.
 * **False fails.** For each of ``--seeds`` seeds (other reviews, other sampling seeds), the
   property judged at the model's own rate (required ``r``): how often the verdict is ``fail``.
   Target: at most 1 in 20.
@@ -98,8 +98,8 @@ def main() -> None:
         schema = json.loads((project / "contracts" / "answer.schema.json").read_text())
         pool = [row["text"] for row in rows(project)]
         with LocalModel(Path(tmp) / "model.log") as model:
-            calibration = asker_for(model.url, prompt, schema, 2 * args.trials, 1000)
-            texts = sample(pool, 4 * args.texts, 1000)
+            calibration = asker_for(model.url, prompt, schema, args.trials + 1, 1000)
+            texts = sample(pool, 3 * args.texts, 1000)
             measured = invariance(calibration, texts, 0.5, 1000).rate
             rate = measured.held / measured.observed
             calibration.client.close()

@@ -66,7 +66,7 @@ call_timeout = "120s"
 cassette = "cassette.jsonl"
 [model.text]
 trials = 2
-texts = 4
+texts = 5
 invariance = ["case"]
 tolerance = {{ case = 0.3 }}
 robustness = 1
