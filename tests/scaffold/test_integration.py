@@ -267,11 +267,16 @@ def test_an_llm_project_runs_offline_against_a_real_model_and_replays_with_no_ne
     assert stages_run(first.stdout) == ["gather", "sanitize", "prompt", "call", "parse", "output"]
     summary = json.loads((project / "reports" / "summary.json").read_text())
     assert summary["answers"] >= 30 and summary["prompt_tokens"] > 1000 and summary["cost"] > 0
-    # a changed prompt reruns the stages after it, from prompt on
+    # a changed prompt reruns the stages after it, from prompt on; back to the committed one,
+    # every answer comes from the call stage's cache
     prompt = project / "prompts" / "sentiment.toml"
-    prompt.write_text(prompt.read_text().replace("product reviews", "customer reviews"))
+    committed = prompt.read_text()
+    prompt.write_text(committed.replace("product reviews", "customer reviews"))
     changed = run(bin_dir / "dvc", "repro", cwd=project, env=env)
     assert stages_run(changed.stdout) == ["prompt", "call", "parse", "output"]
+    prompt.write_text(committed)
+    back = run(bin_dir / "dvc", "repro", cwd=project, env=env)
+    assert "(0 asked, the rest from the cache)" in back.stdout
     tests = run(bin_dir / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
                 cwd=project, env=env)  # fmt: skip
     assert " passed" in tests.stdout and "failed" not in tests.stdout
@@ -303,7 +308,7 @@ def test_an_llm_project_runs_offline_against_a_real_model_and_replays_with_no_ne
     for check in ("model.quality", "model.contract", "model.injection"):
         assert replayed[check]["metrics"] == checks[check]["metrics"], check
     # a changed prompt is a miss that names the stage and the field, never a new recording
-    prompt.write_text(prompt.read_text().replace("customer reviews", "client reviews"))
+    prompt.write_text(committed.replace("product reviews", "client reviews"))
     missed = subprocess.run([*sealed, str(bin_dir / "sekit"), "check", "model"], cwd=project,
                             env=env, capture_output=True, text=True, timeout=600)  # fmt: skip
     assert missed.returncode == 2, missed.stdout[-2000:]
