@@ -4,14 +4,16 @@
 
 The llm template's reviews, prompt and contract; SmolLM2-135M-Instruct on loopback.
 
-* **Calibration** (seeds 1000+, held apart from the runs below): the rate at which the model
-  keeps its answer when a review's case changes (``invariance to case``), on ``3 x --texts``
-  reviews with one trial more: the model's rate, ``r``.
-* **False fails.** For each of ``--seeds`` seeds (other reviews, other sampling seeds), the
-  property judged at the model's own rate (required ``r``): how often the verdict is ``fail``.
-  Target: at most 1 in 20.
-* **Power.** The same answers judged against a rate the model misses (``r + 0.10``, and the
-  rate halfway to 1): how often the verdict is ``fail``, ``flaky`` or (wrongly) ``pass``.
+* **The model's rate.** Each of ``--seeds`` seeds asks other reviews with other sampling
+  seeds whether the answer stays when a review's case changes (``invariance to case``, the
+  template's prompt, ``--trials`` trials each). The model's rate for seed ``i`` is the pooled
+  rate of the *other* seeds (leave one out): the rate a run is judged against was never
+  estimated from that run's answers.
+* **False fails.** Each seed's answers judged at the model's own rate: how often the verdict
+  is ``fail``. Target: at most 1 in 20.
+* **Power.** The same answers judged against rates the model misses (its rate + 0.05, and
+  halfway from its rate to 1): how often the verdict is ``fail``, ``flaky`` or (wrongly)
+  ``pass``.
 * **A contract broken in a fifth of the answers.** The same answers, with a fault injected
   into a fifth of them (chosen by a hash of the request: the message replaced by prose, as a
   model that drifts out of its format would answer), judged by model.contract's rule against
@@ -81,62 +83,74 @@ def broken_in_a_fifth(call: Any) -> Any:
     )  # fmt: skip
 
 
+def agreement(asker: Any, texts: list[str], seed: int) -> list[tuple[int, int]]:
+    """Per review: the trials in which its answer stayed when its case changed, of those
+    answered (the property's own counting, :func:`invariance`, at any required rate)."""
+    outcome = invariance(asker, texts, 0.5, seed)
+    assert outcome.rate is not None
+    return outcome.per_input
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--texts", type=int, default=12)
     parser.add_argument("--trials", type=int, default=3)
     args = parser.parse_args()
+    from sekit.checks.model.rates import judge
     from sekit.checks.model.text.properties import sample
     from sekit.endpoint.prompt import Prompt
     from tests.endpoints.llm import LocalModel
 
     started = time.perf_counter()
+    asked: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         project = template_project(Path(tmp), reviews=120)
         prompt = Prompt.read(project / "prompts" / "sentiment.toml")
         schema = json.loads((project / "contracts" / "answer.schema.json").read_text())
         pool = [row["text"] for row in rows(project)]
         with LocalModel(Path(tmp) / "model.log") as model:
-            calibration = asker_for(model.url, prompt, schema, args.trials + 1, 1000)
-            texts = sample(pool, 3 * args.texts, 1000)
-            measured = invariance(calibration, texts, 0.5, 1000).rate
-            rate = measured.held / measured.observed
-            calibration.client.close()
-            print(f"calibration: invariance to case held in {measured.held} of "
-                  f"{measured.observed} ({rate:.3f})", flush=True)  # fmt: skip
-            runs = []
             for seed in range(args.seeds):
                 asker = asker_for(model.url, prompt, schema, args.trials, seed)
-                texts = sample(pool, args.texts, seed)
-                at_rate = invariance(asker, texts, rate, seed)
-                missed = invariance(asker, texts, min(rate + 0.10, 0.99), seed)  # asked already
-                halfway = invariance(asker, texts, (rate + 1) / 2, seed)
-                calls = list(asker.client.calls)
+                per_input = agreement(asker, sample(pool, args.texts, seed), seed)
+                asked.append({"seed": seed, "per_input": per_input,
+                              "calls": list(asker.client.calls)})  # fmt: skip
                 asker.client.close()
-                run = {
-                    "seed": seed,
-                    "held": at_rate.rate.held,
-                    "observed": at_rate.rate.observed,
-                    "at_rate": at_rate.rate.verdict,
-                    "missed_by_0.10": missed.rate.verdict,
-                    "missed_halfway": halfway.rate.verdict,
-                    "contract_clean": contract(calls, 0.95),
-                    "contract_broken_in_a_fifth": contract(
-                        [broken_in_a_fifth(c) for c in calls], 0.95
-                    ),
-                    "calls": len(calls),
-                }
-                runs.append(run)
-                print(run, flush=True)
-    count = {key: dict(Counter(r[key] for r in runs)) for key in (
-        "at_rate", "missed_by_0.10", "missed_halfway", "contract_clean",
-        "contract_broken_in_a_fifth")}  # fmt: skip
+                held = sum(h for h, _ in per_input)
+                print(f"seed {seed}: {held} of {sum(a for _, a in per_input)}", flush=True)
+    runs = []
+    for run in asked:
+        others = [case for other in asked if other is not run for case in other["per_input"]]
+        rate = sum(h for h, _ in others) / sum(a for _, a in others)
+        verdicts = {
+            name: judge(run["per_input"], required, level=LEVEL).verdict
+            for name, required in (
+                ("at_rate", rate),
+                ("missed_by_0.05", min(rate + 0.05, 0.999)),
+                ("missed_halfway", (rate + 1) / 2),
+            )
+        }
+        calls = run["calls"]
+        runs.append({
+            "seed": run["seed"],
+            "held": sum(h for h, _ in run["per_input"]),
+            "observed": sum(a for _, a in run["per_input"]),
+            "rate_of_the_others": round(rate, 4),
+            **verdicts,
+            "contract_clean": contract(calls, 0.95),
+            "contract_broken_in_a_fifth": contract([broken_in_a_fifth(c) for c in calls], 0.95),
+            "calls": len(calls),
+        })  # fmt: skip
+        print(runs[-1], flush=True)
+    keys = ("at_rate", "missed_by_0.05", "missed_halfway", "contract_clean",
+            "contract_broken_in_a_fifth")  # fmt: skip
+    count = {key: dict(Counter(r[key] for r in runs)) for key in keys}
+    pooled = [case for run in asked for case in run["per_input"]]
     numbers = {
         "model": "SmolLM2-135M-Instruct at temperature 0.7 (sekit.llmserve)",
         "property": "invariance to case",
         "level": LEVEL,
-        "calibration": {"held": measured.held, "observed": measured.observed, "rate": rate},
+        "rate_pooled": round(sum(h for h, _ in pooled) / sum(a for _, a in pooled), 4),
         "seeds": args.seeds,
         "texts_per_seed": args.texts,
         "trials": args.trials,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sekit.checks.model.rates import Rate, judge
@@ -47,6 +47,7 @@ class Outcome:
     calls: int = 0
     seconds: float = 0.0
     rate: Rate | None = None
+    per_input: list[tuple[int, int]] = field(default_factory=list)  # (held, asked) per input
 
     @property
     def flaky(self) -> bool:
@@ -54,6 +55,7 @@ class Outcome:
 
     def judged(self, per_input: Sequence[tuple[int, int]], required: float, level: float) -> None:
         """Decide on rates: ``(held, asked)`` per input against the required rate."""
+        self.per_input = list(per_input)
         self.rate = judge(per_input, required, level=level)
         self.cases = self.rate.observed
         self.broken = self.rate.observed - self.rate.held
