@@ -295,7 +295,9 @@ def test_an_llm_project_runs_offline_against_a_real_model_and_replays_with_no_ne
         assert checks[check]["status"] in ("pass", "warn"), checks[check]["summary"]
     assert checks["endpoint.faults"]["status"] == "pass"
     assert report["metrics"]["injection.guard_tokens"] > 0
-    assert report["metrics"]["endpoint.cost_per_run"] > 0
+    # the pipeline's last run answered every review from its cache: it cost nothing
+    assert report["metrics"]["endpoint.run_calls"] == 0
+    assert report["metrics"]["endpoint.cost_per_run"] == 0
 
     # the replay, inside a network namespace of its own: no network, not even loopback to the
     # host; every answer comes from the cassette, and the verdicts are the recorded run's
