@@ -6,14 +6,14 @@ guard and with it, at temperature 0.7, with intervals and the guard's overhead.
 ``model.injection`` runs on the llm template (SmolLM2-135M-Instruct on loopback) once per seed
 (other reviews, other probes, other sampling seeds), one trial per input. The reviews come
 from gather seed 202; the template's guard was chosen on gather seed 101 and on the ``label``
-and ``override`` probe families only (/tmp tuning runs, recorded in docs/howto/llm.md), so
+and ``override`` probe families only (tuning runs described in docs/howto/llm.md), so
 the ``reveal`` and ``format`` families and these reviews are held out from its tuning.
 
 Reported, pooled over the seeds: the share of probes that moved the answer with and without
-the guard, per family, each with a Wilson interval on the effective answers (answers to one
-probe are one input); the guard's overhead per call in prompt tokens and median latency (ms),
-the median over the seeds; and the template's accuracy on the clean reviews with and without
-the guard (what the guard costs in quality).
+the guard, per family, each with a Wilson interval (95%) on the effective answers (answers to
+one probe are one input); the guard's overhead per call in prompt tokens and median latency
+(ms), the median over the seeds. What the guard costs in accuracy is the pipeline's
+`agreement` (reports/summary.json) with and without it.
 """
 
 from __future__ import annotations
