@@ -83,6 +83,8 @@ def print_grades(out: Console, report: ClassReport, *, verbose: bool, quiet: boo
                     out.print(f"      [warn]contained:[/] {escape(stopped)}")
         if team.mlts is not None:
             out.print(f"  ML Test Score {team.mlts.final:g} ({escape(team.mlts.band)})")
+            for line in team.mlts.why:
+                out.print(f"    [muted]{escape(line)}[/]")
         for item in shown:
             out.print(
                 f"  [{STATUS[item.status]}]{item.status:>12}[/] {item.points:g}/"

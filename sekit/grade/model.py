@@ -36,6 +36,7 @@ class MLTestScore(BaseModel):
     final: float
     band: str
     tests: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    why: list[str] = Field(default_factory=list)  # why final is what it is, for the table
 
 
 class TemplateLine(BaseModel):

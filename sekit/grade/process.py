@@ -1,4 +1,6 @@
-"""The team's process from git: commits and changed lines per member, activity per week."""
+"""The team's process from git: commits and changed lines per member, activity per week.
+
+Bots (:mod:`sekit.grade.bots`) are listed apart under ``bots``, never as members."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
+from sekit.grade.bots import is_bot
 from sekit.grade.repository import Repository
 
 MAX_DIFFED = 2_000  # commits whose changed lines are counted (the newest); all are counted
@@ -18,11 +21,15 @@ def process(repo: Repository) -> dict[str, Any]:
     members: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"commits": 0, "added": 0, "deleted": 0, "name": ""}
     )
+    bots: Counter[str] = Counter()
     weeks: Counter[str] = Counter()
     diffed = 0
     for commit in history.commits:
         if len(commit.parents) > 1:
             continue  # merges, as git log --no-merges
+        if is_bot(commit.author, commit.email):
+            bots[commit.author or commit.email] += 1
+            continue  # a CI job's badge commits are not a member's work
         current = members[commit.email.lower() or commit.author]
         current["commits"] += 1
         current["name"] = commit.author
@@ -42,4 +49,5 @@ def process(repo: Repository) -> dict[str, Any]:
             key=lambda m: -m["commits"],
         ),
         "weeks": dict(sorted(weeks.items())),
+        "bots": [{"name": name, "commits": n} for name, n in bots.most_common()],
     }

@@ -11,6 +11,17 @@ QUANTIFIED = re.compile(
     r"(?:[<>]=?|≥|≤)\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:ms|s\b|%|GB|MB|"
     r"seconds|requests|users)"
 )
+NOT_PROSE = re.compile(
+    r"```.*?```|~~~.*?~~~|!\[[^\]]*\]\([^)\s]*\)?|<img\b[^>]*>|https?://\S+|\]\([^)\s]*\)",
+    re.DOTALL,
+)
+"""What is not the team's words about their system: code blocks, images and badges (a coverage
+badge's "76%" is a measurement a tool wrote, not a requirement), links and addresses."""
+
+
+def prose(text: str) -> str:
+    """The text without code blocks, images, badges and addresses."""
+    return NOT_PROSE.sub(" ", text)
 
 
 def _document(
@@ -23,7 +34,7 @@ def _document(
     reason = unfilled(repo, path)
     if reason:
         return Outcome("template", [reason])
-    text = repo.text(path) or ""
+    text = prose(repo.text(path) or "")
     words = len(text.split())
     found = QUANTIFIED.findall(text)
     evidence = [

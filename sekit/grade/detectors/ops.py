@@ -13,7 +13,7 @@ import json
 import re
 
 from sekit.grade.detectors.common import Outcome, line_of, non_test, scaled, sources, yaml_documents
-from sekit.grade.repository import Repository
+from sekit.grade.repository import Hit, Repository
 
 CODE = ("*.py", "*.java", "*.kt", "*.js", "*.ts", "*.go")
 MANIFESTS = ("*.yml", "*.yaml")
@@ -99,8 +99,11 @@ def container(repo: Repository) -> Outcome:
 
 METRICS = (
     r"prometheus_client|from prometheus|\b(Counter|Gauge|Histogram|Summary)\(\s*['\"]|"
-    r"io\.micrometer|MeterRegistry|prom-client|make_asgi_app|/metrics"
+    r"io\.micrometer|MeterRegistry|prom-client|make_asgi_app|[\"']/metrics[\"']"
 )
+"""Metrics a running service exposes. ``/metrics`` counts as a route (a quoted path), never
+inside a file name: a script that writes ``output/metrics.json`` measures a model offline, not
+the predictions a service served."""
 
 
 def monitoring(repo: Repository) -> Outcome:
@@ -233,19 +236,40 @@ def feedback_loop(repo: Repository) -> Outcome:
     return Outcome("missing", ["no way for feedback from the deployed system to reach training"])
 
 
+SEEDS = (
+    r"\b(random_state|random_seed|seed)\s*(:\s*int\s*)?=\s*(?!None\b)[\w\"'(\[]|"
+    r"\.seed\(\s*[^)\s]|manual_seed\(|set_seed\(|seed_everything\(|"
+    r"^\s*(random_)?seed\s*[:=]\s*\d+"
+)
+"""A seed is set: a value given to ``random_state``/``seed``, a call that seeds a generator, or
+a seed in a parameter file. The word "seed" alone (a lint rule's message, a docstring) is not
+seeding."""
+
+PARAMETER_FILE = re.compile(r"(params|config|hyperparameters?|settings)\.(toml|ya?ml|json)")
+TOOL_OUTPUT = ("dvclive/", "mlruns/", "wandb/")  # parameter records tools write, not read
+
+
+def _in_string(hit: Hit) -> bool:
+    """Whether the match sits inside a string literal of its line (a message, not code)."""
+    line = hit.text
+    match = re.search(SEEDS, line, re.IGNORECASE)
+    if match is None:
+        return False
+    before = line[: match.start()]
+    return before.count('"') % 2 == 1 or before.count("'") % 2 == 1
+
+
 def reproducibility(repo: Repository) -> Outcome:
     """Fixed seeds and a parameter file; half for either."""
-    seeds = repo.grep(
-        r"random_state\s*=\s*(?!None)|\bseed\b|manual_seed|np\.random\.seed|set_seed",
-        (*non_test(repo), "params.*", "*.toml", "*.yaml"),
-        limit=2,
-    )
+    seeds = [
+        hit
+        for hit in repo.grep(SEEDS, (*non_test(repo), "params.*", "*.toml", "*.yaml"), limit=20)
+        if not _in_string(hit)
+    ]
     params = [
         f
         for f in repo.files
-        if re.fullmatch(
-            r"(params|config|hyperparameters?|settings)\.(toml|ya?ml|json)", f.rsplit("/", 1)[-1]
-        )
+        if PARAMETER_FILE.fullmatch(f.rsplit("/", 1)[-1]) and not f.startswith(TOOL_OUTPUT)
     ]
     evidence = [str(h) for h in seeds[:1]] + params[:1]
     if seeds and params:

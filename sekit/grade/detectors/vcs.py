@@ -5,6 +5,7 @@ from __future__ import annotations
 import configparser
 import re
 
+from sekit.grade.bots import is_bot
 from sekit.grade.detectors.common import Outcome, line_of, scaled
 from sekit.grade.repository import Repository
 
@@ -42,14 +43,20 @@ def _why_no_history(repo: Repository) -> str:
 
 
 def git(repo: Repository) -> Outcome:
-    """A share per commit in the history, full at five (read without running git)."""
+    """A share per commit of the team in the history (bots left out), full at five (read without
+    running git)."""
     if repo.history is None:
         if repo.unreadable_history is not None:  # it exists: not assessed, never met
             return Outcome("not_assessed", [repo.unreadable_history])
         return Outcome("missing", [_why_no_history(repo)])
-    commits = repo.commits
+    commits = [c for c in repo.commits if not is_bot(c.author, c.email)]
+    by_bots = len(repo.commits) - len(commits)
+    if not commits:
+        return Outcome("missing", [f"{by_bots} commits, all by bots: none by the team"])
     latest = commits[0]
     evidence = [f"{len(commits)} commits; latest: {latest.short} {latest.subject}"]
+    if by_bots:
+        evidence.append(f"{by_bots} commits by bots left out")
     return scaled(len(commits) / 5, evidence)
 
 
