@@ -38,7 +38,8 @@ from sekit_cli.options import quiet_option
     default=None,
     metavar="FILE",
     help="CSV with 'folder' and 'team' columns: names teams by their folder, never by what "
-    "a repository says about itself.",
+    "a repository says about itself. A team on several lines (one per repository) is graded "
+    "as one. Without PATH: grade the roster's folders (relative to the roster file).",
 )
 @click.option(
     "--history",
@@ -141,6 +142,7 @@ def grade(
       sekit grade --each submissions/ --roster roster.csv --csv grades.csv --html grades.html
       sekit grade --each submissions/ --rubric milestone2.toml --jobs 4
       sekit grade team-07 --run --format json
+      sekit grade --roster remla/roster.csv       # six repositories per team, one grade
       sekit grade team-07 --history --html team-07-history.html
     """
     from sekit.fs import atomic_write_text
@@ -154,8 +156,8 @@ def grade(
     from sekit_cli.render.console import console
     from sekit_cli.render.grades import print_grades, print_history
 
-    if not paths and not each:
-        raise click.UsageError("give at least one PATH or --each DIR")
+    if not paths and not each and roster is None:
+        raise click.UsageError("give at least one PATH, --each DIR or --roster FILE")
     if no_sandbox and not run:
         raise click.UsageError("--no-sandbox only applies with --run")
     if every is not None and not history:
@@ -197,6 +199,8 @@ def grade(
         options = SandboxRun(
             Sandbox(bwrap if not no_sandbox else None), Limits(wall_seconds=timeout)
         )
+    if not paths and not each and names is not None and roster is not None:
+        paths = tuple(roster.parent / folder for folder in names)  # the roster's own folders
     targets = [*repositories(list(paths), each=False)] if paths else []
     targets += repositories(list(each), each=True) if each else []
 

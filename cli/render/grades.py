@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -75,6 +77,12 @@ def print_grades(out: Console, report: ClassReport, *, verbose: bool, quiet: boo
                 f"  the untouched template scores {team.template.score:g} "
                 f"([muted]{escape(team.template.source)}[/]); own work {team.gain:+g}"
             )
+        if team.repositories:
+            shown_parts = ", ".join(
+                f"{Path(r.path).name} {'—' if r.score is None else f'{r.score:g}'}"
+                for r in team.repositories
+            )
+            out.print(f"  {len(team.repositories)} repositories, each on its own: {shown_parts}")
         if team.run is not None:
             out.print(f"  run in sandbox: {escape(team.run.sandbox)}")
             for step in team.run.steps:

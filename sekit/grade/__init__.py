@@ -31,6 +31,7 @@ from sekit.grade.repository import Repository
 from sekit.grade.rubric import ItemSpec, Rubric, builtin
 from sekit.grade.sandbox import Limits, Sandbox
 from sekit.grade.store import previous_scores, record
+from sekit.grade.teams import combine, tally
 
 SCAFFOLD_HEADER = "# sekit's configuration for "
 
@@ -87,6 +88,7 @@ def _item(repo: Repository, spec: ItemSpec) -> ItemResult:
         max_points=spec.points,
         credit=share,
         evidence=outcome.evidence,
+        parts=outcome.parts,
     )
 
 
@@ -105,18 +107,7 @@ def grade_files(
     """
     items = [_item(repo, spec) for spec in rubric.items]
     self_reported, reported_files = committed_junit(repo)
-    earned = sum(i.points for i in items)
-    possible = sum(i.max_points for i in items)
-    sections: dict[str, dict[str, float]] = {}
-    for item in items:
-        section = sections.setdefault(item.section, {"earned": 0.0, "max": 0.0})
-        section["earned"] += item.points
-        section["max"] += item.max_points
-    for section in sections.values():
-        section["earned"] = round(section["earned"], 2)
-        section["score"] = (
-            round(100 * section["earned"] / section["max"], 1) if section["max"] else 0.0
-        )
+    total, sections = tally(items)
     notes = list(repo.notes)
     if reported_files:
         notes.append(
@@ -127,7 +118,7 @@ def grade_files(
     return TeamGrade(
         path=str(repo.root),
         team=team,
-        score=round(100 * earned / possible, 1) if possible else 0.0,
+        score=total,
         sections=sections,
         mlts=score(repo, junit=junit, gate_report=gate_report, self_reported=self_reported),
         items=items,
@@ -259,15 +250,18 @@ def grade(
 ) -> ClassReport:
     """Grade every repository (``jobs`` at a time) and record the run in ``db``.
 
-    ``roster`` maps a repository's folder name to the team's name; a folder missing from it
-    is named by its folder and noted.
+    ``roster`` maps a repository's folder name (or the end of its path) to the team's name; a
+    folder missing from it is named by its folder and noted. Several repositories of one
+    team are graded as one (:mod:`sekit.grade.teams`): each item met by any of them, the
+    evidence naming which.
     """
     chosen = rubric or builtin()
     targets = repositories(paths, each=each)
+    names = {target: team_of(target, roster) for target in targets}
     results: list[TeamGrade] = []
 
     def one(target: Path) -> TeamGrade:
-        name = (roster or {}).get(target.name)
+        name = names[target]
         graded = grade_one(target, chosen, team=name, run=run)
         if roster is not None and name is None:
             graded.notes.append(f"{target.name!r} is not on the roster: named by its folder")
@@ -282,6 +276,7 @@ def grade(
                 progress(result, len(results), len(targets))
     order = {str(t): i for i, t in enumerate(targets)}
     results.sort(key=lambda r: order[r.path])
+    results = _teams(results, names)
     if db is not None:
         for result in results:
             result.trend = previous_scores(db, result.path)
@@ -293,6 +288,33 @@ def grade(
     if db is not None:
         record(db, report)
     return report
+
+
+def team_of(target: Path, roster: Mapping[str, str] | None) -> str | None:
+    """The roster's team for a repository: by its folder name, or by the end of its path
+    (``remla25-team13/model-training``) when the roster names folders with a slash."""
+    if not roster:
+        return None
+    if target.name in roster:
+        return roster[target.name]
+    parts = target.resolve().parts
+    for folder, team in roster.items():
+        tail = tuple(p for p in folder.split("/") if p)
+        if len(tail) > 1 and parts[-len(tail) :] == tail:
+            return team
+    return None
+
+
+def _teams(results: list[TeamGrade], names: Mapping[Path, str | None]) -> list[TeamGrade]:
+    """One entry per team: the repositories the roster gives one team are graded as one."""
+    by_team: dict[str, list[TeamGrade]] = {}
+    for result in results:
+        name = names.get(Path(result.path))
+        by_team.setdefault(name if name is not None else f"\0{result.path}", []).append(result)
+    merged: list[TeamGrade] = []
+    for key, parts in by_team.items():
+        merged.append(parts[0] if len(parts) == 1 else combine(key, parts))
+    return merged
 
 
 def grade_history(

@@ -22,6 +22,8 @@ class ItemResult(BaseModel):
     max_points: float
     credit: float = 0.0
     evidence: list[str] = Field(default_factory=list)
+    # part -> (weight, share found), for combining a team's repositories; not in the JSON
+    parts: dict[str, tuple[float, float]] = Field(default_factory=dict, exclude=True)
 
 
 class MLTestScore(BaseModel):
@@ -64,6 +66,14 @@ class RunRecord(BaseModel):
     steps: list[RunStep] = Field(default_factory=list)
 
 
+class RepositoryPart(BaseModel):
+    """One repository of a team of several: its own score and the commit graded."""
+
+    path: str
+    commit: str | None = None
+    score: float | None = None
+
+
 class TeamGrade(BaseModel):
     path: str
     team: str
@@ -78,6 +88,7 @@ class TeamGrade(BaseModel):
     trend: list[float] = Field(default_factory=list)
     template: TemplateLine | None = None
     run: RunRecord | None = None
+    repositories: list[RepositoryPart] = Field(default_factory=list)  # a team of several
 
     @computed_field  # type: ignore[prop-decorator]
     @property

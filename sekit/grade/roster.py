@@ -6,6 +6,14 @@ members or e-mails, are ignored)::
     folder,team
     team-07,Team 7 (Ana, Ben, Caro, Dan)
 
+A team of several repositories (REMLA's six: model-training, model-service, app, lib-ml,
+lib-version, operation) has one line per repository; the folder may be a path relative to the
+roster's folder, which ``sekit grade --roster FILE`` grades when no PATH is given::
+
+    folder,team
+    remla25-team13/model-training,Team 13
+    remla25-team13/operation,Team 13
+
 Teams are named by the roster, or by their folder: never by what a repository says about
 itself, so no team can take another's name.
 """
@@ -42,6 +50,7 @@ def load_roster(path: Path) -> dict[str, str]:
             continue
         if not folder or not team:
             raise ConfigError(f"{path}:{number}: a roster line needs both a folder and a team")
+        folder = folder.strip("/")
         if folder in roster:
             raise ConfigError(f"{path}:{number}: folder {folder!r} is listed twice")
         roster[folder] = team

@@ -30,6 +30,9 @@ class Outcome:
     status: ItemStatus
     evidence: list[str] = field(default_factory=list)
     credit: float | None = None
+    parts: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """For an item made of independent parts (an image and its orchestration): part ->
+    (weight, share found). A team of several repositories earns each part where it is."""
 
     @property
     def share(self) -> float:
@@ -46,6 +49,15 @@ def scaled(share: float, evidence: list[str], *, met_at: float = 1.0) -> Outcome
     share = round(max(0.0, min(1.0, share / met_at)), 3)
     status: ItemStatus = "met" if share >= 1.0 else "partial" if share > 0 else "missing"
     return Outcome(status, evidence, share)
+
+
+def from_parts(found: dict[str, tuple[float, bool]], evidence: list[str], missing: str) -> Outcome:
+    """An item whose share is the sum of the weights of the parts found (see ``parts``)."""
+    if not evidence:
+        evidence = [missing]
+    outcome = scaled(sum(weight for weight, present in found.values() if present), evidence)
+    parts = {name: (weight, float(present)) for name, (weight, present) in found.items()}
+    return Outcome(outcome.status, outcome.evidence, outcome.credit, parts)
 
 
 def _cache(repo: Repository) -> dict[str, Any]:
@@ -253,14 +265,29 @@ def yaml_documents(repo: Repository, relative: str) -> list[Any]:
     cache = _cache(repo)
     key = f"yaml:{relative}"
     if key not in cache:
+        text = repo.text(relative) or ""
+        if "{{" in text:
+            text = helm_to_yaml(text)
         try:
-            cache[key] = [d for d in yaml.safe_load_all(repo.text(relative) or "") if d is not None]
+            cache[key] = [d for d in yaml.safe_load_all(text) if d is not None]
         except yaml.YAMLError:
             cache[key] = []
         except RecursionError:
             cache[key] = []
     documents: list[Any] = cache[key]
     return documents
+
+
+HELM_LINE = re.compile(r"^\s*\{\{-?.*?-?\}\}\s*$", re.MULTILINE)
+HELM_ACTION = re.compile(r"\{\{-?.*?-?\}\}")
+
+
+def helm_to_yaml(text: str) -> str:
+    """A Helm (Go) template made parseable: a line that is only an action (``{{- if }}``,
+    ``{{ toYaml ... }}``) goes, an action inside a value becomes the word ``helm``. The objects
+    a chart's templates declare (a PrometheusRule, a VirtualService) are then read like any
+    manifest; what the values would fill in is not known, nor needed."""
+    return HELM_ACTION.sub("helm", HELM_LINE.sub("", text))
 
 
 def line_of(repo: Repository, relative: str, pattern: str) -> str:

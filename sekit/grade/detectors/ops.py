@@ -12,7 +12,14 @@ from __future__ import annotations
 import json
 import re
 
-from sekit.grade.detectors.common import Outcome, line_of, non_test, scaled, sources, yaml_documents
+from sekit.grade.detectors.common import (
+    Outcome,
+    from_parts,
+    line_of,
+    non_test,
+    sources,
+    yaml_documents,
+)
 from sekit.grade.repository import Hit, Repository
 
 CODE = ("*.py", "*.java", "*.kt", "*.js", "*.ts", "*.go")
@@ -90,11 +97,11 @@ def container(repo: Repository) -> Outcome:
     if helm:
         evidence.append(f"Helm chart: {helm[0]}")
     evidence += [f"runs with: {w}" for w in orchestrated[:2]]
-    if not evidence:
-        return Outcome(
-            "missing", ["no Dockerfile that starts the service, no compose or Kubernetes files"]
-        )
-    return scaled(0.5 * bool(dockerfiles) + 0.5 * bool(orchestrated or helm), evidence)
+    return from_parts(
+        {"image": (0.5, bool(dockerfiles)), "orchestration": (0.5, bool(orchestrated or helm))},
+        evidence,
+        "no Dockerfile that starts the service, no compose or Kubernetes files",
+    )
 
 
 METRICS = (
@@ -115,16 +122,16 @@ def monitoring(repo: Repository) -> Outcome:
     )
     watched = repo.grep(
         r"drift|evidently|sekit check (data|monitor)|^production\s*=|scrape_configs|"
-        r"ServiceMonitor|^\[monitor\]",
+        r"ServiceMonitor|prometheus\.io/scrape|^\[monitor\]",
         (*non_test(repo), "sekit.toml", *MANIFESTS),
         limit=2,
     )
     evidence = [str(h) for h in (exposed + logged + watched)[:3]]
-    if not evidence:
-        return Outcome(
-            "missing", ["served predictions are neither measured, logged nor checked for drift"]
-        )
-    return scaled(0.5 * bool(exposed or logged) + 0.5 * bool(watched), evidence)
+    return from_parts(
+        {"measured": (0.5, bool(exposed or logged)), "watched": (0.5, bool(watched))},
+        evidence,
+        "served predictions are neither measured, logged nor checked for drift",
+    )
 
 
 def _dashboards(repo: Repository) -> list[str]:
@@ -165,9 +172,11 @@ def alerting(repo: Repository) -> Outcome:
     evidence = [f"alert rule: {r}" for r in rules[:2]] + [f"dashboard: {d}" for d in dashboards[:1]]
     if len(rules) > 2:
         evidence.append(f"{len(rules)} alert rules in all")
-    if not evidence:
-        return Outcome("missing", ["no alert rules and no dashboard"])
-    return scaled(0.5 * bool(rules) + 0.5 * bool(dashboards), evidence)
+    return from_parts(
+        {"rules": (0.5, bool(rules)), "dashboard": (0.5, bool(dashboards))},
+        evidence,
+        "no alert rules and no dashboard",
+    )
 
 
 def release_experiments(repo: Repository) -> Outcome:
@@ -215,9 +224,16 @@ def application(repo: Repository) -> Outcome:
         for what, hits in (("page", ui), ("calls the model", calls), ("browser test", tested))
         if hits
     ]
-    if not ui:
-        return Outcome("missing", ["no application: no page or front end calls the model"])
-    return scaled((bool(ui) + bool(calls) + bool(tested)) / 3, evidence)
+    parts = {
+        "page": (1 / 3, bool(ui)),
+        "calls": (1 / 3, bool(calls)),
+        "browser": (1 / 3, bool(tested)),
+    }
+    if not ui:  # a call without a page is a back end: the team's page may be in another repo
+        found = {name: (weight, float(present)) for name, (weight, present) in parts.items()}
+        reason = "no application: no page or front end calls the model"
+        return Outcome("missing", [*evidence, reason], None, found)
+    return from_parts(parts, evidence, "")
 
 
 def feedback_loop(repo: Repository) -> Outcome:
@@ -229,11 +245,11 @@ def feedback_loop(repo: Repository) -> Outcome:
         limit=2,
     )
     evidence = [str(h) for h in (endpoint + reused)[:3]]
-    if endpoint and reused:
-        return Outcome("met", evidence)
-    if endpoint or reused:
-        return Outcome("partial", evidence)
-    return Outcome("missing", ["no way for feedback from the deployed system to reach training"])
+    return from_parts(
+        {"endpoint": (0.5, bool(endpoint)), "training": (0.5, bool(reused))},
+        evidence,
+        "no way for feedback from the deployed system to reach training",
+    )
 
 
 SEEDS = (
@@ -272,8 +288,8 @@ def reproducibility(repo: Repository) -> Outcome:
         if PARAMETER_FILE.fullmatch(f.rsplit("/", 1)[-1]) and not f.startswith(TOOL_OUTPUT)
     ]
     evidence = [str(h) for h in seeds[:1]] + params[:1]
-    if seeds and params:
-        return Outcome("met", evidence)
-    if seeds or params:
-        return Outcome("partial", evidence or ["seeds or a parameter file, not both"])
-    return Outcome("missing", ["no fixed seeds and no parameter file"])
+    return from_parts(
+        {"seeds": (0.5, bool(seeds)), "parameters": (0.5, bool(params))},
+        evidence,
+        "no fixed seeds and no parameter file",
+    )
