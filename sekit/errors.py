@@ -53,6 +53,19 @@ class InputError(SekitError):
         self.key = key
 
 
+NOT_RUN = "not run: "  # how the summary of a check that did not run for want of input begins
+
+
+class InputUnavailable(SekitError):
+    """A check's input (the data, the model) failed to load and another check of the same run
+    already reported why: this check did not run, and says so without repeating the reason."""
+
+    def __init__(self, cause: Exception, *, reported_by: str) -> None:
+        super().__init__(f"{NOT_RUN}its input could not be loaded (reported by {reported_by})")
+        self.cause = cause
+        self.reported_by = reported_by
+
+
 class DataLoadError(InputError):
     """A dataset cannot be read or does not have the shape the config promises."""
 

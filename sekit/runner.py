@@ -31,10 +31,16 @@ from sekit.checks.context import Context, RunOptions
 from sekit.checks.spec import CheckSpec
 from sekit.checks.suite import SuiteOptions, option_values
 from sekit.config.schema import Config
-from sekit.errors import ConfigError, MissingExtraError, SekitError, UsageError
+from sekit.errors import (
+    ConfigError,
+    InputUnavailable,
+    MissingExtraError,
+    SekitError,
+    UsageError,
+)
 from sekit.gate import build_report
 from sekit.report import Report, default_report_path, save_report
-from sekit.results import CheckResult, Severity
+from sekit.results import CheckResult, Severity, Status
 
 
 def suite_requirements(config: Config, *, asked: bool = False) -> dict[str, str | None]:
@@ -235,11 +241,20 @@ def run_check(check: CheckSpec, ctx: Context, timeout: float) -> CheckResult:
         )
 
     start = time.perf_counter()
+    ctx.running = check.id
     try:
         with _time_limit(timeout):
             result = check.run(ctx)
     except CheckTimeout:
         result = error("timeout", f"timed out after {timeout:g}s ([checks].timeout)")
+    except InputUnavailable as exc:  # reported once, by the check named: error, no new finding
+        result = CheckResult(
+            id=check.id,
+            suite=check.suite,
+            engine=check.engine,
+            status=Status.ERROR,
+            summary=str(exc),
+        )
     except SekitError as exc:
         result = error("input", str(exc))
     except Exception as exc:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from sekit.checks.suite import Options, SuiteOptions
 from sekit.config.schema import Config
+from sekit.errors import InputError, InputUnavailable
 
 T = TypeVar("T")
 
@@ -47,6 +48,8 @@ class Context:
         self.options = options or RunOptions()
         self._cache: dict[str, tuple[bool, Any]] = {}
         self._closing: list[Callable[[], None]] = []
+        self.running: str | None = None  # the check being run (set by the runner)
+        self._reported: dict[str, str] = {}  # resource -> the check that reported its failure
 
     @property
     def workdir(self) -> Path:
@@ -69,12 +72,21 @@ class Context:
         self._cache[key] = (True, value)
 
     def shared(self, key: str, factory: Callable[[], T]) -> T:
+        """The resource, made once per run. An input that cannot be loaded (a missing data
+        file DVC versions, a model that does not load) is reported by the first check that
+        asks for it; every later check gets :class:`~sekit.errors.InputUnavailable` naming
+        that check, so a report says "run `dvc pull`" once, not once per check."""
         if key not in self._cache:
             try:
                 self._cache[key] = (True, factory())
             except Exception as exc:
                 self._cache[key] = (False, exc)
+                if isinstance(exc, InputError) and self.running is not None:
+                    self._reported[key] = self.running
         ok, value = self._cache[key]
         if not ok:
+            first = self._reported.get(key)
+            if first is not None and first != self.running:
+                raise InputUnavailable(value, reported_by=first)
             raise value
         return value  # type: ignore[no-any-return]

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from sekit import __version__
+from sekit.errors import NOT_RUN
 from sekit.results import CheckResult, Status
 
 
@@ -100,11 +101,18 @@ class Report(BaseModel):
 
     def blocking(self) -> list[str]:
         """Why the verdict is ``fail``, one line per reason (empty when it passes)."""
+        blocked = [c for c in self.checks if c.status.blocks]
+        not_run = [c for c in blocked if c.summary.startswith(NOT_RUN) and not c.findings]
         reasons = [
             f"check {c.id} ended {c.status.value}: {c.summary}".rstrip(": ")
-            for c in self.checks
-            if c.status.blocks
+            for c in blocked
+            if c not in not_run
         ]
+        if not_run:
+            reasons.append(
+                f"{len(not_run)} more checks did not run without that input: "
+                + ", ".join(c.id for c in not_run)
+            )
         reasons += [f"gate {g.metric}: {g.reason}" for g in self.gates if not g.passed]
         if not any(c.status is not Status.SKIPPED for c in self.checks) and not self.gates:
             reasons.append("nothing was checked")
