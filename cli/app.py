@@ -28,6 +28,7 @@ from sekit.errors import SekitError
 # importing the module; tests/cli/test_help.py checks it matches the command's own.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "new": ("sekit_cli.commands.new", "new", "Scaffold a team project."),
+    "init": ("sekit_cli.commands.init", "init", "Add sekit to an existing repository."),
     "check": (
         "sekit_cli.commands.check",
         "check",

@@ -1,0 +1,132 @@
+"""``sekit init`` on repositories modelled on five real course repositories: the config it
+writes validates, a first ``sekit check`` runs and says `dvc pull` once, and nothing of the
+team's changes except the files it says it adds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sekit.config import load_config
+from sekit_cli.app import cli
+from tests.adopt.repos import NOTHING, REPOSITORIES
+from tests.conftest import make_tree
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".sekit" not in p.parts
+    }
+
+
+@pytest.mark.parametrize("name", sorted(REPOSITORIES))
+def test_init_then_check(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_tree(REPOSITORIES[name], tmp_path / name)
+    before = _snapshot(root)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, ["init", "--ci", "--pre-commit"])
+    assert result.exit_code == 0, result.output
+    said = {
+        line.split(" ", 1)[1] for line in result.output.splitlines() if line.startswith("wrote ")
+    }
+    after = _snapshot(root)
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing of theirs changed
+    added = set(after) - set(before)
+    assert {Path(p).as_posix() for p in said} == added  # exactly what it said it wrote
+    assert "sekit.toml" in added
+    config = load_config(root / "sekit.toml")  # the schema accepts it
+    assert config.project.name == name
+    assert "Could not decide" in result.output or config.data is not None
+    check = CliRunner().invoke(cli, ["check"])
+    assert check.exit_code in (0, 1, 2), check.output
+    report = json.loads((root / ".sekit" / "report.json").read_text())
+    naming = [f for c in report["checks"] for f in c["findings"] if "dvc pull" in f["message"]]
+    assert len(naming) <= 2  # the data once, the model once: never once per check
+    assert _snapshot(root) == after  # the check changed nothing either (.sekit/ aside)
+
+
+def test_what_init_found_on_the_dvc_layouts(tmp_path: Path) -> None:
+    from sekit.adopt import discover
+
+    team13 = discover(make_tree(REPOSITORIES["team13-model-training"], tmp_path / "a"))
+    assert team13.train is not None and team13.train.value == "output/reviews.tsv"
+    assert "output/reviews.tsv.dvc" in team13.train.why and "dvc pull" in team13.train.why
+    assert team13.label is not None and team13.label.value == "Liked"
+    assert team13.model is not None and team13.model.value == "output/model-gauss.jbl"
+    assert any("output/vectorizer.pkl" in u for u in team13.undecided)
+    team8 = discover(make_tree(REPOSITORIES["team8-model-training"], tmp_path / "b"))
+    assert team8.train is not None and team8.train.value == "data/raw/raw_data.tsv"
+    assert team8.model is not None and team8.model.value == "models/sentiment_classifier.joblib"
+    service = discover(make_tree(REPOSITORIES["team13-app-service"], tmp_path / "c"))
+    assert service.service is not None
+    assert service.service.value == "flask --app app:app run --host 127.0.0.1 --port {port}"
+    assert service.health is not None and service.health.value == "/health"
+
+
+def test_init_writes_each_guess_with_its_reason(tmp_path: Path) -> None:
+    root = make_tree(REPOSITORIES["team13-model-training"], tmp_path / "repo")
+    result = CliRunner().invoke(cli, ["init", str(root)])
+    assert result.exit_code == 0, result.output
+    text = (root / "sekit.toml").read_text()
+    assert (
+        'label = "Liked"   # review_rating/modeling/prepare_data.py:6: y = dataset["Liked"]' in text
+    )
+    assert "# test = ...   # no test split found" in text
+    assert "[model].loader: the model is used after output/vectorizer.pkl" in " ".join(
+        result.output.split()
+    )
+    assert not (root / ".github/workflows/sekit.yml").exists()  # only when asked
+    assert not (root / ".pre-commit-config.yaml").exists()
+
+
+def test_init_never_changes_an_existing_file(tmp_path: Path) -> None:
+    root = make_tree(
+        {**REPOSITORIES["team8-model-training"], "sekit.toml": "# ours\n"}, tmp_path / "r"
+    )
+    result = CliRunner().invoke(cli, ["init", str(root)])
+    assert result.exit_code == 2
+    assert "sekit.toml: exists; sekit init never changes a file" in " ".join(result.output.split())
+    assert (root / "sekit.toml").read_text() == "# ours\n"
+    beside = CliRunner().invoke(
+        cli, ["init", str(root), "--output", str(root / "sekit.guess.toml")]
+    )
+    assert beside.exit_code == 0, beside.output
+    assert (root / "sekit.toml").read_text() == "# ours\n"
+    assert 'label = "Liked"' in (root / "sekit.guess.toml").read_text()
+    again = CliRunner().invoke(cli, ["init", str(root), "--output", str(root / "sekit.guess.toml")])
+    assert again.exit_code == 2
+
+
+def test_init_leaves_an_existing_hook_file_and_says_what_to_add(tmp_path: Path) -> None:
+    root = make_tree(REPOSITORIES["team8-model-training"], tmp_path / "r")
+    hooks = (root / ".pre-commit-config.yaml").read_text()
+    result = CliRunner().invoke(cli, ["init", str(root), "--pre-commit"])
+    assert result.exit_code == 0, result.output
+    assert (root / ".pre-commit-config.yaml").read_text() == hooks
+    assert "not written: .pre-commit-config.yaml: exists" in result.output
+    assert "entry: sekit config validate" in result.output
+
+
+def test_tool_sekit_in_pyproject_is_a_config_too(tmp_path: Path) -> None:
+    files = {**REPOSITORIES["team8-model-training"]}
+    files["pyproject.toml"] = '[project]\nname = "x"\n\n[tool.sekit.project]\nname = "x"\n'
+    root = make_tree(files, tmp_path / "r")
+    result = CliRunner().invoke(cli, ["init", str(root)])
+    assert result.exit_code == 2
+    assert not (root / "sekit.toml").exists()
+
+
+def test_nothing_found_is_exit_2_and_writes_nothing(tmp_path: Path) -> None:
+    root = make_tree(NOTHING["team7-model-training"], tmp_path / "r")
+    before = _snapshot(root)
+    result = CliRunner().invoke(cli, ["init", str(root), "--ci"])
+    assert result.exit_code == 2
+    assert "found no data, model or service" in " ".join(result.output.split())
+    assert "DVC versions folders (dataset)" in " ".join(result.output.split())
+    assert _snapshot(root) == before
