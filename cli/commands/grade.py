@@ -103,10 +103,11 @@ from sekit_cli.options import quiet_option
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(["table", "json", "mllint"]),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format (mllint: mllint's categories, rule slugs and Markdown layout, for a "
+    "course whose CI requires mllint).",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Show every rubric item of every team.")
 @quiet_option
@@ -183,6 +184,8 @@ def grade(
         )
         if html_path is not None:
             atomic_write_text(html_path, history_html(curve))
+        if fmt == "mllint":
+            raise click.UsageError("--format mllint grades the present, not --history")
         if fmt == "json":
             click.echo(curve.model_dump_json(indent=2))
         else:
@@ -217,6 +220,10 @@ def grade(
         atomic_write_text(html_path, to_html(report))
     if fmt == "json":
         click.echo(report.model_dump_json(indent=2))
+    elif fmt == "mllint":
+        from sekit.grade.mllint import to_mllint
+
+        click.echo(to_mllint(report))
     else:
         print_grades(console(), report, verbose=verbose, quiet=quiet)
     for team in report.teams:
