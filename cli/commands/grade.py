@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sekit_cli.options import quiet_option
+
+if TYPE_CHECKING:
+    from sekit.grade import SandboxRun
+    from sekit.grade.rubric import Rubric
 
 
 @click.command(short_help="Grade team repositories for readiness.")
@@ -109,6 +114,41 @@ from sekit_cli.options import quiet_option
     help="Output format (mllint: mllint's categories, rule slugs and Markdown layout, for a "
     "course whose CI requires mllint).",
 )
+@click.option(
+    "--attest",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="In a team's CI: grade PATH (a clean checkout) and write the grade, with the gate's "
+    "decision from .sekit/report.json, bound to the commit (tree, config, data and model "
+    "hashes, sekit's version) to FILE (conventionally .sekit/attestation.json).",
+)
+@click.option(
+    "--collect",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Check the CI reports of a class: DIR holds one repository per team, each with "
+    ".sekit/attestation.json. Refuses a report whose binding does not match its commit, "
+    "flags stale ones and any whose grade differs from the one recomputed here, and "
+    "re-runs a random sample with --run in the sandbox.",
+)
+@click.option(
+    "--sample",
+    type=click.FloatRange(0, 1),
+    default=0.1,
+    show_default=True,
+    metavar="FRACTION",
+    help="With --collect: the share of teams whose report passed the checks that are run "
+    "again in the sandbox.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    help="With --collect: the seed that draws the sample (default: a fresh one, printed and "
+    "kept in the JSON, so no team knows beforehand).",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Show every rubric item of every team.")
 @quiet_option
 def grade(
@@ -126,6 +166,10 @@ def grade(
     csv_path: Path | None,
     html_path: Path | None,
     fmt: str,
+    attest: Path | None,
+    collect: Path | None,
+    sample: float,
+    seed: int | None,
     verbose: bool,
     quiet: bool,
 ) -> int:
@@ -144,6 +188,8 @@ def grade(
       sekit grade --each submissions/ --rubric milestone2.toml --jobs 4
       sekit grade team-07 --run --format json
       sekit grade --roster remla/roster.csv       # six repositories per team, one grade
+      sekit grade . --attest .sekit/attestation.json           # in the team's CI
+      sekit grade --collect class/ --sample 0.1 --csv grades.csv  # the instructor
       sekit grade team-07 --history --html team-07-history.html
     """
     from sekit.fs import atomic_write_text
@@ -157,8 +203,10 @@ def grade(
     from sekit_cli.render.console import console
     from sekit_cli.render.grades import print_grades, print_history
 
-    if not paths and not each and roster is None:
-        raise click.UsageError("give at least one PATH, --each DIR or --roster FILE")
+    if not paths and not each and roster is None and collect is None:
+        raise click.UsageError("give at least one PATH, --each DIR, --roster FILE or --collect DIR")
+    if (seed is not None or sample != 0.1) and collect is None:
+        raise click.UsageError("--sample and --seed only apply with --collect")
     if no_sandbox and not run:
         raise click.UsageError("--no-sandbox only applies with --run")
     if every is not None and not history:
@@ -191,8 +239,22 @@ def grade(
         else:
             print_history(console(), curve)
         return 0
+    if attest is not None:
+        if len(paths) != 1 or each or run or collect is not None or history:
+            raise click.UsageError("--attest grades one PATH (the CI's checkout), without --run")
+        from sekit.grade.attest import attest as attest_one
+
+        attestation = attest_one(paths[0], chosen)
+        atomic_write_text(attest, attestation.model_dump_json(indent=2))
+        if not quiet:
+            click.echo(
+                f"{attest}: {attestation.grade.score} for commit "
+                f"{attestation.binding.commit[:12]} (gate: "
+                f"{attestation.gate.verdict if attestation.gate else 'not run'})"
+            )
+        return 0
     options = None
-    if run:
+    if run or (collect is not None and sample > 0):
         bwrap, why = find_sandbox()
         if bwrap is None and not no_sandbox:
             raise click.UsageError(
@@ -204,6 +266,12 @@ def grade(
         )
     if not paths and not each and names is not None and roster is not None:
         paths = tuple(roster.parent / folder for folder in names)  # the roster's own folders
+    if collect is not None:
+        if paths or each or run:
+            raise click.UsageError("--collect DIR grades the class in DIR (re-runs: --sample)")
+        return _collect(
+            collect, chosen, options, sample, seed, jobs, fmt, quiet, verbose, csv_path, html_path
+        )
     targets = [*repositories(list(paths), each=False)] if paths else []
     targets += repositories(list(each), each=True) if each else []
 
@@ -229,4 +297,59 @@ def grade(
     for team in report.teams:
         if team.score is None:
             click.echo(f"sekit: warning: {team.path}: {team.reason}", err=True)
+    return 0
+
+
+def _collect(
+    folder: Path,
+    rubric: Rubric,
+    options: SandboxRun | None,
+    sample: float,
+    seed: int | None,
+    jobs: int,
+    fmt: str,
+    quiet: bool,
+    verbose: bool,
+    csv_path: Path | None,
+    html_path: Path | None,
+) -> int:
+    from sekit.fs import atomic_write_text
+    from sekit.grade import grade_one
+    from sekit.grade.collect import Sampling, collect
+    from sekit.grade.model import TeamGrade
+    from sekit.grade.render import to_csv, to_html
+    from sekit_cli.render.console import console
+    from sekit_cli.render.grades import print_collection, print_grades
+
+    run = options
+    sampling = Sampling.drawn(sample, seed)
+    err = console(stderr=True)
+
+    def progress(team: TeamGrade, done: int, total: int) -> None:
+        if not quiet:
+            err.print(f"[muted][{done}/{total}] {team.path}[/]")
+
+    def rerun(root: Path) -> TeamGrade:
+        if not quiet:
+            err.print(f"[muted]re-running {root.name} in the sandbox[/]")
+        return grade_one(root, rubric, run=run, template=False)
+
+    report = collect(
+        folder,
+        rubric,
+        sampling=sampling,
+        rerun=rerun,
+        grade_here=lambda root: grade_one(root, rubric, template=False),
+        jobs=jobs,
+        progress=progress,
+    )
+    if csv_path is not None:
+        atomic_write_text(csv_path, to_csv(report))
+    if html_path is not None:
+        atomic_write_text(html_path, to_html(report))
+    if fmt == "json":
+        click.echo(report.model_dump_json(indent=2))
+    else:
+        print_grades(console(), report, verbose=verbose, quiet=quiet)
+        print_collection(console(), report)
     return 0

@@ -77,6 +77,11 @@ def print_grades(out: Console, report: ClassReport, *, verbose: bool, quiet: boo
                 f"  the untouched template scores {team.template.score:g} "
                 f"([muted]{escape(team.template.source)}[/]); own work {team.gain:+g}"
             )
+        if team.collected is not None:
+            rerun = ", re-run in the sandbox" if team.collected.rerun else ""
+            out.print(f"  CI report: [bold]{team.collected.status}[/]{rerun}")
+            for reason in team.collected.reasons:
+                out.print(f"    [muted]{escape(reason)}[/]")
         if team.repositories:
             shown_parts = ", ".join(
                 f"{Path(r.path).name} {'—' if r.score is None else f'{r.score:g}'}"
@@ -125,3 +130,23 @@ def print_history(out: Console, history: HistoryReport) -> None:
             escape(point.subject),
         )
     out.print(table)
+
+
+def print_collection(out: Console, report: ClassReport) -> None:
+    """The class's CI reports: how many per status, and the re-run sample."""
+    if report.collection is None:
+        return
+    shown = ", ".join(f"{n} {status}" for status, n in report.collection.statuses.items())
+    out.print(f"\nCI reports: {shown}")
+    out.print(
+        f"re-ran {len(report.collection.sampled)} in the sandbox (fraction "
+        f"{report.collection.fraction:g}, seed {report.collection.seed}): "
+        + (", ".join(report.collection.sampled) or "none")
+    )
+    flagged = [
+        t.team
+        for t in report.teams
+        if t.collected is not None and t.collected.status not in ("accepted",)
+    ]
+    if flagged:
+        out.print(f"[warn]flagged[/]: {', '.join(flagged)}")

@@ -25,7 +25,14 @@ from sekit.errors import UsageError
 from sekit.grade.detectors import DETECTORS, Outcome, custom
 from sekit.grade.detectors.common import scaffold_commit
 from sekit.grade.mlts import committed_junit, junit_results, score
-from sekit.grade.model import ClassReport, HistoryReport, ItemResult, TeamGrade, TemplateLine
+from sekit.grade.model import (
+    ClassReport,
+    GateSummary,
+    HistoryReport,
+    ItemResult,
+    TeamGrade,
+    TemplateLine,
+)
 from sekit.grade.process import process
 from sekit.grade.repository import Repository
 from sekit.grade.rubric import ItemSpec, Rubric, builtin
@@ -232,6 +239,7 @@ def _grade(
         junit = junit_results(xml) if xml else {}
     graded = grade_files(repo, rubric, team=team, junit=junit, gate_report=gate_report)
     graded.run = record_
+    graded.gate = GateSummary.of(gate_report)
     if template:
         graded.template = _template_line(repo, rubric, team)
     return graded

@@ -233,6 +233,13 @@ class GitHistory:
         except (KeyError, OSError, ValueError, AttributeError, zlib.error):
             return {}
 
+    def tree(self, sha: str) -> str | None:
+        """The tree id of commit ``sha`` (what its files are), or None."""
+        try:
+            return str(self._repo[sha.encode()].tree.decode())
+        except (KeyError, OSError, ValueError, AttributeError, zlib.error):
+            return None
+
     def blob(self, sha: str) -> bytes | None:
         try:
             data: bytes = self._repo.object_store[sha.encode()].as_raw_string()

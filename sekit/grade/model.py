@@ -66,12 +66,44 @@ class RunRecord(BaseModel):
     steps: list[RunStep] = Field(default_factory=list)
 
 
+class GateSummary(BaseModel):
+    """What ``sekit gate`` decided in a run: the verdict and each check's status."""
+
+    verdict: str | None = None
+    checks: dict[str, str] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, report: dict[str, Any] | None) -> GateSummary | None:
+        if not isinstance(report, dict):
+            return None
+        checks = {
+            str(c.get("id")): str(c.get("status"))
+            for c in report.get("checks", [])
+            if isinstance(c, dict)
+        }
+        verdict = report.get("verdict")
+        return cls(verdict=verdict if isinstance(verdict, str) else None, checks=checks)
+
+
 class RepositoryPart(BaseModel):
     """One repository of a team of several: its own score and the commit graded."""
 
     path: str
     commit: str | None = None
     score: float | None = None
+
+
+class Collected(BaseModel):
+    """``--collect``: the team's CI report, checked. ``status``: accepted (binding verified,
+    the grade agrees, and the re-run agrees when sampled), missing, refused (unreadable, or a
+    binding that does not match the repository), stale (bound to an older commit), differs
+    (the grade here, or the sampled re-run, disagrees with the report)."""
+
+    status: Literal["accepted", "missing", "refused", "stale", "differs"]
+    reasons: list[str] = Field(default_factory=list)
+    commit: str | None = None
+    reported_score: float | None = None
+    rerun: bool = False
 
 
 class TeamGrade(BaseModel):
@@ -89,6 +121,8 @@ class TeamGrade(BaseModel):
     template: TemplateLine | None = None
     run: RunRecord | None = None
     repositories: list[RepositoryPart] = Field(default_factory=list)  # a team of several
+    gate: GateSummary | None = None  # what `sekit gate` decided in --run (or the team's CI)
+    collected: Collected | None = None  # --collect: what became of the team's CI report
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -99,10 +133,21 @@ class TeamGrade(BaseModel):
         return round(self.score - self.template.score, 1)
 
 
+class Collection(BaseModel):
+    """``--collect``: the re-run sample (fraction, the seed that drew it, who) and the count
+    of reports per status."""
+
+    fraction: float
+    seed: int
+    sampled: list[str] = Field(default_factory=list)
+    statuses: dict[str, int] = Field(default_factory=dict)
+
+
 class ClassReport(BaseModel):
     rubric_version: str
     graded_at: str
     teams: list[TeamGrade]
+    collection: Collection | None = None
 
     def ranked(self) -> list[TeamGrade]:
         """Graded teams best first, then the ungradable ones."""
