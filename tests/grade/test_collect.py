@@ -82,7 +82,7 @@ def test_a_dirty_checkout_is_not_attested(tmp_path: Path) -> None:
 
 def test_collect_catches_what_it_can_without_running(tmp_path: Path) -> None:
     klass = tmp_path / "class"
-    honest, forged, copied, stale, swapped, missing = (
+    honest, forged, copied, stale, swapped, _missing = (
         _team(klass / name)
         for name in ("honest", "forged", "copied", "stale", "swapped", "missing")
     )
