@@ -94,6 +94,21 @@ def test_a_lint_rules_message_is_not_seeding(repo: Repo) -> None:
     assert seeded.evidence[0].startswith("review_rating/modeling/prepare_data.py:1:")
 
 
+def test_a_lint_rules_example_is_not_the_pipelines_seed(repo: Repo) -> None:
+    example = "from sklearn.model_selection import train_test_split\n\nX_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\n"
+    only = _outcome(repo, "reproducibility", {"pylint_custom/warning_example.py": example})
+    assert only.status == "missing"
+    both = _outcome(
+        repo,
+        "reproducibility",
+        {
+            "pylint_custom/warning_example.py": example,
+            "src/preprocess.py": "def split(data, random_state: int = 0):\n    return data\n",
+        },
+    )
+    assert both.evidence[0].startswith("src/preprocess.py:1:")
+
+
 def test_dvclive_records_are_not_a_parameter_file(repo: Repo) -> None:
     logged = _outcome(repo, "reproducibility", {"dvclive/params.yaml": "classifiers: GaussianNB\n"})
     assert logged.status == "missing"
