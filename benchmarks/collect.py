@@ -4,13 +4,15 @@ swapped and stale ones caught, a stated share re-run in the sandbox.
     python benchmarks/collect.py [--teams 100] [--sample 0.1] [--seed 2026] [--jobs 2]
 
 The class: one project scaffolded by `sekit new` with its pipeline run (`dvc repro`), copied
-per team (git history included) and configured as a first-milestone project (the data
-checks gate it: a re-run is then under a minute); each team gets a defect drawn at random:
-none, missing values or duplicated rows in its training data (its gate fails; dvc.lock records
-the team's data), no tests, no README, no CI. Each team's "CI" runs `sekit gate` (once per
-distinct data, the same result for the same data) and `sekit grade . --attest`. Then reports
-are forged: the grade edited, the gate's failure turned into a pass, another team's report
-copied, the data's hash swapped, a commit made after the report (stale).
+per team (git history included) and cut to a first-milestone project (the data checks gate
+it, the tests are those of the data pipeline: a re-run is then about a minute). Each team
+gets a defect drawn at random: none, missing values or duplicated rows in its training data
+(its gate fails; dvc.lock records the team's data), no tests, no README, no CI. Each team's
+"CI" runs `sekit gate` (once per distinct data: the same data, the same result) and `sekit
+grade . --attest`. Then reports are forged: the grade edited, the gate's failure turned into
+a pass, another team's report copied, the data's hash swapped, a commit made after the
+report (stale). Besides the sample, every flipped gate the sample missed is re-run as if
+sampled, with as many honest failing teams as controls: what "caught when sampled" means.
 """
 
 from __future__ import annotations
@@ -76,6 +78,8 @@ def template(folder: Path) -> Path:
     subprocess.run(["dvc", "repro", "-q"], cwd=root, env=env, check=True, capture_output=True)
     config = (root / "sekit.toml").read_text()
     (root / "sekit.toml").write_text(config.split("\n[model]\n")[0] + "\n" + GATES)
+    for later in ("serve", "app", "release", "train", "behaviour", "pipeline"):
+        (root / "tests" / f"test_{later}.py").unlink()  # the first milestone's tests: the data
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "pipeline run; first milestone: data checks")
     return root
@@ -183,6 +187,38 @@ def forge(
     return chosen
 
 
+def _power(klass: Path, report, forged, defects, rerun):  # type: ignore[no-untyped-def]
+    """Caught when sampled, measured directly: every flipped gate the sample missed, and as
+    many honest teams whose gate failed (the controls: the same data defects, told truly),
+    re-run as if sampled."""
+    from sekit.grade.collect import compare_rerun, read_attestation
+
+    sampled = set(report.collection.sampled)
+    by_name = {Path(t.path).name: t for t in report.teams}
+    flipped = [t for t, k in forged.items() if k == "gate-flipped" and t not in sampled]
+    controls = [
+        t
+        for t, d in defects.items()
+        if d in ("missing", "duplicates") and t not in forged and t not in sampled
+    ][: len(flipped)]
+    outcome = {
+        "flipped": len(flipped),
+        "flipped_caught": 0,
+        "controls": len(controls),
+        "controls_flagged": 0,
+    }
+    for team in flipped + controls:
+        graded = by_name[team]
+        attestation, _ = read_attestation(klass / team)
+        if graded.collected is None or attestation is None:
+            continue
+        compare_rerun(graded, rerun(klass / team), attestation)
+        flagged = graded.collected.status != "accepted"
+        key = "flipped_caught" if team in flipped else "controls_flagged"
+        outcome[key] += flagged
+    return outcome
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--teams", type=int, default=100)
@@ -221,6 +257,7 @@ def main() -> None:
             jobs=args.jobs,
         )
         seconds = time.perf_counter() - start
+        power = _power(folder / "class", report, forged, defects, rerun)
     status = {Path(t.path).name: t.collected for t in report.teams}
     sampled = set(report.collection.sampled if report.collection else [])
     by_kind: dict[str, dict[str, int]] = {}
@@ -247,7 +284,8 @@ def main() -> None:
         "honest_flagged_reasons": {t: status[t].reasons for t in false_flags if status[t]},
         "statuses": report.collection.statuses if report.collection else {},
         "reruns": len(reruns),
-        "rerun_seconds_median": sorted(reruns)[len(reruns) // 2] if reruns else None,
+        "rerun_seconds_median": round(sorted(reruns)[len(reruns) // 2], 1) if reruns else None,
+        "when_sampled": power,
         "collect_seconds": round(seconds, 1),
         "class_built_seconds": round(built, 1),
     }

@@ -36,6 +36,7 @@ def _team(root: Path) -> Path:
         "  path: model.joblib\n",
         "src/train.py": "def train(x, y, random_state: int = 0):\n    return x\n",
         "tests/test_train.py": "def test_train():\n    assert True\n",
+        "README.md": f"# {root.name}\n",  # each team's history is its own
     }
     git_repo(root, files, commits=2)
     (root / "models" / "model.joblib").write_bytes(MODEL)
