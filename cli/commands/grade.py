@@ -349,6 +349,10 @@ def _collect(
         atomic_write_text(html_path, to_html(report))
     if fmt == "json":
         click.echo(report.model_dump_json(indent=2))
+    elif fmt == "mllint":
+        from sekit.grade.mllint import to_mllint
+
+        click.echo(to_mllint(report))
     else:
         print_grades(console(), report, verbose=verbose, quiet=quiet)
         print_collection(console(), report)
