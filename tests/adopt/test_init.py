@@ -130,3 +130,23 @@ def test_nothing_found_is_exit_2_and_writes_nothing(tmp_path: Path) -> None:
     assert "found no data, model or service" in " ".join(result.output.split())
     assert "DVC versions folders (dataset)" in " ".join(result.output.split())
     assert _snapshot(root) == before
+
+
+def test_the_ci_job_and_hook_validate_against_their_schemas(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    root = make_tree(REPOSITORIES["team13-model-training"], tmp_path / "r")
+    assert CliRunner().invoke(cli, ["init", str(root), "--ci", "--pre-commit"]).exit_code == 0
+    tool = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
+    precommit = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
+    for command in (
+        [tool, "--builtin-schema", "vendor.github-workflows", ".github/workflows/sekit.yml"],
+        [precommit, "validate-config", ".pre-commit-config.yaml"],
+    ):
+        done = subprocess.run(command, cwd=root, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+    workflow = (root / ".github/workflows/sekit.yml").read_text()
+    assert "run: dvc pull" in workflow  # the data is in DVC
+    assert "sekit grade . --attest .sekit/attestation.json" in workflow
