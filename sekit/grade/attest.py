@@ -53,6 +53,7 @@ def attest(root: Path, rubric: Rubric) -> Attestation:
     differs from the commit (the grade would judge files the commit does not hold).
     """
     from sekit.grade import grade_files
+    from sekit.grade.timeline import grade_commit
 
     repo = Repository(root)
     try:
@@ -67,7 +68,11 @@ def attest(root: Path, rubric: Rubric) -> Attestation:
                 hint="commit them, or attest a clean checkout",
             )
         gate = _gate_report(root)
-        graded = grade_files(repo, rubric, team=root.resolve().name, gate_report=gate)
+        team = root.resolve().name
+        graded = grade_commit(  # the commit's files: what the CI made beside them does not count
+            repo, history.head, lambda past: grade_files(past, rubric, team=team, gate_report=gate)
+        )
+        graded.path = str(root)
         graded.gate = GateSummary.of(gate)
         return Attestation(
             rubric_version=rubric.version,

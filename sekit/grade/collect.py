@@ -100,14 +100,33 @@ def gate_differences(reported: GateSummary | None, rerun: GateSummary | None) ->
     return found
 
 
+def grade_at(root: Path, commit: str, rubric: Rubric) -> TeamGrade:
+    """The read-only grade of ``root`` as it is at ``commit`` (git's objects, not the working
+    tree: files the CI or the instructor made beside the checkout do not count)."""
+    from sekit.grade import grade_files
+    from sekit.grade.timeline import grade_commit
+
+    repo = Repository(root)
+    try:
+        graded = grade_commit(repo, commit, lambda past: grade_files(past, rubric, team=root.name))
+    except Exception as exc:  # one team's failure never stops the class
+        return TeamGrade(
+            path=str(root), team=root.name, score=None, reason=f"cannot be graded: {exc}"
+        )
+    finally:
+        repo.close()
+    graded.path = str(root)
+    return graded
+
+
 def check_team(
     root: Path, rubric: Rubric, grade_here: Callable[[Path], TeamGrade]
 ) -> tuple[TeamGrade, Attestation | None]:
     """Steps 1-3 for one team: its grade here, with ``collected`` saying what became of
     the report (accepted so far, or why not)."""
-    here = grade_here(root)
     attestation, problem = read_attestation(root)
     if attestation is None:
+        here = grade_here(root)
         here.collected = Collected(
             status="refused" if problem and "not a" in problem else "missing",
             reasons=[problem or "no report"],
@@ -137,17 +156,21 @@ def check_team(
         collected.reasons.append(
             f"judged {binding.commit[:12]}; the repository is at {(head or '?')[:12]}"
         )
-    if collected.status == "accepted":
-        differences = _differences(attestation.grade, here)
-        if differences:
-            collected.status = "differs"
-            collected.reasons += differences
+    if collected.status != "accepted":
+        here = grade_here(root)  # the team's latest work, graded without the report
+        here.collected = collected
+        return here, None
+    here = grade_at(root, binding.commit, rubric)
+    differences = _differences(attestation.grade, here)
+    if differences:
+        collected.status = "differs"
+        collected.reasons += differences
     here.collected = collected
-    if collected.status == "accepted":
-        here.mlts = attestation.grade.mlts
-        here.gate = attestation.gate
-        return here, attestation
-    return here, None
+    if collected.status != "accepted":
+        return here, None
+    here.mlts = attestation.grade.mlts
+    here.gate = attestation.gate
+    return here, attestation
 
 
 def compare_rerun(graded: TeamGrade, rerun: TeamGrade, attestation: Attestation) -> None:

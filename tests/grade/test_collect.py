@@ -27,7 +27,7 @@ GATE = {
 def _team(root: Path) -> Path:
     md5 = hashlib.md5(MODEL).hexdigest()
     files: dict[str, str | bytes] = {
-        ".gitignore": ".sekit/\nmodels/model.joblib\n",
+        ".gitignore": ".sekit/\nmodels/model.joblib\nmodels/test_generated.py\n",
         ".dvc/config": "[core]\n    remote = storage\n",
         "sekit.toml": '[project]\nname = "x"\n\n[data]\ntrain = "data/train.csv"\nlabel = "y"\n\n'
         '[model]\npath = "models/model.joblib"\ntask = "classification"\n',
@@ -87,8 +87,13 @@ def test_collect_catches_what_it_can_without_running(tmp_path: Path) -> None:
         _team(klass / name)
         for name in ("honest", "forged", "copied", "stale", "swapped", "missing")
     )
+    # what the CI made beside the checkout (pipeline outputs, ignored by git) is not graded
+    (honest / "models" / "test_generated.py").write_text(
+        "".join(f"def test_{i}():\n    assert 1\n" for i in range(5))
+    )
     for root in (honest, forged, copied, stale, swapped):
         _attest(root)
+    (honest / "models" / "test_generated.py").unlink()  # the instructor's clone lacks it
     document = json.loads((forged / ".sekit/attestation.json").read_text())
     document["grade"]["score"] = 97.5  # the grade, edited
     document["grade"]["items"][0]["points"] = 99
