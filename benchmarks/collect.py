@@ -190,7 +190,7 @@ def forge(
 def _power(klass: Path, report, forged, defects, rerun):  # type: ignore[no-untyped-def]
     """Caught when sampled, measured directly: every flipped gate the sample missed, and as
     many honest teams whose gate failed (the controls: the same data defects, told truly),
-    re-run as if sampled."""
+    re-run as if sampled (after --collect's numbers were taken)."""
     from sekit.grade.collect import compare_rerun, read_attestation
 
     sampled = set(report.collection.sampled)
@@ -257,8 +257,12 @@ def main() -> None:
             jobs=args.jobs,
         )
         seconds = time.perf_counter() - start
+        sampled_reruns = len(reruns)
+        status = {  # what --collect decided, before the direct measure below re-runs more
+            Path(t.path).name: t.collected.model_copy(deep=True) if t.collected else None
+            for t in report.teams
+        }
         power = _power(folder / "class", report, forged, defects, rerun)
-    status = {Path(t.path).name: t.collected for t in report.teams}
     sampled = set(report.collection.sampled if report.collection else [])
     by_kind: dict[str, dict[str, int]] = {}
     for kind in FORGERIES:
@@ -283,7 +287,8 @@ def main() -> None:
         "honest_flagged": len(false_flags),
         "honest_flagged_reasons": {t: status[t].reasons for t in false_flags if status[t]},
         "statuses": report.collection.statuses if report.collection else {},
-        "reruns": len(reruns),
+        "reruns_in_collect": sampled_reruns,
+        "reruns_in_all": len(reruns),
         "rerun_seconds_median": round(sorted(reruns)[len(reruns) // 2], 1) if reruns else None,
         "when_sampled": power,
         "collect_seconds": round(seconds, 1),
