@@ -100,7 +100,11 @@ def test_shared_resources_load_once_and_share_their_error(project: Path) -> None
     fake_check("data.two", uses)
     results = run_checks(load_config(project))
     assert calls == [1]
-    assert [r.findings[0].message for r in results] == ["train.csv: empty file"] * 2
+    # reported once, by the check that loaded it; the other one did not run, and says who did
+    assert [r.status for r in results] == [Status.ERROR, Status.ERROR]
+    assert [f.message for f in results[0].findings] == ["train.csv: empty file"]
+    assert results[1].findings == ()
+    assert results[1].summary == ("not run: its input could not be loaded (reported by data.one)")
 
 
 def test_a_wrong_return_value_is_an_internal_error(project: Path) -> None:

@@ -29,6 +29,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
+from sekit.grade.mlts_reasons import reasons
 from sekit.grade.model import MLTestScore
 from sekit.grade.repository import Repository
 
@@ -355,7 +356,7 @@ def score(
         s: sum(t["credit"] for k, t in tests.items() if k.startswith(f"{s}-")) for s in SECTIONS
     }
     final = min(sections.values())
-    why = _why(sections, tagged, candidates, ran=junit is not None or gate_report is not None)
+    why = reasons(sections, tagged, candidates, ran=junit is not None or gate_report is not None)
     return MLTestScore(
         data=sections["data"],
         model=sections["model"],
@@ -366,36 +367,6 @@ def score(
         tests=tests,
         why=why,
     )
-
-
-def _why(
-    sections: dict[str, float],
-    tagged: dict[str, list[str]],
-    candidates: dict[str, list[str]],
-    *,
-    ran: bool,
-) -> list[str]:
-    """Why the final score is what it is, in the words an instructor reads in the table."""
-    weakest = min(sections, key=lambda s: sections[s])
-    lines = [
-        f"the final score is the weakest section: {weakest} {sections[weakest]:g} of 7 "
-        f"({', '.join(f'{s} {v:g}' for s, v in sections.items())})"
-    ]
-    marked = sum(len(nodes) for nodes in tagged.values())
-    if marked and not ran:
-        lines.append(
-            f"{marked} tests are tagged @pytest.mark.mlts but were not run: only "
-            "`sekit grade --run` credits them, when they pass"
-        )
-    elif not marked:
-        lines.append("no test is tagged @pytest.mark.mlts(ID): no test can earn automated credit")
-    if candidates:
-        count = sum(len(nodes) for nodes in candidates.values())
-        lines.append(
-            f"{count} untagged tests look like they address {len(candidates)} of the 28 tests "
-            f"(e.g. {next(iter(candidates.values()))[0]}): tag them, then grade with --run"
-        )
-    return lines
 
 
 def _outcome(node: str, junit: dict[str, str]) -> str:
