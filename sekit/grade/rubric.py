@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sekit.errors import ConfigError
 
-RUBRIC_VERSION = "sekit-2026.6"
+RUBRIC_VERSION = "sekit-2026.7"
 
 
 @dataclass(frozen=True)
