@@ -24,7 +24,7 @@ from pathlib import Path
 from sekit.errors import UsageError
 from sekit.grade.detectors import DETECTORS, Outcome, custom
 from sekit.grade.detectors.common import scaffold_commit
-from sekit.grade.mlts import committed_junit, junit_results, score
+from sekit.grade.mlts import committed_junit, score
 from sekit.grade.model import (
     ClassReport,
     GateSummary,
@@ -235,8 +235,8 @@ def _grade(
     if run is not None:
         from sekit.grade.running import run_team
 
-        xml, gate_report, record_ = run_team(repo, sandbox=run.sandbox, limits=run.limits)
-        junit = junit_results(xml) if xml else {}
+        outcomes, gate_report, record_ = run_team(repo, sandbox=run.sandbox, limits=run.limits)
+        junit = outcomes or {}
     graded = grade_files(repo, rubric, team=team, junit=junit, gate_report=gate_report)
     graded.run = record_
     graded.gate = GateSummary.of(gate_report)

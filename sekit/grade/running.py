@@ -6,17 +6,19 @@
    sekit and the packages of this environment stay visible behind the team's own (a ``.pth``
    file), so what the team pins wins and the rest need not be downloaded again.
 2. **Tests.** pytest in a fresh copy of the repository, inside the sandbox
-   (:mod:`sekit.grade.sandbox`); its JUnit XML comes back as a file in a folder of its own.
+   (:mod:`sekit.grade.sandbox`), started by :mod:`sekit.grade.inside`; the outcome of each test
+   comes back over a pipe (:mod:`sekit.grade.channel`), never as a file the team could rewrite.
 3. **Gate.** ``sekit gate`` in another fresh copy (so nothing the tests wrote can stand in
-   for its report); the report is the ``.sekit/report.json`` that sekit wrote, read as a file,
-   never parsed out of the output.
+   for its report), run by the instructor's sekit, loaded by path in an isolated interpreter
+   (a team's own ``sekit/`` folder or package is never imported); its report comes back over
+   the pipe and counts only when it is bound to this run (the run's nonce, the grader's sekit
+   version, a start inside the run), else nothing is credited from it.
 
 Whatever the sandbox stopped is recorded per step.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -26,11 +28,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sekit.grade import inside as inside_module
+from sekit.grade.channel import CHANNEL_ENV, NONCE_ENV, Binding, Pipe, bound_report, decode
 from sekit.grade.declared import declared
 from sekit.grade.model import RunRecord, RunStep
 from sekit.grade.repository import SKIP_DIRS, Repository
 from sekit.grade.sandbox import (
-    INSIDE_OUT,
     INSIDE_REPO,
     Limits,
     Sandbox,
@@ -137,56 +140,32 @@ def build_environment(repo: Repository, venv: Path, limit: float) -> RunStep:
 
 def run_team(
     repo: Repository, *, sandbox: Sandbox, limits: Limits
-) -> tuple[str | None, dict[str, Any] | None, RunRecord]:
-    """Run the team's tests and ``sekit gate``; (JUnit XML, gate report, what happened)."""
+) -> tuple[dict[str, str] | None, dict[str, Any] | None, RunRecord]:
+    """Run the team's tests and ``sekit gate``; (test outcomes by node id, gate report, what
+    happened). Outcomes and report are None when the step sent nothing bound to its run."""
     record = RunRecord(sandbox=sandbox.name, limits=limits.describe())
     with tempfile.TemporaryDirectory(prefix="sekit-run-") as folder:
         work = Path(folder)
         venv = work / "venv"
         record.steps.append(build_environment(repo, venv, limits.wall_seconds))
         readable = Sandbox(sandbox.bwrap, (*python_locations(), venv))
-        xml, step = _step(
-            "tests",
-            [
-                str(venv / "bin" / "python"),
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                f"--junitxml={_inside(work / 'tests-out', sandbox)}/junit.xml",
-            ],
-            repo=repo,
-            work=work,
-            sandbox=readable,
-            venv=venv,
-            limits=limits,
-            result="junit.xml",
-        )
-        record.steps.append(step)
-        report_text, step = _step(
-            "gate",
-            [str(venv / "bin" / "python"), "-m", "sekit", "gate", "--quiet", "--format", "json"],
-            repo=repo,
-            work=work,
-            sandbox=readable,
-            venv=venv,
-            limits=limits,
-            result=".sekit/report.json",
-        )
-        record.steps.append(step)
-    report = None
-    if report_text:
-        try:
-            loaded = json.loads(report_text)
-            report = loaded if isinstance(loaded, dict) else None
-        except json.JSONDecodeError:
-            step.outcome += "; its report is not JSON"
-    return xml, report, record
-
-
-def _inside(path: Path, sandbox: Sandbox) -> str:
-    return INSIDE_OUT if sandbox.bwrap else str(path)
+        host = [str(venv / "bin" / "python"), "-I", str(Path(inside_module.__file__).resolve())]
+        sent: dict[str, dict[str, Any] | None] = {}
+        for name in ("tests", "gate"):
+            sent[name], step = _step(
+                name,
+                [*host, name],
+                repo=repo,
+                work=work,
+                sandbox=readable,
+                venv=venv,
+                limits=limits,
+            )
+            record.steps.append(step)
+        tests = (sent["tests"] or {}).get("tests")
+        junit = {str(k): str(v) for k, v in tests.items()} if isinstance(tests, dict) else None
+        report = sent["gate"]
+    return junit, report, record
 
 
 def _step(
@@ -198,39 +177,41 @@ def _step(
     sandbox: Sandbox,
     venv: Path,
     limits: Limits,
-    result: str,
-) -> tuple[str | None, RunStep]:
+) -> tuple[dict[str, Any] | None, RunStep]:
     copy = _copy(repo.root, work / f"{name}-repo")
-    out = work / f"{name}-out"
     tmp = work / f"{name}-tmp"
-    out.mkdir()
     (tmp / "home").mkdir(parents=True)
-    hand_over(copy, out, tmp)
+    hand_over(copy)
     inside = INSIDE_REPO if sandbox.bwrap else str(copy)
     env = _environment(venv, inside)
     if sandbox.bwrap is None:
         env.update(HOME=str(tmp / "home"), TMPDIR=str(tmp))
-    completed = run_contained(
-        argv,
-        sandbox=sandbox,
-        repo=copy,
-        out=out,
-        tmp=tmp,
-        env=env,
-        limits=limits,
-        log=work / f"{name}.log",
-    )
-    produced = (out / result) if result.endswith(".xml") else (copy / result)
-    text = None
-    if produced.is_file() and not produced.is_symlink():
-        text = produced.read_text(encoding="utf-8", errors="replace")
+    binding = Binding.new()
+    pipe = Pipe.open()
+    env.update({CHANNEL_ENV: str(pipe.write_fd), NONCE_ENV: binding.nonce})
+    try:
+        completed = run_contained(
+            argv,
+            sandbox=sandbox,
+            repo=copy,
+            env=env,
+            limits=limits,
+            log=work / f"{name}.log",
+            pass_fds=(pipe.write_fd,),
+        )
+    finally:
+        pipe.close_writer()
+    sent = pipe.received()
     if completed.timed_out:
         outcome = f"stopped after {limits.wall_seconds:g}s"
     else:
         outcome = f"exited {completed.exit_code}"
-    if text is None:
-        outcome += f"; it wrote no {result.rsplit('/', 1)[-1]}"
-    return text, RunStep(
+    result, why = (None, "") if sent is None else bound_report(decode(sent), binding)
+    if sent is None:
+        outcome += "; it sent no " + ("test outcomes" if name == "tests" else "report")
+    elif result is None:
+        outcome += f"; what it sent is not bound to this run ({why}): nothing credited from it"
+    return result, RunStep(
         name=name,
         exit_code=completed.exit_code,
         duration_s=completed.duration_s,

@@ -4,8 +4,13 @@
 
 * **bubblewrap** (``bwrap``): a read-only view of the system (``/usr``, ``/etc``, the Python
   installation and the environments it needs), nothing of the instructor's home, no network
-  (a private loopback only), a private process tree (everything dies with the sandbox), and
-  exactly one writable folder: a copy of the repository (plus a private ``/tmp``);
+  (a private loopback only), a private process tree (everything dies with the sandbox);
+* **one size-limited disk**: the repository is bound read-only at ``/sandbox/source`` and
+  copied, inside the sandbox, into a tmpfs of ``Limits.disk_bytes`` at ``/sandbox`` (the
+  working copy ``/sandbox/repo``); ``/tmp`` is a tmpfs of :data:`TMP_BYTES`. Nothing else is
+  writable: the total a team can write is bounded, and nothing the grader reads is among it
+  (results come back over a pipe, :mod:`sekit.grade.channel`). tmpfs lives in memory: the
+  cap is also the most memory the copies can take;
 * an **allow-listed environment**: nothing of the instructor's (tokens, cloud credentials) is
   passed, only ``PATH``, ``HOME``, ``LANG``, ``CI`` and what sekit sets;
 * **limits** (``prlimit``): address space per process, processes, CPU seconds, file size, and a
@@ -15,7 +20,7 @@
 
 Where bubblewrap is missing or does not work, :func:`find_sandbox` says why; ``--run`` then
 refuses unless the instructor passes ``--no-sandbox`` (limits and the clean environment still
-apply, the file system and network are not contained).
+apply, the file system, the disk and the network are not contained).
 """
 
 from __future__ import annotations
@@ -32,8 +37,14 @@ from pathlib import Path
 
 from sekit.grade.walk import Walk
 
-INSIDE_REPO = "/sandbox/repo"
-INSIDE_OUT = "/sandbox/out"
+INSIDE = "/sandbox"  # the size-limited tmpfs
+INSIDE_SOURCE = "/sandbox/source"  # the repository, read-only
+INSIDE_REPO = "/sandbox/repo"  # its writable copy, where the command runs
+TMP_BYTES = 256 * 1024**2
+# Copy the read-only repository into the capped tmpfs, then run the command there.
+COPY = (
+    f'cp -R -p {INSIDE_SOURCE} {INSIDE_REPO} && mkdir -p /tmp/home && cd {INSIDE_REPO} && exec "$@"'  # noqa: E501
+)
 NOBODY = 65534
 SYSTEM_LINKS = ("/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")
 
@@ -45,6 +56,7 @@ class Limits:
     memory_bytes: int = 4 * 1024**3  # address space of each process
     processes: int = 256  # tasks of the sandbox's user (threads count)
     file_bytes: int = 1024**3
+    disk_bytes: int = 2 * 1024**3  # everything written: the working copy, HOME, TMPDIR
 
     def describe(self) -> dict[str, object]:
         return {
@@ -53,8 +65,10 @@ class Limits:
             "memory_gb": round(self.memory_bytes / 1024**3, 2),
             "processes": self.processes,
             "file_gb": round(self.file_bytes / 1024**3, 2),
+            "disk_gb": round(self.disk_bytes / 1024**3, 2),
+            "tmp_gb": round(TMP_BYTES / 1024**3, 2),
             "network": "none",
-            "writable": "a copy of the repository, a private /tmp",
+            "writable": "a copy of the repository (disk_gb in all), a private /tmp (tmp_gb)",
         }
 
 
@@ -136,12 +150,13 @@ def command(
     *,
     sandbox: Sandbox,
     repo: Path,
-    out: Path,
-    tmp: Path,
     env: dict[str, str],
     limits: Limits,
 ) -> list[str]:
-    """The full command line: limits, then bubblewrap (when available), then ``argv``."""
+    """The full command line: limits, then bubblewrap (when available), then ``argv``.
+
+    With bubblewrap, ``repo`` is bound read-only and ``argv`` runs in a copy of it made inside
+    the sandbox (see the module's docstring)."""
     limit = [
         "prlimit",
         f"--as={limits.memory_bytes}",
@@ -153,14 +168,16 @@ def command(
     ]
     if sandbox.bwrap is None:
         return [*limit, *argv]
-    wrapped = [sandbox.bwrap, *_system_binds(), "--bind", str(tmp), "/tmp"]
-    mounts = [*sandbox.readable, Path(INSIDE_REPO), Path(INSIDE_OUT)]
-    wrapped += _folders(mounts)
+    wrapped = [
+        sandbox.bwrap, *_system_binds(),
+        "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
+        "--perms", "0777", "--size", str(limits.disk_bytes), "--tmpfs", INSIDE,
+    ]  # fmt: skip
+    wrapped += _folders([*sandbox.readable])
     for place in sandbox.readable:  # after /tmp: an environment under /tmp stays visible
         wrapped += ["--ro-bind", str(place), str(place)]
     wrapped += [
-        "--bind", str(repo), INSIDE_REPO,
-        "--bind", str(out), INSIDE_OUT,
+        "--ro-bind", str(repo), INSIDE_SOURCE,
         "--dev", "/dev",
         "--proc", "/proc",
         "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
@@ -171,7 +188,7 @@ def command(
     ]  # fmt: skip
     for key, value in env.items():
         wrapped += ["--setenv", key, value]
-    wrapped += ["--chdir", INSIDE_REPO, "--"]
+    wrapped += ["--chdir", INSIDE, "--"]
     if os.geteuid() == 0:
         wrapped += [
             "setpriv",
@@ -181,7 +198,7 @@ def command(
             "--no-new-privs",
             "--",
         ]
-    return [*limit, *wrapped, *argv]
+    return [*limit, *wrapped, "sh", "-c", COPY, "sh", *argv]
 
 
 def _folders(mounts: list[Path]) -> list[str]:
@@ -214,14 +231,16 @@ def run_contained(
     *,
     sandbox: Sandbox,
     repo: Path,
-    out: Path,
-    tmp: Path,
     env: dict[str, str],
     limits: Limits,
     log: Path,
+    pass_fds: tuple[int, ...] = (),
 ) -> Completed:
-    """Run ``argv`` contained, output to ``log``; stop everything at the wall-clock limit."""
-    full = command(argv, sandbox=sandbox, repo=repo, out=out, tmp=tmp, env=env, limits=limits)
+    """Run ``argv`` contained, output to ``log``; stop everything at the wall-clock limit.
+
+    ``pass_fds`` reach the command (the grader's channel); without bubblewrap it runs in
+    ``repo`` itself."""
+    full = command(argv, sandbox=sandbox, repo=repo, env=env, limits=limits)
     start = time.monotonic()
     timed_out = False
     with log.open("wb") as handle:
@@ -233,6 +252,7 @@ def run_contained(
             cwd=repo if sandbox.bwrap is None else None,
             env=env if sandbox.bwrap is None else _outer_env(),
             start_new_session=True,
+            pass_fds=pass_fds,
         )
         try:
             code: int | None = process.wait(timeout=limits.wall_seconds)
@@ -272,6 +292,7 @@ SIGNS = (
     ("MemoryError", "the memory limit refused an allocation"),
     ("Cannot allocate memory", "the memory limit refused an allocation"),
     ("File too large", "the file-size limit stopped a write"),
+    ("No space left on device", "the disk limit stopped a write"),
 )
 
 

@@ -131,7 +131,7 @@ def test_run_executes_the_tests_and_credits_only_green_ones(repo: Repo, bwrap: s
     steps = {step.name: step for step in team.run.steps}
     assert steps["tests"].outcome == "exited 1"
     assert steps["gate"].outcome.startswith("exited 2")  # no sekit.toml: no report
-    assert "wrote no report.json" in steps["gate"].outcome
+    assert steps["gate"].outcome == "exited 2; it sent no report"
 
 
 def test_every_escape_attempt_is_contained_and_reported(
@@ -193,7 +193,7 @@ def test_a_run_past_the_time_limit_is_stopped(repo: Repo, bwrap: str) -> None:
     [team] = grade([root], run=options(bwrap, seconds=20)).teams
     assert team.run is not None
     tests_step = next(s for s in team.run.steps if s.name == "tests")
-    assert tests_step.outcome == "stopped after 20s; it wrote no junit.xml"
+    assert tests_step.outcome == "stopped after 20s; it sent no test outcomes"
     assert "the wall-clock limit stopped the run after 20s" in tests_step.contained
     assert team.score is not None
 
@@ -248,3 +248,121 @@ def test_declared_requirements_that_are_not_plain_are_left_out(repo: Repo) -> No
         "pytest",
     ]
     assert found.refused == ["lib (poetry: git, path or url source)"]
+
+
+def forged_report() -> str:
+    """A report that says every check sekit knows passed, with every metric a check needs."""
+    import json
+
+    from sekit.grade.mlts import mapping
+
+    rows = mapping().values()
+    checks = sorted({check for row in rows for check in row.checks})
+    metrics = {row.requires: 1.0 for row in rows if row.requires}
+    return json.dumps(
+        {
+            "sekit_version": "0.1.0",
+            "verdict": "pass",
+            "checks": [{"id": check, "status": "pass"} for check in checks],
+            "metrics": metrics,
+        }
+    )
+
+
+FORGER = """
+import json, os, pathlib, sys
+pathlib.Path(".sekit").mkdir(exist_ok=True)
+pathlib.Path(".sekit/report.json").write_text({report!r})
+channel = os.environ.get("SEKIT_GRADE_CHANNEL")
+if channel:  # the channel the grader reads, with a made-up binding
+    envelope = {{"nonce": os.environ.get("SEKIT_GRADE_NONCE", "guessed"),
+                 "report": json.loads({report!r})}}
+    os.write(int(channel), json.dumps(envelope).encode())
+sys.exit(0)
+"""
+
+
+def test_a_teams_own_sekit_package_cannot_forge_the_gate(repo: Repo, bwrap: str) -> None:
+    """A folder ``sekit/`` in the team's repository used to be run as ``python -m sekit gate``:
+    its report, claiming every check passed, earned 12 automated ML Test Score items."""
+    forger = FORGER.format(report=forged_report())
+    root = repo(
+        {
+            "sekit/__init__.py": "",
+            "sekit/__main__.py": forger,
+            "sitecustomize.py": forger,  # imported at start-up when the folder is on sys.path
+            "pytest/__init__.py": "",
+            "pytest/__main__.py": forger,
+        }
+    )
+    [team] = grade([root], run=options(bwrap)).teams
+    assert team.mlts is not None and team.run is not None
+    automated = [t for t, row in team.mlts.tests.items() if row["how"] == "automated"]
+    assert automated == [], automated
+    assert team.mlts.final == 0.0
+    gate = next(s for s in team.run.steps if s.name == "gate")
+    assert gate.outcome.startswith("exited 2"), gate  # the real sekit ran: no sekit.toml
+
+
+def test_a_report_that_is_not_bound_to_the_run_credits_nothing() -> None:
+    from sekit.grade.channel import Binding, bound_report
+
+    binding = Binding.new()
+    report = {"verdict": "pass", "checks": [], "metrics": {}}
+    good = binding.envelope(report)
+    assert bound_report(good, binding) == (report, "")
+    for forged, why in [
+        ({**good, "nonce": "0" * 32}, "nonce"),
+        ({k: v for k, v in good.items() if k != "nonce"}, "nonce"),
+        ({**good, "sekit_version": "0.0.1"}, "sekit"),
+        ({**good, "started": "2020-01-01T00:00:00+00:00"}, "started"),
+        ({**good, "started": "yesterday"}, "started"),
+        ({**good, "report": ["not", "a", "report"]}, "report"),
+        ("not an object", "not"),
+    ]:
+        found, reason = bound_report(forged, binding)
+        assert found is None and why in reason, (forged, reason)
+
+
+DISK = """
+import os
+
+import pytest
+
+
+@pytest.mark.mlts("infra-2")
+def test_fill_the_disk():
+    os.makedirs("fill", exist_ok=True)
+    for number in range(40):  # 40 files of 4 MB: each under the file limit, 160 MB in all
+        with open(f"fill/{number}.bin", "wb") as handle:
+            handle.write(b"x" * 4 * 1024**2)
+
+
+@pytest.mark.mlts("infra-1")
+def test_rewrite_what_the_grader_reads():
+    written = []
+    for place in ("/sandbox/out/junit.xml", "/sandbox/out", "/sandbox/source/x"):
+        try:
+            with open(place, "w") as handle:
+                handle.write("forged")
+            written.append(place)
+        except OSError:
+            pass
+    assert written == []
+"""
+
+
+def test_the_sandbox_caps_the_disk_and_keeps_the_output_out_of_reach(
+    repo: Repo, bwrap: str
+) -> None:
+    root = repo({"tests/test_disk.py": DISK})
+    limits = Limits(wall_seconds=180, disk_bytes=64 * 1024**2)
+    [team] = grade([root], run=SandboxRun(Sandbox(bwrap), limits)).teams
+    assert team.run is not None
+    tests_step = next(s for s in team.run.steps if s.name == "tests")
+    assert "the disk limit stopped a write" in tests_step.contained, tests_step
+    assert team.run.limits["disk_gb"] == 0.06
+    assert tests_step.outcome == "exited 1", tests_step
+    assert team.mlts is not None
+    assert team.mlts.tests["infra-2"]["credit"] == 0.0  # the disk filled up
+    assert team.mlts.tests["infra-1"]["credit"] == 1.0  # nothing the grader reads was writable
