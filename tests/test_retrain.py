@@ -335,3 +335,77 @@ def test_a_service_that_is_down_fails_the_switch(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("ADMIN_TOKEN", "s3cret")
     with pytest.raises(StepFailed, match="ConnectError"):
         switch(f"http://127.0.0.1:{port}", "m", token_env="ADMIN_TOKEN", allow_remote=False)
+
+
+# --- what the loop records when it cannot go on --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ({"time": "2026-12-01T10:00:00", "trained": True}, "line 2: time '2026-12-01T10:00:00'"),
+        ({"time": "yesterday", "trained": True}, "line 2: time 'yesterday'"),
+        ({"time": NOW.isoformat(), "trained": True, "labels": "many"}, "line 2: labels 'many'"),
+        ({"time": NOW.isoformat(), "trained": True, "labels": -3}, "line 2: labels -3"),
+        ({"time": NOW.isoformat(), "trained": "yes"}, "line 2: trained 'yes'"),
+    ],
+)
+def test_a_history_line_the_policy_cannot_read_exits_2_naming_it(
+    project: Path, runner: CliRunner, line: dict[str, Any], says: str
+) -> None:
+    """It used to exit 3 (a time without a zone cannot be subtracted from now; int("many"))."""
+    retrain = 'every = "1d"\nmin_labels = 5\nlabels = "source.csv"\nchampion = "champion.joblib"'
+    path = configured(project, retrain + '\ntrain = "python make.py"')
+    history = project / "retrain" / "history.jsonl"
+    history.parent.mkdir()
+    good = {"time": NOW.isoformat(), "trained": True, "labels": 10}
+    history.write_text(json.dumps(good) + "\n" + json.dumps(line) + "\n")
+    before = history.read_text()
+    result = runner.invoke(cli, ["retrain", "--dry-run", "--config", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"{history}: {says}" in result.output, result.output
+    assert "Traceback" not in result.output
+    assert history.read_text() == before  # nothing appended to a history it cannot read
+
+
+def test_an_input_error_is_recorded_as_one(project: Path, runner: CliRunner) -> None:
+    """An unreadable labels file exits 2; the record used to say "interrupted"."""
+    (project / "labels.jsonl").write_text("{not json\n")
+    retrain = 'min_labels = 5\nlabels = "labels.jsonl"\nchampion = "champion.joblib"'
+    path = configured(project, retrain + '\ntrain = "python make.py"')
+    result = runner.invoke(cli, ["retrain", "--config", str(path)])
+    assert result.exit_code == 2, result.output
+    [record] = records(project)
+    assert record["decision"] == "input error"
+    assert "labels.jsonl" in record["why"]
+
+
+@pytest.mark.slow
+def test_a_run_stopped_by_sigterm_records_the_step_as_interrupted(project: Path) -> None:
+    """SIGTERM (a CI job cancelled) during training used to leave the train step "ok"."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    started = project / "started"
+    train = f"python -c \\\"open('{started.name}', 'w').close(); import time; time.sleep(60)\\\""
+    path = configured(project, f'every = "1d"\nchampion = "champion.joblib"\ntrain = "{train}"')
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sekit", "retrain", "--config", str(path)],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert started.exists(), process.communicate()[0]
+    os.kill(process.pid, signal.SIGTERM)
+    output = process.communicate(timeout=60)[0].decode()
+    assert process.returncode == 130, output
+    [record] = records(project)
+    assert record["decision"] == "interrupted"
+    assert [(s["step"], s["status"]) for s in record["steps"]] == [("train", "interrupted")]
+    assert record["trained"] is False

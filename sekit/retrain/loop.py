@@ -175,6 +175,9 @@ def step(
     except SekitError as exc:
         entry.update(status="failed", detail=str(exc))
         raise StepFailed(str(exc)) from exc
+    except BaseException:  # Ctrl-C, SIGTERM (raised as KeyboardInterrupt), a crash
+        entry["status"] = "interrupted"
+        raise
     finally:
         entry["seconds"] = round(time.monotonic() - started, 1)
         say(f"{name}: {entry['status']}" + (f" ({entry['detail']})" if "detail" in entry else ""))
@@ -291,6 +294,10 @@ def retrain(
         record["why"] = str(exc)
         record.setdefault("promoted", False)
         code = 1
+    except SekitError as exc:  # an input of the loop itself (the labels): exit 2, recorded
+        record.update(decision="input error", why=str(exc))
+        record.setdefault("promoted", False)
+        raise
     finally:
         record["steps"] = steps
         if not dry_run:

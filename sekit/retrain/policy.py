@@ -23,7 +23,11 @@ def record_path(config: Config) -> Path:
 
 
 def history(path: Path) -> list[dict[str, Any]]:
-    """The records of earlier runs, oldest first (none when the file does not exist yet)."""
+    """The records of earlier runs, oldest first (none when the file does not exist yet).
+
+    A line the policy cannot read is an input error naming the file and the line (exit 2),
+    never skipped: the history is the loop's memory, and a record skipped in silence would move
+    when it last retrained, and so when it retrains next."""
     if not path.exists():
         return []
     found = []
@@ -38,8 +42,33 @@ def history(path: Path) -> list[dict[str, Any]]:
             ) from None
         if not isinstance(item, dict):
             raise InputError(path, f"line {number} is not a JSON object")
+        problem = _unreadable(item)
+        if problem:
+            raise InputError(
+                path,
+                f"line {number}: {problem}",
+                hint="correct or remove that line (each line is one `sekit retrain` run)",
+            )
         found.append(item)
     return found
+
+
+def _unreadable(item: dict[str, Any]) -> str | None:
+    """What the policy cannot use in one record, or None."""
+    when = item.get("time")
+    try:
+        parsed = datetime.fromisoformat(when) if isinstance(when, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        return f"time {when!r} is not an ISO 8601 time with a time zone"
+    labels = item.get("labels")
+    if labels is not None and (type(labels) is not int or labels < 0):
+        return f"labels {labels!r} is not a count (a whole number, 0 or more)"
+    trained = item.get("trained", False)
+    if not isinstance(trained, bool):
+        return f"trained {trained!r} is not true or false"
+    return None
 
 
 def last_retrained(records: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -79,7 +108,7 @@ def triggers(
     reasons = []
     last = last_retrained(records)
     if settings.min_labels is not None and labels is not None:
-        before = int(last.get("labels", 0) or 0) if last else 0
+        before = int(last.get("labels") or 0) if last else 0
         new = labels - before
         if new >= settings.min_labels:
             reasons.append(f"{new} new labels (min_labels {settings.min_labels})")
