@@ -43,7 +43,7 @@ INSIDE_REPO = "/sandbox/repo"  # its writable copy, where the command runs
 TMP_BYTES = 256 * 1024**2
 # Copy the read-only repository into the capped tmpfs, then run the command there.
 COPY = (
-    f'cp -R -p {INSIDE_SOURCE} {INSIDE_REPO} && mkdir -p /tmp/home && cd {INSIDE_REPO} && exec "$@"'  # noqa: E501
+    f'cp -R -p {INSIDE_SOURCE} {INSIDE_REPO} && mkdir -p /tmp/home && cd {INSIDE_REPO} && exec "$@"'
 )
 NOBODY = 65534
 SYSTEM_LINKS = ("/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")

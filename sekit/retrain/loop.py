@@ -124,15 +124,38 @@ def service_url(value: str | None) -> str | None:
     return os.environ.get(value.removeprefix("env:")) or None
 
 
-def switch(url: str, model: str, *, token_env: str, allow_remote: bool) -> tuple[str, str]:
+def switch_target(config: Config, settings: Retrain) -> tuple[str | None, str | None, str]:
+    """The service to switch after a promotion: (URL, admin token, where they came from).
+
+    ``[retrain].reload`` names it (a URL, or ``env:VAR`` when VAR is set; the token is the
+    environment variable ``[retrain].token``). When it is ``env:VAR`` and VAR is not set, a
+    ``sekit up`` running for this project says where its service with an admin token runs,
+    and with which token (:mod:`sekit.system.state`): locally, the two find each other with
+    no variable set. (None, None, "") when there is nothing to switch."""
+    url = service_url(settings.reload)
+    if url is not None:
+        return url, os.environ.get(settings.token), f"retrain.reload ({settings.reload})"
+    if settings.reload and settings.reload.startswith("env:"):
+        from sekit.system.state import admin_service
+
+        local = admin_service(config.root)
+        if local is not None:
+            return local.url, local.token, f"the running `sekit up` ({local.name})"
+    return None, None, ""
+
+
+def switch(
+    url: str, model: str, *, token_env: str, allow_remote: bool, token: str | None = None
+) -> tuple[str, str]:
     """Tell the running service to load ``model``: the versions it served before and serves
-    now, once ``/health`` shows the new one."""
+    now, once ``/health`` shows the new one. The admin token is ``token``, else the
+    environment variable ``token_env``."""
     import httpx
 
     from sekit.net import check_loopback
 
     base = check_loopback(url, allow_remote=allow_remote, what="retrain.reload")
-    token = os.environ.get(token_env)
+    token = token or os.environ.get(token_env)
     if not token:
         raise StepFailed(
             f"the environment variable {token_env} (the service's admin token) is empty"
@@ -209,7 +232,7 @@ def retrain(
             f"{config.source.name} (retrain.champion): the release check needs the deployed model",
             hint='e.g. champion = "models:/<name>@champion", or set [model].baseline',
         )
-    reload = service_url(settings.reload)
+    reload, token, found_at = switch_target(config, settings)
     if reload is not None:  # refuse a remote service before anything runs
         from sekit.net import check_loopback
 
@@ -277,14 +300,20 @@ def retrain(
                     "step": "switch",
                     "status": "skipped",
                     "seconds": 0.0,
-                    "detail": f"{settings.reload[4:]} is not set: no service to switch",
+                    "detail": f"{settings.reload[4:]} is not set and no `sekit up` runs here: "
+                    "no service to switch",
                 }
             )
         elif reload is not None:
             with step(steps, "switch", say) as entry:
                 served = settings.serve or str(champion)
+                entry["service"] = found_at
                 record["served_before"], now_serving = switch(
-                    reload, served, token_env=settings.token, allow_remote=allow_remote
+                    reload,
+                    served,
+                    token_env=settings.token,
+                    allow_remote=allow_remote,
+                    token=token,
                 )
                 record["serving"] = now_serving
                 entry["model_version"] = now_serving

@@ -22,7 +22,9 @@ is rewritten, never guessed: ``<service>:<port>`` (a service's name and containe
 containers reach each other) becomes ``127.0.0.1:<published port>`` in the environment and
 in the files the service lists under ``x-sekit.files`` (copied to ``.sekit/up/``; ``{up}``
 in the command is that folder). Services without ``x-sekit`` (an image with no Debian
-package, such as Grafana) are Docker only: listed, not started.
+package, such as Grafana) are Docker only: listed, not started. While the system is up,
+``.sekit/up/state.json`` says where it runs and with which admin token
+(:mod:`sekit.system.state`): ``sekit retrain`` finds the service to switch there.
 
 :func:`problems` is what keeps the two worlds the same: every local service's port must be
 published in compose.yaml, its command must bind 127.0.0.1, and its compose health check must
@@ -237,7 +239,9 @@ def up(system: System, root: Path, *, logs: Path | None = None) -> Iterator[Runn
     the end, whatever happens."""
     from sekit import processes
     from sekit.net import check_loopback
+    from sekit.system import state
 
+    tokens = state.admin_tokens({s.name: s.environment for s in system.services})
     folder = root / ".sekit" / "up"
     folder.mkdir(parents=True, exist_ok=True)
     logs = logs or folder
@@ -259,6 +263,8 @@ def up(system: System, root: Path, *, logs: Path | None = None) -> Iterator[Runn
                 target.write_text(_local(source.read_text(encoding="utf-8"), published))
             argv = shlex.split(service.command.replace("{up}", str(folder)))
             env = {**os.environ, **service.environment, "PYTHONUNBUFFERED": "1"}
+            if service.name in tokens:
+                env[state.ADMIN] = tokens[service.name]
             if (root / "src").is_dir():  # the project's package, installed or not
                 env["PYTHONPATH"] = os.pathsep.join(
                     p for p in (str(root / "src"), env.get("PYTHONPATH", "")) if p
@@ -270,8 +276,20 @@ def up(system: System, root: Path, *, logs: Path | None = None) -> Iterator[Runn
             running.processes[service.name] = process
             _wait(service, process, logs / f"{service.name}.log")
             running.urls[service.name] = service.url
+        state.write(
+            root,
+            {
+                s.name: (
+                    s.url,
+                    running.processes[s.name].pid,
+                    tokens.get(s.name) or s.environment.get(state.ADMIN),
+                )
+                for s in system.services
+            },
+        )
         yield running
     finally:
+        state.remove(root)
         for name in reversed(list(running.processes)):
             processes.stop(running.processes[name])
 
