@@ -245,6 +245,7 @@ def test_a_release_that_cannot_be_measured_is_never_promoted(
     assert [(s["step"], s["status"]) for s in record["steps"]] == [
         ("train", "ok"),
         ("gate", "ok"),
+        ("golden", "skipped"),  # no [retrain].golden: recorded, not hidden
         ("release", "failed"),
     ]
     assert record["decision"] == "stopped at release"
@@ -409,3 +410,72 @@ def test_a_run_stopped_by_sigterm_records_the_step_as_interrupted(project: Path)
     assert record["decision"] == "interrupted"
     assert [(s["step"], s["status"]) for s in record["steps"]] == [("train", "interrupted")]
     assert record["trained"] is False
+
+
+# --- the golden rows: the same held-out rows for every challenger and champion -------------------
+
+
+@pytest.mark.parametrize(
+    ("lost", "won", "margin", "promote", "says"),
+    [
+        (0, 0, 0.0, True, "not worse than the champion"),
+        (3, 5, 0.0, True, "not worse than the champion"),
+        (3, 2, 0.0, False, "no loss is allowed"),  # one golden row worse: refused
+        (3, 2, 0.02, True, "not worse than the champion"),  # inside the margin, not beyond chance
+        (12, 2, 0.2, False, "beyond chance"),  # inside the margin, but McNemar finds it worse
+        (30, 2, 0.02, False, "a margin of 0.02"),
+    ],
+)
+def test_the_golden_rule_is_non_inferiority_with_mcnemar(
+    lost: int, won: int, margin: float, promote: bool, says: str
+) -> None:
+    from sekit.retrain.golden import decide
+
+    rows = 200
+    champion = [0.0] * rows  # loss per row: 1 = a wrong class
+    challenger = [0.0] * rows
+    champion[lost : lost + won] = [1.0] * won  # rows only the challenger gets right
+    challenger[:lost] = [1.0] * lost  # rows only the champion gets right
+    champion[190:], challenger[190:] = [1.0] * 10, [1.0] * 10  # both wrong: not evidence
+    comparison = decide(challenger, champion, classification=True, margin=margin)
+    assert (comparison.lost, comparison.won) == (lost, won)
+    assert comparison.promote is promote and says in comparison.why, comparison.why
+
+
+def wrong_corrections_model(clean: Any, share: float, seed: int) -> Any:
+    """The champion's learner, trained again with the labels of ``share`` of the rows flipped
+    (corrections that were all wrong)."""
+    import numpy as np
+    from sklearn.base import clone
+
+    from tests.checks.data.faults import LABEL
+    from tests.checks.model.models import frames
+
+    train, _ = frames()
+    flipped = np.random.default_rng(seed).random(len(train)) < share
+    train.loc[flipped, LABEL] = 1 - train.loc[flipped, LABEL]
+    return clone(clean).fit(train.drop(columns=[LABEL]), train[LABEL])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("challenger", "golden_status"), [("worse", "failed"), ("same", "ok")])
+def test_a_model_worse_on_the_golden_rows_is_never_promoted(
+    project: Path, runner: CliRunner, clean: Any, challenger: str, golden_status: str
+) -> None:
+    """Wrong corrections fed back made each retrained model worse (0.977, 0.954, 0.943), each
+    measured on a test split of its own: the loop went on promoting. On golden rows it stops."""
+    model = wrong_corrections_model(clean, 0.3, seed=1) if challenger == "worse" else clean
+    joblib.dump(model, project / "challenger.joblib")
+    train = "python -c \\\"import shutil; shutil.copy('challenger.joblib', 'model.joblib')\\\""
+    retrain = f'every = "1d"\nchampion = "champion.joblib"\ngolden = "test.csv"\ntrain = "{train}"'
+    record = run_loop(project, runner, retrain)
+    steps = {s["step"]: s for s in record["steps"]}
+    assert steps["golden"]["status"] == golden_status, steps
+    golden = steps["golden"]["golden"]
+    if challenger == "worse":
+        assert record["decision"] == "stopped at golden"
+        assert golden["lost"] > golden["won"] and golden["challenger"] < golden["champion"]
+        assert "release" not in steps
+    else:  # the same model: nothing lost, the loop goes on (to a release it cannot measure)
+        assert (golden["lost"], golden["won"]) == (0, 0)
+        assert record["decision"] == "stopped at release"

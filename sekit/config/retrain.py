@@ -76,6 +76,19 @@ class Retrain(Section):
         "retrain/history.jsonl)",
     )
     timeout: Duration = Field(1800.0, gt=0, description="time limit of each command")
+    golden: ProjectPath | None = Field(
+        None,
+        description="held-out labelled rows that feedback never changes (csv; the scaffold's "
+        "pipeline keeps data/golden/golden.csv): the retrained model must not be worse than the "
+        "champion on them, by golden_margin and by McNemar's exact test, or it is not promoted",
+    )
+    golden_margin: float = Field(
+        0.0,
+        ge=0,
+        lt=1,
+        description="how much worse on the golden rows a retrained model may be and still be "
+        "promoted: accuracy points (classification) or relative MAE increase (regression)",
+    )
 
     @field_validator("pull", "train", "promote")
     @classmethod

@@ -12,12 +12,17 @@ One run, in order, each step recorded (:mod:`sekit.retrain.loop`):
 4. **gate**: the checks that judge the new model (every configured suite except those that
    judge the running system's past: monitor and experiment; release runs next) and the
    ``[gates]`` on their metrics;
-5. **release**: ``sekit check release`` of the new model against the champion on the real
+5. **golden** (:mod:`sekit.retrain.golden`): the new model against the champion on
+   ``[retrain].golden``, rows kept aside before any feedback joined the data: it must not be
+   worse there (non-inferiority, McNemar's exact test); skipped, and recorded so, without
+   that key;
+6. **release**: ``sekit check release`` of the new model against the champion on the real
    service; its decision must be *promote*;
-6. **promote**: ``[retrain].promote`` (the scaffold moves the registry's ``champion`` alias);
-7. **switch**: ``POST <reload>/admin/reload`` tells the running service to load the champion
+7. **promote**: ``[retrain].promote`` (the scaffold moves the registry's ``champion`` alias);
+8. **switch**: ``POST <reload>/admin/reload`` tells the running service to load the champion
    beside the serving model and swap it in one step (no request fails), then ``/health`` must
-   show the new version.
+   show the new version. Where the reload URL's variable is not set, the service of a
+   ``sekit up`` running for the project is switched (:mod:`sekit.system.state`).
 
 A step that fails stops the loop: nothing after it runs, the champion stays, the record says
 which step and why, and the exit code is 1 (fail closed: an unmeasured model is never

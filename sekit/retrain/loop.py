@@ -281,6 +281,24 @@ def retrain(
             entry["verdict"] = report.verdict
             if report.verdict != "pass":
                 raise StepFailed("; ".join(report.blocking()))
+        if settings.golden is None:
+            steps.append(
+                {
+                    "step": "golden",
+                    "status": "skipped",
+                    "seconds": 0.0,
+                    "detail": "no [retrain].golden: nothing kept aside from feedback to compare "
+                    "the two models on",
+                }
+            )
+        else:
+            with step(steps, "golden", say) as entry:
+                from sekit.retrain.golden import compare
+
+                comparison = compare(config, _at(config, champion))
+                entry["golden"] = comparison.record()
+                if not comparison.promote:
+                    raise StepFailed(f"the challenger is {comparison.why}")
         with step(steps, "release", say) as entry:
             report = release(config, champion)
             decision = report.release
