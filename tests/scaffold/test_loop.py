@@ -36,7 +36,6 @@ NAME = "demo-loop"  # its own package in the shared environment
 # compose.yaml's published ports moved, so that this system and the other end-to-end test's
 # can run at once (the container ports, and so the health checks, stay)
 PORTS = {8000: 18000, 8080: 18080, 9090: 19090}
-TOKEN = "loop-admin-token"
 
 
 def moved(project: Path) -> None:
@@ -128,7 +127,10 @@ def test_the_loop_retrains_promotes_and_switches_without_a_failed_request(
     from selenium.webdriver.support.ui import Select
 
     bin_dir, env = environment
-    env = {**env, "ADMIN_TOKEN": TOKEN, "MODEL_TIMEOUT_S": "10"}
+    # No ADMIN_TOKEN, no MODEL_URL: `sekit up` says where the system runs and with which admin
+    # token (.sekit/up/state.json), and `sekit retrain` finds it there.
+    env = {k: v for k, v in env.items() if k not in ("ADMIN_TOKEN", "MODEL_URL")}
+    env = {**env, "MODEL_TIMEOUT_S": "10"}
     run(bin_dir / "sekit", "new", NAME, "--team", "Ana,Ben,Caro,Dan", cwd=tmp_path, env=env)
     project = tmp_path / NAME
     install(project, bin_dir, env)
@@ -177,7 +179,7 @@ def test_the_loop_retrains_promotes_and_switches_without_a_failed_request(
         retrained = subprocess.run(
             [str(bin_dir / "sekit"), "retrain", "--format", "json"],
             cwd=project,
-            env={**env, "MODEL_URL": model},
+            env=env,
             capture_output=True,
             text=True,
             timeout=1200,
@@ -193,10 +195,15 @@ def test_the_loop_retrains_promotes_and_switches_without_a_failed_request(
             "pull",
             "train",
             "gate",
+            "golden",
             "release",
             "promote",
             "switch",
         ]
+        steps = {s["step"]: s for s in record["steps"]}
+        assert steps["switch"]["service"] == "the running `sekit up` (model)"
+        golden = steps["golden"]["golden"]
+        assert golden["rows"] > 50 and golden["lost"] <= golden["won"], golden
         new = record["serving"]
         assert record["served_before"] == first and new == record["challenger"] != first
 
@@ -214,6 +221,7 @@ def test_the_loop_retrains_promotes_and_switches_without_a_failed_request(
     finally:
         output = stopped(system, project)
     assert system.returncode in (0, 130, 143), output[-3000:]
+    assert not (project / ".sekit" / "up" / "state.json").exists()  # removed at stop
     for url in (app, model, "http://127.0.0.1:19090/-/ready"):
         with pytest.raises(httpx.HTTPError):
             httpx.get(url if "9090" in url else f"{url}/health", timeout=2)

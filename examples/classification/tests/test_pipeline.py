@@ -38,6 +38,7 @@ def test_the_stages_run_end_to_end(project: Path) -> None:
     for produced in (
         "data/raw/breast_cancer.csv",
         "data/interim/clean.csv",
+        "data/golden/golden.csv",
         "data/processed/train.csv",
         "data/processed/test.csv",
         "models/model.joblib",
@@ -47,5 +48,8 @@ def test_the_stages_run_end_to_end(project: Path) -> None:
         assert (project / produced).exists(), produced
     assert json.loads((project / "reports/metrics.json").read_text()) == metrics
     assert json.loads((project / "models/model.json").read_text())["mlflow_run_id"] == run_id
+    golden = set(sanitize.keys(pd.read_csv(project / "data/golden/golden.csv")))
+    trained = set(sanitize.keys(pd.read_csv(project / "data/processed/train.csv")))
+    assert golden and not golden & trained  # the golden rows are never trained on
     batch = predict.predict(pd.read_csv(project / "data/processed/test.csv")[FEATURES])
     assert batch["model_version"].nunique() == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pandera.pandas as pa
 import pytest
 
@@ -29,3 +30,12 @@ def test_an_impossible_value_is_rejected(project: Path) -> None:
     frame.loc[0, "bmi"] = -1
     with pytest.raises(pa.errors.SchemaError):
         sanitize.validate(frame)
+
+
+def test_the_golden_rows_are_the_same_whatever_joins_the_data() -> None:
+    frame = sanitize.clean(ingest.download())
+    chosen = set(sanitize.keys(frame[sanitize.golden(frame)]))
+    assert 0.1 < len(chosen) / len(frame) < 0.3
+    shuffled = frame.sample(frac=1, random_state=0)
+    joined = pd.concat([shuffled, shuffled.head(40)], ignore_index=True)  # feedback rows
+    assert set(sanitize.keys(joined[sanitize.golden(joined)])) == chosen

@@ -3,20 +3,40 @@
 
 Labelled feedback from the deployed service (feedback/labelled.csv, see ``feedback.py``)
 joins the data here: that is the feedback loop (DVC reruns this stage when that file
-changes). Validation uses the schema in ``sekit.toml`` ([data.columns]) as a pandera schema,
+changes).
+
+Before it joins, a fifth of the gathered rows is kept aside as the **golden rows**
+(data/golden/golden.csv): chosen by a hash of each row's features, so the same rows are golden
+in every run whatever else joined the data, and never trained on; a feedback row equal to a
+golden row is left out of training too. ``sekit retrain`` compares every retrained model with
+the champion on them (``[retrain].golden``): feedback with wrong labels changes the training
+data and the test split, never these rows, so a model it made worse is not promoted. Validation uses the schema in ``sekit.toml`` ([data.columns]) as a pandera schema,
 so the pipeline and ``sekit check data`` agree on what valid data is.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 
 import pandas as pd
 
-from classification_demo.config import LABEL, paths
+from classification_demo.config import FEATURES, LABEL, paths
 
 log = logging.getLogger(__name__)
+GOLDEN_SHARE = 0.2  # of the gathered rows
+
+
+def keys(frame: pd.DataFrame) -> pd.Series:
+    """A row's key: its features (not its label), as text."""
+    return frame[FEATURES].astype(str).agg("\x1f".join, axis=1)
+
+
+def golden(frame: pd.DataFrame) -> pd.Series:
+    """Which rows are golden: a hash of the row's key, the same in every run."""
+    buckets = keys(frame).map(lambda key: int(hashlib.sha256(key.encode()).hexdigest()[:8], 16))
+    return (buckets % 1000) < GOLDEN_SHARE * 1000
 
 
 def snake_case(name: str) -> str:
@@ -46,8 +66,14 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
 
 def run(raw: pd.DataFrame | None = None) -> pd.DataFrame:
     frame = clean(pd.read_csv(paths().raw) if raw is None else raw)
+    kept = golden(frame)
+    held, frame = validate(frame[kept]), frame[~kept]
+    paths().golden.parent.mkdir(parents=True, exist_ok=True)
+    held.to_csv(paths().golden, index=False)
+    log.info("sanitize: %d golden rows kept aside in %s", len(held), paths().golden)
     feedback = paths().feedback_labelled
     extra = clean(pd.read_csv(feedback)) if feedback.exists() else frame.iloc[:0]
+    extra = extra[~keys(extra).isin(set(keys(held)))]  # a golden row is never trained on
     if len(extra):
         log.info("sanitize: adding %d labelled rows from the service's feedback", len(extra))
         frame = pd.concat([frame, extra[frame.columns]], ignore_index=True).drop_duplicates()

@@ -52,6 +52,11 @@ class Paths:
         return self.root / "data" / "interim" / "clean.csv"
 
     @property
+    def golden(self) -> Path:
+        """Rows kept aside before feedback joins the data (``sanitize.py``)."""
+        return self.root / "data" / "golden" / "golden.csv"
+
+    @property
     def train(self) -> Path:
         return self.root / "data" / "processed" / "train.csv"
 
