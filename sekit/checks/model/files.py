@@ -34,7 +34,11 @@ TRUSTED_TYPES = frozenset(
 
 @contextlib.contextmanager
 def project_on_path(root: Path) -> Iterator[None]:
-    """The project's folder and its ``src/`` importable, as when the team runs its code."""
+    """The project's folder and its ``src/`` importable, as when the team runs its code.
+
+    They go first, as ``PYTHONPATH`` would put them, and only while the model loads. sekit is
+    imported by then, so its own modules resolve through its package's path, never through
+    these folders (a team folder named ``sekit`` cannot stand in for them)."""
     added = [str(p) for p in (root / "src", root) if p.is_dir() and str(p) not in sys.path]
     sys.path[:0] = added
     try:
