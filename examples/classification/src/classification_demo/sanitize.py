@@ -10,8 +10,10 @@ Before it joins, a fifth of the gathered rows is kept aside as the **golden rows
 in every run whatever else joined the data, and never trained on; a feedback row equal to a
 golden row is left out of training too. ``sekit retrain`` compares every retrained model with
 the champion on them (``[retrain].golden``): feedback with wrong labels changes the training
-data and the test split, never these rows, so a model it made worse is not promoted. Validation uses the schema in ``sekit.toml`` ([data.columns]) as a pandera schema,
-so the pipeline and ``sekit check data`` agree on what valid data is.
+data and the test split, never these rows, so a model it made worse is not promoted.
+
+Validation uses the schema in ``sekit.toml`` ([data.columns]) as a pandera schema, so the
+pipeline and ``sekit check data`` agree on what valid data is.
 """
 
 from __future__ import annotations
