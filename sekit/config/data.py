@@ -93,8 +93,14 @@ class Quality(Section):
     max_duplicate_ratio: float = Field(
         0.05, ge=0, le=1, description="duplicate rows warn; above this share of rows they fail"
     )
-    max_conflicting_ratio: float = Field(
-        0.01, ge=0, le=1, description="conflicting labels warn; above this share they fail"
+    max_conflicting_ratio: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description=(
+            "conflicting labels warn (equal inputs with different labels are the normal noise "
+            "of a classification problem); set a share to make more than it fail"
+        ),
     )
     min_class_ratio: float = Field(
         0.1, ge=0, le=1, description="class_imbalance when minority/majority is below this"

@@ -23,9 +23,13 @@ are reported here, once, instead of as copied rows, leaked test rows and conflic
 with a test set, test rows that repeat a training entity fail above ``max_overlap``. (A copy
 made by a faulty ingest inside such data is then not told apart from a repeated measurement.)
 
-**Suggested**: neither declared nor found, but a feature is named like an entity id (``nr``,
-``patient_id``, ``firm``) and its values repeat: test rows of ids also in train are a warning
-that asks for a grouped split, never a block (the name may mislead).
+**Named by a column** (neither declared nor found from repeats): a feature whose values
+repeat over rows that share much else (:mod:`.candidates`: a firm's code, a county, a
+restaurant's name), whatever it is called. Its rows are judged as a declared group's are.
+
+Only a declared group blocks (it is the team's own statement, and the split breaks it); an
+entity sekit found warns, with how often that warning is raised on clean real tables
+(:mod:`.measured`), and asks for the group to be declared.
 
 Drift between train and test is tested on one row per entity (:func:`one_per_entity`): rows of
 one entity are not independent draws, and a grouped split of ten firms would otherwise be
@@ -34,11 +38,12 @@ one entity are not independent draws, and a grouped split of ten firms would oth
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sekit.checks.data import measured
 from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
+from sekit.checks.data.candidates import candidates
 from sekit.checks.findings import example_rows, finding, percent, result, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, on
 from sekit.config.data import Leakage
@@ -50,22 +55,14 @@ if TYPE_CHECKING:
 MIN_GROUPS = 5  # patterns repeated beyond chance with varying labels, at least
 MIN_VARYING = 0.2  # and at least this share of the patterns repeated beyond chance
 MIN_ROWS_SHARE = 0.2  # and their rows at least this share of the training rows
-MIN_IDS = 10  # a column named like an entity id, with at least this many values...
-# ...named like the id of a person, a firm, a patient (not a place or a date: those repeat in
-# cross-sections too)
-ID_NAME = re.compile(
-    r"^(.*[_ ])?(id|nr|no|number|key)$"
-    r"|^(patient|person|user|customer|client|firm|company|individual|subject|household|student"
-    r"|participant|respondent|member|employee|account)s?([_ ]?(id|nr|no|number|key))?$",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
 class Entities:
     """Who each row is, where the data has repeated entities."""
 
-    declared: str | None  # the [data].group column, or None when found from repeats
+    declared: str | None  # the [data].group column
+    by: str | None  # the column that names the entity (declared or found), None: repeats
     keys: dict[str, pd.Series]  # per role (train, test): an entity key per row, NA = none
     groups: int  # entities with more than one row in train
     rows: int  # train rows of those entities
@@ -92,20 +89,32 @@ class Entities:
 
 
 def entities(bundle: DataBundle) -> Entities | None:
-    """The data's repeated entities (cached per run), or None when it has none."""
+    """The data's repeated entities (cached per run), or None when it has none: declared,
+    else found from repeated feature vectors, else from a column that names them
+    (:mod:`.candidates`)."""
     if "entities" not in bundle._cache:
-        bundle._cache["entities"] = (
-            _declared(bundle) if bundle.group is not None else _found(bundle)
-        )
-    found: Entities | None = bundle._cache["entities"]
-    return found
+        if bundle.group is not None:
+            found = _by_column(bundle, bundle.group, declared=True)
+        else:
+            found = _found(bundle)
+            named = candidates(bundle) if found is None else []
+            if named:
+                found = _by_column(bundle, named[0].column, declared=False)
+        bundle._cache["entities"] = found
+    cached: Entities | None = bundle._cache["entities"]
+    return cached
 
 
-def _declared(bundle: DataBundle) -> Entities:
-    assert bundle.group is not None
+def entity_columns(bundle: DataBundle) -> set[str]:
+    """The features found to name an entity (:mod:`.candidates`)."""
+    return {c.column for c in candidates(bundle)}
+
+
+def _by_column(bundle: DataBundle, column: str, *, declared: bool) -> Entities:
     keys: dict[str, pd.Series] = {}
     for dataset in (d for d in (bundle.train, bundle.test) if d is not None):
-        keys[dataset.role] = dataset.frame[bundle.group].astype("string")
+        if column in dataset.frame.columns:
+            keys[dataset.role] = dataset.frame[column].astype("string")
     train = keys["train"]
     sizes = train.value_counts()
     repeated = sizes[sizes > 1]
@@ -113,7 +122,9 @@ def _declared(bundle: DataBundle) -> Entities:
     if bundle.label is not None and len(repeated):
         labels = bundle.train.frame[bundle.label].groupby(train.to_numpy()).nunique()
         varying = int((labels.reindex(repeated.index) > 1).sum())
-    return Entities(bundle.group, keys, len(repeated), int(repeated.sum()), varying)
+    return Entities(
+        column if declared else None, column, keys, len(repeated), int(repeated.sum()), varying
+    )
 
 
 def _found(bundle: DataBundle) -> Entities | None:
@@ -150,7 +161,7 @@ def _found(bundle: DataBundle) -> Entities | None:
         keys["test"] = bundle.row_hashes("test", features).astype("string")
     sizes = hashes.value_counts()
     several = sizes[sizes > 1]
-    return Entities(None, keys, len(several), int(several.sum()), varying)
+    return Entities(None, None, keys, len(several), int(several.sum()), varying)
 
 
 def one_per_entity(bundle: DataBundle, role: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -171,66 +182,14 @@ def one_per_entity(bundle: DataBundle, role: str, frame: pd.DataFrame) -> pd.Dat
     return picked.sort_index()
 
 
-def suggested_group(bundle: DataBundle) -> str | None:
-    """A feature that looks like an entity id: named like one (``patient_id``, ``nr``,
-    ``firm``), whole numbers or codes, at least MIN_IDS values and most of them on more than one
-    row. Only a suggestion: it is reported, never used to judge other checks."""
-    from sekit.checks.data.types import is_number
-
-    frame = bundle.sampled("train")
-    for column in bundle.features:
-        if not ID_NAME.match(column):
-            continue
-        values = frame[column].dropna()
-        if is_number(values) and not (values.astype("float64") % 1 == 0).all():
-            continue  # a measurement, not a key
-        counts = values.value_counts()
-        if len(counts) >= MIN_IDS and float(counts.median()) >= 2:
-            return column
-    return None
-
-
-def _suggestion(bundle: DataBundle, column: str, metrics: dict[str, float]) -> list[Finding]:
-    """Undeclared, but a feature looks like the entity: what a grouped split would change."""
-    train = bundle.train.frame[column].astype("string")
-    per_entity = float(train.value_counts().mean())
-    if bundle.test is None or column not in bundle.test.frame.columns:
-        return []
-    test = bundle.test.frame[column].astype("string")
-    shared = test.isin(set(train.dropna())) & test.notna()
-    share = float(shared.mean()) if len(test) else 0.0
-    metrics["test_rows_of_training_entities"] = share
-    if not shared.any():
-        return []
-    return [
-        finding(
-            "repeated_entities",
-            "warn",
-            f"{column!r} looks like the id of an entity ({train.nunique():,} values, "
-            f"{per_entity:.1f} training rows each): {int(shared.sum()):,} test rows "
-            f"({percent(share)}) belong to one that is also in train. If the rows of one "
-            f"{column!r} are the same person or firm, the split is not grouped: split by it and "
-            f"declare [data].group = {column!r} (sekit then checks the split); if not, ignore "
-            "this warning",
-            column=column,
-            count=int(shared.sum()),
-            share=share,
-            suggested=column,
-        )
-    ]
-
-
 def check_entities(bundle: DataBundle) -> CheckResult:
     found = entities(bundle)
     if found is None:
-        unsure: dict[str, float] = {"repeated_entity_rows": 0.0}
-        column = suggested_group(bundle)
-        hints = _suggestion(bundle, column, unsure) if column is not None else []
         return result(
             "data.entities",
-            hints,
-            worst_summary(hints, "no repeated entities (set [data].group where rows share one)"),
-            unsure,
+            [],
+            "no repeated entities (set [data].group where rows share one)",
+            {"repeated_entity_rows": 0.0},
         )
     metrics: dict[str, float] = {
         "entities": float(found.groups),
@@ -245,6 +204,14 @@ def check_entities(bundle: DataBundle) -> CheckResult:
 def _who(found: Entities, bundle: DataBundle) -> str:
     if found.declared is not None:
         return f"{found.groups:,} entities of {found.declared!r} have several rows in train"
+    if found.by is not None:
+        named = next(c for c in candidates(bundle) if c.column == found.by)
+        return (
+            f"{found.by!r} names an entity: {found.groups:,} of its values have several "
+            f"training rows, and rows of one {found.by!r} are alike in the other features "
+            f"(sharing {named.sharing:.2f}, against at most {max(named.shuffled, 0):.2f} with "
+            "its values shuffled): repeated measurements, not copies"
+        )
     return (
         f"{found.rows:,} training rows share {found.groups:,} feature vectors, and "
         f"{found.varying:,} vectors repeat far beyond chance with different {bundle.label!r} "
@@ -266,6 +233,9 @@ def _overlap(bundle: DataBundle, found: Entities, metrics: dict[str, float]) -> 
     how = (
         f"declare it: [data].group = {found.declared!r}"
         if found.declared is not None
+        else f"split by it (scikit-learn's GroupShuffleSplit) and declare [data].group = "
+        f"{found.by!r} so that sekit checks the split"
+        if found.by is not None
         else "split by entity (scikit-learn's GroupShuffleSplit on the column that names it or, "
         "where there is none, on the repeated feature vector) and declare that column as "
         '[data].group = "column" so that sekit checks the split'
@@ -282,13 +252,15 @@ def _overlap(bundle: DataBundle, found: Entities, metrics: dict[str, float]) -> 
             declared=found.declared,
         )
     entities_shared = int(test[shared].nunique())
+    declared = found.declared is not None
     return finding(
         "repeated_entities",
-        "fail" if share > limit else "warn",
+        "fail" if declared and share > limit else "warn",
         f"{bundle.test.source}: {count:,} test rows ({percent(share)}) belong to "
         f"{entities_shared:,} entities that are also in train ({_who(found, bundle)}): the "
         "split is not grouped, so the test score measures how well the model remembers them; "
-        f"{how} (limit {percent(limit)})",
+        + how
+        + (f" (limit {percent(limit)})" if declared else measured.note("found_entities")),
         count=count,
         share=share,
         shared_entities=entities_shared,
@@ -296,6 +268,7 @@ def _overlap(bundle: DataBundle, found: Entities, metrics: dict[str, float]) -> 
         varying=found.varying,
         rows=example_rows(shared.reset_index(drop=True)),
         declared=found.declared,
+        by=found.by,
     )
 
 
@@ -318,7 +291,7 @@ def repeats_of_entities(bundle: DataBundle, dataset: Dataset, hashes: pd.Series)
     found = entities(bundle)
     if found is None or dataset.role not in found.keys:
         return pd.Series(False, index=hashes.index)
-    if found.declared is None:
+    if found.by is None:
         member = found.in_entity(dataset.role)
         assert member is not None
         return member & hashes.duplicated()

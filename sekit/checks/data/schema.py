@@ -113,12 +113,14 @@ def check_mixed_types(bundle: DataBundle) -> CheckResult:
                 continue
             types = {k: v for k, v in profile.python_types.items() if k != "NoneType"}
             where = f"{dataset.source}: {column!r}"
+            # Undeclared, a column of mixed values may be what the source writes (R's 'T' for
+            # a trace of rain): it warns; against a declared type it fails.
             if len(types) > 1:
                 mix = ", ".join(f"{n} {t}" for t, n in sorted(types.items()))
                 findings.append(
                     finding(
                         "mixed_types",
-                        "fail",
+                        "fail" if declared in ("float", "int") else "warn",
                         f"{where} mixes value types ({mix})",
                         column=column,
                         dataset=dataset.role,
@@ -126,11 +128,7 @@ def check_mixed_types(bundle: DataBundle) -> CheckResult:
                     )
                 )
             elif 0 < profile.numeric_share < 1 and declared != "category":
-                severity = (
-                    "fail"
-                    if declared in ("float", "int") or profile.numeric_share >= 0.5
-                    else "warn"
-                )
+                severity = "fail" if declared in ("float", "int") else "warn"
                 findings.append(
                     finding(
                         "mixed_types",

@@ -1,5 +1,8 @@
 """Leakage as a feature the model will not have when it predicts (part of ``label_leakage``).
 
+Only the second blocks (a fact about the served inputs); the others warn
+(``docs/explanation/trust.md``).
+
 * **an identifier of the label**: a counter or a code per row (``data.identifier_columns``'
   rule) that predicts the label on rows it was not fitted on: rows numbered after sorting by
   the outcome;
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sekit.checks.data import measured
 from sekit.checks.data.bundle import DataBundle
 from sekit.checks.findings import finding, percent
 from sekit.results import Finding
@@ -39,13 +43,15 @@ def identifier_findings(bundle: DataBundle, found: dict[str, float]) -> list[Fin
             continue
         why = looks_like_identifier(frame[column])
         if why is not None:
+            # a warning: rows kept in time order number honest trends too
             findings.append(
                 finding(
                     "label_leakage",
-                    "fail",
+                    "warn",
                     f"{column!r} is an identifier ({why}) that predicts {bundle.label!r} (power "
-                    f"{power:.2f} on rows it was not fitted on): the rows were numbered after "
-                    "being sorted or grouped by the outcome; list it in data.ignore",
+                    f"{power:.2f} on rows it was not fitted on): were the rows numbered after "
+                    "being sorted or grouped by the outcome? List it in data.ignore"
+                    + measured.note("identifier_of_the_label"),
                     column=column,
                     power=power,
                     problem="identifier_of_the_label",
@@ -131,15 +137,17 @@ def _missing_lately(bundle: DataBundle, found: dict[str, float]) -> list[Finding
     adjusted = stats.holm([t[-1] for t in tested])
     for (column, power, late_share, early_share, _), p in zip(tested, adjusted, strict=True):
         if p < bundle.leakage.p_value and late_share - early_share >= MIN_VANISH:
+            # a warning: a measurement that stopped, or one not yet reported, looks the same
             findings.append(
                 finding(
                     "label_leakage",
-                    "fail",
+                    "warn",
                     f"{column!r} predicts {bundle.label!r} (power {power:.2f}) but is missing in "
                     f"{percent(late_share)} of the newest {percent(NEWEST)} of the rows by "
                     f"{clock!r}, against {percent(early_share)} before (Fisher's exact test, Holm "
-                    f"over the features, p = {p:.2g}): it is filled in only after the fact, so "
-                    "the model will not have it when it predicts",
+                    f"over the features, p = {p:.2g}): if it is filled in only after the fact, "
+                    "the model will not have it when it predicts"
+                    + measured.note("missing_in_time_order"),
                     column=column,
                     power=power,
                     newest_missing=late_share,

@@ -178,7 +178,8 @@ def redundant(train: pd.DataFrame, test: pd.DataFrame) -> Frames:
 FAULTS = [
     Fault("missing", missing, "missing_values", "mean texture"),
     Fault("duplicates", duplicates, "duplicate_rows", None),
-    Fault("conflicting", conflicting, "conflicting_labels", None),
+    # label noise warns (docs/explanation/trust.md: only what is certain blocks)
+    Fault("conflicting", conflicting, "conflicting_labels", None, "warn"),
     Fault("numbers_as_text", numbers_as_text, "mixed_types", "mean smoothness"),
     Fault("negative", negative, "out_of_range", "mean radius"),
     Fault("new_category", new_category, "unexpected_category", "size"),

@@ -28,7 +28,8 @@ def patients_seen_again(train: pd.DataFrame, test: pd.DataFrame) -> Frames:
     )
 
 
-FAULT_CASES = [Fault("patients_seen_again", patients_seen_again, "repeated_entities", None)]
+# found, not declared: a warning (only a declared group blocks)
+FAULT_CASES = [Fault("patients_seen_again", patients_seen_again, "repeated_entities", None, "warn")]
 
 
 def randhie() -> pd.DataFrame:
@@ -60,14 +61,13 @@ def check(
 
 def test_panel_data_split_at_random_is_one_repeated_entities_finding() -> None:
     """Before: duplicate_rows ("copies") and label_leakage ("51% of test rows appear in
-    training") on every split. Now one finding that names the cause and the fix."""
+    training") on every split. Now one finding that names the cause and the fix: a warning,
+    since sekit found the entities (a declared group blocks)."""
     frame = randhie()
     train, test = train_test_split(frame, test_size=0.3, random_state=0)
     report = check(train, test, "mdvis")
-    assert not report.passed
-    failed = report.findings(severity="fail")
-    assert {f.kind for f in failed} == {"repeated_entities"}, [f.message for f in failed]
-    [found] = failed
+    assert report.passed, [f.message for f in report.findings(severity="fail")]
+    [found] = report.findings("repeated_entities", severity="warn")
     assert found.evidence["share"] > 0.5
     assert "GroupShuffleSplit" in found.message and "[data].group" in found.message
     assert "not copies" in found.message
@@ -93,9 +93,9 @@ def test_a_declared_group_is_checked_on_both_kinds_of_split() -> None:
     frame = grunfeld()
     train, test = train_test_split(frame, test_size=0.3, random_state=0)
     undeclared = check(train, test, "invest")
-    assert undeclared.passed  # a guess from the column's name warns, never blocks
+    assert undeclared.passed  # an entity sekit found warns, never blocks
     [hint] = undeclared.findings("repeated_entities", severity="warn")
-    assert hint.evidence["suggested"] == "firm" and "[data].group = 'firm'" in hint.message
+    assert hint.evidence["by"] == "firm" and "[data].group = 'firm'" in hint.message
     report = check(train, test, "invest", group="firm")
     [found] = report.findings("repeated_entities", severity="fail")
     assert found.evidence["shared_entities"] == 11 and found.evidence["declared"] == "firm"
@@ -133,9 +133,11 @@ def test_repeats_within_a_declared_group_are_not_copies_but_across_groups_they_a
     assert report.passed
     across = pd.concat(
         [train, again.assign(patient=again["patient"] + 10_000)], ignore_index=True
-    )  # the same rows under other patients' names: copies
+    )  # the same rows under other patients' names: copies (found by the model of chance,
+    # which warns: docs/explanation/trust.md)
     report = sekit.data.check(across, test, label=LABEL, group="patient")
-    assert report.findings("duplicate_rows", severity="fail")
+    [copied] = report.findings("duplicate_rows", severity="warn")
+    assert copied.evidence["count"] == 80
 
 
 def test_a_group_column_that_is_not_there_exits_2_naming_the_key(tmp_path: Path) -> None:
@@ -167,18 +169,27 @@ def test_a_random_split_of_data_without_entities_has_none(seed: int) -> None:
     assert report.result("data.entities").metrics["repeated_entity_rows"] == 0
 
 
-@pytest.mark.parametrize(
-    ("name", "suggested"),
-    [("patient_id", True), ("nr", True), ("customer", True), ("state", False), ("zip", False)],
-)
-def test_only_columns_named_like_an_entity_id_are_suggested(name: str, suggested: bool) -> None:
+@pytest.mark.parametrize("name", ["patient_id", "state", "code"])
+def test_a_column_names_an_entity_by_what_its_rows_share_not_by_its_name(name: str) -> None:
+    """Rows of one value that share their other features (a person's sex and height, a
+    firm's sector) make the column an entity, whatever it is called; a column whose rows share
+    nothing else is not one, even when it is called patient_id."""
     from sekit.checks.data.bundle import DataBundle, Dataset
-    from sekit.checks.data.entities import suggested_group
+    from sekit.checks.data.candidates import candidates
 
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame({name: np.repeat(np.arange(60), 5), "x": rng.normal(size=300)})
-    frame["y"] = rng.integers(0, 2, 300)
-    bundle = DataBundle(train=Dataset("train", frame, "t"), label="y")
-    assert (suggested_group(bundle) == name) is suggested
-    measured = frame.assign(**{name: rng.normal(size=300)})  # unique measurements: no id
-    assert suggested_group(DataBundle(train=Dataset("train", measured, "t"), label="y")) is None
+    ids = np.repeat(np.arange(60), 5)
+    person = pd.DataFrame({"sex": rng.choice(["f", "m"], 60), "height": rng.normal(170, 9, 60)})
+    frame = pd.DataFrame(
+        {
+            name: ids,
+            "sex": person["sex"].to_numpy()[ids],
+            "height": np.round(person["height"].to_numpy()[ids] + rng.normal(0, 0.5, 300), 1),
+            "x": rng.normal(size=300),
+            "y": rng.integers(0, 2, 300),
+        }
+    )
+    [found] = candidates(DataBundle(train=Dataset("train", frame, "t"), label="y"))
+    assert found.column == name and found.sharing > 0.5
+    unrelated = frame.assign(**{name: rng.permutation(ids)})  # the same values, nothing shared
+    assert candidates(DataBundle(train=Dataset("train", unrelated, "t"), label="y")) == []

@@ -1,0 +1,318 @@
+"""The label in disguise: a feature, or two, from which the label follows exactly (part of
+``label_leakage``).
+
+A strong feature may be honest; a feature from which the label *follows exactly*, on rows it
+was not learned from, is the label kept in another form. Each relation is learned on the
+training rows and must then hold on the test rows (without a test set: learned on one half of
+train, checked on the other), to the precision the columns are recorded in. Nothing here is a
+test of significance: a relation that holds on every held-out row is a fact, which is why these
+findings block by default (``docs/explanation/trust.md``: certain from the data itself).
+
+* **a transform** of a numeric label: ``x = a + b * T(label)`` with ``T`` the identity (unit
+  changes, complements, shifts), the log, ``log(1 + y)``, the square root, the square or the
+  reciprocal;
+* **a recoding or a lookup**: each value of the feature (a code, a name, a number) belongs to
+  one value of the label, and the table learned on train tells every test row's label (an
+  entity's id is not a lookup: a random split of repeated entities is ``repeated_entities``);
+* **a threshold**: sorting by a numeric feature puts the classes in as many runs as there are
+  classes (``inlf = hours > 0``), and the cut points learned on train sort the test rows;
+* **two columns**: the sum or the difference of two numeric features is the label (riders =
+  casual + registered), or a recoding of its classes.
+
+A relation counts when it holds on at least ``MIN_HELD`` of the rows it is learned on and of
+the rows it is checked on, and there are at least ``MIN_ROWS`` of those (a data-entry error in
+one row does not hide a leak; a handful of rows proves nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sekit.checks.data.bundle import DataBundle
+from sekit.checks.data.types import is_number
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+MIN_HELD = 0.99  # share of rows the relation holds on, learned and checked
+MIN_ROWS = 20  # checked rows, at least
+LEVELS = 10  # a transform must tell this many values of the feature apart, within precision
+MAX_PAIRS = 60  # numeric features looked at in pairs (the first, in the table's order)
+SCREEN = 64  # rows a pair is screened on before it is checked on all of them
+
+
+@dataclass(frozen=True)
+class Disguise:
+    """One relation that gives the label away."""
+
+    columns: tuple[str, ...]
+    relation: str  # how the label follows, in words
+    checked: int  # rows it was checked on (not learned from)
+    where: str  # which rows those are
+
+
+def _sides(bundle: DataBundle) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """(rows to learn on, rows to check on, what the check rows are), labelled rows only."""
+    import numpy as np
+
+    label = bundle.label
+    assert label is not None
+    train = bundle.sampled("train", 100_000)
+    train = train[train[label].notna()]
+    if bundle.test is not None and label in bundle.test.frame.columns:
+        test = bundle.sampled("test", 100_000)
+        return train, test[test[label].notna()], "test rows"
+    half = np.random.default_rng(0).random(len(train)) < 0.5
+    return train[half], train[~half], "training rows it was not learned from"
+
+
+def resolution(values: np.ndarray) -> float:
+    """The step a numeric column is recorded in: 10**-d for the fewest decimals d (at most
+    10) that write every value; 0 for values recorded to no fixed precision."""
+    import numpy as np
+
+    sample = values[np.isfinite(values)][:2000]
+    if len(sample) == 0:
+        return 0.0
+    scale = max(float(np.max(np.abs(sample))), 1.0)
+    for places in range(11):
+        if np.allclose(sample, np.round(sample, places), rtol=0, atol=1e-9 * scale):
+            return float(10.0**-places)
+    return 0.0
+
+
+def _numbers(series: pd.Series) -> np.ndarray | None:
+    import numpy as np
+
+    if not is_number(series):
+        return None
+    return series.to_numpy(dtype="float64", na_value=np.nan)
+
+
+TRANSFORMS = ("", "log", "log1p", "sqrt", "square", "reciprocal")
+
+
+def _transform(name: str, y: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    with np.errstate(all="ignore"):
+        if name == "log":
+            return np.log(y)
+        if name == "log1p":
+            return np.log1p(y)
+        if name == "sqrt":
+            return np.sqrt(y)
+        if name == "square":
+            return y**2
+        if name == "reciprocal":
+            return 1 / y
+    return y
+
+
+def _held(ok: np.ndarray) -> bool:
+    return len(ok) >= MIN_ROWS and float(ok.mean()) >= MIN_HELD
+
+
+def _as_transform(
+    x: tuple[np.ndarray, np.ndarray], y: tuple[np.ndarray, np.ndarray], steps: tuple[float, float]
+) -> str | None:
+    """``x = a + b * T(y)`` on both sides, within the columns' recorded precision."""
+    import numpy as np
+
+    for name in TRANSFORMS:
+        sides = []
+        for xs, ys in zip(x, y, strict=True):
+            ty = _transform(name, ys)
+            keep = np.isfinite(xs) & np.isfinite(ty)
+            sides.append((xs[keep], ys[keep], ty[keep]))
+        fit_x, _, fit_t = sides[0]
+        if len(fit_x) < MIN_ROWS or np.ptp(fit_t) == 0 or np.ptp(fit_x) == 0:
+            continue
+        slope, intercept = np.polyfit(fit_t, fit_x, 1)
+        if slope == 0:
+            continue
+        held = True
+        for xs, ys, ty in sides:
+            if len(xs) < MIN_ROWS:
+                held = False
+                break
+            half = steps[1] / 2
+            spread = np.abs(_transform(name, ys + half) - _transform(name, ys - half))
+            spread = np.where(np.isfinite(spread), spread, 0.0)
+            tolerance = steps[0] / 2 + abs(slope) * spread + 1e-9 * (1 + np.abs(xs))
+            # coarse columns (a few whole numbers) agree within their precision by accident:
+            # the relation must tell at least LEVELS values of the feature apart
+            if float(np.max(tolerance)) * LEVELS > float(np.ptp(xs)):
+                held = False
+            held = held and _held(np.abs(xs - (intercept + slope * ty)) <= tolerance)
+        if held:
+            what = f"{name}(label)" if name else "label"
+            return f"= {intercept:.4g} + {slope:.4g} * {what}"
+    return None
+
+
+def _lookup(fit: pd.Series, fit_y: pd.Series, check: pd.Series, check_y: pd.Series) -> bool:
+    """Each value of the feature on the learning rows has one label, and that table gives
+    the label of the checked rows (nearly all of which have a value it knows)."""
+    import pandas as pd
+
+    learned = pd.DataFrame({"x": fit.astype("string"), "y": fit_y.astype("string")}).dropna()
+    if len(learned) < MIN_ROWS:
+        return False
+    per_value = learned.groupby("x")["y"]
+    if int(per_value.nunique().max()) > 1:
+        return False
+    table = per_value.first()
+    if len(table) < 2 or len(table) > len(learned) / 2:
+        return False  # one value per row or so: nothing is learned, nothing is checked
+    told = check.astype("string").map(table)
+    known = told.notna()
+    if float(known.mean()) < MIN_HELD:
+        return False
+    return _held((told[known] == check_y[known].astype("string")).to_numpy(dtype=bool))
+
+
+def _threshold(fit: np.ndarray, fit_y: pd.Series, check: np.ndarray, check_y: pd.Series) -> bool:
+    """Sorting the learning rows by the feature puts the classes in as many runs as there
+    are classes (no value shared by two classes), and those runs sort the checked rows."""
+    import numpy as np
+    import pandas as pd
+
+    keep = ~np.isnan(fit)
+    rows = pd.DataFrame({"x": fit[keep], "y": fit_y.to_numpy()[keep].astype(str)})
+    if len(rows) < MIN_ROWS or rows["y"].nunique() < 2:
+        return False
+    rows = rows.sort_values("x", kind="stable")
+    if (rows.groupby("x")["y"].nunique() > 1).any():
+        return False
+    change = (rows["y"] != rows["y"].shift()).to_numpy()
+    if int(change.sum()) != int(rows["y"].nunique()):
+        return False
+    values = rows["x"].to_numpy()
+    first = np.flatnonzero(change)
+    last = np.r_[first[1:] - 1, len(rows) - 1]
+    classes = rows["y"].to_numpy()[first]
+    present = ~np.isnan(check)
+    if present.sum() < MIN_ROWS:
+        return False
+    # each checked row belongs to the run it falls in (cut halfway between runs)
+    cuts = (values[last[:-1]] + values[first[1:]]) / 2
+    told = classes[np.searchsorted(cuts, check[present], side="right")]
+    return _held(told == check_y.to_numpy()[present].astype(str))
+
+
+def find(bundle: DataBundle, skip: set[str]) -> list[Disguise]:
+    """Every feature (or pair) from which the label follows exactly; ``skip``: the columns
+    that name an entity (their lookup is repeated_entities' to report)."""
+    label = bundle.label
+    assert label is not None
+    fit, check, where = _sides(bundle)
+    if len(fit) < MIN_ROWS or len(check) < MIN_ROWS:
+        return []
+    features = [c for c in bundle.features if c in check.columns and c not in skip]
+    y_fit, y_check = fit[label], check[label]
+    numeric_y = _numbers(y_fit)
+    classes = int(y_fit.nunique())
+    classification = bundle.is_classification()
+    y_sides = None
+    y_step = 0.0
+    if numeric_y is not None and not classification:
+        y_sides = (numeric_y, _numbers(y_check))
+        y_step = resolution(numeric_y)
+    found: list[Disguise] = []
+    numeric: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for column in features:
+        x_fit, x_check = _numbers(fit[column]), _numbers(check[column])
+        if x_fit is not None and x_check is not None:
+            numeric[column] = (x_fit, x_check)
+        relation = None
+        if y_sides is not None and x_fit is not None and x_check is not None:
+            formula = _as_transform((x_fit, x_check), y_sides, (resolution(x_fit), y_step))
+            if formula is not None:
+                relation = f"{column!r} {formula}"
+        if relation is None and classification:
+            if _lookup(fit[column], y_fit, check[column], y_check):
+                relation = f"each value of {column!r} belongs to one {label!r}"
+            elif (
+                x_fit is not None
+                and x_check is not None
+                and classes <= 20
+                and _threshold(x_fit, y_fit, x_check, y_check)
+            ):
+                relation = f"{label!r} is {column!r} cut at {classes - 1} point(s)"
+        if relation is not None:
+            found.append(Disguise((column,), relation, len(check), where))
+    taken = {c for d in found for c in d.columns}
+    pairs = [c for c in numeric if c not in taken][:MAX_PAIRS]
+    found += _pairs(bundle, pairs, numeric, (y_fit, y_check), y_sides, y_step, len(check), where)
+    return found
+
+
+def _pairs(
+    bundle: DataBundle,
+    names: list[str],
+    numeric: dict[str, tuple[np.ndarray, np.ndarray]],
+    labels: tuple[pd.Series, pd.Series],
+    y_sides: tuple[np.ndarray, np.ndarray] | None,
+    y_step: float,
+    checked: int,
+    where: str,
+) -> list[Disguise]:
+    """Two numeric features whose sum or difference is the label (numbers) or a recoding of
+    its classes: screened on a few rows, then checked on all."""
+    import numpy as np
+    import pandas as pd
+
+    if len(names) < 2:
+        return []
+    classification = bundle.is_classification()
+    if y_sides is None and not classification:
+        return []
+    steps = {c: resolution(numeric[c][0]) for c in names}
+    head = min(SCREEN, len(numeric[names[0]][0]))
+    found: list[Disguise] = []
+    used: set[str] = set()
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            if a in used or b in used:
+                continue
+            for sign, word in ((1.0, "+"), (-1.0, "-")):
+                made = tuple(numeric[a][k] + sign * numeric[b][k] for k in (0, 1))
+                relation = None
+                if y_sides is not None:
+                    tolerance = (y_step + steps[a] + steps[b]) / 2 + 1e-9
+                    if tolerance * LEVELS > float(np.nanmax(y_sides[0]) - np.nanmin(y_sides[0])):
+                        continue  # a few whole numbers add up by accident
+                    screen = np.abs(made[0][:head] - y_sides[0][:head]) <= tolerance * (
+                        1 + 1e-9 * np.abs(y_sides[0][:head])
+                    )
+                    if np.nanmean(screen) < 0.9:
+                        continue
+                    held = all(
+                        _held(
+                            (np.abs(m - y) <= tolerance * (1 + 1e-9 * np.abs(y)))[
+                                np.isfinite(m) & np.isfinite(y)
+                            ]
+                        )
+                        for m, y in zip(made, y_sides, strict=True)
+                    )
+                    if held:
+                        relation = f"{bundle.label!r} = {a!r} {word} {b!r}"
+                elif classification:
+                    values = made[0][:head]
+                    if len(np.unique(values[np.isfinite(values)])) > labels[0].nunique():
+                        continue
+                    if _lookup(
+                        pd.Series(made[0]),
+                        labels[0].reset_index(drop=True),
+                        pd.Series(made[1]),
+                        labels[1].reset_index(drop=True),
+                    ):
+                        relation = f"{a!r} {word} {b!r} recodes {bundle.label!r}"
+                if relation is not None:
+                    found.append(Disguise((a, b), relation, checked, where))
+                    used |= {a, b}
+                    break
+    return found
