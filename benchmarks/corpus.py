@@ -102,6 +102,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             skipped += 1
             continue
         checked += 1
+        if checked % 25 == 0:
+            print(f"  {checked} tables, {time.perf_counter() - start:.0f} s", flush=True)
         train, test = split(table)
         began = time.perf_counter()
         report = check(table, train, test)

@@ -151,7 +151,7 @@ def time_filled(table: Table, train: pd.DataFrame, test: pd.DataFrame, rng: np.r
     fairly well, and the newest fifth of the rows does not have it yet."""
     rows = len(train) + len(test)
     dates = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 730 * 24, rows), unit="h")
-    newest = dates >= np.quantile(dates.asi8, 0.8).astype("datetime64[ns]")
+    newest = dates.asi8 >= np.quantile(dates.asi8, 0.8)
     y = _numeric_label(table, pd.concat([train, test]))
     if table.task == "classification" or y is None:
         labels = pd.concat([train[table.label], test[table.label]]).astype(str).to_numpy()

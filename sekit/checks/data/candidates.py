@@ -132,6 +132,9 @@ def _sharing(groups: np.ndarray, others: list[tuple[str, np.ndarray]]) -> float:
 
 
 def _alike(groups: np.ndarray, kind: str, values: np.ndarray) -> float:
+    """How alike two rows of one group are, beyond two rows of any groups: the mean over the
+    groups of two rows or more, each group counted once (a single large group, such as the
+    zero of a count, does not make a column an entity)."""
     import numpy as np
 
     if kind == "rank":
@@ -146,19 +149,22 @@ def _alike(groups: np.ndarray, kind: str, values: np.ndarray) -> float:
         sizes = np.bincount(g)
         sums = np.bincount(g, weights=v)
         squares = np.bincount(g, weights=v**2)
-        pairs = float(np.sum(sizes * (sizes - 1.0)))
-        if pairs == 0:
+        several = sizes > 1
+        if not several.any():
             return float("nan")
-        return float(np.sum(sums**2 - squares)) / pairs / variance
-    g, v = groups, values
-    width = int(v.max()) + 1
-    joint = np.bincount(g * width + v, minlength=(int(g.max()) + 1) * width)
-    sizes = np.bincount(g)
-    pairs = float(np.sum(sizes * (sizes - 1.0)))
-    totals = np.bincount(v)
-    n = float(len(v))
+        pairs = sizes[several] * (sizes[several] - 1.0)
+        return float(np.mean((sums[several] ** 2 - squares[several]) / pairs)) / variance
+    width = int(values.max()) + 1
+    joint = np.bincount(groups * width + values)
+    per_group = np.bincount(
+        np.arange(len(joint)) // width, weights=joint * (joint - 1.0), minlength=len(joint) // width
+    )
+    sizes = np.bincount(groups, minlength=len(per_group))
+    totals = np.bincount(values)
+    n = float(len(values))
     base = float(np.sum(totals * (totals - 1.0))) / (n * (n - 1.0))
-    if pairs == 0 or base >= 1:
+    several = sizes > 1
+    if not several.any() or base >= 1:
         return float("nan")
-    within = float(np.sum(joint * (joint - 1.0))) / pairs
-    return (within - base) / (1 - base)
+    within = per_group[several] / (sizes[several] * (sizes[several] - 1.0))
+    return float(np.mean((within - base) / (1 - base)))

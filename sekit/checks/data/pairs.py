@@ -39,11 +39,16 @@ class Excess:
     expected: float  # mean over the re-splits
     p_value: float  # share of re-splits at least as extreme (one-sided, with the +1 rule)
     size: int  # rows of the set the count is about
+    per_copy: float = 1.0  # the excess one copied row makes, on average (see share)
 
     @property
     def share(self) -> float:
-        """The excess rows as a share of the set (0 when not above the re-splits' mean)."""
-        return max(self.observed - self.expected, 0.0) / max(self.size, 1)
+        """The copied rows this excess stands for, as a share of the set (0 when not above the
+        re-splits' mean). A copy adds to the count in every split, but a random re-split of
+        the two rows would have counted it too in part of them (both in train, for a copy
+        within train: about 49% of re-splits at 70/30), so the excess counts only that much
+        less than one per copy: the excess is divided by it."""
+        return max(self.observed - self.expected, 0.0) / self.per_copy / max(self.size, 1)
 
     @property
     def significant(self) -> bool:
@@ -90,13 +95,19 @@ def compare(train: pd.Series, test: pd.Series, *, seed: int = 0) -> Split | None
         parts.append(counts(drawn[:, :-1]))
     simulated = tuple(np.concatenate([part[i] for part in parts]) for i in range(3))
     sets = (len(train), len(test), len(test))
+    # a pair of rows lands as a copy would count it (both in train; both in test; one on each
+    # side) with these chances in a random re-split
+    t, s, n = len(train), len(test), len(pooled)
+    pairs = max(n * (n - 1), 1)
+    chances = (t * (t - 1) / pairs, s * (s - 1) / pairs, 2 * t * s / pairs)
     made = [
         Excess(
             observed=int(value),
             expected=float(np.mean(draws)),
             p_value=(1 + int(np.sum(draws >= value))) / (1 + PERMUTATIONS),
             size=size,
+            per_copy=max(1.0 - chance, 0.05),
         )
-        for value, draws, size in zip(observed, simulated, sets, strict=True)
+        for value, draws, size, chance in zip(observed, simulated, sets, chances, strict=True)
     ]
     return Split(*made)
