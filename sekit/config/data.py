@@ -135,8 +135,9 @@ class Leakage(Section):
         le=1,
         description=(
             "a feature (or a pair of features) that alone reaches this power, cross-validated, "
-            "and beats all the other features together is leakage (fail); a strong feature "
-            "below it that beats them only warns: strength is not leakage"
+            "and beats all the other features together is reported as near-perfect (and a pair "
+            "is screened only below it); either way it warns: strength is not leakage, the label "
+            "in disguise (certain) is what blocks"
         ),
     )
     min_advantage: float = Field(
@@ -144,7 +145,8 @@ class Leakage(Section):
         ge=0,
         le=1,
         description=(
-            "it is leakage when it beats the other features together by at least this much power"
+            "a strong feature is reported when it beats the other features together by at "
+            "least this much power"
         ),
     )
     p_value: float = Field(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sekit.checks.data import chance, measured, pairs
 from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
 from sekit.checks.data.entities import entities, repeats_of_entities
-from sekit.checks.data.repeats import split_by_chance
+from sekit.checks.data.repeats import split_by_chance, unique_valued, with_unique_value
 from sekit.checks.findings import example_rows, finding, percent, result, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, Rule, on
 from sekit.config.data import Quality
@@ -61,6 +61,35 @@ def _excess_findings(
     ]
 
 
+def _copied_findings(
+    bundle: DataBundle, dataset: Dataset, columns: list[str], hashes: pd.Series, within: pd.Series
+) -> list[Finding]:
+    """Rows that repeat an earlier row down to a value no other record holds: copies,
+    certain without a model of chance (:func:`.repeats.unique_valued`)."""
+    shared = [c for c in columns if c in bundle.train.frame.columns]
+    unique = unique_valued(bundle, shared)
+    copied = hashes.duplicated() & with_unique_value(dataset.frame, unique) & ~within
+    count = int(copied.sum())
+    if not count:
+        return []
+    share = count / len(hashes)
+    limit = bundle.quality.max_duplicate_ratio
+    shown = ", ".join(repr(c) for c in unique[:3])
+    return [
+        finding(
+            "duplicate_rows",
+            "fail" if share > limit else "warn",
+            f"{dataset.source}: {count:,} rows ({percent(share)}) are copies of an earlier row, "
+            f"equal down to values no other record holds ({shown}); limit {percent(limit)}",
+            dataset=dataset.role,
+            count=count,
+            share=share,
+            unique_columns=unique,
+            rows=example_rows(copied),
+        )
+    ]
+
+
 def check_duplicates(bundle: DataBundle) -> CheckResult:
     findings: list[Finding] = []
     metrics: dict[str, float] = {}
@@ -77,12 +106,13 @@ def check_duplicates(bundle: DataBundle) -> CheckResult:
         prefix = "" if dataset.role == "train" else f"{dataset.role}_"
         metrics[f"{prefix}duplicate_ratio"] = share
         metrics[f"{prefix}chance_duplicate_ratio"] = typical / len(hashes)
+        certain = _copied_findings(bundle, dataset, columns, hashes, within)
         # (a grouped split of repeated entities keeps each entity's rows together: more
         # repeats than a random re-split, and rightly so)
         excess = (
             _excess_findings(bundle, dataset, metrics, prefix)
-            if dataset.role in ("train", "test") and found is None
-            else []
+            if dataset.role in ("train", "test") and found is None and not certain
+            else certain
         )
         if count and not excess:
             rows = example_rows(copies)
@@ -236,12 +266,14 @@ DUPLICATE_ROWS = Kind(
         "Deduplicate in the sanitize stage (before the split) or fix the ingest; keep genuine "
         "repeats only if the model should see them weighted."
     ),
-    trust=(
-        "Copies are told from coincidences by a chance model (a group is a copy when chance would "
-        "produce it with probability under 0.1% over every row) and, with a test set, by counting "
-        "repeats against random re-splits of train and test together. Identical survey answers "
-        "never block; one copy of a common-looking row cannot be told from chance. Measured: "
-        "docs/explanation/trust.md."
+    trust=measured.trust(
+        "duplicate_rows",
+        "Blocks when a test set shows more repeated rows in train (or test) than 1,999 random "
+        "re-splits of the pooled rows put there (p < 0.001), above "
+        "[data.quality].max_duplicate_ratio: the null is the data's own. Copies that only a "
+        "model of chance calls copies (a group chance would produce with probability under "
+        "0.1%, columns taken as independent) warn: coarse, correlated columns repeat honestly "
+        "more often than it thinks. Repeats of an entity's row are measurements, not copies.",
     ),
 )
 DATA_DUPLICATE_RATIO = Metric(
@@ -264,9 +296,12 @@ CONFLICTING_LABELS = Kind(
         "that would separate them not exist in the data?"
     ),
     "Fix or drop the wrong labels (a labelling guideline helps), or add the missing feature.",
-    trust=(
-        "Only groups that chance would not make count: identical answers from different people "
-        "with different labels are reported as info."
+    trust=measured.trust(
+        "conflicting_labels",
+        "Warns: equal inputs with different labels are the normal noise of a classification "
+        "problem (two shoppers with the same prices and loyalty buying differently). Only "
+        "groups a model of chance would not make count; set "
+        "[data.quality].max_conflicting_ratio to make more than that share fail.",
     ),
 )
 
@@ -276,9 +311,9 @@ SPECS = (
         id="data.duplicates",
         title="no duplicate rows",
         func=on(bundle_from_config, check_duplicates),
-        emits="`duplicate_rows`: copies chance would not make (a chance model per pattern; with "
-        "a test set, repeats against random re-splits): warn, fail above "
-        "`[data.quality].max_duplicate_ratio` (5%); coincidences are info",
+        emits="`duplicate_rows`: with a test set, repeats beyond random re-splits of the pooled "
+        "rows: fail above `[data.quality].max_duplicate_ratio` (5%), warn below; copies a model "
+        "of chance would not make: warn; coincidences are info",
         kinds=(DUPLICATE_ROWS,),
         metrics=(DATA_DUPLICATE_RATIO,),
         deepchecks={"DataDuplicates": Rule("duplicate_rows", "warn")},

@@ -206,11 +206,16 @@ def _who(found: Entities, bundle: DataBundle) -> str:
         return f"{found.groups:,} entities of {found.declared!r} have several rows in train"
     if found.by is not None:
         named = next(c for c in candidates(bundle) if c.column == found.by)
+        why = (
+            f"each has its rows on different {named.occasions!r}"
+            if named.occasions is not None
+            else f"rows of one {found.by!r} are alike in the other columns (sharing "
+            f"{named.sharing:.2f}, against at most {max(named.shuffled, 0):.2f} with its values "
+            "shuffled)"
+        )
         return (
             f"{found.by!r} names an entity: {found.groups:,} of its values have several "
-            f"training rows, and rows of one {found.by!r} are alike in the other features "
-            f"(sharing {named.sharing:.2f}, against at most {max(named.shuffled, 0):.2f} with "
-            "its values shuffled): repeated measurements, not copies"
+            f"training rows, and {why}: repeated measurements, not copies"
         )
     return (
         f"{found.rows:,} training rows share {found.groups:,} feature vectors, and "
@@ -317,11 +322,12 @@ REPEATED_ENTITIES = Kind(
         'is on one side, and declare the column as [data].group = "column": sekit then checks '
         "that no entity is on both sides."
     ),
-    trust=(
-        "Declared groups are counted exactly. Undeclared entities are feature vectors repeated "
-        "far beyond chance with different labels (copies carry the label along): at least 5 "
-        "such patterns, a fifth of the patterns repeated beyond chance and of the rows. "
-        "Measured on panel data (docs/explanation/trust.md)."
+    trust=measured.trust(
+        "found_entities",
+        "A declared group is counted exactly and blocks above [data.leakage].max_overlap. "
+        "Entities sekit finds warn: a column whose rows share much else (their other features "
+        "far more alike than rows of different values, and more than in 19 shuffles of the "
+        "column), or feature vectors repeated far beyond chance with different labels.",
     ),
 )
 TEST_ROWS_OF_TRAINING_ENTITIES = Metric(
@@ -338,10 +344,10 @@ SPECS = (
         id="data.entities",
         title="repeated entities are split by group",
         func=on(bundle_from_config, check_entities),
-        emits="`repeated_entities`: test rows of entities that are also in train (declared with "
-        "`[data].group`, or found as feature vectors repeated beyond chance with varying "
-        "labels): fail above `[data.leakage].max_overlap` (1%), warn below; info when the split "
-        "is grouped",
+        emits="`repeated_entities`: test rows of entities that are also in train; declared "
+        "with `[data].group`: fail above `[data.leakage].max_overlap` (1%), warn below; found "
+        "(a column whose rows share much else, or feature vectors repeated beyond chance with "
+        "varying labels): warn; info when the split is grouped",
         kinds=(REPEATED_ENTITIES,),
         metrics=(TEST_ROWS_OF_TRAINING_ENTITIES,),
         section=("[data.leakage]", Leakage),

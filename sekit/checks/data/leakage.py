@@ -225,9 +225,9 @@ def _overlap_findings(bundle: DataBundle, metrics: dict[str, float]) -> list[Fin
     share = count / len(test_hashes)
     metrics["train_test_overlap"] = share
     metrics["chance_train_test_overlap"] = by_chance / len(test_hashes)
-    findings = []
-    excess = _excess_findings(bundle, train_hashes, test_hashes, metrics)
-    if count and not excess:
+    findings = _copied_findings(bundle, features, seen, metrics)
+    excess = [] if findings else _excess_findings(bundle, train_hashes, test_hashes, metrics)
+    if count and not excess and not findings:
         # A model of chance that takes columns as independent undercounts honest repeats in
         # coarse, correlated data (people with the same few integer answers): it warns; the
         # re-split count below, whose null is the data's own, decides.
@@ -257,6 +257,40 @@ def _overlap_findings(bundle: DataBundle, metrics: dict[str, float]) -> list[Fin
             )
         )
     return findings
+
+
+def _copied_findings(
+    bundle: DataBundle, features: list[str], seen: pd.Series, metrics: dict[str, float]
+) -> list[Finding]:
+    """Test rows equal to a training row down to a value no other record holds: the same
+    record on both sides (:func:`.repeats.unique_valued`), certain without a model of chance."""
+    from sekit.checks.data.repeats import unique_valued, with_unique_value
+
+    assert bundle.test is not None
+    unique = unique_valued(bundle, features)
+    copied = seen & with_unique_value(bundle.test.frame, unique).to_numpy()
+    count = int(copied.sum())
+    share = count / max(len(seen), 1)
+    metrics["copied_test_rows"] = share
+    if not count:
+        return []
+    limit = bundle.leakage.max_overlap
+    shown = ", ".join(repr(c) for c in unique[:3])
+    return [
+        finding(
+            "label_leakage",
+            "fail" if share > limit else "warn",
+            f"{bundle.test.source}: {count:,} test rows ({percent(share)}) are training rows, "
+            f"equal in every feature down to values no other record holds ({shown}): the same "
+            f"records on both sides, so the test score overstates how the model does on new "
+            f"data (limit {percent(limit)})",
+            count=count,
+            share=share,
+            unique_columns=unique,
+            rows=example_rows(copied),
+            problem="train_test_overlap",
+        )
+    ]
 
 
 def _excess_findings(
@@ -333,13 +367,16 @@ LABEL_LEAKAGE = Kind(
         "Drop features not available at prediction time; split before any step that looks at all "
         "rows, deduplicate first, and split by group or time where rows are related."
     ),
-    trust=(
-        "A feature blocks only when it tells the label almost perfectly (cross-validated power "
-        ">= 0.9) and beats all the other features together (McNemar's exact test at 1%), or is "
-        "an identifier that predicts the label, or disappears in production or among the newest "
-        "rows. A strong honest feature that beats the others (party identification and the "
-        "vote) warns. Overlap is judged against chance and random re-splits. Measured: "
-        "docs/explanation/trust.md."
+    trust=measured.trust(
+        "strong_feature",
+        "Blocks only on what is certain: the label in disguise (a transform, a recoding, a "
+        "threshold, or two columns adding up to it, learned on train and holding on at least "
+        "99% of the test rows within the columns' precision), test rows seen in training "
+        "beyond 1,999 random re-splits of the pooled rows (above [data.leakage].max_overlap), "
+        "a predictive feature absent from the served inputs. A strong feature, near-perfect "
+        "or not, warns (penguin species from bill length and island), as do overlap that only "
+        "a model of chance calls copies, an identifier that predicts the label and a feature "
+        "missing among the newest rows.",
     ),
 )
 
@@ -365,12 +402,13 @@ SPECS = (
         id="data.label_leakage",
         title="no feature gives the label away; no test rows in train",
         func=on(bundle_from_config, check_label_leakage),
-        emits="`label_leakage`: fail for a feature (or a pair) that predicts the label almost "
-        "perfectly (cross-validated power >= 0.9) and beats all the others together (McNemar "
-        "p < 0.01, by >= 0.02), an identifier that predicts the label, a feature missing in "
-        "production or among the newest rows; warn for an unusually strong feature (power >= "
-        "0.8, beats the others, not almost perfect); test rows in train beyond chance or beyond "
-        "random re-splits (fail above `[data.leakage].max_overlap`, 1%)",
+        emits="`label_leakage`: fail for the label in disguise (a transform, recoding, "
+        "threshold or two columns adding up to it, holding on the test rows), test rows in "
+        "train beyond random re-splits of the pooled rows (above `[data.leakage].max_overlap`, "
+        "1%) and a predictive feature missing from the served inputs; warn for a strong feature "
+        "that beats all the others (near-perfect or not), test rows a model of chance calls "
+        "copies, an identifier that predicts the label and a feature missing among the newest "
+        "rows",
         kinds=(LABEL_LEAKAGE,),
         deepchecks=LEAKAGE_RULES,
         section=("[data.leakage]", Leakage),

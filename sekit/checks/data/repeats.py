@@ -70,3 +70,43 @@ def split_by_chance(
     )
     copied = hashes.isin(hashes.iloc[positions[np.asarray(flags, dtype=bool)]]) & mask
     return copied & later, ~copied & later
+
+
+MIN_DISTINCT = 50  # a column is judged unique-valued only with at least this many values
+UNIQUE = 0.95  # share of the distinct rows that hold a value of their own
+
+
+def unique_valued(bundle: DataBundle, columns: list[str]) -> list[str]:
+    """The columns in which nearly every record has a value of its own (a measurement to
+    many decimals, a name, a time stamp), judged on the distinct rows of train and test
+    together (cached per run): a copy cannot vouch for itself.
+
+    Two records equal in every column, down to a value no other record holds, are the same
+    record: where such a column exists, an exact repeat is a copy, not a coincidence. This
+    needs no model of chance, which is why it may block (``docs/explanation/trust.md``).
+    """
+    import pandas as pd
+
+    key = f"unique_valued:{'|'.join(columns)}"
+    if key not in bundle._cache:
+        frames = [bundle.sampled("train")[columns]]
+        if bundle.test is not None and all(c in bundle.test.frame.columns for c in columns):
+            frames.append(bundle.sampled("test")[columns])
+        distinct = pd.concat(frames, ignore_index=True).drop_duplicates()
+        found = []
+        for column in columns:
+            values = distinct[column].dropna()
+            if len(values) >= MIN_DISTINCT and values.nunique() >= UNIQUE * len(values):
+                found.append(column)
+        bundle._cache[key] = found
+    unique: list[str] = bundle._cache[key]
+    return unique
+
+
+def with_unique_value(frame: pd.DataFrame, unique: list[str]) -> pd.Series:
+    """Rows that hold a value in at least one unique-valued column."""
+    import pandas as pd
+
+    if not unique:
+        return pd.Series(False, index=frame.index)
+    return frame[unique].notna().any(axis=1)
