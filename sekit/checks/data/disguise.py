@@ -111,6 +111,18 @@ def _transform(name: str, y: np.ndarray) -> np.ndarray:
     return y
 
 
+def _exact(residual: np.ndarray, values: np.ndarray) -> bool:
+    """Equal to the float on at least MIN_HELD of at least MIN_ROWS rows of at least three
+    values (a relation between a few whole numbers that holds exactly is no accident of
+    rounding)."""
+    import numpy as np
+
+    if len(values) < MIN_ROWS or len(np.unique(values)) < 3:
+        return False
+    scale = float(np.max(np.abs(values))) or 1.0
+    return _held(residual <= 1e-9 * scale)
+
+
 def _held(ok: np.ndarray) -> bool:
     return len(ok) >= MIN_ROWS and float(ok.mean()) >= MIN_HELD
 
@@ -134,6 +146,7 @@ def _as_transform(
         if slope == 0:
             continue
         held = True
+        span = float(np.ptp(np.concatenate([side[0] for side in sides])))
         for xs, ys, ty in sides:
             if len(xs) < MIN_ROWS:
                 held = False
@@ -141,12 +154,16 @@ def _as_transform(
             half = steps[1] / 2
             spread = np.abs(_transform(name, ys + half) - _transform(name, ys - half))
             spread = np.where(np.isfinite(spread), spread, 0.0)
-            tolerance = steps[0] / 2 + abs(slope) * spread + 1e-9 * (1 + np.abs(xs))
+            residual = np.abs(xs - (intercept + slope * ty))
+            if _exact(residual, xs):
+                continue  # exact to the float: no precision to allow for
+            # half a step of each column, and half again for the fitted line's own error
+            tolerance = 1.5 * (steps[0] / 2 + abs(slope) * spread / 2) + 1e-9 * (1 + np.abs(xs))
             # coarse columns (a few whole numbers) agree within their precision by accident:
             # the relation must tell at least LEVELS values of the feature apart
-            if float(np.max(tolerance)) * LEVELS > float(np.ptp(xs)):
+            if float(np.max(tolerance)) * LEVELS > span:
                 held = False
-            held = held and _held(np.abs(xs - (intercept + slope * ty)) <= tolerance)
+            held = held and _held(residual <= tolerance)
         if held:
             what = f"{name}(label)" if name else "label"
             return f"= {intercept:.4g} + {slope:.4g} * {what}"
@@ -283,8 +300,20 @@ def _pairs(
                 relation = None
                 if y_sides is not None:
                     tolerance = (y_step + steps[a] + steps[b]) / 2 + 1e-9
+                    exact = all(
+                        _exact(np.abs(m - y)[np.isfinite(m) & np.isfinite(y)], y[np.isfinite(y)])
+                        for m, y in zip(made, y_sides, strict=True)
+                    )
+                    if exact:
+                        found.append(
+                            Disguise(
+                                (a, b), f"{bundle.label!r} = {a!r} {word} {b!r}", checked, where
+                            )
+                        )
+                        used |= {a, b}
+                        break
                     if tolerance * LEVELS > float(np.nanmax(y_sides[0]) - np.nanmin(y_sides[0])):
-                        continue  # a few whole numbers add up by accident
+                        continue  # a few whole numbers add up by accident, within precision
                     screen = np.abs(made[0][:head] - y_sides[0][:head]) <= tolerance * (
                         1 + 1e-9 * np.abs(y_sides[0][:head])
                     )

@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 from sekit.checks.data import chance, measured, pairs
 from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
 from sekit.checks.data.entities import entities, repeats_of_entities
-from sekit.checks.data.repeats import split_by_chance, unique_valued, with_unique_value
+from sekit.checks.data.repeats import (
+    MIN_COPIES,
+    split_by_chance,
+    unique_valued,
+    with_unique_value,
+)
 from sekit.checks.findings import example_rows, finding, percent, result, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, Rule, on
 from sekit.config.data import Quality
@@ -74,17 +79,17 @@ def _copied_findings(
         return []
     share = count / len(hashes)
     limit = bundle.quality.max_duplicate_ratio
-    shown = ", ".join(repr(c) for c in unique[:3])
+    shown = ", ".join(" and ".join(repr(c) for c in group) for group in unique[:3])
     return [
         finding(
             "duplicate_rows",
-            "fail" if share > limit else "warn",
+            "fail" if share > limit and count >= MIN_COPIES else "warn",
             f"{dataset.source}: {count:,} rows ({percent(share)}) are copies of an earlier row, "
             f"equal down to values no other record holds ({shown}); limit {percent(limit)}",
             dataset=dataset.role,
             count=count,
             share=share,
-            unique_columns=unique,
+            unique_columns=[list(group) for group in unique],
             rows=example_rows(copied),
         )
     ]
@@ -106,7 +111,12 @@ def check_duplicates(bundle: DataBundle) -> CheckResult:
         prefix = "" if dataset.role == "train" else f"{dataset.role}_"
         metrics[f"{prefix}duplicate_ratio"] = share
         metrics[f"{prefix}chance_duplicate_ratio"] = typical / len(hashes)
-        certain = _copied_findings(bundle, dataset, columns, hashes, within)
+        # (a copy down to a value no other record holds is one, even of an entity a column
+        # names; a declared group's repeats are the team's word, and feature vectors that recur
+        # with other labels were measured again)
+        exempt = found is not None and (found.declared is not None or found.by is None)
+        declared = within if exempt else within & False
+        certain = _copied_findings(bundle, dataset, columns, hashes, declared)
         # (a grouped split of repeated entities keeps each entity's rows together: more
         # repeats than a random re-split, and rightly so)
         excess = (

