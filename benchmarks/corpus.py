@@ -85,7 +85,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     blocks: dict[str, list[str]] = defaultdict(list)
     reports: dict[str, list[str]] = defaultdict(list)
     power: dict[str, dict[str, Any]] = {
-        f.name: {"rule": f.kind, "runs": 0, "reported": 0, "blocked": 0, "missed": []}
+        f.name: {
+            "rule": f.kind,
+            "runs": 0,
+            "reported": 0,
+            "blocked": 0,
+            "missed": [],
+            "tables": {},  # per table: the severities it was reported at
+        }
         for f in FAULTS
     }
     checked = skipped = 0
@@ -140,6 +147,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 entry["missed"].append(table.name)
             if "fail" in severities:
                 entry["blocked"] += 1
+            entry["tables"][table.name] = sorted(severities & {"warn", "fail"})
     elapsed = time.perf_counter() - start
     per_rule = {
         rule: {
@@ -171,6 +179,25 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def compare(new: dict[str, Any], old: dict[str, Any]) -> None:
+    """Power of two recorded runs on the faults both injected (the same tables and seeds)."""
+    print(f"\n{'fault':<38} {'runs':>5} {'reported (old -> new)':>22} {'blocked':>14}")
+    for name, row in new["power"].items():
+        before = old["power"].get(name, {}).get("tables", {})
+        both = [t for t in row["tables"] if t in before]
+        if not both:
+            continue
+        counts = [
+            sum("fail" in side[t] for t in both) if blocked else sum(bool(side[t]) for t in both)
+            for blocked in (False, True)
+            for side in (before, row["tables"])
+        ]
+        print(
+            f"{name:<38} {len(both):>5} {counts[0]:>10} -> {counts[1]:<9} "
+            f"{counts[2]:>5} -> {counts[3]:<5}"
+        )
+
+
 def show(found: dict[str, Any]) -> None:
     checked = found["tables_checked"]
     low, high = found["tables_blocked_interval"]
@@ -194,14 +221,23 @@ def show(found: dict[str, Any]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=["tuning", "held_out"], required=True)
+    parser.add_argument("--half", choices=["tuning", "held_out"], default="held_out")
     parser.add_argument("--limit", type=int, default=0, help="a seeded sample of this many tables")
     parser.add_argument(
         "--faults", type=float, default=0.4, help="the share of tables each fault is injected in"
     )
     parser.add_argument("--record", action="store_true", help="write benchmarks/results/")
     parser.add_argument("--name", default="", help="a suffix for the result file")
+    parser.add_argument(
+        "--compare", nargs=2, metavar=("NEW", "OLD"), help="compare the power of two results"
+    )
     args = parser.parse_args()
+    if args.compare:
+        import json
+
+        new, old = (json.loads(Path(p).read_text()) for p in args.compare)
+        compare(new, old)
+        return
     found = run(args)
     show(found)
     if args.record:

@@ -97,11 +97,13 @@ def unique_valued(bundle: DataBundle, columns: list[str]) -> list[tuple[str, ...
             frames.append(bundle.sampled("test")[columns])
         distinct = pd.concat(frames, ignore_index=True).drop_duplicates()
         found: list[tuple[str, ...]] = []
-        for column in columns:
+        # the set must leave two columns out at least: a set that is the whole row is unique
+        # among distinct rows by definition, and says nothing
+        for column in columns if len(columns) >= 3 else []:
             values = distinct[column].dropna()
             if len(values) >= MIN_DISTINCT and values.nunique() >= UNIQUE * len(values):
                 found.append((column,))
-        if not found:
+        if not found and len(columns) >= 4:
             found = _unique_pair(distinct, columns[:PAIRED])
         bundle._cache[key] = found
     unique: list[tuple[str, ...]] = bundle._cache[key]
