@@ -146,7 +146,9 @@ def _as_transform(
         if slope == 0:
             continue
         held = True
-        span = float(np.ptp(np.concatenate([side[0] for side in sides])))
+        # the fitted line must span the ten levels, not the feature alone: a feature that is
+        # zero on nearly every row fits any label within its precision with a flat line
+        span = abs(slope) * float(np.ptp(np.concatenate([side[2] for side in sides])))
         for xs, ys, ty in sides:
             if len(xs) < MIN_ROWS:
                 held = False

@@ -116,14 +116,15 @@ def check_duplicates(bundle: DataBundle) -> CheckResult:
         # with other labels were measured again)
         exempt = found is not None and (found.declared is not None or found.by is None)
         declared = within if exempt else within & False
-        certain = _copied_findings(bundle, dataset, columns, hashes, declared)
         # (a grouped split of repeated entities keeps each entity's rows together: more
         # repeats than a random re-split, and rightly so)
         excess = (
             _excess_findings(bundle, dataset, metrics, prefix)
-            if dataset.role in ("train", "test") and found is None and not certain
-            else certain
+            if dataset.role in ("train", "test") and found is None
+            else []
         )
+        if not excess:
+            excess = _copied_findings(bundle, dataset, columns, hashes, declared)
         if count and not excess:
             rows = example_rows(copies)
             first = hashes[hashes == hashes[rows[0]]].index[0] if rows else None

@@ -231,8 +231,8 @@ def _overlap_findings(bundle: DataBundle, metrics: dict[str, float]) -> list[Fin
     share = count / len(test_hashes)
     metrics["train_test_overlap"] = share
     metrics["chance_train_test_overlap"] = by_chance / len(test_hashes)
-    findings = _copied_findings(bundle, features, certain, metrics)
-    excess = [] if findings else _excess_findings(bundle, train_hashes, test_hashes, metrics)
+    excess = _excess_findings(bundle, train_hashes, test_hashes, metrics)
+    findings = [] if excess else _copied_findings(bundle, features, certain, metrics)
     if count and not excess and not findings:
         # A model of chance that takes columns as independent undercounts honest repeats in
         # coarse, correlated data (people with the same few integer answers): it warns; the
@@ -270,31 +270,40 @@ def _copied_findings(
 ) -> list[Finding]:
     """Test rows equal to a training row down to a value no other record holds: the same
     record on both sides (:func:`.repeats.unique_valued`), certain without a model of chance."""
-    from sekit.checks.data.repeats import MIN_COPIES, unique_valued, with_unique_value
+    from sekit.checks.data.repeats import unique_valued, with_unique_value
 
     assert bundle.test is not None
-    unique = unique_valued(bundle, features)
+    # a copy carries its label along: equal features with another label are another record
+    # (another disease counted in the same state and week), so the label is compared too
+    label = bundle.label
+    whole = features + ([label] if label is not None and label in bundle.test.frame else [])
+    if len(whole) > len(features):
+        seen = seen & bundle.row_hashes("test", whole).isin(bundle.row_hashes("train", whole))
+    unique = unique_valued(bundle, whole)
     copied = seen & with_unique_value(bundle.test.frame, unique).to_numpy()
     count = int(copied.sum())
     share = count / max(len(seen), 1)
     metrics["copied_test_rows"] = share
     if not count:
         return []
-    limit = bundle.leakage.max_overlap
     shown = ", ".join(" and ".join(repr(c) for c in group) for group in unique[:3])
     return [
+        # A warning: records the source itself holds twice land on both sides of a random
+        # split as often as this (the held-out corpus: 1,200 R tables hold such records); what
+        # blocks is more of them than random re-splits of the pooled rows put there.
         finding(
             "label_leakage",
-            "fail" if share > limit and count >= MIN_COPIES else "warn",
+            "warn",
             f"{bundle.test.source}: {count:,} test rows ({percent(share)}) are training rows, "
-            f"equal in every feature down to values no other record holds ({shown}): the same "
-            f"records on both sides, so the test score overstates how the model does on new "
-            f"data (limit {percent(limit)})",
+            f"equal in every feature and the label down to values no other record holds "
+            f"({shown}): the same records on both sides, no more often than a random split of "
+            f"the pooled rows puts them there; deduplicate before splitting"
+            + measured.note("copied_rows"),
             count=count,
             share=share,
             unique_columns=[list(group) for group in unique],
             rows=example_rows(copied),
-            problem="train_test_overlap",
+            problem="copied_rows",
         )
     ]
 

@@ -25,11 +25,11 @@ class Rate:
 
     def sentence(self) -> str:
         clean = self.clean / self.tables if self.tables else 0.0
-        found = self.found / self.runs if self.runs else 0.0
-        return (
-            f"raised on {clean:.1%} of clean real tables ({self.clean} of {self.tables}) and on "
-            f"{found:.0%} of those with {self.fault} ({self.found} of {self.runs})"
-        )
+        said = f"raised on {clean:.1%} of clean real tables ({self.clean} of {self.tables})"
+        if not self.runs:
+            return said
+        found = self.found / self.runs
+        return f"{said} and on {found:.0%} of those with {self.fault} ({self.found} of {self.runs})"
 
 
 # benchmarks/results/corpus_held_out.json
