@@ -81,7 +81,7 @@ def _find(bundle: DataBundle) -> list[Candidate]:
 
     frame = bundle.sampled("train", MAX_ROWS)
     features = [c for c in bundle.features if c in frame.columns]
-    label = [bundle.label] if bundle.label in frame.columns else []
+    label = [bundle.label] if bundle.label is not None and bundle.label in frame.columns else []
     if len(features) < 2 or len(frame) < 2 * MIN_VALUES:
         return []
     encoded = {c: _encode(frame[c]) for c in [*features, *label]}

@@ -97,18 +97,19 @@ TRANSFORMS = ("", "log", "log1p", "sqrt", "square", "reciprocal")
 def _transform(name: str, y: np.ndarray) -> np.ndarray:
     import numpy as np
 
+    made: np.ndarray = y
     with np.errstate(all="ignore"):
         if name == "log":
-            return np.log(y)
-        if name == "log1p":
-            return np.log1p(y)
-        if name == "sqrt":
-            return np.sqrt(y)
-        if name == "square":
-            return y**2
-        if name == "reciprocal":
-            return 1 / y
-    return y
+            made = np.log(y)
+        elif name == "log1p":
+            made = np.log1p(y)
+        elif name == "sqrt":
+            made = np.sqrt(y)
+        elif name == "square":
+            made = y**2
+        elif name == "reciprocal":
+            made = 1 / y
+    return made
 
 
 def _exact(residual: np.ndarray, values: np.ndarray) -> bool:
@@ -235,10 +236,11 @@ def find(bundle: DataBundle, skip: set[str]) -> list[Disguise]:
     numeric_y = _numbers(y_fit)
     classes = int(y_fit.nunique())
     classification = bundle.is_classification()
-    y_sides = None
+    y_sides: tuple[np.ndarray, np.ndarray] | None = None
     y_step = 0.0
-    if numeric_y is not None and not classification:
-        y_sides = (numeric_y, _numbers(y_check))
+    check_y = _numbers(y_check)
+    if numeric_y is not None and check_y is not None and not classification:
+        y_sides = (numeric_y, check_y)
         y_step = resolution(numeric_y)
     found: list[Disguise] = []
     numeric: dict[str, tuple[np.ndarray, np.ndarray]] = {}

@@ -93,6 +93,7 @@ def entities(bundle: DataBundle) -> Entities | None:
     else found from repeated feature vectors, else from a column that names them
     (:mod:`.candidates`)."""
     if "entities" not in bundle._cache:
+        found: Entities | None
         if bundle.group is not None:
             found = _by_column(bundle, bundle.group, declared=True)
         else:

@@ -134,7 +134,7 @@ def _stand_out(
     return finding(
         "label_leakage",
         "warn",
-        message + measured.note("strong_feature"),
+        message + measured.note("near_perfect_feature" if near_perfect else "strong_feature"),
         column=columns[0],
         columns=list(columns),
         power=power,
@@ -383,7 +383,7 @@ LABEL_LEAKAGE = Kind(
         "rows, deduplicate first, and split by group or time where rows are related."
     ),
     trust=measured.trust(
-        "strong_feature",
+        "near_perfect_feature",
         "Blocks only on what is certain: the label in disguise (a transform, a recoding, a "
         "threshold, or two columns adding up to it, learned on train and holding on at least "
         "99% of the test rows within the columns' precision), test rows seen in training "

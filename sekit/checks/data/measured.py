@@ -25,15 +25,30 @@ class Rate:
 
     def sentence(self) -> str:
         clean = self.clean / self.tables if self.tables else 0.0
-        said = f"raised on {clean:.1%} of clean real tables ({self.clean} of {self.tables})"
+        said = (
+            f"raised on {clean:.1%} of clean real tables ({self.clean} of {self.tables})"
+            if self.tables
+            else "not measurable on clean tables (none has the column it needs)"
+        )
         if not self.runs:
             return said
         found = self.found / self.runs
         return f"{said} and on {found:.0%} of those with {self.fault} ({self.found} of {self.runs})"
 
 
-# benchmarks/results/corpus_held_out.json
-MEASURED: dict[str, Rate] = {}
+# benchmarks/results/corpus_held_out_first.json: 594 held-out tables, one random split each,
+# each fault on a seeded fifth of them (the warnings' code is the code measured there)
+MEASURED: dict[str, Rate] = {
+    "near_perfect_feature": Rate(45, 594, 130, 131, "the label's log or a unit change of it"),
+    "strong_feature": Rate(14, 594, 0, 0, ""),
+    "conflicting_labels": Rate(19, 594, 0, 0, ""),
+    "duplicate_rows": Rate(63, 594, 97, 114, "a tenth of the training rows copied"),
+    "chance_overlap": Rate(43, 594, 83, 106, "a tenth of the test set copied from train"),
+    "copied_rows": Rate(13, 594, 0, 0, ""),
+    "found_entities": Rate(85, 594, 111, 111, "a quarter of the rows measured twice more"),
+    "identifier_of_the_label": Rate(5, 594, 0, 0, ""),
+    "missing_in_time_order": Rate(0, 0, 115, 124, "a feature filled in after the outcome"),
+}
 
 
 def note(rule: str) -> str:
