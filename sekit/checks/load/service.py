@@ -134,6 +134,7 @@ def started(
         argv = resolve_command(config.command, port)
         environment = {
             **os.environ,
+            "PYTHONDONTWRITEBYTECODE": "1",  # a check leaves no __pycache__ in the project
             **config.env,
             **extra,
             "PYTHONUNBUFFERED": "1",

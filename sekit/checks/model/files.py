@@ -38,12 +38,15 @@ def project_on_path(root: Path) -> Iterator[None]:
 
     They go first, as ``PYTHONPATH`` would put them, and only while the model loads. sekit is
     imported by then, so its own modules resolve through its package's path, never through
-    these folders (a team folder named ``sekit`` cannot stand in for them)."""
+    these folders (a team folder named ``sekit`` cannot stand in for them). A check changes
+    nothing in the project, so no ``__pycache__`` is written beside the team's modules."""
     added = [str(p) for p in (root / "src", root) if p.is_dir() and str(p) not in sys.path]
     sys.path[:0] = added
+    writing, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     try:
         yield
     finally:
+        sys.dont_write_bytecode = writing
         for entry in added:
             with contextlib.suppress(ValueError):
                 sys.path.remove(entry)

@@ -146,7 +146,10 @@ def test_a_leak_split_over_two_columns_is_found_and_iris_petals_are_not() -> Non
     for seed in range(3):
         train, test = train_test_split(pair_frame(seed=seed), test_size=0.3, random_state=seed)
         report = sekit.data.check(train, test, label="label", only=["data.label_leakage"])
-        [leak] = report.findings("label_leakage", severity="fail")
+        # a strong pair is named, and warns: two honest features can be complementary
+        # (penguins' bill length and island); only the label in disguise blocks
+        assert report.passed
+        [leak] = report.findings("label_leakage", severity="warn")
         assert set(leak.evidence["columns"]) == {"revenue", "cost"}
         assert "better than either alone" in leak.message
     # iris' petal length and width together are near-perfect, but so is each alone
@@ -166,7 +169,8 @@ def test_an_identifier_numbered_by_the_outcome_is_leakage() -> None:
     frame["record_no"] = number
     train, test = train_test_split(frame, test_size=0.3, random_state=0)
     report = sekit.data.check(train, test, label="label", only=["data.label_leakage"])
-    [leak] = report.findings("label_leakage", severity="fail")
+    # named, and a warning: an identifier that predicts the label is evidence, not certainty
+    [leak] = report.findings("label_leakage", severity="warn")
     assert leak.column == "record_no"
     assert leak.evidence["problem"] == "identifier_of_the_label"
     # the same counter on rows in random order says nothing about the label
@@ -198,7 +202,7 @@ def test_a_feature_filled_in_only_after_the_outcome_is_leakage() -> None:
     honest.loc[np.random.default_rng(1).random(len(frame)) < 0.1, "m1"] = np.nan  # at random
     frame.loc[late, "m1"] = np.nan
     columns = {"m1": {"type": "float", "nullable": True}, "admitted": {"type": "datetime"}}
-    for data, blocked in ((honest, False), (frame, True)):
+    for data, named in ((honest, False), (frame, True)):
         train, test = train_test_split(data, test_size=0.3, random_state=0)
         report = sekit.data.check(
             train,
@@ -208,8 +212,10 @@ def test_a_feature_filled_in_only_after_the_outcome_is_leakage() -> None:
             ignore=["admitted"],
             only=["data.label_leakage"],
         )
-        assert report.passed is not blocked
-    [leak] = report.findings("label_leakage", severity="fail")
+        # missing among the newest rows is evidence, not certainty: it warns, never blocks
+        assert report.passed
+        assert bool(report.findings("label_leakage", severity="warn")) is named
+    [leak] = report.findings("label_leakage", severity="warn")
     assert leak.column == "m1" and leak.evidence["problem"] == "missing_in_time_order"
 
 
@@ -224,5 +230,6 @@ def test_copied_rows_are_found_among_chance_duplicates() -> None:
     report = sekit.data.check(
         pd.concat([train, rare], ignore_index=True), test, label="label", only=["data.duplicates"]
     )
-    [copied] = report.findings("duplicate_rows", severity="fail")
+    # only a model of chance calls these copies: named and counted, a warning
+    [copied] = report.findings("duplicate_rows", severity="warn")
     assert copied.evidence["count"] == 39

@@ -156,6 +156,10 @@ output = "sentiment"
 [model.prices]
 input_per_1k = 0.5
 output_per_1k = 1.5
+# the stand-in counts words, so the injected instructions move it (model.injection fails it,
+# rightly); injection is measured on the real chat model in tests/checks/model/test_llm.py
+[model.injection]
+probes = 0
 """
 
 
