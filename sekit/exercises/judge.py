@@ -114,9 +114,9 @@ def _gates(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
 
 
 def _data_kept(folder: Path, original: Any) -> list[str]:
-    """The processed data (with the golden rows kept aside) must keep (almost) all rows, with a real test set in which every
-    clinic (the scaffold's protected attribute) keeps its place: a group taken out of the test
-    set, or renamed into another, can no longer be found unfair."""
+    """The processed data (with the golden rows kept aside) must keep (almost) all rows, with a
+    real test set in which every clinic (the scaffold's protected attribute) keeps its place: a
+    group taken out of the test set, or renamed into another, can no longer be found unfair."""
     import pandas as pd
 
     from sekit.scaffold.datasets import CLINICS, load
