@@ -1,16 +1,16 @@
 """Gates: bounds on metrics, and the verdict that blocks or passes a deployment.
 
 The verdict is ``fail`` when any check ends ``fail`` or ``error``, when any gate's bound is
-missed, when a gated metric was not produced by the run (fail closed), or when nothing was
-checked at all.
+missed, when a gated metric was not produced or not measured by the run (fail closed: NaN and
+the infinities are not measurements, :mod:`sekit.bounds`), or when nothing was checked at all.
 """
 
 from __future__ import annotations
 
 import difflib
-import math
 from collections.abc import Iterable, Mapping, Sequence
 
+from sekit.bounds import Bound
 from sekit.config.schema import Config, Gate
 from sekit.report.model import GateResult, ProjectInfo, ReleaseDecision, Report, Verdict
 from sekit.results import CheckResult, Severity, Status
@@ -28,21 +28,22 @@ def collect_metrics(checks: Iterable[CheckResult]) -> dict[str, float | None]:
 def evaluate_gates(
     metrics: Mapping[str, float | None], gates: Mapping[str, Gate]
 ) -> list[GateResult]:
-    """Compare each gated metric with its bound. A missing or non-numeric value never passes."""
+    """Compare each gated metric with its bound. A metric the run did not produce, or did not
+    measure (``None``, NaN, an infinity: :mod:`sekit.bounds`), never passes."""
     results = []
     for metric, gate in gates.items():
         value = metrics.get(metric)
-        bounds = [b for b in (gate.min, gate.max) if b is not None]
-        if not bounds or not all(math.isfinite(b) for b in bounds):
+        bound = Bound(gate.min, gate.max)
+        judged = bound.judge(value)
+        if not bound.usable:
             passed, reason = False, "the gate's bound is not a finite number (fail closed)"
         elif metric not in metrics:
             passed, reason = False, _not_produced(metric, metrics)
-        elif value is None or not math.isfinite(value):
-            passed, reason = False, "the run produced no numeric value for it"
-        elif gate.min is not None and value < gate.min:
-            passed, reason = False, f"{value:g} is below the minimum {gate.min:g}"
-        elif gate.max is not None and value > gate.max:
-            passed, reason = False, f"{value:g} is above the maximum {gate.max:g}"
+        elif judged == "unmeasured":
+            passed, reason = False, _not_measured(metric, value)
+        elif judged == "beyond":
+            assert value is not None
+            passed, reason = False, _missed(value, gate)
         else:
             passed, reason = True, ""
         results.append(
@@ -51,6 +52,21 @@ def evaluate_gates(
             )
         )
     return results
+
+
+def _missed(value: float, gate: Gate) -> str:
+    if gate.min is not None and value < gate.min:
+        return f"{value:g} is below the minimum {gate.min:g}"
+    assert gate.max is not None
+    return f"{value:g} is above the maximum {gate.max:g}"
+
+
+def _not_measured(metric: str, value: float | None) -> str:
+    shown = "no value" if value is None else f"{value!r}, not a finite number"
+    return (
+        f"not measured: the run produced {shown} for it (a check that could not measure it "
+        "ended error); an unmeasured bound never passes"
+    )
 
 
 def _not_produced(metric: str, metrics: Mapping[str, float | None]) -> str:

@@ -1,8 +1,9 @@
 """What a check returns: a frozen :class:`CheckResult` made of :class:`Finding` objects.
 
 Checks return values; they never print or exit. The status of a result follows from its
-findings (any ``fail`` finding makes it ``fail``, else any ``warn`` makes it ``warn``), except
-``error`` and ``skipped``, which a check (or the runner) sets explicitly.
+findings (a ``check_error`` of severity ``fail`` makes it ``error``, else any ``fail`` finding
+makes it ``fail``, else any ``warn`` makes it ``warn``); ``skipped`` is set explicitly. A bound
+the check could not measure is such a ``check_error`` (:func:`not_measured`, :mod:`sekit.bounds`).
 """
 
 from __future__ import annotations
@@ -86,9 +87,24 @@ def _metric_value(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def not_measured(message: str, **evidence: Any) -> Finding:
+    """The finding of a bound whose input could not be measured (missing, invalid, too scarce:
+    :mod:`sekit.bounds`): a ``check_error`` of cause ``unmeasured``, so the result that holds it
+    is ``error``, which blocks."""
+    return Finding(
+        kind="check_error",
+        severity=Severity.FAIL,
+        message=message,
+        evidence={"cause": "unmeasured", **evidence},
+    )
+
+
 def status_from(findings: Iterable[Finding]) -> Status:
     """The status that a set of findings implies."""
-    severities = {f.severity for f in findings}
+    found = list(findings)
+    if any(f.kind == "check_error" and f.severity is Severity.FAIL for f in found):
+        return Status.ERROR
+    severities = {f.severity for f in found}
     if Severity.FAIL in severities:
         return Status.FAIL
     if Severity.WARN in severities:
@@ -134,16 +150,45 @@ class CheckResult(BaseModel):
         metrics: Mapping[str, Any] | None = None,
         engine: str = "native",
         artifacts: Mapping[str, str] | None = None,
+        bounded: Mapping[str, str] | None = None,
     ) -> CheckResult:
-        """Build a result whose status follows from its findings."""
+        """Build a result whose status follows from its findings.
+
+        ``bounded`` names the metrics the check judged against a bound of its own in this run
+        (metric -> the bound as a reader would say it, e.g. ``"[monitor].max_p95_ms = 200"``).
+        One that was not measured (absent, ``None`` or not finite) adds a :func:`not_measured`
+        finding, unless the check already said why: a bound never passes unmeasured.
+        """
+        from sekit.bounds import measured
+
         found = tuple(findings)
+        values = dict(metrics or {})
+        explained = {
+            f.evidence.get("metric")
+            for f in found
+            if f.kind == "check_error" and f.evidence.get("cause") == "unmeasured"
+        }
+        found += tuple(
+            not_measured(
+                f"{name} was not measured, so its bound ({bound}) cannot pass",
+                metric=name,
+            )
+            for name, bound in (bounded or {}).items()
+            if not measured(values.get(name)) and name not in explained
+        )
+        untold = [
+            f.message
+            for f in found
+            if f.evidence.get("cause") == "unmeasured" and f.message not in summary
+        ]
+        summary = "; ".join([*untold, summary] if summary else untold)
         return cls(
             id=id,
             suite=suite,
             engine=engine,
             status=status_from(found),
             summary=summary,
-            metrics=dict(metrics or {}),
+            metrics=values,
             findings=found,
             artifacts=dict(artifacts or {}),
         )
@@ -164,7 +209,8 @@ class CheckResult(BaseModel):
         engine: str = "native",
         evidence: Mapping[str, Any] | None = None,
     ) -> CheckResult:
-        """A check that could not do its job. ``cause`` is ``input``, ``timeout`` or ``internal``.
+        """A check that could not do its job. ``cause`` is ``input``, ``timeout``, ``internal``
+        or ``unmeasured`` (it ran, but what its bound needs could not be measured).
 
         It carries one ``check_error`` finding of severity ``fail``: it never passes.
         """

@@ -21,12 +21,17 @@ if TYPE_CHECKING:
 
 CHECK_ERROR = Kind(
     "check_error",
-    "a check could not do its job (bad input, timeout, crash): never a pass",
+    "a check could not do its job (bad input, a bound it could not measure, timeout, crash): "
+    "never a pass",
     "A check that could not run tells you nothing, so it never counts as passed: deployment "
-    "stays blocked until it runs.",
-    "The message says why: unusable input (fix the file or config it names), a time limit, or "
-    "a crash in sekit (rerun with --debug and report it).",
-    "Fix the input or raise [checks].timeout; never disable the check to get a green build.",
+    "stays blocked until it runs. The same holds for a bound whose input could not be "
+    "measured (a field the log lacks, an arm without users, an endpoint that never answered): "
+    "'not measured' is never 'within the bounds'.",
+    "The message says why: unusable input (fix the file or config it names), a bound that was "
+    "not measured (cause 'unmeasured': what is missing and where), a time limit, or a crash in "
+    "sekit (rerun with --debug and report it).",
+    "Fix the input, collect what the bound needs, or raise [checks].timeout; never disable "
+    "the check to get a green build.",
 )
 
 

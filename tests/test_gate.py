@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from sekit.config.schema import Gate
@@ -51,10 +53,14 @@ def test_a_misspelt_gated_metric_blocks_and_suggests() -> None:
     assert "did you mean 'model.accuracy'?" in result.reason
 
 
-def test_a_metric_without_a_number_blocks() -> None:
-    [result] = evaluate_gates({"model.accuracy": None}, gates(model__accuracy={"min": 0.5}))
+@pytest.mark.parametrize("value", [None, math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("bound", [{"min": 0.5}, {"max": 0.5}, {"min": -1.0, "max": 1.0}])
+def test_a_metric_that_was_not_measured_blocks(
+    value: float | None, bound: dict[str, float]
+) -> None:
+    [result] = evaluate_gates({"model.accuracy": value}, gates(model__accuracy=bound))
     assert not result.passed
-    assert "no numeric value" in result.reason
+    assert result.reason.startswith("not measured")
 
 
 def test_verdict_fail_closed_cases() -> None:

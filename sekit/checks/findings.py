@@ -9,6 +9,8 @@ from sekit.results import CheckResult, Finding, Severity
 if TYPE_CHECKING:
     import pandas as pd
 
+    from sekit.servedlog import Problems
+
 EXAMPLES = 10
 
 
@@ -39,15 +41,23 @@ def finding(
 
 
 def result(
-    check_id: str, findings: list[Finding], summary: str, metrics: dict[str, Any] | None = None
+    check_id: str,
+    findings: list[Finding],
+    summary: str,
+    metrics: dict[str, Any] | None = None,
+    *,
+    bounded: dict[str, str] | None = None,
 ) -> CheckResult:
-    """A result whose status follows from its findings; the suite is the id's first part."""
+    """A result whose status follows from its findings; the suite is the id's first part.
+    ``bounded``: the metrics judged against the check's own bounds (a bound that was not
+    measured makes the result ``error``: :meth:`CheckResult.from_findings`)."""
     return CheckResult.from_findings(
         id=check_id,
         suite=check_id.split(".", 1)[0],
         findings=findings,
         summary=summary,
         metrics=metrics,
+        bounded=bounded,
     )
 
 
@@ -59,3 +69,19 @@ def worst_summary(findings: list[Finding], clean: str) -> str:
     first = serious[0].message
     more = f" (+{len(serious) - 1} more)" if len(serious) > 1 else ""
     return f"{first}{more}"
+
+
+def invalid_lines(source: str, problems: Problems | None) -> list[Finding]:
+    """``invalid_log_lines`` (a warning) when a served log had invalid lines, few enough that
+    the rest still measures the checks' bounds (:mod:`sekit.servedlog`)."""
+    if problems is None or not problems.invalid:
+        return []
+    return [
+        finding(
+            "invalid_log_lines",
+            "warn",
+            f"{source}: {problems.describe()}; they are left out",
+            invalid=problems.invalid,
+            lines=problems.lines,
+        )
+    ]
