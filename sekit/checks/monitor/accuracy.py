@@ -26,6 +26,7 @@ from sekit.checks.findings import finding, percent, result, worst_summary
 from sekit.checks.model.figures import Groups
 from sekit.checks.monitor import reference
 from sekit.checks.monitor import served as sv
+from sekit.checks.monitor.fairness import groups_on_feedback
 from sekit.checks.monitor.figures import AccuracyWindows, figures_of
 from sekit.checks.monitor.served import Point, Series
 from sekit.checks.monitor.settings import Monitor
@@ -110,6 +111,8 @@ def check_accuracy(ctx: Context) -> CheckResult:
     labels = pd.DataFrame({"_rid": labels["request_id"].astype(str), "_truth": labels["label"]})
     keyed = frame.assign(_rid=frame[monitor.request_id].astype(str))
     joined = keyed.merge(labels, on="_rid", how="inner")
+    if joined.empty:
+        return _unlabelled(f"{len(frame)} requests in {frame.attrs['source']}")
     if task == "regression":
         series, total, errors = _mae_series(
             joined, field, monitor.max_mae or _gate(ctx, "model.mae", "max")
@@ -132,60 +135,30 @@ def check_accuracy(ctx: Context) -> CheckResult:
         unit, what = percent, "accuracy on feedback"
         drop = reference.accuracy_drops(ctx, counted)
     coverage = len(joined) / len(frame) if len(frame) else 0.0
-    fair = _fairness(ctx, joined, field) if task == "classification" else ([], [])
-    return _verdict(ctx, series, total, unit, what, len(joined), coverage, len(frame), fair, drop)
-
-
-def _fairness(
-    ctx: Context, joined: pd.DataFrame, field: str
-) -> tuple[list[Finding], list[dict[str, Any]]]:
-    """model.fairness's per-group rates and tests on the served requests with feedback, over
-    the whole period (a window has too few labels per group): accuracy, selection rate, true
-    and false positive rates per group of each [model].sensitive column in the log."""
-    import numpy as np
-    import pandas as pd
-
-    from sekit.checks.model.groups import (
-        RATES,
-        counts,
-        judge,
-        proportion_gaps,
-        proportion_rows,
+    fair = groups_on_feedback(ctx, joined, field) if task == "classification" else ([], [])
+    return _verdict(
+        ctx,
+        series,
+        total,
+        unit,
+        what,
+        len(joined),
+        coverage,
+        len(frame),
+        fair,
+        drop,
+        warned=sv.invalid_lines(frame),
     )
 
-    section = ctx.config.model
-    if section is None or not section.sensitive or joined.empty:
-        return [], []
-    columns = [c for c in section.sensitive if c in joined.columns]
-    truth, predicted = sv.as_labels(joined["_truth"]), sv.as_labels(joined[field])
-    positive = section.positive_class or sorted(set(truth.dropna()))[-1]
-    y_true = (truth == str(positive)).to_numpy()
-    y_pred = (predicted == str(positive)).to_numpy()
-    correct = (truth == predicted).to_numpy()
-    rows: list[dict[str, Any]] = []
-    comparisons: list[dict[str, Any]] = []
-    for column in columns:
-        groups = joined[column].astype(str).to_numpy()
-        counted = {
-            g: counts(y_true[groups == g], y_pred[groups == g], correct[groups == g])
-            for g in sorted(set(groups))
-        }
-        by_group = pd.DataFrame(
-            {
-                rate: {
-                    g: (h / n if n else np.nan)
-                    for g, (h, n) in ((g, c[rate]) for g, c in counted.items())
-                }
-                for rate in RATES
-            }
-        )
-        rows += proportion_rows(column, by_group, counted)
-        comparisons += proportion_gaps(column, counted, section.slice_min_size)
-    findings = [
-        f.model_copy(update={"message": f"on the served requests with feedback: {f.message}"})
-        for f in judge(comparisons, section)
-    ]
-    return findings, rows
+
+def _unlabelled(served: str) -> CheckResult:
+    """No served request has a label yet: like a log that does not exist yet, there is
+    nothing to judge (skipped, never a pass: a gate on the accuracy blocks)."""
+    return CheckResult.skipped(
+        id="monitor.accuracy",
+        suite="monitor",
+        reason=f"no served request has a feedback label yet ({served}): accuracy is not judged",
+    )
 
 
 def _from_prometheus(ctx: Context, url: str) -> CheckResult:
@@ -204,6 +177,8 @@ def _from_prometheus(ctx: Context, url: str) -> CheckResult:
     series = Series("monitor.accuracy", bound, "min")
     labelled = right = 0
     counted = feedback_counts(ctx, url)
+    if not counted:
+        return _unlabelled(f"Prometheus {url}")
     for start, n, k in counted:
         low, high = stats.wilson(k, n)
         p = sv.below(k, n, bound) if bound is not None else 1.0
@@ -227,6 +202,8 @@ def _verdict(
     served: int | None,
     fair: tuple[list[Finding], list[dict[str, Any]]] = ([], []),
     drop: reference.Drop | None = None,
+    *,
+    warned: list[Finding] | None = None,
 ) -> CheckResult:
     monitor = sv.settings(ctx)
     findings: list[Finding] = list(fair[0])
@@ -261,6 +238,7 @@ def _verdict(
         )
     elif series.bound is None:
         clean += " (no bound set, and too few windows with labels to compare with the first)"
+    findings += warned or []
     kept = AccuracyWindows.model_validate(
         {
             "series": {series.metric: series.shown()},
@@ -278,7 +256,11 @@ def _verdict(
         metrics["feedback_share"] = coverage
     if total is not None and math.isfinite(total):
         metrics[series.metric.split(".", 1)[1]] = float(total)
-    return result("monitor.accuracy", findings, worst_summary(findings, clean), metrics)
+    key = series.metric.split(".", 1)[1]
+    bounded = {key: f"{series.bound:g}"} if series.bound is not None else None
+    return result(
+        "monitor.accuracy", findings, worst_summary(findings, clean), metrics, bounded=bounded
+    )
 
 
 def _number(value: float) -> str:
@@ -363,8 +345,9 @@ SPECS = (
         emits="`accuracy_drop` (a window credibly worse than the first day's windows by "
         "[monitor].max_accuracy_drop, or credibly below [monitor].min_accuracy), "
         "`unfair_outcome` (a real gap between the groups of a [model].sensitive column on the "
-        "requests with feedback), fail",
-        kinds=(ACCURACY_DROP, "unfair_outcome"),
+        "requests with feedback), fail; `invalid_log_lines` (warn); skipped until a served "
+        "request has a label",
+        kinds=(ACCURACY_DROP, "unfair_outcome", "invalid_log_lines"),
         metrics=(ACCURACY, MAE),
         settings=(
             "[monitor].feedback",

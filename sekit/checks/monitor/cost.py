@@ -7,9 +7,12 @@ total over the log, and, with ``max_per_request``, judges each window's mean aga
 window breaks the bound when its mean is credibly above it (one-sided one-sample t-test, Holm
 over the windows; a window whose requests all cost the same breaks it exactly when above).
 
-A request without a priced field is not priced (counted, and a warning): a mean over the
-requests that were priced would otherwise look cheaper than the service is. A priced field
-the log never has is an input error, not a zero cost.
+A request without a priced field is not priced (counted, and a warning), never priced at zero.
+With ``max_per_request``, the bound is measured only when at most one request in a thousand is
+unpriced (:func:`sekit.bounds.tolerated`): beyond that the unpriced requests could be the
+expensive ones, and the check ends ``error``. A priced field the log never has is an input
+error, not a zero cost; a negative or non-finite count is an invalid line (:mod:`sekit.servedlog`),
+left out and counted, never a negative cost.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from sekit.bounds import measured_on
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, percent, result, worst_summary
 from sekit.checks.monitor import served as sv
@@ -25,7 +29,7 @@ from sekit.checks.monitor.served import Point, Series
 from sekit.checks.monitor.settings import Cost, Monitor
 from sekit.checks.spec import CheckSpec, Kind, Metric
 from sekit.errors import InputError
-from sekit.results import CheckResult, Finding
+from sekit.results import CheckResult, Finding, not_measured
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,16 +77,23 @@ def check_cost(ctx: Context) -> CheckResult:
         )
     if unpriced:
         fields = ", ".join(cost.per_1k)
-        findings.append(
-            finding(
-                "cost",
-                "warn",
-                f"{unpriced} of {len(prices)} requests ({percent(unpriced / len(prices))}) have "
-                f"no value for {fields}: they are not priced, so the cost is unknown for them",
-                unpriced=unpriced,
-            )
+        told = (
+            f"{unpriced} of {len(prices)} requests ({percent(unpriced / len(prices))}) have "
+            f"no value for {fields}: they are not priced, so the cost is unknown for them"
         )
-    mean = float(priced.mean())
+        if cost.max_per_request is not None and not measured_on(len(priced), len(prices)):
+            findings.append(
+                not_measured(
+                    f"{frame.attrs['source']}: {told}; the bound (max_per_request = "
+                    f"{cost.max_per_request:g}) is not measured",
+                    metric="cost_per_request",
+                    unpriced=unpriced,
+                )
+            )
+        else:
+            findings.append(finding("cost", "warn", told, unpriced=unpriced))
+    findings += sv.invalid_lines(frame)
+    mean = float(priced.mean()) if len(priced) else math.nan
     findings.append(
         finding(
             "cost",
@@ -103,7 +114,12 @@ def check_cost(ctx: Context) -> CheckResult:
         "cost_total": float(priced.sum()),
         "unpriced_requests": float(unpriced),
     }
-    return result("monitor.cost", findings, summary, metrics)
+    bounded = (
+        {"cost_per_request": f"[monitor.cost].max_per_request = {cost.max_per_request:g}"}
+        if cost.max_per_request is not None
+        else None
+    )
+    return result("monitor.cost", findings, summary, metrics, bounded=bounded)
 
 
 def costs(frame: pd.DataFrame, cost: Cost, *, source: str) -> pd.Series:
@@ -151,7 +167,7 @@ def windows(frame: pd.DataFrame, prices: pd.Series, bound: float | None) -> Seri
 
 def _money(cost: Cost) -> Callable[[float | None], str]:
     def shown(value: float | None) -> str:
-        return "?" if value is None else f"{value:.6g} {cost.currency}"
+        return "?" if value is None or not math.isfinite(value) else f"{value:.6g} {cost.currency}"
 
     return shown
 
@@ -187,8 +203,9 @@ SPECS = (
         title="cost per served request per time window",
         func=check_cost,
         emits="`cost` (a window credibly above [monitor.cost].max_per_request: fail; requests "
-        "that could not be priced: warn)",
-        kinds=(COST,),
+        "that could not be priced: warn, or error with a bound when more than one in a "
+        "thousand are); `invalid_log_lines` (warn)",
+        kinds=(COST, "invalid_log_lines"),
         metrics=(
             Metric(
                 METRIC,

@@ -29,6 +29,7 @@ from sekit.checks.monitor import served as sv
 from sekit.checks.monitor.figures import DriftWindows, figures_of
 from sekit.checks.monitor.served import Point, Series
 from sekit.checks.spec import CheckSpec, Metric, MltsClaim
+from sekit.errors import InputError
 from sekit.results import CheckResult, Finding
 from sekit.stats import Comparison
 
@@ -80,6 +81,14 @@ def check_drift(ctx: Context) -> CheckResult:
     why_not: str | None = "no prediction field in the log"
     if field is not None and field in frame.columns:
         reference, why_not = _reference_predictions(ctx, train)
+    if not features and reference is None:
+        raise InputError(
+            frame.attrs["source"],
+            f"the log has none of the training data's features ({', '.join(bundle.features[:5])}"
+            f"{', ...' if len(bundle.features) > 5 else ''}) and no prediction to compare: "
+            "drift is not measured",
+            hint="log each request's inputs by name (SPEC.md: one line of the prediction log)",
+        )
     tests: list[tuple[Any, str, Comparison]] = []
     groups = list(frame.groupby("_window", sort=True))
     for start, rows in groups:
@@ -150,6 +159,7 @@ def check_drift(ctx: Context) -> CheckResult:
                 family=len(tests),
             )
         )
+    findings += sv.invalid_lines(frame)
     worst = max((p.value or 0.0 for p in series.points), default=0.0)
     clean = (
         f"no drift in {len(features)} features"
@@ -194,8 +204,9 @@ SPECS = (
         id="monitor.drift",
         title="drift of the served inputs and predictions from training, per time window",
         func=check_drift,
-        emits="`drift` (the first window whose inputs or predictions drifted), fail",
-        kinds=("drift",),
+        emits="`drift` (the first window whose inputs or predictions drifted), fail; "
+        "`invalid_log_lines` (warn); error when the log has none of the features",
+        kinds=("drift", "invalid_log_lines"),
         metrics=(DRIFT_SHARE,),
         settings=("[data.drift]", "[monitor].window"),
         requires=needs_data,

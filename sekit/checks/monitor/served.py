@@ -3,7 +3,10 @@
 The prediction log holds one JSON object per request (SPEC.md's line: ``timestamp``,
 ``request_id``, ``model_version``, ``latency_ms``, ``status``, ``prediction`` and the inputs;
 the scaffold's service writes ``answer_<label>`` for the prediction and ``answer_fallback``; the
-field names are ``[monitor]`` keys for other services). Each window is judged on its own
+field names are ``[monitor]`` keys for other services). It is read by :mod:`sekit.servedlog`,
+which validates each line: invalid lines are left out and counted (``invalid_log_lines``, a
+warning), and when more are invalid than :func:`sekit.bounds.tolerated` allows, no bound on
+the log is measured and every check that reads it ends ``error``. Each window is judged on its own
 requests, and every verdict is a one-sided exact binomial test against the bound, so a window
 with few requests cannot break a bound by chance:
 
@@ -20,20 +23,25 @@ window that broke; the per-window series goes to the report (an info finding) fo
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sekit.bounds import tolerated
 from sekit.checks.context import Context
+from sekit.checks.findings import invalid_lines as lines_left_out
 from sekit.checks.monitor.options import MonitorOptions
 from sekit.checks.monitor.settings import Monitor
+from sekit.checks.spec import Kind
 from sekit.errors import InputError, UsageError
+from sekit.results import Finding
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from sekit import servedlog
 
 
 @dataclass
@@ -160,56 +168,74 @@ def served(ctx: Context) -> pd.DataFrame:
     return ctx.shared("monitor.served", lambda: _read(ctx))
 
 
-def json_lines(path: Path) -> tuple[list[dict[str, Any]], int]:
-    """The log's JSON objects, one per line, and how many lines were not one (a line cut
-    short by a crash is counted, not fatal). The experiment suite reads logs with it too."""
-    records: list[dict[str, Any]] = []
-    bad = 0
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError:
-                    bad += 1
-                    continue
-                if isinstance(record, dict):
-                    records.append(record)
-                else:
-                    bad += 1
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read the prediction log: {exc}") from None
-    return records, bad
+def fields(monitor: Monitor) -> servedlog.Fields:
+    """The log's fields as ``[monitor]`` names them, for the reader to validate."""
+    from sekit import servedlog
+
+    return servedlog.Fields(
+        timestamp=monitor.timestamp,
+        request_id=monitor.request_id,
+        latency=monitor.latency,
+        status=monitor.status,
+        counts=tuple(monitor.cost.per_1k) if monitor.cost is not None else (),
+        marks=("synthetic", monitor.fallback),
+        required=(monitor.timestamp,),
+    )
 
 
 def _read(ctx: Context) -> pd.DataFrame:
     import pandas as pd
 
+    from sekit import servedlog
+
     path = log_path(ctx)
     assert path is not None
     monitor = settings(ctx)
-    records, bad = json_lines(path)
-    if not records:
-        raise InputError(path, "the prediction log holds no JSON object per line")
-    frame = pd.DataFrame.from_records(records)
-    if monitor.timestamp not in frame.columns:
+    try:
+        kept, problems = servedlog.read(path, fields(monitor))
+    except OSError as exc:
+        raise InputError(path, f"cannot read the prediction log: {exc.strerror or exc}") from None
+    if not kept:
+        message, key = _unusable(problems, monitor)
+        raise InputError(path, message, key=key)
+    if not problems.tolerable:
         raise InputError(
             path,
-            f"the log has no {monitor.timestamp!r} field: set [monitor].timestamp",
-            key="monitor.timestamp",
+            f"{problems.describe()}; more than {tolerated(problems.lines)} invalid line(s) in "
+            f"{problems.lines} leave every bound on this log unmeasured",
+            hint="fix how the service writes its log (SPEC.md: one line of the prediction log)",
         )
-    times = pd.to_datetime(frame[monitor.timestamp], utc=True, errors="coerce", format="ISO8601")
-    if times.isna().all():
-        raise InputError(
-            path, f"no {monitor.timestamp!r} value is an ISO 8601 time", key="monitor.timestamp"
-        )
-    frame = frame.assign(_time=times).dropna(subset=["_time"]).sort_values("_time")
+    frame = pd.DataFrame.from_records([line.record for line in kept])
+    times = pd.Series([line.time for line in kept], index=frame.index, dtype="datetime64[ns, UTC]")
+    frame = frame.assign(_time=times).sort_values("_time", kind="stable")
     frame["_window"] = frame["_time"].dt.floor(f"{int(monitor.window)}s")
-    frame.attrs["unreadable"] = bad + int(times.isna().sum())
+    frame.attrs["problems"] = problems
     frame.attrs["source"] = _shown(path, ctx.config.root)
     return frame.reset_index(drop=True)
+
+
+def _unusable(problems: servedlog.Problems, monitor: Monitor) -> tuple[str, str | None]:
+    """Why no line of the log can be used, naming the key to set where one would help."""
+    main = problems.main() or ""
+    told = f": {problems.describe()}" if problems.invalid else ""
+    if main == f"no {monitor.timestamp}":
+        return (
+            f"the log has no {monitor.timestamp!r} field: set [monitor].timestamp{told}",
+            "monitor.timestamp",
+        )
+    if main.startswith(f"{monitor.timestamp} "):
+        return (
+            f"no {monitor.timestamp!r} value is an ISO 8601 time with a time zone{told}",
+            "monitor.timestamp",
+        )
+    if not problems.lines or main in ("not JSON", "not a JSON object"):
+        return f"the prediction log holds no JSON object per line{told}", None
+    return f"no line of the prediction log can be judged{told}", None
+
+
+def invalid_lines(frame: pd.DataFrame) -> list[Finding]:
+    """A warning when the log had invalid lines (few enough to judge the rest)."""
+    return lines_left_out(frame.attrs["source"], frame.attrs.get("problems"))
 
 
 def as_labels(values: pd.Series) -> pd.Series:
@@ -273,3 +299,28 @@ def span(seconds: float) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{int(seconds // size)} {name}"
     return f"{seconds:g} s"
+
+
+INVALID_LINES = Kind(
+    "invalid_log_lines",
+    "lines of the prediction log that no correct service writes were left out",
+    (
+        "A line cut short, a latency of Infinity, a negative token count or a time without a "
+        "zone is a line the checks cannot trust: counted as an answer it could hide an error, "
+        "compared as a number it could make a bound pass on nothing. Such lines are left out "
+        "and counted; when more than one in a thousand are invalid (at least one is always "
+        "tolerated: a line cut short when the service stopped), no bound on the log is measured "
+        "and every check that reads it ends error."
+    ),
+    (
+        "The finding names each reason with its first line numbers and an example value: open "
+        "the log at those lines, then the code that writes them."
+    ),
+    (
+        "Write every line as SPEC.md's prediction log line: an ISO 8601 time with its zone, "
+        "the HTTP status as a whole number, the latency in ms and counts as finite numbers of "
+        "at least 0 (a time-out has a latency: the time waited), standard JSON only "
+        "(json.dumps(..., allow_nan=False) refuses NaN and Infinity)."
+    ),
+    trust="Exact: a count of the lines that fail the reader's rules (sekit.servedlog).",
+)

@@ -17,8 +17,9 @@ over the windows); the finding names the first window that broke the bound.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from sekit.bounds import measured_on
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, percent, result, worst_summary
 from sekit.checks.monitor import served as sv
@@ -26,7 +27,7 @@ from sekit.checks.monitor.figures import SloWindows, figures_of
 from sekit.checks.monitor.served import Point, Series
 from sekit.checks.monitor.settings import Monitor
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
-from sekit.results import CheckResult, Finding
+from sekit.results import CheckResult, Finding, not_measured
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,6 +51,8 @@ def bounds(ctx: Context) -> dict[str, float | None]:
 
 def check_slo(ctx: Context) -> CheckResult:
     url = sv.prometheus_url(ctx)
+    unknown: dict[str, str] = {}
+    warned: list[Finding] = []
     if url is not None:
         from sekit.checks.monitor.prometheus import slo_series
 
@@ -59,81 +62,112 @@ def check_slo(ctx: Context) -> CheckResult:
         if reason is not None:
             return CheckResult.skipped(id="monitor.slo", suite="monitor", reason=reason)
         frame = sv.served(ctx)
-        series, totals = log_series(frame, sv.settings(ctx), bounds(ctx))
+        series, totals, unknown = log_series(frame, sv.settings(ctx), bounds(ctx))
         source = frame.attrs["source"]
-    return verdict("monitor.slo", series, totals, ctx, source)
+        warned = sv.invalid_lines(frame)
+    return verdict("monitor.slo", series, totals, ctx, source, unknown, warned)
 
 
 def log_series(
     frame: pd.DataFrame, monitor: Monitor, limits: dict[str, float | None]
-) -> tuple[dict[str, Series], dict[str, float]]:
+) -> tuple[dict[str, Series], dict[str, float], dict[str, str]]:
+    """Each SLO metric per window, the totals over the log, and why a metric was not
+    measured (metric -> reason): its input is unknown on more lines than
+    :func:`sekit.bounds.tolerated` allows. A line without a status is no answer; a line of
+    unknown latency is left out of the p95 (within the tolerance only)."""
     import numpy as np
+    import pandas as pd
 
     from sekit import stats
 
-    has_status = monitor.status in frame.columns
-    has_latency = monitor.latency in frame.columns
+    nothing = pd.Series(np.nan, index=frame.index, dtype="float64")
     status = (
-        frame[monitor.status].apply(_number).fillna(0)
-        if has_status
-        else frame["_time"].map(lambda _: 200.0)
+        pd.to_numeric(frame[monitor.status], errors="coerce")
+        if monitor.status in frame
+        else nothing
     )
-    failed = status >= 500
+    latency = (
+        pd.to_numeric(frame[monitor.latency], errors="coerce")
+        if monitor.latency in frame
+        else nothing
+    )
+    known = status.notna()
+    failed = known & status.ge(500)
     fallback = (
-        frame[monitor.fallback].eq(True) & ~failed
+        frame[monitor.fallback].eq(True) & known & ~failed
         if monitor.fallback in frame.columns
         else failed & False
     )
-    latency = frame[monitor.latency].apply(_number) if has_latency else None
+    timed = latency.notna() & ~failed  # answered (or of unknown status) with a latency
+    unknown: dict[str, str] = {}
+    n = len(frame)
+    if not measured_on(int(known.sum()), n):
+        why = (
+            f"{n - int(known.sum())} of {n} lines have no {monitor.status!r} (the HTTP status): "
+            "a line without one is no answer; set [monitor].status to the log's status field"
+        )
+        unknown |= {"availability": why, "error_rate": why}
+    wanting = int((~failed).sum())
+    if wanting and not measured_on(int(timed.sum()), wanting):
+        unknown["p95_ms"] = (
+            f"{wanting - int(timed.sum())} of {wanting} answered lines have no "
+            f"{monitor.latency!r}: set [monitor].latency to the log's latency field (ms)"
+        )
     availability = Series("monitor.availability", limits["availability"], "min")
     p95 = Series("monitor.p95_ms", limits["p95_ms"], "max")
     errors = Series("monitor.error_rate", limits["error_rate"], "max")
     for start, rows in frame.groupby("_window", sort=True):
         when = sv.iso(start)
-        n = len(rows)
-        down = int(failed[rows.index].sum())
-        if has_status:
-            low, high = stats.wilson(n - down, n)
+        seen = rows.index[known[rows.index]]
+        n_seen = len(seen)
+        down = int(failed[seen].sum())
+        if n_seen and "availability" not in unknown:
+            low, high = stats.wilson(n_seen - down, n_seen)
             limit = availability.bound or 1.0
             availability.points.append(
-                Point(when, n, (n - down) / n, low, high, sv.above(down, n, 1 - limit))
-            )
-        degraded = down + int(fallback[rows.index].sum())
-        low, high = stats.wilson(degraded, n)
-        limit = errors.bound if errors.bound is not None else 1.0
-        errors.points.append(Point(when, n, degraded / n, low, high, sv.above(degraded, n, limit)))
-        if latency is not None:
-            answered = latency[rows.index][~failed[rows.index]].dropna().to_numpy(dtype="float64")
-            if len(answered):
-                value = float(np.percentile(answered, 95))
-                low, high = stats.quantile_interval(answered, 0.95)
-                slow = int((answered > p95.bound).sum()) if p95.bound is not None else 0
-                p95.points.append(
-                    Point(
-                        when, len(answered), value, low, high, sv.above(slow, len(answered), 0.05)
-                    )
+                Point(
+                    when,
+                    n_seen,
+                    (n_seen - down) / n_seen,
+                    low,
+                    high,
+                    sv.above(down, n_seen, 1 - limit),
                 )
-    totals: dict[str, float] = {"requests": float(len(frame))}
-    if has_status:
-        totals["availability"] = 1 - float(failed.mean())
-    totals["error_rate"] = float((failed | fallback).mean())
-    if latency is not None and latency[~failed].notna().any():
-        totals["p95_ms"] = float(np.percentile(latency[~failed].dropna(), 95))
+            )
+        if n_seen and "error_rate" not in unknown:
+            degraded = down + int(fallback[seen].sum())
+            low, high = stats.wilson(degraded, n_seen)
+            limit = errors.bound if errors.bound is not None else 1.0
+            errors.points.append(
+                Point(when, n_seen, degraded / n_seen, low, high, sv.above(degraded, n_seen, limit))
+            )
+        answered = latency[rows.index][timed[rows.index]].to_numpy(dtype="float64")
+        if len(answered) and "p95_ms" not in unknown:
+            value = float(np.percentile(answered, 95))
+            low, high = stats.quantile_interval(answered, 0.95)
+            slow = int((answered > p95.bound).sum()) if p95.bound is not None else 0
+            p95.points.append(
+                Point(when, len(answered), value, low, high, sv.above(slow, len(answered), 0.05))
+            )
+    totals: dict[str, float] = {"requests": float(n)}
+    if "availability" not in unknown and known.any():
+        totals["availability"] = 1 - float(failed[known].mean())
+        totals["error_rate"] = float((failed | fallback)[known].mean())
+    if "p95_ms" not in unknown and timed.any():
+        totals["p95_ms"] = float(np.percentile(latency[timed], 95))
     found = {s.metric: s for s in (availability, p95, errors) if s.points}
-    return found, totals
-
-
-def _number(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
+    return found, totals, unknown
 
 
 WHAT = {
     "monitor.availability": ("availability", "availability", percent),
     "monitor.p95_ms": ("latency", "p95 latency", lambda v: f"{v:.0f} ms"),
     "monitor.error_rate": ("error_rate", "error and fallback rate", percent),
+}
+KEYS = {
+    "monitor.availability": "[monitor].min_availability",
+    "monitor.p95_ms": "the p95 bound",
+    "monitor.error_rate": "the error-rate bound",
 }
 
 
@@ -143,8 +177,13 @@ def verdict(
     totals: dict[str, float],
     ctx: Context,
     source: str,
+    unknown: dict[str, str] | None = None,
+    warned: list[Finding] | None = None,
 ) -> CheckResult:
+    """Judge each series against its bound. A bound whose metric was not measured (``unknown``
+    says why, or the source had no value for it) makes the result ``error``."""
     monitor = sv.settings(ctx)
+    limits = bounds(ctx)
     findings: list[Finding] = []
     for metric, line in series.items():
         broken = line.judge(monitor.p_value)
@@ -161,8 +200,19 @@ def verdict(
                     bound=line.bound,
                 )
             )
+    bounded = {
+        metric.split(".")[1]: f"{KEYS[metric]} = {limits[metric.split('.')[1]]:g}"
+        for metric in WHAT
+        if limits[metric.split(".")[1]] is not None
+    }
+    told: set[str] = set()
+    for key, why in (unknown or {}).items():
+        if key in bounded and why not in told:
+            told.add(why)
+            findings.append(not_measured(f"{source}: {why}", metric=key))
+    findings += warned or []
     unjudged = [WHAT[m][1] for m, s in series.items() if s.bound is None]
-    missing = [WHAT[m][1] for m in WHAT if m not in series]
+    missing = [WHAT[m][1] for m in WHAT if m.split(".")[1] not in totals]
     summary = worst_summary(
         findings,
         f"{int(totals.get('requests', 0))} requests in "
@@ -189,7 +239,7 @@ def verdict(
     metrics["windows_broken"] = float(
         len({p.start for s in series.values() for p in s.points if p.broken})
     )
-    return result(check_id, findings, summary, metrics)
+    return result(check_id, findings, summary, metrics, bounded=bounded)
 
 
 def _total(metric: str, totals: dict[str, float]) -> str:
@@ -254,8 +304,9 @@ SPECS = (
         title="availability, p95 latency and error rate of the served requests per time window",
         func=check_slo,
         emits="`availability`, `latency`, `error_rate` (a window credibly beyond its bound), "
-        "all fail",
-        kinds=(AVAILABILITY, "latency", "error_rate"),
+        "all fail; `invalid_log_lines` (warn); error when a bound is not measured (its field "
+        "unknown on more than one line in a thousand)",
+        kinds=(AVAILABILITY, "latency", "error_rate", sv.INVALID_LINES),
         metrics=(AVAILABILITY_METRIC, P95_METRIC, ERROR_METRIC),
         settings=("[monitor]", "[load].max_p95_ms", "[load].max_error_rate"),
         section=("[monitor]", Monitor),

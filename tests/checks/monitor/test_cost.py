@@ -107,8 +107,9 @@ def test_a_prompt_that_grows_is_found_in_the_hour_it_started(
 def test_unpriced_requests_are_counted_and_warned_never_priced_at_zero(
     priced: Callable[..., Context],
 ) -> None:
-    full = check_cost(priced())
-    holes = check_cost(priced(missing=0.3))
+    unbounded = PRICES.replace("max_per_request = 0.0006\n", "")
+    full = check_cost(priced(unbounded))
+    holes = check_cost(priced(unbounded, missing=0.3))
     assert holes.status is Status.WARN
     metrics = holes.metrics
     priced_requests = metrics["cost_total"] / metrics["cost_per_request"]
@@ -118,6 +119,12 @@ def test_unpriced_requests_are_counted_and_warned_never_priced_at_zero(
     assert holes.metrics["cost_per_request"] == pytest.approx(
         full.metrics["cost_per_request"], rel=0.05
     )
+    # with a bound, a third of the requests unpriced leaves the bound unmeasured: error
+    bounded = check_cost(priced(missing=0.3))
+    assert bounded.status is Status.ERROR
+    [unmeasured] = [f for f in bounded.findings if f.kind == "check_error"]
+    assert unmeasured.evidence["cause"] == "unmeasured"
+    assert "not measured" in bounded.summary
 
 
 def test_a_fixed_price_above_the_bound_breaks_every_window(
