@@ -50,7 +50,7 @@ class Assignment:
     unsticky: int  # users seen in more than one arm
     unsticky_examples: list[str]
     expected: dict[str, float]  # planned share per arm
-    srm_p: float
+    srm_p: float | None  # None: no test was possible (fewer than two arms): not measured
     test: str  # how srm_p was computed
     unplanned: list[str]  # arms in the log that the plan does not name
 
@@ -86,8 +86,9 @@ def assignment(
     observed = np.array([sticky.get(arm, 0) for arm in planned], dtype=float)
     shares = np.array(list(planned.values()), dtype=float)
     total = int(observed.sum())
+    p: float | None
     if len(planned) < 2 or total == 0:
-        p, test = 1.0, "no test (fewer than two arms)"
+        p, test = None, "no test: fewer than two arms"
     elif len(planned) == 2:
         p = float(stats.binomtest(int(observed[0]), total, float(shares[0])).pvalue)
         test = "exact binomial test"
@@ -106,6 +107,40 @@ def assignment(
         test=test,
         unplanned=unplanned,
     )
+
+
+def unmeasured_arms(
+    observed: Mapping[str, int], plan: Assignment, control: str, metric: str
+) -> dict[str, str]:
+    """Why an arm of the run cannot be compared (arm -> reason): a difference needs an
+    interval, so the control and every other arm (planned, or seen in the log) need at least
+    two users with an observation. The others are not measured, and the check ends error."""
+    arms = [control, *sorted((set(plan.expected) | set(plan.users)) - {control})]
+    reasons: dict[str, str] = {}
+    for arm in arms:
+        users, seen = plan.users.get(arm, 0), observed.get(arm, 0)
+        role = "the control arm" if arm == control else "arm"
+        if seen >= 2:
+            continue
+        if users == 0:
+            share = plan.expected.get(arm)
+            planned = f" (planned at {share:.0%})" if share is not None else ""
+            reasons[arm] = (
+                f"{role} {arm!r}{planned} has no user in the log: the difference is not "
+                f"measured" + ("; set [experiment].control" if arm == control else "")
+            )
+        else:
+            reasons[arm] = (
+                f"{role} {arm!r} has {seen} user(s) with a {metric} observation (of "
+                f"{users} users in it): an interval needs two, so the difference is not measured"
+            )
+    if len(arms) < 2:
+        reasons.setdefault(
+            control,
+            f"no arm to compare with the control {control!r}: the log has no other arm and "
+            "[experiment].weights names none, so no difference is measured",
+        )
+    return reasons
 
 
 @dataclass(frozen=True)
@@ -152,6 +187,10 @@ def _single_binary(values: np.ndarray, counts: np.ndarray) -> bool:
     return bool(np.all(counts == 1) and np.all((values == 0) | (values == 1)))
 
 
+class Unmeasured(Exception):
+    """The arms' values cannot measure a difference (raised by :func:`compare`)."""
+
+
 def compare(
     control: tuple[np.ndarray, np.ndarray],
     treatment: tuple[np.ndarray, np.ndarray],
@@ -161,26 +200,26 @@ def compare(
     min_effect: float | None,
 ) -> tuple[float, float, float, float, str]:
     """(difference, low, high, p, test) of treatment - control on the users' values, each arm
-    given as (values, observations per user); the interval at ``1 - level``."""
+    given as (values, observations per user); the interval at ``1 - level``. Raises
+    :class:`Unmeasured` when every user of both arms has the same value (not 0 or 1): a
+    metric that never varies measures no difference."""
     from scipy import stats
 
     c, c_counts = control
     t, t_counts = treatment
     difference = float(np.mean(t) - np.mean(c))
     if _single_binary(c, c_counts) and _single_binary(t, t_counts):
-        from sekit import stats as st
-
-        k1, n1, k0, n0 = int(t.sum()), len(t), int(c.sum()), len(c)
-        p = float(stats.fisher_exact([[k1, n1 - k1], [k0, n0 - k0]]).pvalue)
-        l1, u1 = st.wilson(k1, n1, confidence=1 - level)
-        l0, u0 = st.wilson(k0, n0, confidence=1 - level)
-        p1, p0 = k1 / n1, k0 / n0
-        low = difference - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2)
-        high = difference + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2)
-        return difference, low, high, min(p, 1.0), "Fisher's exact test, Newcombe interval"
-    if np.var(c) == 0 and np.var(t) == 0:  # no spread at all: the difference is exact
-        p = 1.0 if difference == 0 else 0.0
-        return difference, difference, difference, p, "no variation in either arm"
+        low, high, p = _two_valued(c, t, 0.0, 1.0, level)
+        return difference, low, high, p, "Fisher's exact test, Newcombe interval"
+    if np.var(c) == 0 and np.var(t) == 0:
+        values = sorted({float(c[0]), float(t[0])})
+        if len(values) == 1 and values[0] not in (0.0, 1.0):
+            raise Unmeasured(
+                f"every user of both arms has the value {values[0]:g}: the metric does not vary"
+            )
+        bottom, top = (values[0], values[-1]) if len(values) == 2 else (0.0, 1.0)
+        low, high, p = _two_valued(c, t, bottom, top, level)
+        return difference, low, high, p, "Fisher's exact test on the two values, Newcombe interval"
     tested = stats.ttest_ind(t, c, equal_var=False)
     interval = tested.confidence_interval(confidence_level=1 - level)
     return (
@@ -190,6 +229,38 @@ def compare(
         float(tested.pvalue),
         "Welch's t-test on the users' means",
     )
+
+
+def _two_valued(
+    control: np.ndarray, treatment: np.ndarray, bottom: float, top: float, level: float
+) -> tuple[float, float, float]:
+    """(low, high, p) for users whose values are ``bottom`` or ``top``: Fisher's exact test of
+    the arms against the two values (the exact permutation test for such data) and Newcombe's
+    hybrid score interval of the difference in the share at ``top``, in the metric's unit.
+
+    At small counts Newcombe's interval can exclude no difference where the exact test cannot
+    (2 users against 2, all apart: p = 1/3, the interval [0.07, 1] of the shares); the interval
+    then claims no more than the test: its end on the side of no difference goes to the
+    furthest difference there is. Widening an interval only raises its coverage, and a gate on
+    the interval then agrees with the decision."""
+    from scipy import stats
+
+    from sekit import stats as st
+
+    k1, n1 = int((treatment == top).sum()), len(treatment)
+    k0, n0 = int((control == top).sum()), len(control)
+    p = min(float(stats.fisher_exact([[k1, n1 - k1], [k0, n0 - k0]]).pvalue), 1.0)
+    l1, u1 = st.wilson(k1, n1, confidence=1 - level)
+    l0, u0 = st.wilson(k0, n0, confidence=1 - level)
+    p1, p0 = k1 / n1, k0 / n0
+    share = p1 - p0
+    low = share - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2)
+    high = share + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2)
+    if p >= level and low > 0:
+        low = -1.0
+    if p >= level and high < 0:
+        high = 1.0
+    return low * (top - bottom), high * (top - bottom), p
 
 
 def power_of(

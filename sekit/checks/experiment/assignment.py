@@ -12,9 +12,9 @@ from sekit.checks.context import Context
 from sekit.checks.experiment import served as sv
 from sekit.checks.experiment.analysis import Assignment, assignment
 from sekit.checks.experiment.settings import Experiment
-from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.findings import finding, invalid_lines, percent, result, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric
-from sekit.results import CheckResult, Finding
+from sekit.results import CheckResult, Finding, not_measured
 
 
 def split(ctx: Context) -> Assignment:
@@ -55,7 +55,16 @@ def check_assignment(ctx: Context) -> CheckResult:
         f"{percent(found.expected[arm])})"
         for arm in found.expected
     )
-    if found.srm_p < experiment.srm_p:
+    if found.srm_p is None:
+        findings.append(
+            not_measured(
+                f"the users are in {len(found.users)} arm(s) ({', '.join(found.users) or 'none'}) "
+                "and the plan names no other: the split cannot be tested, and nothing compared; "
+                "set [experiment].weights to the arms of the plan",
+                metric="srm_p",
+            )
+        )
+    elif found.srm_p < experiment.srm_p:
         extra = (
             f"; users in arms the plan does not name: {', '.join(found.unplanned)}"
             if found.unplanned
@@ -72,18 +81,27 @@ def check_assignment(ctx: Context) -> CheckResult:
                 p_value=found.srm_p,
             )
         )
+    tested = f"p = {found.srm_p:.2g}" if found.srm_p is not None else "not measured"
     clean = (
         f"{total} users in {len(found.users)} arms, each in one arm ({seen.source}): {planned}; "
-        f"{found.test}, p = {found.srm_p:.2g}"
+        f"{found.test}, {tested}"
     )
     if seen.outside:
         clean += f"; {seen.outside} log lines not in the experiment"
+    findings += invalid_lines(seen.source, seen.problems)
     metrics = {
         "users": float(total),
         "unsticky_users": float(found.unsticky),
         "srm_p": found.srm_p,
     }
-    return result("experiment.assignment", findings, worst_summary(findings, clean), metrics)
+    bounded = {"srm_p": f"[experiment].srm_p = {experiment.srm_p:g}"}
+    return result(
+        "experiment.assignment",
+        findings,
+        worst_summary(findings, clean),
+        metrics,
+        bounded=bounded,
+    )
 
 
 UNSTICKY = Kind(
@@ -143,8 +161,9 @@ SPECS = (
         title="sticky assignment of users to arms, and the users per arm against the plan",
         func=check_assignment,
         emits="`unsticky_assignment` (a user in two arms), `sample_ratio_mismatch` (users "
-        "per arm off the planned split), both fail",
-        kinds=(UNSTICKY, SRM),
+        "per arm off the planned split), both fail; `invalid_log_lines` (warn); error when "
+        "fewer than two arms leave the split untested",
+        kinds=(UNSTICKY, SRM, "invalid_log_lines"),
         metrics=(
             Metric(
                 "experiment.users",

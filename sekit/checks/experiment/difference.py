@@ -7,6 +7,16 @@ The decision is ``ship`` (the arm is credibly better), ``keep`` (credibly worse:
 ``invalid`` (the assignment is broken, ``invalid_experiment``: no decision is taken from the
 numbers). Without ``min_effect``, a difference that is not credible is reported with the
 smallest difference the run could have found, and nothing is warned.
+
+**Measured or not** (:mod:`sekit.bounds`). A decision needs an interval, and an interval needs
+at least two users with an observation in each arm compared. The control and every arm of the
+run (named by ``[experiment].weights``, or seen in the log) must have them; an arm without
+(no user in the log, or users whose metric is missing) was not measured, and the check ends
+``error``, which blocks: "no arm to compare" is never a pass. Too little data that *was*
+measured is ``inconclusive``: arms without any spread are compared by Fisher's exact test on
+their two values (two users against two, all apart, is p = 1/3, never "ship, p = 0"), and an
+interval never claims more than its test (:func:`.analysis.compare`), so a gate on the
+interval blocks what the test cannot decide.
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ from sekit.checks.experiment.figures import Arms, ArmShown, Decision, figures
 from sekit.checks.experiment.settings import Experiment
 from sekit.checks.findings import finding, percent, result, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
-from sekit.results import CheckResult, Finding
+from sekit.results import CheckResult, Finding, not_measured
 
 if TYPE_CHECKING:
     import numpy as np
@@ -54,43 +64,32 @@ def check_difference(ctx: Context) -> CheckResult:
     ]
     findings: list[Finding] = []
     metric, control = experiment.metric, experiment.control
-    if control not in arm_values:
-        named = ", ".join(arm_values) or "none"
-        return result(
-            "experiment.difference",
-            [
-                finding(
-                    "underpowered_experiment",
-                    "warn",
-                    f"no user of the control arm {control!r} has a {metric} observation "
-                    f"(arms with observations: {named}); set [experiment].control",
-                )
-            ],
-            "no comparison",
-            {"users_observed": float(len(users))},
-        )
+    observed = {arm: len(values) for arm, (values, _) in arm_values.items()}
+    unmeasured = analysis.unmeasured_arms(observed, plan, control, metric)
+    findings += [not_measured(why, arm=arm) for arm, why in unmeasured.items()]
     treatments = [arm for arm in arm_values if arm != control]
-    too_few = [arm for arm in [control, *treatments] if len(arm_values[arm][0]) < 2]
-    comparable = [arm for arm in treatments if arm not in too_few]
-    if control in too_few:
-        comparable = []
+    comparable = [] if control in unmeasured else [a for a in treatments if a not in unmeasured]
     k = max(len(comparable), 1)
     level = experiment.alpha / k  # Bonferroni intervals beside Holm's p-values
     raw = []
-    for arm in comparable:
-        raw.append(
-            analysis.compare(
-                arm_values[control],
-                arm_values[arm],
-                level=level,
-                power=experiment.power,
-                min_effect=experiment.min_effect,
+    for arm in list(comparable):
+        try:
+            raw.append(
+                analysis.compare(
+                    arm_values[control],
+                    arm_values[arm],
+                    level=level,
+                    power=experiment.power,
+                    min_effect=experiment.min_effect,
+                )
             )
-        )
+        except analysis.Unmeasured as exc:
+            comparable.remove(arm)
+            findings.append(not_measured(f"arm {arm!r} against {control!r}: {exc}", arm=arm))
     adjusted = analysis.holm([r[3] for r in raw]) if raw else []
-    broken = plan.unsticky > 0 or plan.srm_p < experiment.srm_p
+    broken = plan.unsticky > 0 or (plan.srm_p is not None and plan.srm_p < experiment.srm_p)
     lower = experiment.lower_is_better()
-    base = float(np.mean(arm_values[control][0]))
+    base = float(np.mean(arm_values[control][0])) if control in arm_values else math.nan
     total_users = sum(len(v) for v, _ in arm_values.values())
     decisions: list[Decision] = []
     for arm, (difference, low, high, p, test), p_adj in zip(comparable, raw, adjusted, strict=True):
@@ -132,16 +131,6 @@ def check_difference(ctx: Context) -> CheckResult:
         )
     for decision in decisions:
         findings.extend(_findings(decision, experiment))
-    for arm in too_few:
-        findings.append(
-            finding(
-                "underpowered_experiment",
-                "warn",
-                f"arm {arm!r} has {len(arm_values[arm][0])} user(s) with a {metric} "
-                "observation: too few to compare",
-                arm=arm,
-            )
-        )
     kept = Arms(
         metric=metric,
         lower_is_better=lower,
@@ -163,7 +152,8 @@ def check_difference(ctx: Context) -> CheckResult:
     clean = (
         "; ".join(_sentence(d, metric) for d in decisions) or "no arm to compare"
     ) + f" ({arms_text}; {seen.source})"
-    metrics = _metrics(decisions, lower, len(users))
+    measured_all = not any(f.evidence.get("cause") == "unmeasured" for f in findings)
+    metrics = _metrics(decisions if measured_all else [], lower, len(users))
     return result("experiment.difference", findings, worst_summary(findings, clean), metrics)
 
 
@@ -324,7 +314,8 @@ SPECS = (
         title="each arm against the control: difference, interval, test, power and decision",
         func=check_difference,
         emits="`experiment_harm` (an arm credibly worse, fail), `invalid_experiment` (broken "
-        "assignment, fail), `underpowered_experiment` (undecided at the minimum effect, warn)",
+        "assignment, fail), `underpowered_experiment` (undecided at the minimum effect, warn); "
+        "error when an arm of the run has fewer than two users with an observation",
         kinds=(HARM, INVALID, UNDERPOWERED),
         metrics=(
             Metric(

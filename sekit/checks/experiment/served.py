@@ -1,7 +1,10 @@
 """An experiment's observations, from the prediction log (and the feedback store).
 
+The log is read by :mod:`sekit.servedlog` (each line validated; invalid lines left out and
+counted, and beyond :func:`sekit.bounds.tolerated` the run is not measured: an input error).
 Every line of the log with an arm and a user is a request of the experiment; lines marked
-``synthetic`` (load tests) and lines outside ``[experiment].start``/``end`` are not. The
+``synthetic`` (load tests) and lines outside ``[experiment].start``/``end`` are not (with
+``start`` or ``end`` every line needs its time, with a zone). The
 metric per request is a field of the log (a number, or true/false as 1/0), or, for
 ``accuracy`` and ``absolute_error``, the served answer against the label that came back for
 that request id (requests without feedback then carry no observation). Each user's
@@ -18,13 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sekit.bounds import tolerated
 from sekit.checks.context import Context
 from sekit.checks.experiment.options import ExperimentOptions
-from sekit.checks.experiment.settings import FEEDBACK_METRICS, Experiment
+from sekit.checks.experiment.settings import FEEDBACK_METRICS, LOWER_IS_BETTER, Experiment
 from sekit.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from sekit import servedlog
 
 
 def settings(ctx: Context) -> Experiment:
@@ -71,7 +77,7 @@ class Observations:
     source: str
     requests: int  # lines of the experiment (with an arm and a user)
     outside: int  # lines without an arm or user, synthetic, or outside start/end
-    unreadable: int
+    problems: servedlog.Problems  # invalid lines, left out
 
     def per_user(self) -> pd.DataFrame:
         """One row per sticky user with observations: arm, value (the user's mean), count."""
@@ -107,15 +113,37 @@ def _shown(path: Path, root: Path) -> str:
 def _read(ctx: Context) -> Observations:
     import pandas as pd
 
+    from sekit import servedlog
+
     experiment = settings(ctx)
     path = log_path(ctx)
     assert path is not None
-    from sekit.checks.monitor.served import json_lines
-
-    records, bad = json_lines(path)
-    if not records:
-        raise InputError(path, "the prediction log holds no JSON object per line")
-    frame = pd.DataFrame.from_records(records)
+    counted = () if experiment.metric in FEEDBACK_METRICS else _counts(experiment.metric)
+    fields = servedlog.Fields(
+        timestamp=experiment.timestamp,
+        request_id=experiment.request_id,
+        counts=counted,
+        required=(experiment.timestamp,) if experiment.start or experiment.end else (),
+    )
+    try:
+        kept, problems = servedlog.read(path, fields)
+    except OSError as exc:
+        raise InputError(path, f"cannot read the prediction log: {exc.strerror or exc}") from None
+    told = f": {problems.describe()}" if problems.invalid else ""
+    if not kept:
+        raise InputError(path, f"the prediction log holds no usable JSON object per line{told}")
+    if not problems.tolerable:
+        raise InputError(
+            path,
+            f"{problems.describe()}; more than {tolerated(problems.lines)} invalid line(s) in "
+            f"{problems.lines}: the experiment is not measured",
+            hint="fix how the service writes its log (SPEC.md: one line of the prediction log)",
+        )
+    frame = pd.DataFrame.from_records([line.record for line in kept])
+    if experiment.start is not None or experiment.end is not None:
+        frame["_time"] = pd.Series(
+            [line.time for line in kept], index=frame.index, dtype="datetime64[ns, UTC]"
+        )
     for field, key in ((experiment.arm, "arm"), (experiment.user, "user")):
         if field not in frame.columns:
             raise InputError(
@@ -128,10 +156,10 @@ def _read(ctx: Context) -> Observations:
     if "synthetic" in frame.columns:
         keep &= frame["synthetic"].ne(True)
     if experiment.start is not None or experiment.end is not None:
-        keep &= _within(frame, experiment, path)
+        keep &= _within(frame, experiment)
     inside = frame[keep]
     values = _values(ctx, inside, experiment, path)
-    kept = pd.DataFrame(
+    kept_frame = pd.DataFrame(
         {
             "user": inside[experiment.user].astype(str).to_numpy(),
             "arm": inside[experiment.arm].astype(str).to_numpy(),
@@ -139,25 +167,21 @@ def _read(ctx: Context) -> Observations:
         }
     )
     return Observations(
-        frame=kept,
+        frame=kept_frame,
         source=_shown(path, ctx.config.root),
-        requests=len(kept),
+        requests=len(kept_frame),
         outside=int((~keep).sum()),
-        unreadable=bad,
+        problems=problems,
     )
 
 
-def _within(frame: pd.DataFrame, experiment: Experiment, path: Path) -> pd.Series:
-    import pandas as pd
+def _counts(metric: str) -> tuple[str, ...]:
+    """A metric field that counts something (tokens, cost) must not be negative."""
+    return (metric,) if metric in LOWER_IS_BETTER and metric != "latency_ms" else ()
 
-    if experiment.timestamp not in frame.columns:
-        raise InputError(
-            path,
-            f"[experiment].start/end need the log's time, but it has no "
-            f"{experiment.timestamp!r} field: set [experiment].timestamp",
-            key="experiment.timestamp",
-        )
-    times = pd.to_datetime(frame[experiment.timestamp], utc=True, errors="coerce", format="ISO8601")
+
+def _within(frame: pd.DataFrame, experiment: Experiment) -> pd.Series:
+    times = frame["_time"]
     inside = times.notna()
     if experiment.start is not None:
         inside &= times >= _utc(experiment.start)
