@@ -16,7 +16,7 @@ from sekit.checks.model.testset import (
 )
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim, Rule
 from sekit.config.schema import Model
-from sekit.results import CheckResult, Finding
+from sekit.results import CheckResult, Finding, not_measured
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,9 +32,47 @@ def _confusion(subject: ModelUnderTest, frame: pd.DataFrame, truth: pd.Series) -
     return kept.finding("confusion matrix on the test set (rows: true class)")
 
 
+MIN_ANSWERED = 0.5  # of the test rows, for an endpoint's quality to be measured
+
+
+def _unanswered(subject: ModelUnderTest, frame: pd.DataFrame) -> tuple[int, str]:
+    """How many test rows an endpoint left without an answer, and why (``timeout 3, http 503
+    1``); (0, "") for a model sekit loads."""
+    from sekit.checks.model.remote import EndpointModel
+
+    if not isinstance(subject.model, EndpointModel):
+        return 0, ""
+    subject.predict(frame)  # the calls (reused by the scores)
+    reasons = subject.model.unanswered(frame)
+    shown = ", ".join(f"{why} {n}" for why, n in sorted(reasons.items(), key=lambda r: -r[1]))
+    return sum(reasons.values()), shown
+
+
 def check_quality(ctx: Context) -> CheckResult:
+    """The task's metrics on the test set. For a model that is an endpoint, a call without an
+    answer (a time-out, an error status, no prediction in the answer) is a wrong answer, as
+    users meet it, as long as at least half of the test rows were answered; with fewer, the
+    score would describe the endpoint's failures more than the model, so quality is not
+    measured and the check ends ``error`` (``endpoint.timeout_rate`` and
+    ``endpoint.error_rate`` of ``model.endpoint`` say how the calls failed)."""
     subject = subject_from_config(ctx)
     bundle, frame, truth = test_set(ctx)
+    missing, why = _unanswered(subject, frame)
+    if missing > (1 - MIN_ANSWERED) * len(frame):
+        return CheckResult.from_findings(
+            id="model.quality",
+            suite="model",
+            summary="",
+            findings=[
+                not_measured(
+                    f"{missing} of {len(frame)} test rows brought no answer from the endpoint "
+                    f"({why}): a quality measured on fewer than {MIN_ANSWERED:.0%} of the rows "
+                    "measures the endpoint's failures, not the model",
+                    unanswered=missing,
+                    rows=len(frame),
+                )
+            ],
+        )
     try:
         values = scores(subject, frame, truth)
     except InvalidPredictions as exc:
@@ -64,6 +102,8 @@ def check_quality(ctx: Context) -> CheckResult:
                 )
             )
     shown = ", ".join(f"{k} {v:.3f}" for k, v in values.items() if not k.startswith("train_"))
+    if missing:
+        shown += f"; {missing} of {len(frame)} rows had no answer ({why}), counted wrong"
     if subject.task == "classification":
         findings.append(_confusion(subject, frame, truth))
     return CheckResult.from_findings(
@@ -151,7 +191,8 @@ SPECS = (
         title="quality on the test set",
         func=check_quality,
         emits="accuracy, macro F1, ROC AUC (classification) or R², MAE, RMSE; `performance` "
-        "(warn) when train and test differ by more than 0.1",
+        "(warn) when train and test differ by more than 0.1; error when an endpoint left more "
+        "than half the test rows without an answer",
         kinds=(PERFORMANCE, "invalid_output"),
         metrics=(MODEL_ACCURACY, MODEL_F1_MACRO, MODEL_ROC_AUC, MODEL_R2, MODEL_MAE, MODEL_RMSE),
         requires=needs_labelled_test,

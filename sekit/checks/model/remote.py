@@ -46,6 +46,19 @@ class EndpointModel:
         self.client.complete()
         return np.asarray([self._prediction(self._answers[k]) for k in keys], dtype=object)
 
+    def unanswered(self, frame: pd.DataFrame) -> dict[str, int]:
+        """Rows of ``frame`` whose call brought no answer, by why (``timeout``, ``http 503``,
+        ...); rows not called yet are not counted."""
+        found: dict[str, int] = {}
+        for row in _rows(frame):
+            call = self._answers.get(
+                key_of(self.client.name, self.client.protocol.body(_plain(row)))
+            )
+            if call is not None and not call.ok:
+                reason = str(call.error)
+                found[reason] = found.get(reason, 0) + 1
+        return found
+
     def _prediction(self, call: Call) -> Any:
         if not call.ok:
             return NO_ANSWER.format(call.error)
