@@ -1,26 +1,27 @@
 """The system of the course's second phase: automated retraining, and availability measured on
 the traffic the team's service really served.
 
-Both read files only: a CI workflow's text, ``sekit.toml``, and a prediction log in the
+Both read files only: a CI workflow's parsed YAML, ``sekit.toml``, and a prediction log in the
 repository (a team commits an excerpt, or the instructor grades a folder that holds the
 deployment's ``logs/``). Nothing is run.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sekit.grade.detectors.common import Outcome
+from sekit import servedlog
+from sekit.bounds import tolerated
+from sekit.grade.detectors.ci import GITLAB_KEYWORDS
+from sekit.grade.detectors.common import Outcome, yaml_documents
 from sekit.grade.repository import Repository
+from sekit.servedlog import Problems
 
-SCHEDULED = re.compile(
-    r"^\s*schedule\s*:|\bcron\s*:|CI_PIPELINE_SOURCE\s*==\s*[\"']schedule|kind:\s*CronJob", re.M
-)
+SCHEDULED = re.compile(r"CI_PIPELINE_SOURCE\s*==\s*[\"']?schedule", re.I)
 TRAINS = re.compile(r"sekit retrain|dvc repro|\btrain(\.py|\b)|mlflow run", re.I)
 CHECKS = re.compile(r"sekit (retrain|gate|check release)|\bpromote\b", re.I)
 WORKFLOWS = (".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml", "*.yaml")
@@ -33,19 +34,23 @@ MAX_LOG_BYTES = 200_000_000
 
 def retraining(repo: Repository) -> Outcome:
     """A scheduled job that retrains and checks the new model before promoting it (met); a
-    scheduled job that only retrains, or a retraining policy that nothing runs (partial)."""
+    scheduled job that only retrains, or a retraining policy that nothing runs (partial).
+
+    Read from the parsed YAML, never the text: a job is scheduled by a GitHub ``on.schedule``
+    with a cron, a GitLab job whose rules run it on pipeline schedules, or a Kubernetes
+    CronJob, and what it runs is its commands (``run`` steps, ``script``, a container's
+    command); a comment schedules and runs nothing."""
     scheduled = []
     for relative in repo.matching(WORKFLOWS):
-        text = repo.text(relative) or ""
-        if not SCHEDULED.search(text) or not TRAINS.search(text):
+        commands = [c for job in _scheduled_jobs(repo, relative) for c in job]
+        trains = next((m.group(0) for c in commands if (m := TRAINS.search(c))), None)
+        if trains is None:
             continue
-        lines = [(n, t) for n, t in enumerate(text.splitlines(), 1) if TRAINS.search(t)]
-        code = [n for n, t in lines if not t.lstrip().startswith("#")]
-        line = (code or [lines[0][0]])[0]
-        scheduled.append((relative, line, bool(CHECKS.search(text))))
-    checked = [s for s in scheduled if s[2]]
-    if checked:
-        relative, line, _ = checked[0]
+        checked = any(CHECKS.search(c) for c in commands)
+        scheduled.append((relative, _code_line(repo, relative, trains), checked))
+    checked_jobs = [s for s in scheduled if s[2]]
+    if checked_jobs:
+        relative, line, _ = checked_jobs[0]
         return Outcome("met", [f"{relative}:{line}: retrains on a schedule and checks first"])
     if scheduled:
         relative, line, _ = scheduled[0]
@@ -62,6 +67,78 @@ def retraining(repo: Repository) -> Outcome:
             "partial", [f"{policy[0]}: a retraining policy, but no scheduled job runs it"]
         )
     return Outcome("missing", ["no scheduled retraining: the model only changes by hand"])
+
+
+def _scheduled_jobs(repo: Repository, relative: str) -> list[list[str]]:
+    """The commands of each job a YAML file runs on a schedule (GitHub Actions, GitLab CI,
+    Kubernetes CronJob)."""
+    jobs: list[list[str]] = []
+    for document in yaml_documents(repo, relative):
+        if not isinstance(document, dict):
+            continue
+        if relative.startswith(".github/"):
+            triggers = document.get("on", document.get(True))
+            crons = triggers.get("schedule") if isinstance(triggers, dict) else None
+            if isinstance(crons, list) and any(
+                isinstance(c, dict) and isinstance(c.get("cron"), str) for c in crons
+            ):
+                for job in _mapping(document.get("jobs")).values():
+                    steps = _mapping(job).get("steps")
+                    runs = [s.get("run") for s in steps or [] if isinstance(s, dict)]
+                    jobs.append([r for r in runs if isinstance(r, str)])
+        elif relative.endswith(".gitlab-ci.yml"):
+            every = _gitlab_scheduled(document.get("workflow"))
+            for name, job in document.items():
+                if (
+                    str(name) in GITLAB_KEYWORDS
+                    or str(name).startswith(".")
+                    or not isinstance(job, dict)
+                ):
+                    continue
+                if every or _gitlab_scheduled(job):
+                    jobs.append(_strings(job.get("before_script")) + _strings(job.get("script")))
+        elif document.get("kind") == "CronJob" and isinstance(
+            _mapping(document.get("spec")).get("schedule"), str
+        ):
+            template = _mapping(_mapping(_mapping(document["spec"]).get("jobTemplate")).get("spec"))
+            pod = _mapping(_mapping(template.get("template")).get("spec"))
+            for container in pod.get("containers") or []:
+                container = _mapping(container)
+                words = _strings(container.get("command")) + _strings(container.get("args"))
+                jobs.append([" ".join(words)])
+    return jobs
+
+
+def _gitlab_scheduled(job: Any) -> bool:
+    """A GitLab job (or workflow) whose rules or ``only`` run it on pipeline schedules."""
+    job = _mapping(job)
+    rules = job.get("rules") if isinstance(job.get("rules"), list) else []
+    if any(isinstance(r, dict) and SCHEDULED.search(str(r.get("if", ""))) for r in rules):
+        return True
+    only = job.get("only")
+    refs = _mapping(only).get("refs") if isinstance(only, dict) else only
+    return "schedules" in _strings(refs)
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, str | int | float)]
+    return []
+
+
+def _code_line(repo: Repository, relative: str, text: str) -> int:
+    """The first line that holds ``text`` outside a comment (1 when none does)."""
+    wanted = text.lower()
+    for number, line in enumerate((repo.text(relative) or "").splitlines(), 1):
+        if wanted in line.lower() and not line.lstrip().startswith("#"):
+            return number
+    return 1
 
 
 def _logs(repo: Repository) -> list[str]:
@@ -82,31 +159,38 @@ def _logs(repo: Repository) -> list[str]:
     return [name for name in dict.fromkeys(named) if name in repo.files]
 
 
-def served_requests(path: Path) -> list[tuple[datetime, bool]]:
-    """(time, answered without a server error) per real request of a JSON-lines log; lines
-    that are not a request, or are marked synthetic (a load test's), are left out. Streamed and
-    cut at MAX_LOG_BYTES, unlike the monitor's reader (``json_lines``), which reads a team's own
-    log whole: a graded repository is untrusted and may hold a log of any size."""
-    found = []
-    with path.open("rb") as handle:
-        for raw in handle:
-            if handle.tell() > MAX_LOG_BYTES:
-                break
-            try:
-                line: Any = json.loads(raw)
-                when = datetime.fromisoformat(str(line["timestamp"]).replace("Z", "+00:00"))
-                status = int(line.get("status", 200))
-            except (ValueError, KeyError, TypeError):
-                continue
-            if isinstance(line, dict) and not line.get("synthetic"):
-                found.append((when, status < 500))
-    return found
+def served_requests(
+    path: Path,
+) -> tuple[list[tuple[datetime, bool]], datetime | None, Problems, int]:
+    """(time, answered without a server error) per request of a served log, the time of its
+    last valid line, what the reader left out, and the lines without a status.
+
+    Read by sekit's one reader (:mod:`sekit.servedlog`: each line validated and capped,
+    ``MAX_LOG_BYTES`` in all: a graded repository is untrusted and may hold a log of any
+    size). A line without a status is no answer and is not counted. A line marked synthetic
+    (a load test's) is left out when it was answered, and counted when it failed: the grader
+    cannot verify the mark, and a mark must never hide a server error."""
+    problems = Problems()
+    found: list[tuple[datetime, bool]] = []
+    last: datetime | None = None
+    statusless = 0
+    for line in servedlog.lines(path, problems=problems, max_bytes=MAX_LOG_BYTES):
+        assert line.time is not None  # the reader requires the timestamp
+        last = line.time if last is None else max(last, line.time)
+        status = line.record.get("status")
+        if status is None:
+            statusless += 1
+        elif status >= 500 or not line.record.get("synthetic"):
+            found.append((line.time, status < 500))
+    return found, last, problems, statusless
 
 
 def availability(repo: Repository) -> Outcome:
     """The share of requests the team's service answered without a server error over the
     last week of its prediction log: met at 99% with at least 100 requests; measured on fewer
-    requests, or below 99%, partial, in proportion."""
+    requests, or below 99%, partial, in proportion. A log the grader cannot verify (more than
+    one line in a thousand invalid or without a status, or longer than the grader reads) is at
+    most partial; a synthetic mark leaves out answered lines only."""
     from sekit import stats
 
     logs = _logs(repo)
@@ -116,28 +200,39 @@ def availability(repo: Repository) -> Outcome:
         )
     relative = logs[0]
     try:
-        requests = served_requests(repo.root / relative)
+        requests, end, problems, statusless = served_requests(repo.root / relative)
     except OSError as exc:
         return Outcome("missing", [f"{relative}: unreadable ({exc.strerror})"])
-    if not requests:
-        return Outcome("missing", [f"{relative}: no served request with a timestamp"])
-    end = max(when for when, _ in requests)
-    try:
-        window = [ok for when, ok in requests if when > end - WINDOW]
-    except TypeError:  # times with and without a zone: compare as written
-        naive = [(w.replace(tzinfo=None), ok) for w, ok in requests]
-        last = max(w for w, _ in naive)
-        window = [ok for when, ok in naive if when > last - WINDOW]
+    doubts = _doubts(relative, problems, statusless)
+    window = [ok for when, ok in requests if end is not None and when > end - WINDOW]
+    if not window:
+        return Outcome("missing", [f"{relative}: no served request in its last week", *doubts])
+    assert end is not None
     n, answered = len(window), sum(window)
     share = answered / n
     low, high = stats.wilson(answered, n)
     evidence = [
         f"{relative}: {share:.2%} of {n} requests answered in the week to "
-        f"{end.date().isoformat()} (95% {low:.2%}-{high:.2%}; bound {BOUND:.0%})"
+        f"{end.date().isoformat()} (95% {low:.2%}-{high:.2%}; bound {BOUND:.0%})",
+        *doubts,
     ]
+    unverified = problems.invalid + statusless
+    if unverified > tolerated(problems.lines) or problems.cut_at is not None:
+        evidence.append("the log cannot be verified: not credited as met")
+        return Outcome("partial", evidence, 0.5 * min(1.0, share / BOUND))
     if n < MIN_REQUESTS:
         evidence.append(f"fewer than {MIN_REQUESTS} requests: too few to show {BOUND:.0%}")
         return Outcome("partial", evidence, 0.5 * min(1.0, share / BOUND))
     if share >= BOUND:
         return Outcome("met", evidence)
     return Outcome("partial", evidence, 0.5 * share / BOUND)
+
+
+def _doubts(relative: str, problems: Problems, statusless: int) -> list[str]:
+    """Evidence lines for what the grader could not use."""
+    said = [f"{relative}: {problems.describe()}"] if problems.invalid else []
+    if statusless:
+        said.append(f"{relative}: {statusless} lines without a status (not counted as answers)")
+    if problems.cut_at is not None:
+        said.append(f"{relative}: only the first {problems.cut_at:,} bytes were read")
+    return said
