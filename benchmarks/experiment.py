@@ -51,6 +51,8 @@ def judged(run_: Any, folder: Path, **keys: Any) -> dict[str, Any]:
             f.kind == "sample_ratio_mismatch" for f in checks["experiment.assignment"].findings
         ),
         "unsticky": checks["experiment.assignment"].metrics.get("unsticky_users", 0) > 0,
+        # a check that could not measure (an arm without two observed users): it blocks
+        "error": any(c.status.value == "error" for c in checks.values()),
     }
 
 
@@ -97,6 +99,7 @@ def main() -> None:
         numbers["a_a_false_keep"] = sum(r["decision"] == "keep" for r in aa)
         numbers["a_a_srm_alarms"] = rate(sum(r["srm"] for r in aa), len(aa))
         numbers["a_a_unsticky_alarms"] = sum(r["unsticky"] for r in aa)
+        numbers["a_a_not_measured"] = sum(r["error"] for r in aa)
         mde = statistics.median(r["mde"] for r in aa if r["mde"] is not None)
         numbers["median_mde"] = round(mde, 4)
         power_runs = max(args.runs // 5, 50)
@@ -109,6 +112,7 @@ def main() -> None:
             sum(r["decision"] == "ship" for r in found), power_runs
         )
         numbers["power_wrong_direction"] = sum(r["decision"] == "keep" for r in found)
+        numbers["power_not_measured"] = sum(r["error"] for r in found)
         broken_runs = max(args.runs // 10, 30)
         for users, share in ((args.users, 0.05), (args.users, 0.1), (10_000, 0.05), (10_000, 0.1)):
             lost = [

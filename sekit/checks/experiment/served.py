@@ -135,8 +135,8 @@ def _read(ctx: Context) -> Observations:
     if not problems.tolerable:
         raise InputError(
             path,
-            f"{problems.describe()}; more than {tolerated(problems.lines)} invalid line(s) in "
-            f"{problems.lines}: the experiment is not measured",
+            f"{problems.describe()}; with more than {tolerated(problems.lines)} of "
+            f"{problems.lines} invalid, the experiment is not measured",
             hint="fix how the service writes its log (SPEC.md: one line of the prediction log)",
         )
     frame = pd.DataFrame.from_records([line.record for line in kept])

@@ -201,8 +201,8 @@ def _read(ctx: Context) -> pd.DataFrame:
     if not problems.tolerable:
         raise InputError(
             path,
-            f"{problems.describe()}; more than {tolerated(problems.lines)} invalid line(s) in "
-            f"{problems.lines} leave every bound on this log unmeasured",
+            f"{problems.describe()}; with more than {tolerated(problems.lines)} of "
+            f"{problems.lines} invalid, no bound on this log is measured",
             hint="fix how the service writes its log (SPEC.md: one line of the prediction log)",
         )
     frame = pd.DataFrame.from_records([line.record for line in kept])
