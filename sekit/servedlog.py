@@ -137,9 +137,13 @@ def _constant(name: str) -> Any:
 
 def _finite(text: str) -> float:
     value = float(text)
-    if not math.isfinite(value):
+    if not math.isfinite(value):  # 1e400: too large for a float
         raise _Invalid("holds a number too large for a float", text)
     return value
+
+
+# One decoder for every line: NaN, Infinity and numbers that overflow are refused as met.
+_DECODER = json.JSONDecoder(parse_constant=_constant, parse_float=_finite)
 
 
 def lines(
@@ -211,7 +215,7 @@ def read(
 
 def _line(number: int, text: str, fields: Fields) -> Line:
     try:
-        record = json.loads(text, parse_constant=_constant, parse_float=_finite)
+        record = _DECODER.decode(text)
     except RecursionError:
         raise _Invalid("nested too deeply") from None
     except ValueError:
