@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sekit.bounds import tolerated
+from sekit.bounds import measured, tolerated
 from sekit.checks.context import Context
 from sekit.checks.findings import invalid_lines as lines_left_out
 from sekit.checks.monitor.options import MonitorOptions
@@ -82,7 +82,7 @@ class Series:
         """Holm over the windows; the windows that broke the bound, in time order."""
         from sekit import stats
 
-        tested = [p for p in self.points if p.value is not None and p.n > 0]
+        tested = [p for p in self.points if measured(p.value) and p.n > 0]  # never NaN
         for point, adjusted in zip(tested, stats.holm([p.p_value for p in tested]), strict=True):
             point.p_adjusted = adjusted
             value, bound = point.value, self.bound

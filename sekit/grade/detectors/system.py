@@ -206,7 +206,8 @@ def availability(repo: Repository) -> Outcome:
     doubts = _doubts(relative, problems, statusless)
     window = [ok for when, ok in requests if end is not None and when > end - WINDOW]
     if not window:
-        return Outcome("missing", [f"{relative}: no served request in its last week", *doubts])
+        nothing = "no valid line" if end is None else "no served request in its last week"
+        return Outcome("missing", [f"{relative}: {nothing}", *doubts])
     assert end is not None
     n, answered = len(window), sum(window)
     share = answered / n
