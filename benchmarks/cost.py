@@ -45,7 +45,9 @@ def judged(model: object, prices: str, **week: object) -> tuple[bool, str | None
         config = write_project(root, model, behaviour="", extra=prices)
         llm_week(root, **week)  # type: ignore[arg-type]
         result = check_cost(Context(config))
-    fails = [f for f in result.findings if f.severity.value == "fail"]
+    if result.status.value == "error":  # the bound was not measured: it blocks, no window
+        return True, None, False
+    fails = [f for f in result.findings if f.kind == "cost" and f.severity.value == "fail"]
     if not fails:
         return False, None, False
     windows = fails[0].evidence["broken_windows"]
