@@ -50,10 +50,9 @@ class EndpointModel:
         """Rows of ``frame`` whose call brought no answer, by why (``timeout``, ``http 503``,
         ...); rows not called yet are not counted."""
         found: dict[str, int] = {}
-        for row in _rows(frame):
-            call = self._answers.get(
-                key_of(self.client.name, self.client.protocol.body(_plain(row)))
-            )
+        for row in records(frame):
+            body = self.client.protocol.body(plain_row(row))
+            call = self._answers.get(key_of(self.client.name, body))
             if call is not None and not call.ok:
                 reason = str(call.error)
                 found[reason] = found.get(reason, 0) + 1
