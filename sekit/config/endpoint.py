@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from sekit.config.text import TextBehaviour
-from sekit.config.values import Duration, ProjectPath, Section
+from sekit.config.values import Duration, ProjectPath, Section, WrittenPath
 
 ENV = re.compile(r"^env:[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -138,10 +138,11 @@ class Endpoint(Section):
     call_timeout: Duration = Field(
         10.0, gt=0, le=600, description="a call without an answer after this is a time-out"
     )
-    cassette: ProjectPath | None = Field(
+    cassette: WrittenPath | None = Field(
         None,
         description="recorded calls: sekit check --record writes it; without --record, "
-        "sekit answers from it only (no network; an input it lacks is an error)",
+        "sekit answers from it only (no network; an input it lacks is an error); inside the "
+        "project's folder",
     )
     prices: Prices | None = Field(None, description="per-call cost from the reported tokens")
     ledger: ProjectPath | None = Field(

@@ -91,6 +91,30 @@ ProjectPath = Annotated[
     WithJsonSchema({"type": "string", "description": "a path relative to the config file"}),
 ]
 
+
+def _inside(value: Path, info: ValidationInfo) -> Path:
+    """A file sekit writes lies in the project's folder (symbolic links followed): a config
+    that points elsewhere would have sekit overwrite somebody else's file."""
+    root = (info.context or {}).get("root")
+    resolved = _resolve(value, info)
+    if root is not None and not resolved.resolve().is_relative_to(Path(root).resolve()):
+        raise ValueError(
+            f"{str(value)!r} is outside the project's folder; sekit writes this file, so it "
+            "must lie in the project (e.g. tests/cassettes/endpoint.jsonl)"
+        )
+    return resolved
+
+
+WrittenPath = Annotated[
+    Path,
+    BeforeValidator(_plain_path),
+    AfterValidator(_inside),
+    WithJsonSchema(
+        {"type": "string", "description": "a path relative to the config file, in its folder"}
+    ),
+]
+"""A path sekit writes (a recorded cassette): relative to the config file, inside its folder."""
+
 MLFLOW_URI = re.compile(r"^(runs:/[0-9A-Za-z_-]+/.+|models:/[^/@\s]+(/[^/\s]+|@[^/\s]+))$")
 
 

@@ -12,6 +12,12 @@ A request the cassette lacks is never sent anywhere and never re-recorded behind
 back: the run stops (exit 2) naming the stage that asked and what differs from the nearest
 recorded request of that stage (``messages.0.content``: the prompt changed; ``temperature``:
 a parameter changed), so a prompt edit reads as a prompt edit, not as a broken cassette.
+
+Lines end at ``"\\n"`` only. Texts keep their characters (a reviewer reads ``café``), except the
+ones other readers take for line ends (U+0085, U+2028, U+2029: the text behaviour tests generate
+them), which are written as JSON escapes, so every tool sees one call per line; a cassette
+written before, with those characters raw, still reads. Recording never replaces a file that
+is not a cassette.
 """
 
 from __future__ import annotations
@@ -66,7 +72,10 @@ class Cassette:
     def open(cls, path: Path, *, recording: bool) -> Cassette:
         made = cls(path, recording)
         if recording:
-            return made  # a new recording replaces the old one
+            if path.exists():
+                # a new recording replaces the old one, never a file that is not a cassette
+                cls._read(path, cls(path, recording=False), hint=_NOT_OURS)
+            return made
         if not path.is_file():
             raise InputError(
                 path,
@@ -75,7 +84,18 @@ class Cassette:
                 hint="run `sekit check model --record` once with the endpoint running, and "
                 "commit the file",
             )
-        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        return cls._read(path, made, hint="record it again: sekit check model --record")
+
+    @staticmethod
+    def _read(path: Path, made: Cassette, *, hint: str) -> Cassette:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(
+                path, f"cannot read it ({exc})", key="model.cassette", hint=hint
+            ) from None
+        # "\n" only: str.splitlines() also ends lines at characters a text may hold
+        for number, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
             try:
@@ -88,7 +108,7 @@ class Cassette:
                     path,
                     f"line {number} is not a recorded call ({exc})",
                     key="model.cassette",
-                    hint="record it again: sekit check model --record",
+                    hint=hint,
                 ) from None
         return made
 
@@ -137,15 +157,13 @@ class Cassette:
         from sekit.fs import atomic_write_text
 
         lines = [
-            json.dumps(
+            _one_line(
                 {
                     "key": key,
                     "body": self._bodies[key],
                     "answers": [vars(answer) for answer in self._calls[key]],
                     **({"stage": self._stages[key]} if self._stages.get(key) else {}),
                 },
-                sort_keys=True,
-                ensure_ascii=False,
             )
             for key in sorted(self._calls)
         ]
@@ -179,3 +197,18 @@ def changed(recorded: Any, asked: Any, path: str = "") -> list[str]:
     if max(len(v) for v in shown) <= 40:
         return [f"{path or 'the body'} ({shown[0]} recorded, {shown[1]} asked)"]
     return [path or "the body"]
+
+
+_NOT_OURS = (
+    "it is not a cassette sekit wrote, and recording would replace it: move it away or name "
+    "another file in [model].cassette"
+)
+# Characters that some readers take for the end of a line (str.splitlines, editors, JSON
+# Lines tools); JSON may escape any character, so writing these escaped loses nothing.
+_LINE_ENDS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _one_line(item: Any) -> str:
+    """One JSON line whatever the texts hold (json.dumps escapes the ASCII control characters
+    already)."""
+    return json.dumps(item, sort_keys=True, ensure_ascii=False).translate(_LINE_ENDS)
