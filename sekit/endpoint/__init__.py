@@ -51,10 +51,17 @@ def running_endpoint(ctx: Context) -> str:
 
 
 def client_for(
-    config: Config, *, url: str, features: tuple[str, ...], record: bool, seed: int = 0
+    config: Config,
+    *,
+    url: str,
+    features: tuple[str, ...],
+    record: bool,
+    seed: int = 0,
+    allow_remote: bool = False,
 ) -> Client:
     """The configured endpoint's client (``[model].endpoint`` at ``url``); ``record`` writes
-    the cassette instead of replaying it; ``seed`` is the run's (a sampling model's trials)."""
+    the cassette instead of replaying it; ``seed`` is the run's (a sampling model's trials);
+    ``allow_remote`` lets it call a host off this machine (``--allow-remote``)."""
     from sekit.endpoint.answers import Protocol
     from sekit.endpoint.cassette import Cassette
     from sekit.endpoint.client import Client
@@ -96,6 +103,7 @@ def client_for(
         timeout=model.call_timeout,
         cassette=cassette,
         name=model.endpoint,
+        allow_remote=allow_remote,
     )
 
 

@@ -9,6 +9,7 @@ given), the tokens from ``usage``.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -91,11 +92,13 @@ class Protocol:
         return found if isinstance(found, str) else None
 
     def tokens(self, answer: Any) -> tuple[int, int]:
-        """Prompt and answer tokens the endpoint reports (0 when it reports none)."""
+        """Prompt and answer tokens the endpoint reports (0 when it reports none);
+        :class:`InvalidAnswer` when it reports something that is not a count (a cost computed
+        from ``-1e9`` or ``NaN`` tokens would pass any budget)."""
         usage = answer.get("usage") if isinstance(answer, dict) else None
         if not isinstance(usage, dict):
             return 0, 0
-        return int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+        return _count(usage, "prompt_tokens"), _count(usage, "completion_tokens")
 
 
 def at(document: Any, path: str) -> Any:
@@ -110,7 +113,21 @@ def at(document: Any, path: str) -> Any:
             raise InvalidAnswer(f"the answer has no {path!r}")
     if found is None or isinstance(found, dict | list):
         raise InvalidAnswer(f"the answer's {path!r} is not a prediction: {str(found)[:80]}")
+    if isinstance(found, float) and not math.isfinite(found):
+        # Python's JSON reader takes NaN and Infinity, which JSON does not have
+        raise InvalidAnswer(f"the answer's {path!r} is not a finite number: {found}")
     return found
+
+
+def _count(usage: Mapping[str, Any], name: str) -> int:
+    value = usage.get(name)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidAnswer(f"the answer's usage.{name} is not a count: {str(value)[:40]}")
+    if not math.isfinite(value) or value < 0 or value != int(value):
+        raise InvalidAnswer(f"the answer's usage.{name} is not a count: {value}")
+    return int(value)
 
 
 def _validate(parsed: Any, schema: Mapping[str, Any]) -> None:

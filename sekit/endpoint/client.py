@@ -3,9 +3,14 @@ one pool of kept-alive connections), each with a time limit, every call measured
 
 A call never raises: it comes back as a :class:`Call` with its status, latency, prediction or
 error (``timeout``, ``connection``, ``http 500``, ``invalid answer: ...``), which the checks
-judge. With a cassette, calls are recorded (``--record``) or answered from it without any
-network; an input the cassette lacks is noted (:attr:`Client.missing`) and the run fails
-closed, naming it.
+judge. The requests go through sekit's HTTP client (:mod:`sekit.net.http`): loopback only
+unless remote hosts are allowed, ``timeout`` is the whole call's deadline (an answer that
+trickles in is late, however fast each byte comes), an answer over the size cap or compressed
+is an invalid answer. Only a 2xx answer can hold a prediction (a redirect is not followed).
+
+With a cassette, calls are recorded (``--record``) or answered from it without any network;
+an input the cassette lacks is noted (:attr:`Client.missing`) and the run fails closed,
+naming it.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ class Client:
         timeout: float = 10.0,
         cassette: Cassette | None = None,
         name: str | None = None,
+        allow_remote: bool = False,
     ) -> None:
         self.url = url
         # what the calls are recorded under: the configured endpoint, not the port a stand-in
@@ -68,6 +74,7 @@ class Client:
         self.max_concurrency = max_concurrency
         self.timeout = timeout
         self.cassette = cassette
+        self.allow_remote = allow_remote
         self.calls: list[Call] = []  # every call of the run, for the budget metrics
         self._pool: Any = None
         self._http: Any = None
@@ -98,25 +105,26 @@ class Client:
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
-            import httpx
+            from sekit.net import http
 
             replaying = self.cassette is not None and not self.cassette.recording
             headers = {} if replaying else _resolved(self.headers)  # a replay needs no key
             # idle connections are dropped after 2 s: servers close theirs after about 5
             # (uvicorn), and a request sent on a connection the server just closed fails
-            limits = httpx.Limits(
-                max_connections=self.max_concurrency,
-                max_keepalive_connections=self.max_concurrency,
+            self._http = http.client(
+                allow_remote=self.allow_remote,
+                timeout=self.timeout,
+                connections=self.max_concurrency,
                 keepalive_expiry=2.0,
-            )
-            self._http = httpx.Client(
-                timeout=self.timeout, headers=headers, limits=limits, trust_env=False
+                headers=headers,
             )
             self._pool = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="sekit-call")
         return self._pool
 
     def _one(self, body: Any, stage: str = "") -> Call:
         import httpx
+
+        from sekit.net.http import AnswerRefused, deadline
 
         key = key_of(self.name, body)
         if self.cassette is not None and not self.cassette.recording:
@@ -127,7 +135,8 @@ class Client:
             return self._judged(body, recorded, stage)
         start = time.perf_counter()
         try:
-            response = self._post(body)
+            with deadline(self.timeout):  # the call, its retry and its answer
+                response = self._post(body)
             latency = (time.perf_counter() - start) * 1000
             try:
                 answer = response.json()
@@ -136,6 +145,9 @@ class Client:
             recorded = Recorded(response.status_code, answer, round(latency, 3))
         except httpx.TimeoutException:
             recorded = Recorded(None, None, round(self.timeout * 1000, 3), "timeout")
+        except AnswerRefused as exc:
+            latency = (time.perf_counter() - start) * 1000
+            recorded = Recorded(None, None, round(latency, 3), f"invalid answer: {exc}")
         except httpx.HTTPError as exc:
             latency = (time.perf_counter() - start) * 1000
             recorded = Recorded(None, None, round(latency, 3), f"connection: {type(exc).__name__}")
@@ -160,12 +172,13 @@ class Client:
         latency = recorded.latency_ms
         if recorded.error is not None or recorded.status is None:
             return Call(body, None, latency, error=recorded.error or "no answer", stage=stage)
-        if recorded.status >= 400:
+        if not 200 <= recorded.status < 300:  # an error, or a redirect sekit does not follow
             return Call(
                 body, recorded.status, latency, error=f"http {recorded.status}", stage=stage
             )
-        tokens_in, tokens_out = self.protocol.tokens(recorded.answer)
+        tokens_in = tokens_out = 0
         try:
+            tokens_in, tokens_out = self.protocol.tokens(recorded.answer)
             prediction = self.protocol.prediction(recorded.answer)
             error = None
         except InvalidAnswer as exc:

@@ -45,6 +45,7 @@ class FaultProxy:
     retry_after: float = 0.2  # seconds, in the 429's Retry-After header
     delay: float = 3.0  # seconds a "timeout" answer is late
     seed: int = 0
+    allow_remote: bool = False  # the upstream may be off this machine (--allow-remote)
     calls: dict[str, list[Attempt]] = field(default_factory=lambda: defaultdict(list))
     _server: ThreadingHTTPServer | None = None
     _started: float = 0.0
@@ -117,12 +118,13 @@ class FaultProxy:
     def forward(self, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
         """The real endpoint's answer; 502 when it fails (never an exception: the client must
         see a status)."""
-        import httpx
+        from sekit.net import http
 
         passed = ("content-type", "authorization")
         wanted = {k: v for k, v in headers.items() if k.lower() in passed}
         try:
-            response = httpx.post(self.upstream, content=body, headers=wanted, timeout=30)
+            with http.client(allow_remote=self.allow_remote, timeout=30) as client:
+                response = client.post(self.upstream, content=body, headers=wanted)
             return response.status_code, response.json()
         except Exception as exc:
             return 502, {"error": f"the endpoint behind the proxy failed: {type(exc).__name__}"}

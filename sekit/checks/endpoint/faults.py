@@ -68,7 +68,9 @@ def _under(ctx: Context, fault: str) -> tuple[list[Finding], dict[str, float | N
     output.parent.mkdir(parents=True, exist_ok=True)
     output.unlink(missing_ok=True)
     log_path = ctx.workdir / "faults" / f"{fault}.log"
-    with FaultProxy(upstream, fault, seed=ctx.options.seed) as proxy:
+    with FaultProxy(
+        upstream, fault, seed=ctx.options.seed, allow_remote=ctx.options.allow_remote
+    ) as proxy:
         command = settings.command.replace("{url}", proxy.url + _path(upstream))
         argv = shlex.split(command.replace("{output}", str(output)))
         start = time.monotonic()

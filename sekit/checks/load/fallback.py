@@ -158,17 +158,18 @@ def _probe(url: str, service: Any) -> list[tuple[int, Any]]:
     """A few requests sent directly, to read the answers (Locust keeps no bodies)."""
     import httpx
 
+    from sekit.net import http, join
+
     payloads = json.loads(service.payload.read_text()) if service.payload else [{}]
     payloads = payloads if isinstance(payloads, list) else [payloads]
     answers: list[tuple[int, Any]] = []
+    target = join(url, service.endpoint, what="[service].endpoint")
     for index in range(PROBES):
         try:
-            response = httpx.request(
-                service.method,
-                url + service.endpoint,
-                json=payloads[index % len(payloads)],
-                timeout=SLOW_S * 5,
-            )
+            with http.client(timeout=SLOW_S * 5) as client:
+                response = client.request(
+                    service.method, target, json=payloads[index % len(payloads)]
+                )
             try:
                 body: Any = response.json()
             except ValueError:

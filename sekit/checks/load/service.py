@@ -41,6 +41,7 @@ class RunningService:
     url: str
     process: subprocess.Popen[bytes] | None  # None for a service sekit did not start
     log: Path | None
+    allow_remote: bool = False  # a --url off this machine, allowed by --allow-remote
 
     def alive(self) -> bool:
         return self.process is None or self.process.poll() is None
@@ -77,11 +78,14 @@ def resolve_command(command: str, port: int) -> list[str]:
     return processes.resolve(argv, what="[service].command")
 
 
-def healthy(url: str, path: str, timeout: float = 2.0) -> bool:
+def healthy(url: str, path: str, timeout: float = 2.0, *, allow_remote: bool = False) -> bool:
     import httpx
 
+    from sekit.net import http, join
+
+    target = join(url, path, what="[service].health")
     try:
-        return httpx.get(url + path, timeout=timeout).status_code < 400
+        return http.get(target, timeout=timeout, allow_remote=allow_remote).status_code < 400
     except httpx.HTTPError:
         return False
 
@@ -102,7 +106,7 @@ def wait_healthy(service: RunningService, path: str, limit: float) -> None:
             raise ServiceDown(
                 f"the service exited with code {code} before it became healthy", lines
             )
-        if healthy(service.url, path):
+        if healthy(service.url, path, allow_remote=service.allow_remote):
             return
         time.sleep(0.2)
     raise ServiceDown(
@@ -164,7 +168,9 @@ def started(
 @contextlib.contextmanager
 def external(url: str, health: str, *, allow_remote: bool) -> Iterator[RunningService]:
     """A service that already runs at ``url`` (``--url``)."""
-    service = RunningService(check_loopback(url, allow_remote=allow_remote), None, None)
-    if not healthy(service.url, health):
+    service = RunningService(
+        check_loopback(url, allow_remote=allow_remote), None, None, allow_remote
+    )
+    if not healthy(service.url, health, allow_remote=allow_remote):
         raise ServiceDown(f"{service.url}{health} does not answer with success", [])
     yield service

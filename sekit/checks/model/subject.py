@@ -168,6 +168,7 @@ def endpoint_client(ctx: Context, features: tuple[str, ...] = ()) -> Any:
             features=features,
             record=ctx.options.record,
             seed=ctx.options.seed,
+            allow_remote=ctx.options.allow_remote,
         )
         ctx.on_close(client.close)
         return client

@@ -29,15 +29,23 @@ from sekit.errors import ServiceError
 
 
 class Prometheus:
-    def __init__(self, url: str, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, timeout: float = 10.0, *, allow_remote: bool = False) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
+        self.allow_remote = allow_remote
 
     def _get(self, path: str, params: dict[str, Any]) -> Any:
         import httpx
 
+        from sekit.net import http
+
         try:
-            response = httpx.get(f"{self.url}{path}", params=params, timeout=self.timeout)
+            response = http.get(
+                f"{self.url}{path}",
+                params=params,
+                timeout=self.timeout,
+                allow_remote=self.allow_remote,
+            )
         except httpx.HTTPError as exc:
             raise ServiceError(
                 f"cannot reach Prometheus at {self.url}: {exc}",
@@ -82,7 +90,7 @@ def slo_series(
     from sekit import stats
 
     monitor = sv.settings(ctx)
-    client = Prometheus(url)
+    client = Prometheus(url, allow_remote=ctx.options.allow_remote)
     window = monitor.window
     step = f"{int(window)}s"
     end = client.now()
@@ -161,7 +169,7 @@ def slo_series(
 def feedback_counts(ctx: Context, url: str) -> list[tuple[str, int, int]]:
     """(window start, labelled, right) per window from the feedback counters."""
     monitor = sv.settings(ctx)
-    client = Prometheus(url)
+    client = Prometheus(url, allow_remote=ctx.options.allow_remote)
     window = monitor.window
     end = math.floor(client.now() / window) * window
     start = max(end - monitor.period, window)
