@@ -135,6 +135,8 @@ class SekitGroup(click.Group):
         except SekitError as exc:
             for line in str(exc).splitlines() or [""]:
                 click.echo(f"sekit: error: {line}", err=True)
+            if exc.details and _debug_requested(argv):
+                click.echo(exc.details.rstrip("\n"), err=True)
             code = exc.exit_code
         except click.ClickException as exc:
             exc.show()

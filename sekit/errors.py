@@ -12,9 +12,12 @@ from pathlib import Path
 
 
 class SekitError(Exception):
-    """Base class: a problem the user can fix. ``exit_code`` is what the CLI exits with."""
+    """Base class: a problem the user can fix. ``exit_code`` is what the CLI exits with.
+    ``details`` (a service's log, say) are shown only with ``--debug``: the message itself is
+    one line."""
 
     exit_code: int = 2
+    details: str | None = None
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -79,7 +82,13 @@ class ReportError(InputError):
 
 
 class ServiceError(SekitError):
-    """The project's HTTP service cannot be started or reached."""
+    """The project's HTTP service cannot be started or reached; ``details``: its log's end."""
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, details: str | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.details = details
 
 
 class MissingExtraError(SekitError):

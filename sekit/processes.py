@@ -4,6 +4,11 @@ Every child starts in its own process group (its own session), so that stopping 
 children too (uvicorn's workers, Locust's forked processes). Stopping sends SIGTERM to the group,
 waits a grace period, then SIGKILLs whatever is left. Groups still alive when sekit exits (an
 error, Ctrl-C, a time limit) are stopped by an ``atexit`` hook as the last resort.
+
+A descendant can leave the group (``setsid``, a daemon's double fork) and outlive it. So every
+child also gets a token in its environment (``SEKIT_SPAWN``), which its descendants inherit
+whatever group, session or parent they end up with; stopping a child stops every process that
+carries its token (read from ``/proc/<pid>/environ``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from pathlib import Path
 from typing import IO
 
 _LIVE: dict[int, subprocess.Popen[bytes]] = {}
+_TOKENS: dict[int, str] = {}  # pid of a child -> the token its descendants inherit
+MARK = "SEKIT_SPAWN"
 
 
 def resolve(argv: Sequence[str], *, what: str) -> list[str]:
@@ -52,17 +59,24 @@ def spawn(
     Ctrl-C or SIGTERM arriving while the child is being started is held back until it is
     remembered: an interrupt inside ``Popen`` would otherwise leave a started child that nobody
     stops (Locust would then run out its whole duration)."""
+    import secrets
+
+    token = secrets.token_hex(8)
+    environment = dict(os.environ if env is None else env)
+    # appended: a child of a child sekit started (a nested sekit) is still found by both
+    environment[MARK] = f"{environment.get(MARK, '')} {token}".strip()
     with _interrupts_deferred():
         process = subprocess.Popen(
             list(command),
             cwd=cwd,
-            env=env,
+            env=environment,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         _LIVE[process.pid] = process
+        _TOKENS[process.pid] = token
     return process
 
 
@@ -90,18 +104,86 @@ def _interrupts_deferred() -> Iterator[None]:
 def stop(
     process: subprocess.Popen[bytes], *, grace: float = 5.0, first: int = signal.SIGTERM
 ) -> int | None:
-    """Stop the process and its whole group; return its exit code (None if it was killed)."""
+    """Stop the process, its whole group and every process that inherited its token; return
+    its exit code (None if it was killed)."""
+    token = _TOKENS.get(process.pid)
     try:
         if process.poll() is None:
             _signal_group(process.pid, first)
+            _signal_all(marked(token), first)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=grace)
         _signal_group(process.pid, signal.SIGKILL)  # stragglers in the group
+        _stop_marked(token, grace, first)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=grace)
     finally:
         _LIVE.pop(process.pid, None)
+        _TOKENS.pop(process.pid, None)
     return process.returncode
+
+
+def marked(token: str | None) -> list[int]:
+    """Live processes (zombies excluded) whose environment carries ``token``: the
+    descendants of one child, wherever they went."""
+    if not token:
+        return []
+    wanted = token.encode()
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            environ = (entry / "environ").read_bytes()
+            if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                continue
+        except (OSError, IndexError):
+            continue
+        for variable in environ.split(b"\0"):
+            if (
+                variable.startswith(MARK.encode() + b"=")
+                and wanted in variable.split(b"=", 1)[1].split()
+            ):
+                found.append(int(entry.name))
+                break
+    return found
+
+
+def descendants(process: subprocess.Popen[bytes]) -> list[int]:
+    """The child and every live process descended from it: by parent pid, and by its token
+    (a descendant that left its group or lost its parent)."""
+    children: dict[int, list[int]] = {}
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            parent = int(status.read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(status.parent.name))
+    found: list[int] = []
+    waiting = [process.pid, *marked(_TOKENS.get(process.pid))]
+    while waiting:
+        current = waiting.pop()
+        if current not in found:
+            found.append(current)
+            waiting.extend(children.get(current, []))
+    return found
+
+
+def _stop_marked(token: str | None, grace: float, first: int) -> None:
+    """SIGTERM (``first``) to the token's processes still running, then SIGKILL after
+    ``grace``."""
+    left = marked(token)
+    if not left:
+        return
+    _signal_all(left, first)
+    deadline = time.monotonic() + grace
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = marked(token)
+    _signal_all(left, signal.SIGKILL)
+
+
+def _signal_all(pids: list[int], sig: int) -> None:
+    for pid in pids:
+        if pid != os.getpid():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
 
 
 def _signal_group(pgid: int, sig: int) -> None:

@@ -38,7 +38,8 @@ def up(compose: Path | None, duration: str | None, check: bool, command: tuple[s
     With a COMMAND after --, run it while the system is up (its environment has
     SEKIT_UP_<SERVICE>_URL for each service) and exit with its exit code. compose.yaml is
     validated against the Compose Specification first, and its ports and health checks
-    against the local run's (exit 2 when they differ).
+    against the local run's (exit 2 when they differ). A service that listens on an
+    address other than loopback (read from its sockets) stops the system (exit 2).
 
     \b
     Examples:
@@ -48,8 +49,8 @@ def up(compose: Path | None, duration: str | None, check: bool, command: tuple[s
       sekit up -- pytest tests/e2e           # the end-to-end tests against the running system
     """
     from sekit.config.values import parse_duration
-    from sekit.errors import InputError, UsageError
-    from sekit.system import problems, read
+    from sekit.errors import InputError, ServiceError, UsageError
+    from sekit.system import missing, problems, read
     from sekit.system import up as start
 
     path = (compose or Path("compose.yaml")).resolve()
@@ -60,8 +61,14 @@ def up(compose: Path | None, duration: str | None, check: bool, command: tuple[s
     for name, why in system.docker_only.items():
         click.echo(f"{name}: not started here ({why})")
     if check:
+        absent = [why for why in map(missing, system.services) if why is not None]
+        if absent:
+            raise ServiceError("; ".join(absent))
         names = ", ".join(s.name for s in system.services)
-        click.echo(f"{path.name}: valid; runs here: {names or 'nothing'}")
+        click.echo(
+            f"{path.name}: valid; runs here: {names or 'nothing'} (each service's sockets are "
+            "checked for loopback when it starts)"
+        )
         return 0
     seconds = None
     if duration is not None:
