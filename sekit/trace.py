@@ -239,42 +239,55 @@ def _lock_with(root: Path, data_md5: str, found: Trace) -> dict[str, Any] | None
     import yaml
 
     git_root = _git(root, "rev-parse", "--show-toplevel")
-    text = None
     if git_root is None:
         found.gaps.append(f"{root} is not a git repository: no commit records the training data")
         return None
     inside = Path(root).resolve().relative_to(Path(git_root).resolve())
     lock = (inside / "dvc.lock").as_posix().removeprefix("./")
     history = _git(root, "log", "--all", "--format=%H", "--reverse", f"-S{data_md5}", "--", lock)
+    data: bytes | None = None
     if history:
         found.lock_commit = history.splitlines()[0]
-        text = _git(root, "show", f"{found.lock_commit}:{lock}")
-    elif (root / "dvc.lock").is_file() and data_md5 in (root / "dvc.lock").read_text("utf-8"):
+        data = _git_bytes(root, "show", f"{found.lock_commit}:{lock}")
+        where = f"{lock} at commit {found.lock_commit[:12]}"
+    elif (root / "dvc.lock").is_file() and data_md5.encode() in (root / "dvc.lock").read_bytes():
         found.lock_commit = None
-        text = (root / "dvc.lock").read_text("utf-8")
+        data = (root / "dvc.lock").read_bytes()
+        where = f"{lock} in the working tree"
         found.gaps.append(
             "the training data is recorded only in the working tree's dvc.lock: commit it"
         )
-    if text is None:
+    if data is None:
         found.gaps.append(f"no commit of {lock} (nor the working tree's) records md5 {data_md5}")
         return None
     try:
-        document = yaml.safe_load(text) or {}
+        document = yaml.safe_load(data.decode("utf-8")) or {}
+    except UnicodeDecodeError:
+        found.gaps.append(f"{where} is not UTF-8 text: DVC writes it in UTF-8")
+        return None
     except yaml.YAMLError:
-        found.gaps.append(f"{lock} is not valid YAML")
+        found.gaps.append(f"{where} is not valid YAML")
         return None
     stages = document.get("stages", {}) if isinstance(document, dict) else {}
     return stages if isinstance(stages, dict) else {}
 
 
 def _git(root: Path, *args: str) -> str | None:
+    """git's answer as text (hashes, paths); None when git fails."""
+    data = _git_bytes(root, *args)
+    return None if data is None else data.decode("utf-8", errors="replace").strip()
+
+
+def _git_bytes(root: Path, *args: str) -> bytes | None:
+    """git's answer as it is: a file's content is decoded by its reader, which says so when
+    it is not the text it should be."""
     try:
         done = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, timeout=30, check=False
+            ["git", *args], cwd=root, capture_output=True, timeout=30, check=False
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return done.stdout.strip() if done.returncode == 0 else None
+    return done.stdout if done.returncode == 0 else None
 
 
 def _files(entries: Any) -> dict[str, str]:

@@ -146,3 +146,23 @@ def test_an_unknown_request_exits_2_in_one_line(project: Path) -> None:
     assert result.exit_code == 2
     assert "request 'nope' is not in logs/requests.jsonl (2 lines)" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("committed", [True, False], ids=["committed", "working-tree"])
+def test_a_lock_that_is_not_utf8_is_one_gap(project: Path, committed: bool) -> None:
+    """A dvc.lock in Latin-1 (an editor's doing): a gap naming it, exit 1, never exit 3."""
+    latin = LOCK.replace("cmd: python -m demo.ingest", "cmd: python -m demo.ingest # caf\xe9")
+    if committed:
+        (project / "dvc.lock").write_bytes(latin.encode("latin-1"))
+        git(project, "commit", "-q", "--amend", "-a", "--no-edit")
+    else:
+        git(project, "reset", "-q", "--hard", "HEAD~1")
+        git(project, "reflog", "expire", "--expire=now", "--all")
+        git(project, "gc", "-q", "--prune=now")
+        (project / "dvc.lock").write_bytes(latin.encode("latin-1"))
+    result = CliRunner().invoke(cli, ["trace", "r1", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    gaps = json.loads(result.stdout)["gaps"]
+    assert gaps[-1].startswith("dvc.lock ") and gaps[-1].endswith(
+        " is not UTF-8 text: DVC writes it in UTF-8"
+    )
