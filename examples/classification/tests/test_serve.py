@@ -1,8 +1,12 @@
-"""The service: health, validated predictions with provenance, feedback."""
+"""The service: health, validated predictions with provenance, feedback; bad input is a 4xx,
+never a 500; /feedback never holds up the service; a line cut short in the log costs only that
+line."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +14,16 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from classification_demo import features, ingest, sanitize, serve, train
+from classification_demo import (
+    features,
+    feedback,
+    ingest,
+    limits,
+    monitor,
+    sanitize,
+    serve,
+    train,
+)
 from classification_demo.serve import app
 
 PAYLOADS = json.loads((Path(__file__).parent / "load" / "payload.json").read_text())
@@ -145,3 +158,93 @@ def test_feedback_is_stored_for_known_requests_only(client: TestClient) -> None:
     unknown = {"request_id": "nope", "diagnosis": label}
     assert client.post("/feedback", json=known).status_code == 201
     assert client.post("/feedback", json=unknown).status_code == 404
+
+
+def raw(client: TestClient, body: bytes | object, **headers: str) -> int:
+    """The status of POST /predict with ``body`` as it is."""
+    kind = {"content-type": "application/json", **headers}
+    return client.post("/predict", content=body, headers=kind).status_code  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_a_number_that_is_not_finite_is_answered_422(client: TestClient, number: str) -> None:
+    field = "worst_area"
+    body = json.dumps({**PAYLOADS[0], field: "?"}).replace('"?"', number)  # as json.dumps writes it
+    answer = client.post("/predict", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", field]
+
+
+def test_a_body_that_is_not_utf8_is_a_4xx(client: TestClient) -> None:
+    assert 400 <= raw(client, b'{"clinic": "\xff\xfe"}') < 500
+
+
+def test_a_body_over_the_limit_is_answered_413_unread(client: TestClient) -> None:
+    huge = b" " * (limits.MAX_BODY_BYTES + 1)
+    assert raw(client, huge) == 413
+    assert raw(client, iter([b" " * 4096] * 40)) == 413  # no length given: read to the limit
+    assert client.post("/predict", json=PAYLOADS[0]).status_code == 200  # and still serving
+
+
+def test_an_admin_token_beyond_ascii_is_refused_not_a_crash(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ADMIN_TOKEN", "secret")
+    sent = {"X-Admin-Token": "caf\u00e9".encode()}
+    assert client.get("/admin/feedback", headers=sent).status_code == 403  # type: ignore[arg-type]
+    ok = client.get("/admin/feedback", headers={"X-Admin-Token": "secret"})
+    assert ok.status_code == 200
+
+
+def test_feedback_never_holds_up_the_service(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While /feedback reads the log (a big one takes seconds), /health answers: the look-up
+    must not run on the event loop. Deterministic: the look-up waits until /health has
+    answered, which it never can if the look-up holds the loop."""
+    request_id = client.post("/predict", json=PAYLOADS[0]).json()["request_id"]
+    entered, answered, waited = threading.Event(), threading.Event(), []
+    real = feedback.store
+
+    def store(*args: object) -> object:
+        entered.set()
+        waited.append(answered.wait(timeout=10))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feedback, "store", store)
+
+    async def both() -> tuple[int, int]:
+        import httpx
+
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as http:
+            label = "malignant"
+            item = {"request_id": request_id, "diagnosis": label}
+            stored = asyncio.create_task(http.post("/feedback", json=item))
+            while not entered.is_set():
+                await asyncio.sleep(0.01)
+            health = await http.get("/health")
+            answered.set()
+            return health.status_code, (await stored).status_code
+
+    assert asyncio.run(both()) == (200, 201)
+    assert waited == [True]
+
+
+def test_a_line_cut_short_in_the_log_costs_only_that_line(
+    client: TestClient, project: Path
+) -> None:
+    """A service killed while writing leaves half a line; the next request is still on a line
+    of its own, and feedback for every other request is still taken."""
+    first = client.post("/predict", json=PAYLOADS[0]).json()["request_id"]
+    log = project / "logs" / "requests.jsonl"
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write('{"timestamp": "2026-12-01T10:00:00+00:00", "request_id": "cut-sh')
+    second = client.post("/predict", json=PAYLOADS[1]).json()["request_id"]
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines[-2].endswith('"cut-sh') and json.loads(lines[-1])["request_id"] == second
+    label = "malignant"
+    for request_id in (first, second):
+        item = {"request_id": request_id, "diagnosis": label}
+        assert client.post("/feedback", json=item).status_code == 201
+    assert set(monitor.served()["request_id"]) >= {first, second}

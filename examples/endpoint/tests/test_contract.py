@@ -41,6 +41,16 @@ def test_an_empty_text_is_refused_not_answered(endpoint: str) -> None:
     assert httpx.post(endpoint, json={"text": "   "}).status_code == 422
 
 
+def test_a_body_over_the_limit_is_answered_413_unread(endpoint: str) -> None:
+    from endpoint_demo.endpoint import MAX_BODY_BYTES
+
+    huge = {"text": "a" * (MAX_BODY_BYTES + 1)}
+    assert httpx.post(endpoint, json=huge, timeout=30).status_code == 413
+    chunks = iter([b" " * 4096] * 40)  # no length given: read up to the limit only
+    headers = {"content-type": "application/json"}
+    assert httpx.post(endpoint, content=chunks, headers=headers, timeout=30).status_code == 413
+
+
 @pytest.fixture
 def throttled() -> Iterator[tuple[str, list[float]]]:
     """A real server that answers 429 (Retry-After: 0.1) twice, then a label."""

@@ -17,6 +17,10 @@ It is its own component: it talks to the model service over HTTP only, as any cl
 **When the model service is down** (refused, a time-out, a 5xx), the page says so and keeps
 working: the user can try again, nothing crashes, and the answer is never made up.
 
+**Bad input is a 4xx page, never a 500** (limits.py holds the body limit, 64 KiB): a form that
+is not UTF-8, a number that is not a finite number within its range, a cookie that is not an
+id this app gave (a new id is given instead).
+
 **Experiments.** ``ARMS="control=http://127.0.0.1:8000,canary=http://127.0.0.1:8001"`` and
 ``SPLIT="control=0.9,canary=0.1"`` send each user to one arm, always the same one: the arm is a
 hash of the experiment's name (``EXPERIMENT``) and the user's id (a cookie set on the first
@@ -30,7 +34,9 @@ from __future__ import annotations
 
 import hashlib
 import html
+import math
 import os
+import re
 import uuid
 from typing import Any
 from urllib.parse import parse_qs
@@ -39,6 +45,7 @@ import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
 
+from classification_demo import limits
 from classification_demo.config import CLASSES
 
 TIMEOUT_S = float(os.environ.get("MODEL_TIMEOUT_S", "2"))
@@ -80,6 +87,8 @@ CLINICS = ["north", "south", "west"]
 TITLE = "Breast cancer diagnosis (Wisconsin), 569 samples, 30 measurements"
 
 app = FastAPI(title="classification-demo app", version="0.1.0")
+limits.install(app)
+USER_ID = re.compile(r"[0-9a-f]{32}")  # what uuid4().hex gives
 
 
 def arms() -> dict[str, str]:
@@ -134,9 +143,11 @@ def page(body: str, *, status: int = 200, user_id: str | None = None) -> HTMLRes
 
 
 def user_of(request: Request) -> tuple[str, bool]:
-    """The user's id from the cookie, or a new one (and whether it is new)."""
-    known = request.cookies.get(COOKIE)
-    return (known, False) if known else (uuid.uuid4().hex, True)
+    """The user's id from the cookie, or a new one (and whether it is new). A cookie that is
+    not an id this app gave is replaced: it goes into a header to the model service and into
+    the log."""
+    known = request.cookies.get(COOKIE) or ""
+    return (known, False) if USER_ID.fullmatch(known) else (uuid.uuid4().hex, True)
 
 
 def form() -> str:
@@ -170,9 +181,30 @@ def index(request: Request) -> Response:
     return page(form(), user_id=user_id if new else None)
 
 
-async def posted(request: Request) -> dict[str, str]:
-    fields = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True)
+async def posted(request: Request) -> dict[str, str] | None:
+    """The form's fields; None when the body is not a UTF-8 form."""
+    try:
+        text = (await request.body()).decode("utf-8")
+        fields = parse_qs(text, keep_blank_values=True, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        return None
     return {key: values[-1] for key, values in fields.items()}
+
+
+def unreadable() -> HTMLResponse:
+    return page("<p id='invalid' role='alert'>The form could not be read.</p>" + form(), status=400)
+
+
+def number(values: dict[str, str], name: str) -> int | float:
+    """A field as the number its limits allow; ValueError with what is wrong otherwise."""
+    low, high, kind = LIMITS[name]
+    try:
+        value = int(values[name]) if kind == "int" else float(values[name])
+    except (KeyError, ValueError):
+        raise ValueError(f"{name}: please enter a number") from None
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ValueError(f"{name}: please enter a number from {low} to {high}")
+    return value
 
 
 def unavailable(why: str, user_id: str | None) -> HTMLResponse:
@@ -188,15 +220,18 @@ def unavailable(why: str, user_id: str | None) -> HTMLResponse:
 async def ask(request: Request) -> Response:
     user_id, new = user_of(request)
     values = await posted(request)
+    if values is None:
+        return unreadable()
     try:
-        row: dict[str, Any] = {
-            name: (int if kind == "int" else float)(values[name])
-            for name, (_, _, kind) in LIMITS.items()
-        }
+        row: dict[str, Any] = {name: number(values, name) for name in LIMITS}
+        if values.get("clinic") not in CLINICS:
+            raise ValueError("clinic: please choose one of the list")
         row["clinic"] = values["clinic"]
-    except (KeyError, ValueError):
+    except ValueError as exc:
+        why = html.escape(str(exc))
         return page(
-            "<p id='invalid' role='alert'>Please fill in every field.</p>" + form(), status=422
+            f"<p id='invalid' role='alert'>Please fill in every field ({why}).</p>" + form(),
+            status=422,
         )
     arm = arm_of(user_id)
     headers = {"X-User-Id": user_id, "X-Arm": arm}
@@ -213,9 +248,13 @@ async def ask(request: Request) -> Response:
             f"<p id='invalid' role='alert'>The model refused the input: {detail}</p>" + form(),
             status=422,
         )
-    got = answer.json()
-    label = html.escape(str(got["diagnosis"]))
-    request_id = html.escape(got["request_id"])
+    try:
+        got = answer.json()
+        label = html.escape(str(got["diagnosis"]))
+        request_id = html.escape(str(got["request_id"]))
+        version = html.escape(str(got["model_version"]))
+    except (ValueError, KeyError, TypeError):
+        return unavailable("an answer the app cannot read", user_id if new else None)
     fallback = (
         " (a fallback answer: the model could not answer in time)" if got.get("fallback") else ""
     )
@@ -223,7 +262,7 @@ async def ask(request: Request) -> Response:
     correction = f"<select id='label' name='label'>{choices}</select>"
     body = (
         f"<p>diagnosis: <strong id='answer'>{label}</strong>{fallback}</p>"
-        f"<p>model version <code id='model-version'>{html.escape(got['model_version'])}</code>, "
+        f"<p>model version <code id='model-version'>{version}</code>, "
         f"request <code id='request-id'>{request_id}</code></p>"
         "<form id='confirm' method='post' action='/feedback'>"
         f"<input type='hidden' name='request_id' value='{request_id}'>"
@@ -244,6 +283,8 @@ async def ask(request: Request) -> Response:
 async def feedback(request: Request) -> Response:
     user_id, new = user_of(request)
     values = await posted(request)
+    if values is None:
+        return unreadable()
     arm = values.get("arm", "control")
     url = arms().get(arm)
     if url is None or not values.get("request_id") or not values.get("label"):
@@ -254,6 +295,11 @@ async def feedback(request: Request) -> Response:
             stored = http.post(f"{url}/feedback", json=item)
     except httpx.HTTPError as exc:
         return unavailable(type(exc).__name__, user_id if new else None)
+    if 400 <= stored.status_code < 500:
+        return page(
+            "<p id='invalid' role='alert'>The model service refused that feedback.</p>",
+            status=422,
+        )
     if stored.status_code != 201:
         return unavailable(f"HTTP {stored.status_code}", user_id if new else None)
     return page(

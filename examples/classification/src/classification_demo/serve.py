@@ -11,6 +11,9 @@
 * ``GET /metrics``: counters and histograms for Prometheus (metrics.py; monitoring/ holds the
   scrape config, the alert rules and a Grafana dashboard).
 
+What it accepts is limited in limits.py: a body over 64 KiB is answered 413 unread, ``NaN``
+or ``Infinity`` in a number and any other invalid input 422 with what was wrong, never 500.
+
 Endpoints are ``async``: a plain ``def`` endpoint goes through a thread pool, which costs tail
 latency under load. A middleware times every request for Prometheus (``/metrics``) and logs
 each answered ``/predict`` request, and each server error, with its HTTP status and latency
@@ -35,6 +38,10 @@ started with, no request fails. The endpoint exists only when the environment va
 ``ADMIN_TOKEN`` is set, and answers only requests that send it in the ``X-Admin-Token``
 header (loading a model runs its code).
 ``GET /admin/feedback`` (same token) hands the labelled feedback to the retraining workflow.
+
+Nothing slow runs on the event loop: ``/feedback`` looks the request up in an index of the log
+that reads only the lines added since its last look (monitor.py), in a thread, so ``/health``
+and ``/predict`` answer meanwhile.
 """
 
 from __future__ import annotations
@@ -56,7 +63,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 from threadpoolctl import threadpool_limits
 
-from classification_demo import feedback, metrics, monitor
+from classification_demo import feedback, limits, metrics, monitor
 from classification_demo.config import FEATURES, mlflow_uri, paths
 
 STATE: dict[str, Any] = {}
@@ -67,7 +74,7 @@ log = logging.getLogger(__name__)
 class Features(BaseModel):
     """One input. The bounds are sekit.toml's [data.columns]: anything else is answered 422."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     mean_radius: float = Field(ge=1.69, le=38.7)
     mean_texture: float = Field(ge=2.31, le=54.1)
@@ -111,7 +118,9 @@ class Prediction(BaseModel):
 
 
 class Feedback(BaseModel):
-    request_id: str
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    request_id: str = Field(min_length=1, max_length=100)
     diagnosis: Literal["malignant", "benign"]
 
 
@@ -146,11 +155,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     STATE["fallbacks"] = 0
     STATE["load_test"] = os.environ.get("SEKIT_LOAD_TEST") == "1"
     metrics.serving(STATE["model"].model_version_)
+    # the index of served requests (/feedback), read in the background, not on the first call
+    STATE["indexing"] = asyncio.get_running_loop().run_in_executor(None, monitor.ANSWERS.warm)
     yield
     STATE.clear()
 
 
 app = FastAPI(title="classification-demo", version="0.1.0", lifespan=lifespan)
+limits.install(app)
 
 
 @app.middleware("http")
@@ -227,7 +239,8 @@ async def predict(features: Features, request: Request) -> Prediction:
 
 @app.post("/feedback", status_code=201)
 async def give_feedback(item: Feedback) -> dict[str, str]:
-    served = feedback.store(item.request_id, item.diagnosis)
+    # in a thread: the look-up reads the log, the store writes SQLite
+    served = await asyncio.to_thread(feedback.store, item.request_id, item.diagnosis)
     if served is None:
         raise HTTPException(status_code=404, detail="unknown request_id")
     metrics.feedback(served, item.diagnosis)
@@ -239,7 +252,9 @@ def admin(sent: str) -> None:
     token = os.environ.get("ADMIN_TOKEN")
     if not token:
         raise HTTPException(status_code=404, detail="admin endpoints are off (set ADMIN_TOKEN)")
-    if not secrets.compare_digest(sent, token):
+    # as bytes: compare_digest refuses str with characters beyond ASCII (a 500); a header's
+    # bytes arrive decoded as Latin-1
+    if not secrets.compare_digest(sent.encode("latin-1"), token.encode("utf-8")):
         raise HTTPException(status_code=403, detail="wrong or missing X-Admin-Token")
 
 

@@ -4,7 +4,8 @@ wheel, served on loopback.
 
 ``POST /predict {"text": ...}`` answers ``{"label": "positive" | "negative" | "neutral",
 "score": compound, "model": ...}``; ``GET /health``. Replace it by the course's endpoint:
-only ``[model].endpoint`` in sekit.toml and ``--url`` / ``ENDPOINT_URL`` change.
+only ``[model].endpoint`` in sekit.toml and ``--url`` / ``ENDPOINT_URL`` change. A body over
+64 KiB is answered 413 before it is read (a text is at most 5,000 characters).
 
     python -m endpoint_demo.endpoint --port 8000
 """
@@ -13,14 +14,60 @@ from __future__ import annotations
 
 import argparse
 from importlib.metadata import version
+from typing import Any
 
 from fastapi import FastAPI, HTTPException
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 MODEL = f"vader {version('vaderSentiment')}"
+MAX_BODY_BYTES = 64 * 1024
 app = FastAPI(title="Review sentiment (offline stand-in)")
 analyzer = SentimentIntensityAnalyzer()
+
+
+class LimitBody:
+    """ASGI middleware: 413 for a body over ``MAX_BODY_BYTES``, never read into memory (a body
+    without a length is read up to the limit)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            await self.refuse(scope, receive, send)
+            return
+        if length is not None:
+            await self.app(scope, receive, send)
+            return
+        messages, size = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            size += len(message.get("body", b""))
+            if size > MAX_BODY_BYTES:
+                await self.refuse(scope, receive, send)
+                return
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+
+        async def replay() -> dict[str, Any]:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def refuse(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        detail = {"detail": f"the request body is larger than {MAX_BODY_BYTES} bytes"}
+        await JSONResponse(detail, status_code=413)(scope, receive, send)
+
+
+app.add_middleware(LimitBody)
 
 
 class Request(BaseModel):
