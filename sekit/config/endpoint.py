@@ -79,7 +79,9 @@ class Endpoint(Section):
         "free port, also put into endpoint (e.g. an offline model the scaffold ships)",
     )
     health: str = Field(
-        "/health", pattern=r"^/", description="the stand-in answers < 400 here once it is up"
+        "/health",
+        pattern=r"^/[^\s\\]*$",
+        description="the stand-in answers < 400 here once it is up",
     )
     protocol: Literal["rest", "openai"] = Field(
         "rest",

@@ -210,8 +210,10 @@ class Service(Section):
     command: Annotated[str, AfterValidator(_has_port)] = Field(
         description="starts the service; {port} is replaced by a free port on 127.0.0.1"
     )
-    health: str = Field("/health", pattern=r"^/", description="answers < 400 once it is up")
-    endpoint: str = Field("/predict", pattern=r"^/", description="the path that predicts")
+    health: str = Field(
+        "/health", pattern=r"^/[^\s\\]*$", description="answers < 400 once it is up"
+    )
+    endpoint: str = Field("/predict", pattern=r"^/[^\s\\]*$", description="the path that predicts")
     method: Literal["GET", "POST", "PUT"] = Field(
         "POST", description="the HTTP method of the endpoint"
     )

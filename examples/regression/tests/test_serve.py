@@ -160,40 +160,28 @@ def test_feedback_is_stored_for_known_requests_only(client: TestClient) -> None:
     assert client.post("/feedback", json=unknown).status_code == 404
 
 
-def raw(client: TestClient, body: bytes | object, **headers: str) -> int:
-    """The status of POST /predict with ``body`` as it is."""
-    kind = {"content-type": "application/json", **headers}
-    return client.post("/predict", content=body, headers=kind).status_code  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
-def test_a_number_that_is_not_finite_is_answered_422(client: TestClient, number: str) -> None:
-    field = "bmi"
-    body = json.dumps({**PAYLOADS[0], field: "?"}).replace('"?"', number)  # as json.dumps writes it
-    answer = client.post("/predict", content=body, headers={"content-type": "application/json"})
-    assert answer.status_code == 422
-    assert answer.json()["detail"][0]["loc"] == ["body", field]
-
-
-def test_a_body_that_is_not_utf8_is_a_4xx(client: TestClient) -> None:
-    assert 400 <= raw(client, b'{"clinic": "\xff\xfe"}') < 500
-
-
-def test_a_body_over_the_limit_is_answered_413_unread(client: TestClient) -> None:
-    huge = b" " * (limits.MAX_BODY_BYTES + 1)
-    assert raw(client, huge) == 413
-    assert raw(client, iter([b" " * 4096] * 40)) == 413  # no length given: read to the limit
-    assert client.post("/predict", json=PAYLOADS[0]).status_code == 200  # and still serving
-
-
-def test_an_admin_token_beyond_ascii_is_refused_not_a_crash(
+def test_bad_input_is_a_4xx_never_a_500(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Each case a body a careless or hostile client sends (one trained service for all)."""
+    json_body = {"content-type": "application/json"}
+    field = "bmi"
+    for number in ("NaN", "Infinity", "-Infinity", "1e999"):  # Python's json writes them
+        body = json.dumps({**PAYLOADS[0], field: "?"}).replace('"?"', number)
+        answer = client.post("/predict", content=body, headers=json_body)
+        assert answer.status_code == 422, number
+        assert answer.json()["detail"][0]["loc"] == ["body", field]
+    not_utf8 = client.post("/predict", content=b'{"clinic": "\xff\xfe"}', headers=json_body)
+    assert 400 <= not_utf8.status_code < 500
+    huge = b" " * (limits.MAX_BODY_BYTES + 1)
+    assert client.post("/predict", content=huge, headers=json_body).status_code == 413
+    chunked = iter([b" " * 4096] * 40)  # no length given: read up to the limit only
+    assert client.post("/predict", content=chunked, headers=json_body).status_code == 413
     monkeypatch.setenv("ADMIN_TOKEN", "secret")
-    sent = {"X-Admin-Token": "caf\u00e9".encode()}
-    assert client.get("/admin/feedback", headers=sent).status_code == 403  # type: ignore[arg-type]
-    ok = client.get("/admin/feedback", headers={"X-Admin-Token": "secret"})
-    assert ok.status_code == 200
+    beyond_ascii = {"X-Admin-Token": "caf\u00e9".encode()}
+    assert client.get("/admin/feedback", headers=beyond_ascii).status_code == 403  # type: ignore[arg-type]
+    assert client.get("/admin/feedback", headers={"X-Admin-Token": "secret"}).status_code == 200
+    assert client.post("/predict", json=PAYLOADS[0]).status_code == 200  # and still serving
 
 
 def test_feedback_never_holds_up_the_service(
