@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from regression_demo import app as app_module
 from regression_demo import features, ingest, sanitize, serve, train
 
+ROOT = Path(__file__).resolve().parents[1]
 PAYLOADS = json.loads((Path(__file__).parent / "load" / "payload.json").read_text())
 
 
@@ -26,6 +27,17 @@ def model(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient
     """The model service, trained in the scratch project; the app reaches it in-process."""
     features.run(sanitize.run(ingest.run()))
     train.run()
+    monkeypatch.delenv("SEKIT_LOAD_TEST", raising=False)
+    with TestClient(serve.app) as service:
+        monkeypatch.setattr(app_module, "client", lambda: contextlib.nullcontext(service))
+        yield service
+
+
+@pytest.fixture
+def served(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """The model service on the model `dvc repro` trained (no training of its own), reached
+    by the app in-process."""
+    monkeypatch.setenv("SEKIT_MODEL_PATH", str(ROOT / "models" / "model.joblib"))
     monkeypatch.delenv("SEKIT_LOAD_TEST", raising=False)
     with TestClient(serve.app) as service:
         monkeypatch.setattr(app_module, "client", lambda: contextlib.nullcontext(service))
@@ -86,8 +98,8 @@ def test_when_the_model_service_is_down_the_app_says_so_and_keeps_working(
     assert user.get("/").status_code == 200
 
 
-def test_bad_input_is_a_4xx_page_never_a_500(model: TestClient, project: Path) -> None:
-    """Each case a form a careless or hostile browser sends (one trained service for all)."""
+def test_bad_input_is_a_4xx_page_never_a_500(served: TestClient, project: Path) -> None:
+    """Each case a form a careless or hostile browser sends (one service for all)."""
     user = TestClient(app_module.app)
     for change in (
         {"bmi": "nan"},

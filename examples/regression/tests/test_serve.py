@@ -26,6 +26,7 @@ from regression_demo import (
 )
 from regression_demo.serve import app
 
+ROOT = Path(__file__).resolve().parents[1]
 PAYLOADS = json.loads((Path(__file__).parent / "load" / "payload.json").read_text())
 
 
@@ -33,6 +34,16 @@ PAYLOADS = json.loads((Path(__file__).parent / "load" / "payload.json").read_tex
 def client(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     features.run(sanitize.run(ingest.run()))
     train.run()
+    monkeypatch.delenv("SEKIT_LOAD_TEST", raising=False)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def service(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """The service on the model `dvc repro` trained, its logs in the scratch project: for the
+    tests of what it accepts, which need a model but no training of their own."""
+    monkeypatch.setenv("SEKIT_MODEL_PATH", str(ROOT / "models" / "model.joblib"))
     monkeypatch.delenv("SEKIT_LOAD_TEST", raising=False)
     with TestClient(app) as test_client:
         yield test_client
@@ -161,36 +172,36 @@ def test_feedback_is_stored_for_known_requests_only(client: TestClient) -> None:
 
 
 def test_bad_input_is_a_4xx_never_a_500(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    service: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each case a body a careless or hostile client sends (one trained service for all)."""
+    """Each case a body a careless or hostile client sends (one service for all)."""
     json_body = {"content-type": "application/json"}
     field = "bmi"
     for number in ("NaN", "Infinity", "-Infinity", "1e999"):  # Python's json writes them
         body = json.dumps({**PAYLOADS[0], field: "?"}).replace('"?"', number)
-        answer = client.post("/predict", content=body, headers=json_body)
+        answer = service.post("/predict", content=body, headers=json_body)
         assert answer.status_code == 422, number
         assert answer.json()["detail"][0]["loc"] == ["body", field]
-    not_utf8 = client.post("/predict", content=b'{"clinic": "\xff\xfe"}', headers=json_body)
+    not_utf8 = service.post("/predict", content=b'{"clinic": "\xff\xfe"}', headers=json_body)
     assert 400 <= not_utf8.status_code < 500
     huge = b" " * (limits.MAX_BODY_BYTES + 1)
-    assert client.post("/predict", content=huge, headers=json_body).status_code == 413
+    assert service.post("/predict", content=huge, headers=json_body).status_code == 413
     chunked = iter([b" " * 4096] * 40)  # no length given: read up to the limit only
-    assert client.post("/predict", content=chunked, headers=json_body).status_code == 413
+    assert service.post("/predict", content=chunked, headers=json_body).status_code == 413
     monkeypatch.setenv("ADMIN_TOKEN", "secret")
     beyond_ascii = {"X-Admin-Token": "caf\u00e9".encode()}
-    assert client.get("/admin/feedback", headers=beyond_ascii).status_code == 403  # type: ignore[arg-type]
-    assert client.get("/admin/feedback", headers={"X-Admin-Token": "secret"}).status_code == 200
-    assert client.post("/predict", json=PAYLOADS[0]).status_code == 200  # and still serving
+    assert service.get("/admin/feedback", headers=beyond_ascii).status_code == 403  # type: ignore[arg-type]
+    assert service.get("/admin/feedback", headers={"X-Admin-Token": "secret"}).status_code == 200
+    assert service.post("/predict", json=PAYLOADS[0]).status_code == 200  # and still serving
 
 
 def test_feedback_never_holds_up_the_service(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    service: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While /feedback reads the log (a big one takes seconds), /health answers: the look-up
     must not run on the event loop. Deterministic: the look-up waits until /health has
     answered, which it never can if the look-up holds the loop."""
-    request_id = client.post("/predict", json=PAYLOADS[0]).json()["request_id"]
+    request_id = service.post("/predict", json=PAYLOADS[0]).json()["request_id"]
     entered, answered, waited = threading.Event(), threading.Event(), []
     real = feedback.store
 
@@ -220,19 +231,19 @@ def test_feedback_never_holds_up_the_service(
 
 
 def test_a_line_cut_short_in_the_log_costs_only_that_line(
-    client: TestClient, project: Path
+    service: TestClient, project: Path
 ) -> None:
     """A service killed while writing leaves half a line; the next request is still on a line
     of its own, and feedback for every other request is still taken."""
-    first = client.post("/predict", json=PAYLOADS[0]).json()["request_id"]
+    first = service.post("/predict", json=PAYLOADS[0]).json()["request_id"]
     log = project / "logs" / "requests.jsonl"
     with log.open("a", encoding="utf-8") as handle:
         handle.write('{"timestamp": "2026-12-01T10:00:00+00:00", "request_id": "cut-sh')
-    second = client.post("/predict", json=PAYLOADS[1]).json()["request_id"]
+    second = service.post("/predict", json=PAYLOADS[1]).json()["request_id"]
     lines = log.read_text(encoding="utf-8").splitlines()
     assert lines[-2].endswith('"cut-sh') and json.loads(lines[-1])["request_id"] == second
     label = 150.0
     for request_id in (first, second):
         item = {"request_id": request_id, "progression": label}
-        assert client.post("/feedback", json=item).status_code == 201
+        assert service.post("/feedback", json=item).status_code == 201
     assert set(monitor.served()["request_id"]) >= {first, second}
