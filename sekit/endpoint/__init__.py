@@ -27,9 +27,13 @@ def running_endpoint(ctx: Context) -> str:
     model = ctx.config.model
     assert model is not None and model.endpoint is not None
     if model.command is None or model.cassette_only(ctx.options.record):
-        return check_loopback(
-            model.endpoint, allow_remote=ctx.options.allow_remote, what="[model].endpoint"
+        # a replay never starts the stand-in, so its "{port}" stays: the host is what is checked
+        check_loopback(
+            model.endpoint.replace("{port}", "1"),
+            allow_remote=ctx.options.allow_remote,
+            what="[model].endpoint",
         )
+        return model.endpoint.rstrip("/")
     command = model.command
 
     def start() -> str:

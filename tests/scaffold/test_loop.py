@@ -154,7 +154,12 @@ def test_the_loop_retrains_promotes_and_switches_without_a_failed_request(
     try:
         assert "app: http://127.0.0.1:18080" in started(system)
         test = pd.read_csv(project / "data" / "processed" / "test.csv")
-        rows = test.drop(columns=["diagnosis"]).to_dict("records")
+        # new patients: the test set's cases measured again, a little differently (a copy of
+        # a row the model was trained on adds nothing: the retrained model would be the same)
+        asked = test.drop(columns=["diagnosis"])
+        numeric = asked.select_dtypes("number").columns
+        asked[numeric] = (asked[numeric] * 1.01).round(4)
+        rows = asked.to_dict("records")
 
         # a user asks about five cases and confirms or corrects each answer
         stored = {}
