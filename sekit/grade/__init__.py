@@ -237,6 +237,7 @@ def _grade(
 
         outcomes, gate_report, record_ = run_team(repo, sandbox=run.sandbox, limits=run.limits)
         junit = outcomes or {}
+        repo.run = record_  # the items that read what the run measured (tests.coverage)
     graded = grade_files(repo, rubric, team=team, junit=junit, gate_report=gate_report)
     graded.run = record_
     graded.gate = GateSummary.of(gate_report)

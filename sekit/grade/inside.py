@@ -77,12 +77,41 @@ class Outcomes:
 
 
 def run_tests(root: Path, args: list[str]) -> tuple[int, dict[str, Any]]:
+    """The team's tests with coverage of its code (sekit's coverage configuration, not the
+    team's: test files are not code); what coverage.py wrote is read here, in the sandbox."""
+    import tempfile
+
     import pytest  # the environment's, before the team's folders are on the path
+
+    from sekit.checks.tests import measure
 
     sys.path[:0] = _project_paths(root)  # as PYTHONPATH gives them when the team runs pytest
     plugin = Outcomes()
-    code = pytest.main(["-q", "-p", "no:cacheprovider", *args], plugins=[plugin])
-    return int(code), {"tests": plugin.results}
+    folder = Path(tempfile.mkdtemp(prefix="sekit-coverage-"))
+    report, rcfile = folder / "coverage.json", folder / "coveragerc"
+    rcfile.write_text(measure.GRADER_RC, encoding="utf-8")
+    missing = measure.pytest_cov_missing()
+    cov = (
+        []
+        if missing
+        else measure.pytest_arguments(
+            source=measure.default_source(root), report=report, rcfile=rcfile
+        )
+    )
+    code = pytest.main(["-q", "-p", "no:cacheprovider", *cov, *args], plugins=[plugin])
+    coverage: dict[str, Any] = {"note": missing or ""}
+    if not missing:
+        try:
+            found = measure.read_coverage(report, root)
+            coverage = {
+                "share": found.share,
+                "statements": found.statements,
+                "covered": found.covered,
+                "note": "",
+            }
+        except measure.CoverageUnreadable as exc:
+            coverage["note"] = str(exc)
+    return int(code), {"tests": plugin.results, "coverage": coverage}
 
 
 def run_gate() -> tuple[int, dict[str, Any] | None]:

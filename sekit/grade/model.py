@@ -60,10 +60,22 @@ class RunStep(BaseModel):
     contained: list[str] = Field(default_factory=list)
 
 
+class RunCoverage(BaseModel):
+    """Coverage of the team's code by its tests, measured in the sandbox (``--run``) with
+    sekit's coverage configuration; ``share`` None with ``note`` saying why it is unknown."""
+
+    share: float | None = None
+    statements: int = 0
+    covered: int = 0
+    note: str = ""
+
+
 class RunRecord(BaseModel):
     sandbox: str  # "bubblewrap" or "none (--no-sandbox)"
     limits: dict[str, Any] = Field(default_factory=dict)
     steps: list[RunStep] = Field(default_factory=list)
+    coverage: RunCoverage | None = None
+    not_run: list[str] = Field(default_factory=list)  # what --run could not run here, and why
 
 
 class GateSummary(BaseModel):

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sekit.grade.gitread import Commit, GitHistory, RefusedRepository, UnreadableFormat, git_dir
+from sekit.grade.model import RunRecord
 from sekit.grade.walk import Walk
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ class Repository:
     head: str | None = None
     git_folder: Path | None = None
     unreadable_history: str | None = None  # a history that exists but sekit cannot read
+    run: RunRecord | None = None  # what `--run` measured in the sandbox; None: files only
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
     _trees: dict[str, ast.Module | None] = field(default_factory=dict, repr=False)
 

@@ -31,7 +31,7 @@ from typing import Any
 from sekit.grade import inside as inside_module
 from sekit.grade.channel import CHANNEL_ENV, NONCE_ENV, Binding, Pipe, bound_report, decode
 from sekit.grade.declared import declared
-from sekit.grade.model import RunRecord, RunStep
+from sekit.grade.model import RunCoverage, RunRecord, RunStep
 from sekit.grade.repository import SKIP_DIRS, Repository
 from sekit.grade.sandbox import (
     INSIDE_REPO,
@@ -97,7 +97,7 @@ def build_environment(repo: Repository, venv: Path, limit: float) -> RunStep:
     (site / "_sekit_instructor_env.pth").write_text(  # after the venv's own packages
         "".join(f"import site; site.addsitedir({p!r})\n" for p in visible), encoding="utf-8"
     )
-    requirements = [*found.requirements, "pytest"]
+    requirements = [*found.requirements, "pytest", "pytest-cov"]
     outcome = f"{len(found.requirements)} declared requirements from " + (
         ", ".join(found.sources) or "nowhere (none declared)"
     )
@@ -164,8 +164,26 @@ def run_team(
             record.steps.append(step)
         tests = (sent["tests"] or {}).get("tests")
         junit = {str(k): str(v) for k, v in tests.items()} if isinstance(tests, dict) else None
+        record.coverage = _coverage(sent["tests"])
         report = sent["gate"]
     return junit, report, record
+
+
+def _coverage(sent: dict[str, Any] | None) -> RunCoverage:
+    """The coverage the tests step measured, or why there is none."""
+    measured = (sent or {}).get("coverage")
+    if not isinstance(measured, dict):
+        return RunCoverage(note="the tests step sent no coverage (it did not run to the end)")
+    share = measured.get("share")
+    try:
+        return RunCoverage(
+            share=float(share) if share is not None else None,
+            statements=int(measured.get("statements") or 0),
+            covered=int(measured.get("covered") or 0),
+            note=str(measured.get("note") or ""),
+        )
+    except (TypeError, ValueError):
+        return RunCoverage(note="the coverage the tests step sent is not a number")
 
 
 def _step(
