@@ -60,6 +60,14 @@ def from_parts(found: dict[str, tuple[float, bool]], evidence: list[str], missin
     return Outcome(outcome.status, outcome.evidence, outcome.credit, parts)
 
 
+def from_shares(
+    found: dict[str, tuple[float, float]], evidence: list[str], missing: str
+) -> Outcome:
+    """Like :func:`from_parts`, each part found in a share (0-1) rather than all or nothing."""
+    outcome = scaled(sum(weight * share for weight, share in found.values()), evidence or [missing])
+    return Outcome(outcome.status, outcome.evidence, outcome.credit, dict(found))
+
+
 def _cache(repo: Repository) -> dict[str, Any]:
     cache: dict[str, Any] = repo.__dict__.setdefault("_detector_cache", {})
     return cache

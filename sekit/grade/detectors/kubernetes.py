@@ -8,8 +8,7 @@ import re
 from typing import Any
 
 from sekit.grade.charts import Manifest, charts, collisions, manifests, render
-from sekit.grade.detectors.common import Outcome, from_parts, line_of
-from sekit.grade.model import ItemStatus
+from sekit.grade.detectors.common import Outcome, from_parts, from_shares, line_of
 from sekit.grade.repository import Repository
 
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Pod", "Job", "CronJob")
@@ -223,18 +222,15 @@ def helm(repo: Repository) -> Outcome:
     elif compared:
         evidence.append(f"installable twice: all {compared} object names follow the release")
     twice = (1 - len(clashes) / compared) if compared else 0.0
-    outcome = from_parts(
+    return from_shares(
         {
-            "complete": (0.4, complete),
-            "values_names": (0.3, named is not None),
+            "complete": (0.4, float(complete)),
+            "values_names": (0.3, float(named is not None)),
+            "twice": (0.3, round(twice, 3)),
         },
         evidence,
         "",
     )
-    credit = (outcome.credit or 0.0) + 0.3 * twice
-    status: ItemStatus = "met" if credit >= 0.999 else "partial" if credit > 0 else "missing"
-    parts = {**outcome.parts, "twice": (0.3, twice)}
-    return Outcome(status, evidence, round(credit, 3), parts)
 
 
 def _values_name(repo: Repository, template: str) -> str | None:
