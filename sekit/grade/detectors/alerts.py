@@ -3,6 +3,7 @@ a channel (e-mail, Slack, a webhook), and no credential written in the files."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -45,10 +46,8 @@ def _receivers(document: Any) -> list[dict[str, Any]]:
     elif isinstance(document, str) and "receivers:" in document:  # alertmanager.yaml in a Secret
         import yaml
 
-        try:
+        with contextlib.suppress(yaml.YAMLError, RecursionError):
             found += _receivers(yaml.safe_load(document))
-        except (yaml.YAMLError, RecursionError):
-            pass
     return found
 
 
