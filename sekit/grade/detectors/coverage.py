@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from sekit.grade.detectors.common import Outcome, ci_files, from_parts, from_shares, line_of
+from sekit.grade.detectors.common import Outcome, ci_files, from_parts, from_shares
 from sekit.grade.detectors.workflows import Step, steps
 from sekit.grade.repository import Repository
 
@@ -55,11 +55,9 @@ def coverage(repo: Repository) -> Outcome:
     ``[tests]``; with ``--run``: measured in the sandbox) and measured in a CI workflow: half
     each."""
     in_ci = next((s for s in steps(repo) if MEASURES.search(s.text)), None)
-    if in_ci is None:  # CI that runs `sekit gate` with [tests] measures it too
-        if "sekit.toml" in repo.files and re.search(
-            r"^\[tests\]", repo.text("sekit.toml") or "", re.M
-        ):
-            in_ci = next((s for s in steps(repo) if re.search(r"sekit\s+gate", s.run)), None)
+    configured = re.search(r"^\[tests\]", repo.text("sekit.toml") or "", re.M)
+    if in_ci is None and "sekit.toml" in repo.files and configured:  # sekit gate measures it
+        in_ci = next((s for s in steps(repo) if re.search(r"sekit\s+gate", s.run)), None)
     evidence = []
     run = repo.run.coverage if repo.run is not None else None
     if repo.run is not None:
@@ -129,20 +127,26 @@ def readme_numbers(repo: Repository) -> Outcome:
         updated = shown and bool(pattern.search(written))
         shares[name] = (0.25, 1.0 if updated else 0.5 if shown else 0.0)
         if shown and readme is not None:
-            line = line_of(repo, readme, pattern.pattern)
+            line = _badge_line(text or "", readme, pattern)
             evidence.append(f"{name} in the README{', updated by CI' if updated else ''}: {line}")
     if writer is None and any(v for _, v in list(shares.values())[1:]):
         evidence.append("no workflow writes the README: the numbers there go stale")
     return from_shares(shares, evidence, "no test numbers in the README, none computed in CI")
 
 
+BADGE = re.compile(r"!\[|shields\.io|\d+(\.\d+)?\s*(%|/10)")
+
+
 def _badges(text: str) -> str:
     """The README's badges and lines that carry a number (a percentage or a score)."""
-    return "\n".join(
-        line
-        for line in text.splitlines()
-        if re.search(r"!\[|shields\.io|\d+(\.\d+)?\s*(%|/10)", line)
-    )
+    return "\n".join(line for line in text.splitlines() if BADGE.search(line))
+
+
+def _badge_line(text: str, readme: str, pattern: re.Pattern[str]) -> str:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if BADGE.search(line) and pattern.search(line):
+            return f"{readme}:{number}: {line.strip()[:90]}"
+    return readme
 
 
 def _written(repo: Repository, writer: Step | None) -> str:
