@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sekit.errors import ConfigError
 
-RUBRIC_VERSION = "sekit-2026.7"
+RUBRIC_VERSION = "sekit-2026.8"
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,8 @@ BUILTIN: tuple[ItemSpec, ...] = (
             4,
             "data_versioning",
         ),
+        ("vcs.messages", "commit messages that say what changed", 2, "commit_messages"),
+        ("vcs.pull_requests", "work merged through pull requests", 1, "pull_requests"),
     ),
     *_items(
         "dependencies",
@@ -73,6 +75,7 @@ BUILTIN: tuple[ItemSpec, ...] = (
         ("quality.formatted", "code formatted consistently", 2, "formatting"),
         ("quality.documented", "docstrings and type annotations", 2, "documented"),
         ("quality.secrets", "no key, token or password committed", 2, "secrets"),
+        ("quality.lint_rules", "a custom lint rule for ML code smells", 1, "lint_rules"),
     ),
     *_items(
         "tests",
@@ -81,6 +84,7 @@ BUILTIN: tuple[ItemSpec, ...] = (
         ("tests.behaviour", "model behaviour tests", 4, "behaviour_tests"),
         ("tests.load", "load tests", 2, "load_tests"),
         ("tests.ratio", "test code in proportion to the code", 2, "test_ratio"),
+        ("tests.coverage", "test coverage measured, and in CI", 3, "coverage"),
     ),
     *_items(
         "continuous integration",
@@ -88,6 +92,13 @@ BUILTIN: tuple[ItemSpec, ...] = (
         ("ci.gate", "CI runs `sekit gate` before deploying", 4, "ci_gate"),
         ("ci.precommit", "pre-commit hooks", 2, "precommit"),
         ("ci.release", "releases from version tags, artifacts published", 3, "releases"),
+        ("ci.lint", "a linter runs in CI on every push", 1, "ci_lint"),
+        (
+            "ci.readme",
+            "test adequacy, coverage and lint score kept in the README by CI",
+            1,
+            "readme_numbers",
+        ),
     ),
     *_items(
         "documentation",
@@ -136,6 +147,40 @@ BUILTIN: tuple[ItemSpec, ...] = (
             "availability",
         ),
         ("ops.reproducibility", "reproducible: seeds, parameters in files", 3, "reproducibility"),
+        (
+            "ops.configuration",
+            "services configured from the environment, described by OpenAPI",
+            1,
+            "configuration",
+        ),
+        ("ops.metrics", "the app's own metrics: types, labels, collected", 2, "app_metrics"),
+        ("ops.dashboard", "a dashboard of the app's metrics, installed with it", 1, "grafana"),
+        ("ops.alert_channel", "alerts that reach a channel, no credentials", 1, "alert_channel"),
+    ),
+    *_items(
+        "release",
+        (
+            "release.versions",
+            "versions from release tags, pre-releases on main",
+            2,
+            "release_versions",
+        ),
+        ("release.images", "images in stages, multi-architecture, no model inside", 2, "images"),
+        ("release.libraries", "libraries from a registry, versioned by metadata", 1, "libraries"),
+    ),
+    *_items(
+        "deployment",
+        ("deploy.compose", "compose: only the app reachable, restart, secrets", 2, "compose"),
+        ("deploy.kubernetes", "Kubernetes objects used as the course asks", 2, "kubernetes"),
+        ("deploy.helm", "a Helm chart: values, installable twice", 2, "helm"),
+        ("deploy.istio", "Istio: gateway, 90/10 split, sticky sessions", 2, "istio"),
+        ("deploy.traffic", "a traffic use case: rate limiting, mirroring", 1, "traffic_use_case"),
+    ),
+    *_items(
+        "provisioning",
+        ("provision.vms", "virtual machines declared with loops and variables", 1, "vagrant"),
+        ("provision.software", "Ansible provisioning, idempotent", 2, "ansible_software"),
+        ("provision.cluster", "the Kubernetes cluster the playbooks set up", 1, "ansible_cluster"),
     ),
 )
 

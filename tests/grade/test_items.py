@@ -301,7 +301,11 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
 
 
 def test_every_detector_has_cases() -> None:
+    from tests.grade.test_commits import TESTED as COMMITS
+    from tests.grade.test_deployment import MET
+
     covered = {name for name, _, _ in CASES} | {"git", "no_large_files", "lint_findings"}
+    covered |= {name for name, _, _ in MET} | COMMITS
     assert covered == set(DETECTORS)
 
 

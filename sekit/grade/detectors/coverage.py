@@ -16,9 +16,7 @@ from sekit.grade.detectors.common import Outcome, ci_files, from_parts, from_sha
 from sekit.grade.detectors.workflows import Step, steps
 from sekit.grade.repository import Repository
 
-MEASURES = re.compile(
-    r"--cov\b|--cov=|coverage run|coverage report|sekit check tests|pytest-cov|codecov", re.I
-)
+MEASURES = re.compile(r"--cov\b|--cov=|coverage run|sekit check tests|codecov", re.I)
 LINTERS = re.compile(
     r"\b(pylint|ruff\s+check|ruff\b|flake8|mypy|black\s+--check|pre-commit\s+run|eslint|"
     r"checkstyle|bandit)\b",

@@ -19,7 +19,6 @@ BUILT_IN = re.compile(
     r"^(up|process_|python_|go_|container_|kube_|node_|istio_|envoy_|prometheus_|grafana_|"
     r"apiserver_|scrape_|ALERTS|flask_http|http_server|jvm_|nodejs_)"
 )
-METRIC = re.compile(r"\b([a-zA-Z_:][\w:]*)\s*(?:\{|\[|\)|$| by| without|\s*[-+*/<>=])")
 
 
 @dataclass(frozen=True)
@@ -81,14 +80,35 @@ def dashboards(repo: Repository) -> list[Dashboard]:
 
 
 def _shown(expressions: tuple[str, ...]) -> set[str]:
+    """The metric names a panel's PromQL queries (grouping labels, matchers, ranges and
+    functions left out; ``_total``, ``_bucket``, ``_sum``, ``_count`` suffixes dropped)."""
     names = set()
     for expression in expressions:
-        for match in METRIC.finditer(expression):
+        bare = re.sub(
+            r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", " ", expression
+        )
+        bare = re.sub(r"\{[^}]*\}|\[[^\]]*\]|\"[^\"]*\"|'[^']*'", " ", bare)
+        for match in re.finditer(r"(?<![\w.$])([a-zA-Z_:][\w:]*)\b(?!\s*\()", bare):
             name = match.group(1)
-            if name in FUNCTIONS.pattern or name in ("by", "without", "on", "le", "sum", "rate"):
+            if name.lower() in KEYWORDS:
                 continue
             names.add(re.sub(r"_(total|bucket|sum|count|created)$", "", name))
     return names
+
+
+KEYWORDS = {
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "bool",
+    "and",
+    "or",
+    "unless",
+    "offset",
+    "inf",
+    "nan",
+}
 
 
 def installed(repo: Repository) -> str | None:

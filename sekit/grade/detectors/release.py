@@ -22,12 +22,14 @@ FROM_TAG = re.compile(
 PRE_RELEASE = re.compile(
     r"-(pre|rc|alpha|beta|canary|dev|snapshot)(?:[-.]?(?:\$|\d|\{))|"
     r"\d+\.\d+\.\d+-?(pre|rc|alpha|beta|canary|dev)\b|\.dev\d|"
+    r"(\}|\$\w+)-(pre|rc|alpha|beta|canary|dev|snapshot)\b|"
     r"prerelease:\s*true|--prerelease\b|prerelease-type",
     re.IGNORECASE,
 )
 COUNTER = re.compile(
     r"github\.run_number|github\.run_id|GITHUB_RUN_NUMBER|CI_PIPELINE_IID|CI_PIPELINE_ID|"
-    r"rev-list\s+--count|git describe|\bcommits? since\b|\+\s*1\b|\$\(\(\s*\w+\s*\+\s*1|"
+    r"rev-list\s+--count|git describe(?![^\n]*--abbrev=0)|\bcommits? since\b|\+\s*1\b|"
+    r"\$\(\(\s*\w+\s*\+\s*1|"
     r"timestamp|date\s+\+%",
     re.IGNORECASE,
 )
@@ -189,7 +191,10 @@ def libraries(repo: Repository) -> Outcome:
     reused: list[str] = []
     local: list[str] = []
     for where, text in _dependencies(repo):
-        name = re.split(r"[\s=<>~!@\[;:\"]", text.strip("\"'"), maxsplit=1)[0]
+        declared = re.sub(r"^-e\s+", "", text.strip("\"' "))
+        if declared.startswith((".", "/", "file:")):  # a local path: its last folder names it
+            declared = declared.rstrip("/").rsplit("/", 1)[-1]
+        name = re.split(r"[\s=<>~!@\[;:\"]", declared, maxsplit=1)[0]
         if TEAM_LIBRARY.match(name) or "<artifactId>lib-" in text:
             (local if LOCAL.search(text) else reused).append(where)
     metadata = repo.grep(

@@ -53,7 +53,9 @@ def _triggers(document: dict[Any, Any]) -> tuple[str, ...]:
         found += [str(t) for t in on]
     elif isinstance(on, dict):
         for event, spec in on.items():
-            found.append(str(event))
+            tags_only = isinstance(spec, dict) and "tags" in spec and "branches" not in spec
+            if not tags_only:  # `push: {tags: [...]}` runs for tags, never for branches
+                found.append(str(event))
             if isinstance(spec, dict):
                 if spec.get("tags") is not None:
                     found.append(f"{event}-tags")
@@ -70,6 +72,17 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _documents(repo: Repository, relative: str) -> list[Any]:
+    """The file's YAML documents as written: ``${{ github.run_number }}`` is a GitHub
+    expression to keep, not a Helm action to blank out (``yaml_documents`` does that)."""
+    import yaml
+
+    try:
+        return [d for d in yaml.safe_load_all(repo.text(relative) or "") if d is not None]
+    except (yaml.YAMLError, RecursionError):
+        return yaml_documents(repo, relative)
+
+
 def steps(repo: Repository) -> list[Step]:
     """Every step of every CI workflow (cached)."""
     cache: dict[str, Any] = repo.__dict__.setdefault("_detector_cache", {})
@@ -78,7 +91,7 @@ def steps(repo: Repository) -> list[Step]:
         return found
     found = []
     for relative in ci_files(repo):
-        for document in yaml_documents(repo, relative):
+        for document in _documents(repo, relative):
             if not isinstance(document, dict):
                 continue
             if relative.startswith(".github/"):

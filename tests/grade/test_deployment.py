@@ -1,0 +1,167 @@
+"""Release, deployment, monitoring and provisioning items on repositories modelled on REMLA
+teams' (tests/grade/operation.py): each earns every part on its repository, and each fault
+case (one file edited, as data) takes exactly its part away, with evidence naming the file."""
+
+# ruff: noqa: E501  (fault cases as data: one per line)
+from __future__ import annotations
+
+import pytest
+
+from sekit.grade.detectors import DETECTORS
+from sekit.grade.model import RunCoverage, RunRecord
+from sekit.grade.repository import Repository
+from tests.grade import operation as ops
+from tests.grade.conftest import Repo
+
+SERVICE_AND_LIBRARY = {**ops.MODEL_SERVICE, **ops.LIB_VERSION, "README.md": "# both\n"}
+REPOSITORIES = {
+    "operation": ops.OPERATION,
+    "model_service": ops.MODEL_SERVICE,
+    "service_and_library": SERVICE_AND_LIBRARY,
+    "app": ops.APP,
+    "app_and_operation": {**ops.OPERATION, **ops.APP},
+    "model_training": ops.MODEL_TRAINING,
+}
+MET = [
+    ("compose", "operation", ["ports published by app-service", "Docker secret", "environment file: docker-compose.yml", "same images"]),
+    ("kubernetes", "operation", ["Ingress: helm/sentiment/templates/ingress.yaml", "MODEL_SERVICE_URL", "secretKeyRef", "hostPath"]),
+    ("helm", "operation", ["installable twice", "names from the values"]),
+    ("istio", "operation", ["90/10 split", "sourceLabels", "consistentHash"]),
+    ("traffic_use_case", "operation", ["rate limiting"]),
+    ("alert_channel", "operation", ["TooManyRequests", "emailConfigs"]),
+    ("grafana", "app_and_operation", ["3 app metrics shown", "installed with the deployment"]),
+    ("app_metrics", "app_and_operation", ["3 app metrics", "collected"]),
+    ("vagrant", "operation", ["a loop over the nodes", "extra_vars", "/mnt/shared"]),
+    ("ansible_software", "operation", ["kubeadm init guarded", "/etc/hosts", "regexp edit"]),
+    ("ansible_cluster", "operation", ["metallb", "ingress", "istio", "https"]),
+    ("release_versions", "model_service", ["release on a tag", "version from the tag", "pre-release on main"]),
+    ("images", "model_service", ["COPY --from=build", "linux/amd64,linux/arm64", "model downloaded at start: src/app.py"]),
+    ("configuration", "model_service", ["MODEL_URL", "PORT", "flasgger"]),
+    ("libraries", "service_and_library", ["lib-ml @ git+", "importlib.metadata"]),
+    ("coverage", "model_training", ["--cov=src"]),
+    ("ci_lint", "model_training", ["pylint"]),
+    ("readme_numbers", "model_training", ["ML Test Score", "coverage in the README, updated by CI", "lint in the README, updated by CI"]),
+    ("lint_rules", "model_training", ["BaseChecker", "load-plugins"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("detector", "name", "shown"), MET, ids=[m[0] for m in MET])
+def test_each_item_is_met_on_its_repository(
+    detector: str, name: str, shown: list[str], repo: Repo
+) -> None:
+    found = DETECTORS[detector](Repository(repo(REPOSITORIES[name], git=False)))
+    assert found.status == "met", found.evidence
+    text = "\n".join(found.evidence)
+    for expected in shown:
+        assert expected in text, (expected, found.evidence)
+
+
+HOST_APP = ops.COMPOSE.replace(
+    "    image: ghcr.io/team/model-service:1.2.0\n",
+    "    image: ghcr.io/team/model-service:1.2.0\n    ports: ['8080:8080']\n",
+)
+FAULTS = [
+    # (detector, repository, {path: new text, or None to delete}, the part lost, what the evidence says)
+    ("compose", "operation", {"docker-compose.yml": HOST_APP}, "only_app", "publishes a port, though only the app should be reachable"),
+    ("compose", "operation", {"docker-compose.yml": ops.COMPOSE.replace("    restart: unless-stopped\n    secrets", "    secrets")}, "restart", "no restart policy: app-service"),
+    ("compose", "operation", {"docker-compose.yml": ops.COMPOSE.split("secrets:\n  api_key")[0].replace("    secrets: [api_key]\n", "")}, "secret", ""),
+    ("compose", "operation", {"docker-compose.yml": ops.COMPOSE.replace("app-service:1.2.0", "app-service-dev:1.2.0")}, "same_images", ""),
+    ("kubernetes", "operation", {"helm/sentiment/templates/ingress.yaml": None}, "ingress", ""),
+    ("kubernetes", "operation", {"helm/sentiment/templates/deployment.yaml": ops.DEPLOYMENT.replace("hostPath:\n            path: /mnt/shared", "emptyDir: {}")}, "host_path", ""),
+    ("kubernetes", "operation", {"helm/sentiment/templates/deployment.yaml": ops.DEPLOYMENT.replace("secretKeyRef", "notAKeyRef")}, "secret", ""),
+    ("helm", "operation", {"helm/sentiment/templates/config.yaml": ops.CONFIG.replace('{{ include "sentiment.fullname" . }}-config', "shared-config")}, "twice", "a second install would clash on 1 of"),
+    ("helm", "operation", {"helm/sentiment/templates/services.yaml": ops.SERVICES.replace("{{ .Values.modelService.name }}", "model-service"), "helm/sentiment/templates/deployment.yaml": ops.DEPLOYMENT.replace("{{ $.Values.modelService.name }}", "model-service").replace("{{ .Values.modelService.name }}", "model-service"), "helm/sentiment/templates/ingress.yaml": ops.INGRESS.replace("{{ .Values.ingress.host }}", "sentiment.local"), "helm/sentiment/templates/istio.yaml": ops.ISTIO.replace("{{ .Values.modelService.name }}", "model-service")}, "values_names", ""),
+    ("istio", "operation", {"helm/sentiment/values.yaml": ops.VALUES.replace("stable: 90", "stable: 50").replace("canary: 10", "canary: 50")}, "split", "a 50/50 split, not 90/10"),
+    ("istio", "operation", {"helm/sentiment/templates/istio.yaml": ops.ISTIO.replace("consistentHash:\n        httpCookie: {name: user, ttl: 0s}", "simple: ROUND_ROBIN")}, "sticky", ""),
+    ("istio", "operation", {"helm/sentiment/templates/istio.yaml": ops.ISTIO.replace("sourceLabels", "uri")}, "consistent", ""),
+    ("alert_channel", "operation", {"helm/sentiment/templates/monitoring.yaml": ops.MONITORING.replace("authPassword: {name: smtp, key: password}", "authPassword: hunter2")}, "no_credentials", "a credential written in the file"),
+    ("alert_channel", "operation", {"helm/sentiment/templates/monitoring.yaml": ops.MONITORING.replace(" > 5", "").replace("          for: 2m\n", "")}, "rule", "without a threshold"),
+    ("grafana", "app_and_operation", {"helm/sentiment/dashboards/app.json": ops.DASHBOARD.replace("histogram_quantile(0.95, rate(sentiment_latency_seconds_bucket[5m]))", "up")}, "metrics", "no panel shows: sentiment_latency_seconds"),
+    ("grafana", "app_and_operation", {"helm/sentiment/templates/monitoring.yaml": ops.MONITORING.split("---\napiVersion: v1\nkind: ConfigMap")[0]}, "installed", ""),
+    ("app_metrics", "app_and_operation", {"src/app.py": ops.APP["src/app.py"].replace('Histogram("sentiment_latency_seconds", "time to answer"', 'Counter("sentiment_errors", "errors"')}, "histogram", ""),
+    ("app_metrics", "app_and_operation", {"src/app.py": ops.APP["src/app.py"].replace('"requests being served", ["version"]', '"requests being served"')}, "labels", "no labels on any gauge"),
+    ("vagrant", "operation", {"Vagrantfile": ops.VAGRANTFILE.replace("    ansible.extra_vars = {workers: WORKERS}\n", "")}, "extra_vars", ""),
+    ("vagrant", "operation", {"Vagrantfile": ops.VAGRANTFILE.replace("(1..WORKERS).each do |i|", "[1, 2].map do |i|").replace("(1..WORKERS).map", "[1, 2].map")}, "loop", ""),
+    ("ansible_software", "operation", {"ansible/ctrl.yml": ops.CTRL.replace("      when: not admin_conf.stat.exists\n", "")}, ("idempotent", "init_once"), "kubeadm init NOT guarded"),
+    ("ansible_software", "operation", {"ansible/finalization.yml": ops.FINALIZATION.replace("      args:\n        creates: /etc/metallb-installed\n", "")}, "idempotent", "shell/command tasks always report a change"),
+    ("ansible_cluster", "operation", {"ansible/finalization.yml": ops.FINALIZATION.split("    - name: Install Istio")[0]}, "istio", ""),
+    ("release_versions", "model_service", {".github/workflows/release.yml": ops.MODEL_SERVICE[".github/workflows/release.yml"].replace("-pre-${{ github.run_number }}", "-pre")}, "counter", "no counter tells two pre-releases"),
+    ("release_versions", "model_service", {".github/workflows/release.yml": ops.MODEL_SERVICE[".github/workflows/release.yml"].replace("    branches: [main]\n", "")}, ("pre_release", "counter"), ""),
+    ("images", "model_service", {"Dockerfile": ops.MODEL_SERVICE["Dockerfile"].replace("COPY src src\n", "COPY src src\nCOPY models/model.joblib /root/models/\n")}, "model_outside", "the model is in the image: Dockerfile:8"),
+    ("images", "model_service", {".github/workflows/release.yml": ops.MODEL_SERVICE[".github/workflows/release.yml"].replace("linux/amd64,linux/arm64", "linux/amd64")}, "architectures", ""),
+    ("configuration", "model_service", {"src/app.py": ops.MODEL_SERVICE["src/app.py"].replace('int(os.getenv("PORT", "8080"))', "8080"), "Dockerfile": ops.MODEL_SERVICE["Dockerfile"].replace("${PORT}", "8080")}, "port", ""),
+    ("libraries", "service_and_library", {"requirements.txt": "flask==3.1.0\n-e ../lib-ml\n"}, "reused", "local, not from a registry"),
+    ("coverage", "model_training", {".github/workflows/quality.yml": ops.COVERAGE_BADGES.replace("pytest --cov=src --cov-report=term", "pytest")}, "in_ci", ""),
+    ("readme_numbers", "model_training", {".github/workflows/quality.yml": ops.COVERAGE_BADGES.split("      - name: Badges into the README")[0]}, ("adequacy", "coverage", "lint"), "no workflow writes the README"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("detector", "name", "edit", "part", "said"),
+    FAULTS,
+    ids=[f"{f[0]}-{f[3] if isinstance(f[3], str) else f[3][0]}" for f in FAULTS],
+)
+def test_each_fault_takes_its_part_away(
+    detector: str,
+    name: str,
+    edit: dict[str, str | None],
+    part: str | tuple[str, ...],
+    said: str,
+    repo: Repo,
+) -> None:
+    files = {k: v for k, v in REPOSITORIES[name].items() if edit.get(k, v) is not None}
+    files.update({k: v for k, v in edit.items() if v is not None})
+    found = DETECTORS[detector](Repository(repo(files, git=False)))
+    assert found.status == "partial", found.evidence
+    lost = sorted(p for p, (_, share) in found.parts.items() if share < 1.0)
+    assert lost == sorted([part] if isinstance(part, str) else part), found.parts
+    assert said in "\n".join(found.evidence), found.evidence
+
+
+def test_nothing_there_is_missing_for_each_item(repo: Repo) -> None:
+    empty = Repository(repo({"README.md": "# a data-science project\n"}, git=False))
+    for detector, _, _ in MET:
+        assert DETECTORS[detector](empty).status == "missing", detector
+
+
+def test_vendored_cluster_components_are_not_the_teams_deployment(repo: Repo) -> None:
+    """A Flannel manifest the playbooks apply has a DaemonSet with a hostPath and a
+    ConfigMap: it is not the application's (remla25-team21 and team3 keep such files)."""
+    flannel = (
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kube-flannel\n---\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-flannel-cfg\n  namespace: kube-flannel\n---\n"
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: kube-flannel-ds\n  namespace: kube-flannel\n"
+        "spec:\n  template:\n    spec:\n      containers: [{name: f, image: flannel}]\n"
+        "      volumes: [{name: run, hostPath: {path: /run/flannel}}]\n"
+    )
+    found = DETECTORS["kubernetes"](
+        Repository(repo({"ansible/files/kube-flannel.yml": flannel}, git=False))
+    )
+    assert found.status == "missing", found.evidence
+
+
+def test_coverage_under_run_is_the_sandboxs_measurement(repo: Repo) -> None:
+    root = repo(ops.MODEL_TRAINING, git=False)
+    measured = Repository(root)
+    measured.run = RunRecord(
+        sandbox="bubblewrap", coverage=RunCoverage(share=0.42, statements=50, covered=21)
+    )
+    found = DETECTORS["coverage"](measured)
+    assert (
+        found.status == "met"
+        and "measured in the sandbox: 42.0% of 50 statements" in found.evidence
+    )
+    failed = Repository(root)
+    failed.run = RunRecord(
+        sandbox="bubblewrap", coverage=RunCoverage(note="pytest-cov is not installed")
+    )
+    found = DETECTORS["coverage"](failed)
+    assert found.parts["measured"] == (0.5, 0.0)  # configured, but not measured: not credited
+    assert "not measured in the sandbox: pytest-cov is not installed" in found.evidence
+
+
+def test_provisioning_under_run_says_what_was_not_run(repo: Repo) -> None:
+    repository = Repository(repo(ops.OPERATION, git=False))
+    repository.run = RunRecord(sandbox="bubblewrap")
+    found = DETECTORS["ansible_software"](repository)
+    assert any("provisioning idempotence not run under --run" in e for e in found.evidence)
