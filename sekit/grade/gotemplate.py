@@ -492,6 +492,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "empty": lambda v: UNKNOWN if v is UNKNOWN else not _truthy(v),
     "hasKey": lambda m, k: k in m if isinstance(m, Mapping) else UNKNOWN,
     "list": lambda *v: list(v),
+    "until": lambda n: list(range(min(int(n), MAX_ITEMS))),
     "len": len,
     "join": lambda sep, v: sep.join(_printed(x) for x in v),
     "add": lambda *v: sum(int(x) for x in v),
