@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (cases as data: one per line)
 """Helm's template language as course charts use it, rendered without Helm: values, release
 names, pipelines, blocks, helpers; what cannot be known prints as ``helm``; work is bounded."""
 
