@@ -56,6 +56,7 @@ def test_each_item_is_met_on_its_repository(
         assert expected in text, (expected, found.evidence)
 
 
+REL = ops.MODEL_SERVICE[".github/workflows/release.yml"]
 HOST_APP = ops.COMPOSE.replace(
     "    image: ghcr.io/team/model-service:1.2.0\n",
     "    image: ghcr.io/team/model-service:1.2.0\n    ports: ['8080:8080']\n",
@@ -93,6 +94,45 @@ FAULTS = [
     ("libraries", "service_and_library", {"requirements.txt": "flask==3.1.0\n-e ../lib-ml\n"}, "reused", "local, not from a registry"),
     ("coverage", "model_training", {".github/workflows/quality.yml": ops.COVERAGE_BADGES.replace("pytest --cov=src --cov-report=term", "pytest")}, "in_ci", ""),
     ("readme_numbers", "model_training", {".github/workflows/quality.yml": ops.COVERAGE_BADGES.split("      - name: Badges into the README")[0]}, ("adequacy", "coverage", "lint"), "no workflow writes the README"),
+    # A part of each line of the rubric that the cases above leave untouched.
+    ("release_versions", "model_service", {".github/workflows/release.yml": REL.replace("    tags: ['v[0-9]+.[0-9]+.[0-9]+']\n", "")}, ("tag", "version_from_tag"), ""),
+    ("release_versions", "model_service", {".github/workflows/release.yml": REL.split("      - name: Version")[0] + "      - name: Version\n        id: version\n        run: echo \"version=1.2.3-pre-${{ github.run_number }}\" >> \"$GITHUB_OUTPUT\"\n      - uses: docker/setup-qemu-action@v3" + REL.split("      - uses: docker/setup-qemu-action@v3")[1]}, "version_from_tag", ""),
+    ("images", "model_service", {"Dockerfile": "FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY src src\nENV PORT=8080\nEXPOSE 8080\n" 'CMD ["sh", "-c", "gunicorn --bind 0.0.0.0:${PORT} src.app:app"]\n'}, "stages", ""),
+    ("libraries", "service_and_library", {"pyproject.toml": '[project]\nname = "lib-version"\nversion = "0.3.0"\n', "lib_version/__init__.py": '"""The library\'s version."""\n__version__ = "0.3.0"\n'}, "versioned", ""),
+    ("configuration", "model_service", {"src/app.py": ops.MODEL_SERVICE["src/app.py"].replace('os.getenv("MODEL_URL", "https://github.com/team/model-training/releases/download/v1.0.0/model.joblib")', '"https://github.com/team/model-training/releases/download/v1.0.0/model.joblib"')}, "address", ""),
+    ("configuration", "model_service", {"src/app.py": ops.MODEL_SERVICE["src/app.py"].replace("from flasgger import Swagger\n", "").replace("Swagger(app)\n", ""), "requirements.txt": ops.MODEL_SERVICE["requirements.txt"].replace("flasgger==0.9.7.1\n", "")}, "openapi", ""),
+    ("compose", "operation", {"docker-compose.yml": ops.COMPOSE.replace("    volumes:\n      - ./models:/root/models\n", "")}, "volume", ""),
+    ("compose", "operation", {"docker-compose.yml": ops.COMPOSE.replace('    ports: ["8080:5000"]\n', "")}, ("only_app", "port_mapping"), ""),
+    ("compose", "operation", {"docker-compose.yml": ops.COMPOSE.replace("    environment:\n      - MODEL_SERVICE_URL=http://model-service:${MODEL_PORT}\n", "").replace("    environment:\n      - PORT=${MODEL_PORT}\n", "").replace("    env_file: .env\n", "")}, ("env_file", "environment"), ""),
+    ("compose", "operation", {"docker-compose.yml": ops.COMPOSE.replace("    env_file: .env\n", ""), ".env": None}, "env_file", ""),
+    ("kubernetes", "operation", {"helm/sentiment/templates/config.yaml": ops.CONFIG.split("---\n")[1], "helm/sentiment/templates/deployment.yaml": ops.DEPLOYMENT.replace("          envFrom:\n            - configMapRef:\n                name: {{ include \"sentiment.fullname\" $ }}-config\n", "")}, "configmap", ""),
+    ("kubernetes", "operation", {"helm/sentiment/templates/deployment.yaml": ops.DEPLOYMENT.replace("            - name: MODEL_SERVICE_URL\n              value: http://{{ include \"sentiment.fullname\" $ }}-{{ $.Values.modelService.name }}:{{ $.Values.modelService.port }}\n", "")}, "address", ""),
+    ("kubernetes", "operation", {"helm/sentiment/templates/services.yaml": None}, ("address", "service"), ""),
+    ("helm", "operation", {"helm/sentiment/templates/ingress.yaml": None, "helm/sentiment/templates/services.yaml": None}, "complete", ""),
+    ("istio", "operation", {"helm/sentiment/templates/istio.yaml": ops.ISTIO.split("---\n", 1)[1].replace("  gateways: [{{ include \"sentiment.fullname\" . }}-gateway]\n", "")}, "gateway", ""),
+    ("alert_channel", "operation", {"helm/sentiment/templates/monitoring.yaml": ops.MONITORING.replace("      emailConfigs:\n        - to: team@uni.example\n          authPassword: {name: smtp, key: password}\n", "")}, ("channel", "no_credentials"), ""),
+    ("grafana", "app_and_operation", {"helm/sentiment/dashboards/app.json": ops.DASHBOARD.replace('"templating": {"list": [{"name": "version"}]},', "").replace("$__rate_interval", "5m")}, "selectors", ""),
+    ("grafana", "app_and_operation", {"helm/sentiment/dashboards/app.json": ops.DASHBOARD.replace("sum by (version) (rate(sentiment_requests_total[$__rate_interval]))", "sentiment_requests_total").replace("avg(sentiment_in_progress)", "sentiment_in_progress").replace("histogram_quantile(0.95, rate(sentiment_latency_seconds_bucket[5m]))", "sentiment_latency_seconds_bucket")}, "functions", ""),
+    ("app_metrics", "app_and_operation", {"src/app.py": ops.APP["src/app.py"].replace('IN_PROGRESS = Gauge("sentiment_in_progress", "requests being served", ["version"])\n', "")}, ("three", "gauge_counter"), ""),
+    ("app_metrics", "app_and_operation", {"helm/sentiment/templates/deployment.yaml": ops.DEPLOYMENT.replace("      annotations:\n        prometheus.io/scrape: \"true\"\n", "")}, "collected", ""),
+    ("vagrant", "operation", {"Vagrantfile": ops.VAGRANTFILE.replace('"192.168.56.#{100 + i}"', '"192.168.56.101"')}, "arithmetic", ""),
+    ("vagrant", "operation", {"Vagrantfile": ops.VAGRANTFILE.replace("vb.cpus = WORKER_CPUS", "vb.cpus = 2").replace("vb.memory = WORKER_MEMORY", "vb.memory = 6144").replace("vb.cpus = CTRL_CPUS", "vb.cpus = 2").replace("vb.memory = CTRL_MEMORY", "vb.memory = 4096")}, "variables", ""),
+    ("vagrant", "operation", {"Vagrantfile": ops.VAGRANTFILE.replace('    ansible.groups = {"ctrl" => ["ctrl"], "workers" => (1..WORKERS).map { |i| "node-#{i}" }}\n', "")}, "inventory", ""),
+    ("vagrant", "operation", {"Vagrantfile": ops.VAGRANTFILE.replace('  config.vm.synced_folder "./shared", "/mnt/shared"\n', "")}, "shared", ""),
+    ("vagrant", "operation", {"Vagrantfile": ops.VAGRANTFILE.replace("private_network", "public_network")}, "network", ""),
+    ("vagrant", "operation", {"Vagrantfile": ops.VAGRANTFILE.split("  config.vm.provision :ansible")[0] + "end\n"}, ("ansible", "extra_vars", "inventory"), ""),
+    ("ansible_software", "operation", {"ansible/general.yml": ops.GENERAL.replace("ansible.builtin.apt:", "ansible.builtin.dnf:")}, "apt", ""),
+    ("ansible_software", "operation", {"ansible/general.yml": ops.GENERAL.split("    - name: Start and enable kubelet")[0]}, "service", ""),
+    ("ansible_software", "operation", {"ansible/general.yml": ops.GENERAL.split("    - name: Write /etc/hosts")[0] + ops.GENERAL.split("        dest: /etc/hosts\n")[1], "ansible/ctrl.yml": ops.CTRL.split("    - name: Copy the kubeconfig")[0] + ops.CTRL.split("        flat: true\n")[1]}, ("copy", "hosts"), ""),
+    ("ansible_software", "operation", {"ansible/general.yml": ops.GENERAL.split("    - name: Disable swap in fstab")[0] + ops.GENERAL.split("        backrefs: true\n")[1]}, ("edit", "regexp"), ""),
+    ("ansible_software", "operation", {"ansible/general.yml": ops.GENERAL.replace("      loop: \"{{ query('fileglob', 'keys/*.pub') }}\"\n", "").replace("lookup('file', item)", "lookup('file', 'keys/a.pub')")}, "loop", ""),
+    ("ansible_software", "operation", {"ansible/ctrl.yml": ops.CTRL.split("    - name: Wait for the controller")[0]}, "waits", ""),
+    ("ansible_cluster", "operation", {"ansible/ctrl.yml": ops.CTRL.split("    - name: Copy the kubeconfig")[0] + ops.CTRL.split("        flat: true\n")[1]}, "kubeconfig", ""),
+    ("ansible_cluster", "operation", {"ansible/finalization.yml": ops.FINALIZATION.replace("Install MetalLB", "Install a load balancer").replace("metallb-native.yaml", "lb.yaml").replace("/etc/metallb-installed", "/etc/lb-installed").replace("Pool of fixed addresses (IPAddressPool)", "Pool of addresses")}, "metallb", ""),
+    ("ansible_cluster", "operation", {"ansible/finalization.yml": ops.FINALIZATION.replace("values: {controller: {service: {loadBalancerIP: 192.168.56.90}}}", "values: {}")}, "fixed_ip", ""),
+    ("ansible_cluster", "operation", {"ansible/finalization.yml": ops.FINALIZATION.split("    - name: Install the kubernetes-dashboard")[0] + ops.FINALIZATION.split("chart_ref: kubernetes-dashboard/kubernetes-dashboard\n")[1]}, "dashboard", ""),
+    ("ansible_cluster", "operation", {"ansible/finalization.yml": ops.FINALIZATION.split("    - name: A self-signed certificate")[0] + ops.FINALIZATION.split("        provider: selfsigned\n")[1]}, "https", ""),
+    ("readme_numbers", "model_training", {".github/workflows/quality.yml": ops.COVERAGE_BADGES.replace("      - name: ML Test Score\n        run: python scripts/ml_test_score.py > mlts.txt\n", "")}, "adequacy_ci", ""),
 ]  # fmt: skip
 
 
@@ -165,3 +205,28 @@ def test_provisioning_under_run_says_what_was_not_run(repo: Repo) -> None:
     repository.run = RunRecord(sandbox="bubblewrap")
     found = DETECTORS["ansible_software"](repository)
     assert any("provisioning idempotence not run under --run" in e for e in found.evidence)
+
+
+STATUS_FAULTS = [
+    # (detector, repository, edit, status, what the evidence says): items judged as a whole
+    ("ci_lint", "model_training", {".github/workflows/quality.yml": ops.COVERAGE_BADGES.replace("pylint src --output-format=text", "echo no lint"), ".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/pycqa/pylint\n    rev: v3.3.1\n    hooks: [{id: pylint}]\n"}, "partial", "only a pre-commit hook, not in CI"),
+    ("ci_lint", "model_training", {".github/workflows/quality.yml": ops.COVERAGE_BADGES.replace("pylint src --output-format=text", "echo no lint")}, "missing", "CI runs no linter"),
+    ("ci_lint", "model_training", {".github/workflows/quality.yml": ops.COVERAGE_BADGES.replace("on: [push]", "on: [workflow_dispatch]")}, "partial", "not on every push"),
+    ("lint_rules", "model_training", {".pylintrc": "[MASTER]\njobs=2\n"}, "partial", "not loaded by the lint configuration"),
+    ("lint_rules", "model_training", {"lint_rules/randomness.py": None}, "partial", "no checker class found"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("detector", "name", "edit", "status", "said"),
+    STATUS_FAULTS,
+    ids=[f"{f[0]}-{f[3]}" for f in STATUS_FAULTS],
+)
+def test_each_fault_lowers_an_item_judged_whole(
+    detector: str, name: str, edit: dict[str, str | None], status: str, said: str, repo: Repo
+) -> None:
+    files = {k: v for k, v in REPOSITORIES[name].items() if edit.get(k, v) is not None}
+    files.update({k: v for k, v in edit.items() if v is not None})
+    found = DETECTORS[detector](Repository(repo(files, git=False)))
+    assert found.status == status, found.evidence
+    assert said in "\n".join(found.evidence), found.evidence

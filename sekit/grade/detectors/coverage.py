@@ -19,7 +19,7 @@ from sekit.grade.repository import Repository
 MEASURES = re.compile(r"--cov\b|--cov=|coverage run|sekit check tests|codecov", re.I)
 LINTERS = re.compile(
     r"\b(pylint|ruff\s+check|ruff\b|flake8|mypy|black\s+--check|pre-commit\s+run|eslint|"
-    r"checkstyle|bandit)\b",
+    r"checkstyle|bandit)\b(?![.-])",  # not a file or badge named after one: pylint.txt
     re.IGNORECASE,
 )
 ADEQUACY = re.compile(
