@@ -11,7 +11,7 @@ from typing import Any
 from sekit.grade.detectors import dockerfile
 from sekit.grade.detectors.common import Outcome, from_parts, line_of, pyproject, sources
 from sekit.grade.detectors.workflows import Step, steps
-from sekit.grade.repository import Repository
+from sekit.grade.repository import Hit, Repository
 
 FROM_TAG = re.compile(
     r"GITHUB_REF#refs/tags/|github\.ref_name|refs/tags/|type=semver|CI_COMMIT_TAG|"
@@ -92,8 +92,9 @@ ARCHITECTURES = re.compile(r"(amd64|x86_64).*(arm64|aarch64)|(arm64|aarch64).*(a
 
 def images(repo: Repository) -> Outcome:
     """Images built in stages (a ``COPY --from`` a build stage), for several architectures (a
-    workflow that builds amd64 and arm64), and without the model inside (no model file copied
-    in: the service downloads it when it starts)."""
+    workflow that builds amd64 and arm64), without the model inside (no model file copied in:
+    the service downloads it when it starts), and a local cache (the download skipped when the
+    file is there)."""
     files = dockerfile.dockerfiles(repo)
     if not files:
         return Outcome("missing", ["no Dockerfile"])
@@ -104,6 +105,7 @@ def images(repo: Repository) -> Outcome:
     multi = next((s for s in builds if ARCHITECTURES.search(s.text.replace("\n", " "))), None)
     copied = [(f, i) for f in files for i in dockerfile.copied_models(repo, f)]
     downloads = _downloads_model(repo)
+    cached = _cached(repo, downloads)
     evidence = []
     if staged:
         evidence.append(f"stages: {dockerfile.where(*staged)}")
@@ -115,11 +117,15 @@ def images(repo: Repository) -> Outcome:
         evidence.append(f"the model is in the image: {dockerfile.where(*copied[0])}")
     elif downloads:
         evidence.append(f"model downloaded at start: {downloads}")
+        evidence.append(
+            f"kept in a local cache: {cached}" if cached else "downloaded again at every start"
+        )
     return from_parts(
         {
-            "stages": (1 / 3, staged is not None),
-            "architectures": (1 / 3, multi is not None),
-            "model_outside": (1 / 3, not copied and downloads is not None),
+            "stages": (0.3, staged is not None),
+            "architectures": (0.3, multi is not None),
+            "model_outside": (0.25, not copied and downloads is not None),
+            "cached": (0.15, not copied and cached is not None),
         },
         evidence,
         "",
@@ -134,7 +140,7 @@ DOWNLOAD = re.compile(
 MODEL_WORDS = re.compile(r"model|\.jbl|\.joblib|\.pkl|\.onnx|artifact|vectori[sz]er", re.I)
 
 
-def _downloads_model(repo: Repository) -> str | None:
+def _downloads_model(repo: Repository) -> Hit | None:
     """Where the service fetches its model when it starts: a download in the code (or its
     start script) that names a model, or sits in a function or file about the model."""
     for globs in (tuple(sources(repo)), ("*.sh",)):
@@ -143,8 +149,23 @@ def _downloads_model(repo: Repository) -> str | None:
             if MODEL_WORDS.search(hit.text) or re.search(
                 r"def \w*(download|fetch|load)\w*model|MODEL_(URL|VERSION)", text
             ):
-                return str(hit)
+                return hit
     return None
+
+
+CACHE = re.compile(r"\.exists\(|\.is_file\(|path\.isfile\(|path\.exists\(|\[\s*-[fe]\s")
+
+
+def _cached(repo: Repository, download: Hit | None) -> Hit | None:
+    """Where the download is skipped when the model is already there: a test for the file
+    in the code that downloads it, before the download."""
+    if download is None:
+        return None
+    lines = (repo.text(download.path) or "").splitlines()[: download.line]
+    return next(
+        (Hit(download.path, n, t) for n, t in enumerate(lines, start=1) if CACHE.search(t)),
+        None,
+    )
 
 
 GENERATED = re.compile(r"generated|automatically|do not edit|written by", re.IGNORECASE)
