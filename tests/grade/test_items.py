@@ -155,6 +155,7 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
     ("test_ratio", {"src/a.py": "x = 1\n" * 100, "tests/test_a.py": "y = 1\n" * 25}, "partial"),
     ("test_ratio", {"src/a.py": "x = 1\n" * 100}, "missing"),
     ("ci_tests", {".github/workflows/ci.yml": "jobs:\n  t:\n    steps:\n      - run: pytest\n"}, "met"),
+    ("ci_tests", {".gitlab-ci.yml": "test:\n  script: [sekit check tests]\n"}, "met"),
     ("ci_tests", {".gitlab-ci.yml": "build:\n  script: [echo hi]\n"}, "partial"),
     ("ci_tests", {"a.py": "x = 1\n"}, "missing"),
     ("ci_gate", {".gitlab-ci.yml": "gate:\n  script: [sekit gate]\n"}, "met"),

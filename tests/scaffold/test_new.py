@@ -245,6 +245,33 @@ def test_the_deploy_ships_the_gated_model_and_never_trains(generated: Path) -> N
     assert training_deploys(Repository(generated)) == []
 
 
+def test_ci_measures_coverage_and_keeps_the_readme_badge(generated: Path) -> None:
+    """The tests step is `sekit check tests` (tests.coverage), the badge step rewrites the
+    README's badge block from that report on main, and the grader reads both."""
+    import yaml
+
+    from sekit.grade.detectors import DETECTORS
+    from sekit.grade.repository import Repository
+    from sekit.report.badges import END, START
+
+    github = yaml.safe_load((generated / ".github/workflows/ci.yml").read_text())
+    job = github["jobs"]["test-and-gate"]
+    runs = {step.get("name"): step.get("run", "") for step in job["steps"]}
+    assert "sekit check tests" in runs["Tests, with coverage"]
+    assert "--readme README.md" in runs["Badges into the README"]
+    assert job["permissions"] == {"contents": "write"}
+    gitlab = yaml.safe_load((generated / ".gitlab-ci.yml").read_text())
+    assert "sekit check tests" in " ".join(gitlab["test"]["script"])
+    readme = (generated / "README.md").read_text()
+    assert readme.index(START) < readme.index("coverage") < readme.index(END)
+
+    repository = Repository(generated)
+    assert DETECTORS["coverage"](repository).status == "met"
+    assert DETECTORS["ci_tests"](repository).status == "met"
+    numbers = DETECTORS["readme_numbers"](repository)
+    assert numbers.parts["coverage"] == (0.25, 1.0), numbers.evidence
+
+
 def test_every_python_file_parses(generated: Path) -> None:
     files = list(generated.rglob("*.py"))
     assert len(files) >= 20

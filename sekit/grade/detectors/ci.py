@@ -17,13 +17,14 @@ PUBLISH = re.compile(
 
 
 def ci_tests(repo: Repository) -> Outcome:
-    """A CI configuration that runs the tests (pytest, tox, nox, make test); half for CI
-    that does not."""
+    """A CI configuration that runs the tests (pytest, tox, nox, make test, ``sekit check
+    tests``); half for CI that does not."""
     files = ci_files(repo)
     if not files:
         return Outcome("missing", ["no CI configuration (GitHub Actions, GitLab CI, Jenkins, ...)"])
     hits = repo.grep(
-        r"^(?!\s*#).*\b(pytest|tox|nox|make test|unittest|coverage run)\b", tuple(files)
+        r"^(?!\s*#).*\b(pytest|tox|nox|make test|unittest|coverage run|sekit\s+check\s+tests)\b",
+        tuple(files),
     )
     if hits:
         return Outcome("met", [str(h) for h in hits[:2]])

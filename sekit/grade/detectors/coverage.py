@@ -147,8 +147,13 @@ def _badge_line(text: str, readme: str, pattern: re.Pattern[str]) -> str:
     return readme
 
 
+SEKIT_BADGES = re.compile(r"sekit\s+report\b.*--readme", re.IGNORECASE)
+
+
 def _written(repo: Repository, writer: Step | None) -> str:
-    """What the workflows write into the README: the text of the steps of the writing job."""
+    """What the workflows write into the README: the text of the steps of the writing job
+    (``sekit report --readme`` writes the coverage badge of the report it is given)."""
     if writer is None:
         return ""
-    return "\n".join(s.text for s in steps(repo) if s.path == writer.path and s.job == writer.job)
+    text = "\n".join(s.text for s in steps(repo) if s.path == writer.path and s.job == writer.job)
+    return text + ("\ncoverage" if SEKIT_BADGES.search(text) else "")
