@@ -5,6 +5,8 @@ case (one file edited, as data) takes exactly its part away, with evidence namin
 # ruff: noqa: E501  (fault cases as data: one per line)
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sekit.grade.detectors import DETECTORS
@@ -231,3 +233,40 @@ def test_each_fault_lowers_an_item_judged_whole(
     found = DETECTORS[detector](Repository(repo(files, git=False)))
     assert found.status == status, found.evidence
     assert said in "\n".join(found.evidence), found.evidence
+
+
+ENV_IMAGES = ops.COMPOSE.replace("ghcr.io/team/app-service:1.2.0", "${APP_IMAGE}:${APP_VERSION}")
+DNS_VARIABLE = ops.DEPLOYMENT.replace("name: MODEL_SERVICE_URL", "name: DNS")
+VAGRANT_TYPED = re.sub(  # every size from the environment, as remla25-team18's
+    r"^([A-Z_]+) = (\d+)$", r'\1 = ENV.fetch("\1", \2).to_i', ops.VAGRANTFILE, flags=re.M
+).replace("config.vm.provision :ansible do", 'config.vm.provision "general", type: "ansible" do')
+CLUSTER_OBJECTS = "- hosts: ctrl\n  tasks:\n    - name: Apply the app's objects\n      ansible.builtin.command: kubectl apply -f /vagrant/k8s/istio-ingress.yaml\n    - name: Auto load the Grafana dashboard\n      ansible.builtin.command: kubectl apply -f /vagrant/k8s/dashboard-configmap.yaml\n"
+FORMS = [
+    # Forms first met on remla25-team18/operation (read after the detectors were written): (detector, repository, edit, part, its share)
+    ("compose", "operation", {"docker-compose.yml": ENV_IMAGES, ".env": "MODEL_PORT=8080\nAPP_IMAGE=ghcr.io/team/app-service\nAPP_VERSION=1.2.0\n"}, "same_images", 1.0),
+    ("compose", "operation", {"docker-compose.yml": ENV_IMAGES, ".env": "MODEL_PORT=8080\nAPP_IMAGE=ghcr.io/team/app-service-dev\n"}, "same_images", 0.0),
+    ("kubernetes", "operation", {"helm/sentiment/templates/deployment.yaml": DNS_VARIABLE}, "address", 1.0),
+    ("kubernetes", "operation", {"helm/sentiment/templates/deployment.yaml": DNS_VARIABLE.replace("name: DNS", "name: GREETING")}, "address", 0.0),
+    ("vagrant", "operation", {"Vagrantfile": VAGRANT_TYPED}, "ansible", 1.0),
+    ("vagrant", "operation", {"Vagrantfile": VAGRANT_TYPED}, "variables", 1.0),
+    ("vagrant", "operation", {"Vagrantfile": VAGRANT_TYPED.replace('type: "ansible"', 'type: "shell"')}, "ansible", 0.0),
+    ("ansible_cluster", "operation", {"ansible/finalization.yml": ops.FINALIZATION.split("    - name: Install the kubernetes-dashboard")[0] + ops.FINALIZATION.split("chart_ref: kubernetes-dashboard/kubernetes-dashboard\n")[1], "ansible/cluster.yml": CLUSTER_OBJECTS}, "dashboard", 0.0),
+    ("ansible_cluster", "operation", {"ansible/finalization.yml": ops.FINALIZATION.split("    - name: Install Istio")[0], "ansible/cluster.yml": CLUSTER_OBJECTS}, "istio", 0.0),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("detector", "name", "edit", "part", "share"),
+    FORMS,
+    ids=[f"{f[0]}-{f[3]}-{f[4]:g}" for f in FORMS],
+)
+def test_other_forms_of_the_same_part(
+    detector: str, name: str, edit: dict[str, str | None], part: str, share: float, repo: Repo
+) -> None:
+    """An image named by .env variables, an address variable called DNS, a typed Ansible
+    provisioner and variables read from ENV count; a Grafana dashboard or the team's Istio
+    objects applied by a playbook are not the Kubernetes dashboard or Istio installed."""
+    files = {k: v for k, v in REPOSITORIES[name].items() if edit.get(k, v) is not None}
+    files.update({k: v for k, v in edit.items() if v is not None})
+    found = DETECTORS[detector](Repository(repo(files, git=False)))
+    assert found.parts[part][1] == share, found.evidence

@@ -207,8 +207,10 @@ CLUSTER = {
     "kubeconfig": (0.25, ("fetch", "copy"), r"admin\.conf|kubeconfig|\.kube/config"),
     "metallb": (0.15, (), r"metallb"),
     "ingress": (0.15, (), r"ingress-nginx|nginx-ingress|traefik"),
-    "istio": (0.15, (), r"istio"),
-    "dashboard": (0.1, (), r"kubernetes-dashboard|dashboard"),
+    # Installing them, not applying the team's own objects that mention them (an Istio
+    # Gateway, a Grafana dashboard).
+    "istio": (0.15, (), r"istioctl|istiod|istio[-/]base|downloadIstio|istio-\d"),
+    "dashboard": (0.1, (), r"kubernetes[-_ ]dashboard|kubernetes\.github\.io/dashboard"),
     "fixed_ip": (0.1, (), r"loadBalancerIP|IPAddressPool|\baddresses\b"),
     "https": (
         0.1,

@@ -43,6 +43,34 @@ def compose_files(repo: Repository) -> list[ComposeFile]:
     return found
 
 
+DOTENV = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
+VARIABLE = re.compile(r"\$\{(\w+)(?::?[-?][^}]*)?\}|\$(\w+)")
+
+
+def _dotenv(repo: Repository, paths: list[str]) -> dict[str, str]:
+    """The variables of ``.env`` files (``KEY=value``, quotes taken off), as compose reads them."""
+    found: dict[str, str] = {}
+    for path in paths:
+        for line in (repo.text(path) or "").splitlines():
+            if (match := DOTENV.match(line)) and not line.lstrip().startswith("#"):
+                found[match[1]] = match[2].strip("'\"")
+    return found
+
+
+def _substituted(reference: str, variables: dict[str, str]) -> str:
+    """``reference`` with ``${VAR}`` and ``$VAR`` replaced from ``variables`` (a default
+    written as ``${VAR:-x}`` when the variable is not set)."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match[1] or match[2]
+        if name in variables:
+            return variables[name]
+        default = re.match(r"\$\{\w+:?-(.*)\}$", match[0])
+        return default[1] if default else match[0]
+
+    return VARIABLE.sub(value, reference)
+
+
 def _image(reference: str) -> str:
     """An image without its tag or digest (``ghcr.io/team/app``)."""
     reference = reference.split("@", 1)[0]
@@ -88,7 +116,12 @@ def compose(repo: Repository) -> Outcome:
         for c in containers(m.body)
         if c.get("image")
     }
-    images = {_image(str(s["image"])) for s in services.values() if s.get("image")}
+    variables = _dotenv(repo, dotenv)
+    images = {
+        _image(_substituted(str(s["image"]), variables))
+        for s in services.values()
+        if s.get("image")
+    }
     same = bool(images) and bool(cluster_images) and images <= cluster_images
     evidence = [
         f"{where}: {len(services)} services, ports published by {', '.join(published) or 'none'}"

@@ -19,7 +19,7 @@ SYSTEM = re.compile(
     re.IGNORECASE,
 )
 SETUP_FOLDERS = re.compile(r"(^|/)(ansible|provisioning|playbooks|vagrant|roles)/", re.I)
-ADDRESS = re.compile(r"(URL|HOST|ADDR|ADDRESS|URI|ENDPOINT)$", re.IGNORECASE)
+ADDRESS = re.compile(r"(URL|HOST|ADDR|ADDRESS|URI|ENDPOINT|DNS)$", re.IGNORECASE)
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -20,7 +20,11 @@ CHECKS = {
         r"\.vm\.network\s*[\"':]+private_network[\"']?\s*,\s*ip:",
         "a private network with fixed addresses",
     ),
-    "ansible": (0.1, r"\.vm\.provision\s*[\"':]+ansible", "provisioned with Ansible"),
+    "ansible": (
+        0.1,
+        r"\.vm\.provision\s*[\"':]+ansible|\.vm\.provision\b[^\n]*\btype:\s*[\"':]+ansible",
+        "provisioned with Ansible",
+    ),
     "loop": (
         0.15,
         r"\(\s*\d+\s*\.\.\s*\w+\s*\)\.each|\.times\s+do|\.each(_with_index)?\s+do\s*\|",
@@ -29,7 +33,8 @@ CHECKS = {
     "arithmetic": (0.1, r"#\{[^}]*[+*-]\s*\w+[^}]*\}", "template arithmetic in names or addresses"),
     "variables": (
         0.15,
-        r"^\s*[A-Z_]*(WORKER|NODE)S?[A-Z_]*\s*=\s*\d+.*$(?s:.*)\.(cpus|memory)\s*=\s*[A-Z_a-z]",
+        r"^\s*[A-Z_]*(WORKER|NODE)S?[A-Z_]*\s*=\s*(\d|ENV\b).*$(?s:.*)"
+        r"\.(cpus|memory)\s*=\s*[A-Z_a-z]",
         "workers, CPUs and memory from variables",
     ),
     "extra_vars": (0.1, r"\.extra_vars\s*=", "values passed to Ansible (extra_vars)"),
