@@ -241,7 +241,27 @@ VAGRANT_TYPED = re.sub(  # every size from the environment, as remla25-team18's
     r"^([A-Z_]+) = (\d+)$", r'\1 = ENV.fetch("\1", \2).to_i', ops.VAGRANTFILE, flags=re.M
 ).replace("config.vm.provision :ansible do", 'config.vm.provision "general", type: "ansible" do')
 CLUSTER_OBJECTS = "- hosts: ctrl\n  tasks:\n    - name: Apply the app's objects\n      ansible.builtin.command: kubectl apply -f /vagrant/k8s/istio-ingress.yaml\n    - name: Auto load the Grafana dashboard\n      ansible.builtin.command: kubectl apply -f /vagrant/k8s/dashboard-configmap.yaml\n"
+VAGRANT_HELPER = (
+    ops.VAGRANTFILE.replace('    ctrl.vm.hostname = "ctrl"\n', "")
+    .replace('      node.vm.hostname = "node-#{i}"\n', "")
+    .replace(
+        'Vagrant.configure("2") do |config|\n',
+        'def name_it(vm, name)\n  vm.vm.hostname = name\nend\n\nVagrant.configure("2") do |config|\n',
+    )
+)
+K8S_WAITS = (
+    ops.CTRL.split("    - name: Wait for the controller")[0]
+    + "    - name: Apply the pool once MetalLB is ready\n      kubernetes.core.k8s:\n        src: pool.yaml\n        wait: true\n"
+)
+VALUES_PASSWORD = ops.VALUES + 'smtp:\n#  password: "eait fmtz sspl cnkn"\n  passwordSecret: smtp\n'
 FORMS = [
+    # Forms first met on remla25-team12/operation: a helper that names each machine, a module that waits, a commented-out SMTP password in the values
+    ("vagrant", "operation", {"Vagrantfile": VAGRANT_HELPER}, "machines", 1.0),
+    ("vagrant", "operation", {"Vagrantfile": VAGRANT_HELPER.replace("  vm.vm.hostname = name\n", "")}, "machines", 0.0),
+    ("ansible_software", "operation", {"ansible/ctrl.yml": K8S_WAITS}, "waits", 1.0),
+    ("ansible_software", "operation", {"ansible/ctrl.yml": K8S_WAITS.replace("wait: true", "wait: false")}, "waits", 0.0),
+    ("alert_channel", "operation", {"helm/sentiment/values.yaml": VALUES_PASSWORD}, "no_credentials", 0.0),
+    ("alert_channel", "operation", {"helm/sentiment/values.yaml": VALUES_PASSWORD.replace('#  password: "eait fmtz sspl cnkn"\n', '  password: ""\n')}, "no_credentials", 1.0),
     # Forms first met on remla25-team18/operation (read after the detectors were written): (detector, repository, edit, part, its share)
     ("compose", "operation", {"docker-compose.yml": ENV_IMAGES, ".env": "MODEL_PORT=8080\nAPP_IMAGE=ghcr.io/team/app-service\nAPP_VERSION=1.2.0\n"}, "same_images", 1.0),
     ("compose", "operation", {"docker-compose.yml": ENV_IMAGES, ".env": "MODEL_PORT=8080\nAPP_IMAGE=ghcr.io/team/app-service-dev\n"}, "same_images", 0.0),
@@ -270,3 +290,17 @@ def test_other_forms_of_the_same_part(
     files.update({k: v for k, v in edit.items() if v is not None})
     found = DETECTORS[detector](Repository(repo(files, git=False)))
     assert found.parts[part][1] == share, found.evidence
+
+
+def test_evidence_quotes_a_task_by_its_own_name(repo: Repo) -> None:
+    """A task named with a Jinja expression is cited at its line (its name is not rewritten
+    as if the playbook were a Helm template)."""
+    istio = ops.FINALIZATION.replace(
+        "    - name: Install Istio\n", "    - name: Install Istio {{ istio_version }}\n"
+    )
+    files = {**ops.OPERATION, "ansible/finalization.yml": istio}
+    found = DETECTORS["ansible_cluster"](Repository(repo(files, git=False)))
+    assert (
+        "istio: ansible/finalization.yml:24: - name: Install Istio {{ istio_version }}"
+        in found.evidence
+    )

@@ -70,6 +70,25 @@ def _literal_secrets(value: Any, path: str = "") -> list[str]:
     return found
 
 
+WRITTEN = re.compile(
+    r"^\s*#?\s*-?\s*[\w.-]*(password|passwd|token)\w*\s*[:=]\s*[\"']?"
+    r"(?![\"'\s]|\{|\$|<|helm\b|changeme|xxx|your)([^\"'#\n]{6,})",
+    re.IGNORECASE,
+)
+
+
+def _written_credentials(repo: Repository, paths: set[str]) -> list[str]:
+    """Lines of the alerting configuration and the charts' values that hold a password or a
+    token in clear text, commented out or not (a commented one is as public as any other)."""
+    found = []
+    for relative in sorted(paths | set(repo.matching(("*values*.yaml", "*values*.yml")))):
+        for number, line in enumerate((repo.text(relative) or "").splitlines(), start=1):
+            if WRITTEN.search(line):
+                commented = " (commented out)" if line.lstrip().startswith("#") else ""
+                found.append(f"{relative}:{number}{commented}")
+    return found
+
+
 def alert_channel(repo: Repository) -> Outcome:
     """A PrometheusRule (or rule file) whose alert has a condition and a duration (0.4), an
     Alertmanager receiver that notifies a channel (0.4), and no literal password or token in
@@ -90,6 +109,8 @@ def alert_channel(repo: Repository) -> Outcome:
             receivers += [(relative, r) for r in _receivers(document)]
     notifying = [(p, r) for p, r in receivers if any(c in r for c in CHANNELS)]
     leaked = [f"{p}: {k}" for p, r in notifying for k in _literal_secrets(r)]
+    if notifying:
+        leaked += _written_credentials(repo, {p for p, _ in notifying})
     evidence = []
     if real:
         manifest, rule = real[0]

@@ -97,13 +97,25 @@ def playbook_files(repo: Repository) -> list[str]:
     return found
 
 
+def _plays(repo: Repository, relative: str) -> list[Any]:
+    """A playbook's documents as Ansible reads them: its Jinja expressions are YAML strings
+    (kept, so that evidence quotes the task's own name); only a file that does not parse
+    that way is read with Helm's actions replaced."""
+    import yaml
+
+    try:
+        return [d for d in yaml.safe_load_all(repo.text(relative) or "") if d is not None]
+    except (yaml.YAMLError, RecursionError):
+        return yaml_documents(repo, relative)
+
+
 def tasks(repo: Repository) -> list[Task]:
     cache: dict[str, Any] = repo.__dict__.setdefault("_detector_cache", {})
     if "ansible_tasks" not in cache:
         cache["ansible_tasks"] = [
             task
             for relative in playbook_files(repo)
-            for document in yaml_documents(repo, relative)
+            for document in _plays(repo, relative)
             for task in _walk(document, relative)
         ]
     found: list[Task] = cache["ansible_tasks"]
@@ -165,7 +177,10 @@ def software(repo: Repository) -> Outcome:
         (
             t
             for t in found
-            if t.module in ("wait_for", "pause") or "until" in t.task or "kubectl wait" in t.text
+            if t.module in ("wait_for", "pause")
+            or "until" in t.task
+            or "kubectl wait" in t.text
+            or str(_args(t).get("wait")).lower() in ("true", "yes")  # k8s, helm: until ready
         ),
         None,
     )

@@ -12,7 +12,8 @@ from sekit.grade.repository import Repository
 CHECKS = {
     "machines": (
         0.15,
-        r"\.vm\.define\b.*\n(?s:.*)\.vm\.hostname\s*=",
+        r"\.vm\.define\b.*\n(?s:.*)\.vm\.hostname\s*=|"
+        r"\.vm\.hostname\s*=.*\n(?s:.*)\.vm\.define\b",  # a helper that names each machine
         "machines with host names",
     ),
     "network": (
