@@ -25,7 +25,8 @@ from typing import Any
 MAX_DEPTH = 30
 MAX_OUTPUT = 2_000_000
 MAX_ITEMS = 1_000
-ACTION = re.compile(r"\{\{(-\s)?(.*?)(\s-)?\}\}", re.DOTALL)
+# A comment runs to its "*/" (it may hold "{{ }}" of a commented-out line), an action to "}}".
+ACTION = re.compile(r"\{\{(-\s)?(/\*.*?\*/|.*?)(\s-)?\}\}", re.DOTALL)
 TOKEN = re.compile(
     r"""\s*(?:
         (?P<string>"(?:\\.|[^"\\])*"|`[^`]*`)
@@ -455,8 +456,27 @@ def _compare(op: Callable[[Any, Any], bool]) -> Callable[..., Any]:
     return compare
 
 
+def _index(collection: Any, *keys: Any) -> Any:
+    """Go's ``index``: a map's value by key, a list's item by position (nothing when absent)."""
+    for key in keys:
+        if collection is UNKNOWN or key is UNKNOWN:
+            return UNKNOWN
+        if isinstance(collection, Mapping):
+            collection = collection.get(_printed(key))
+        elif isinstance(collection, list) and str(key).lstrip("-").isdigit():
+            position = int(key)
+            collection = (
+                collection[position] if -len(collection) <= position < len(collection) else None
+            )
+        else:
+            return None
+    return collection
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "default": _default,
+    "index": _index,
+    "get": lambda m, k: _index(m, k) if isinstance(m, Mapping) else UNKNOWN,
     "quote": lambda *v: " ".join(json.dumps(_printed(x)) for x in v),
     "squote": lambda *v: " ".join(f"'{_printed(x)}'" for x in v),
     "upper": lambda v: _printed(v).upper(),

@@ -254,7 +254,19 @@ K8S_WAITS = (
     + "    - name: Apply the pool once MetalLB is ready\n      kubernetes.core.k8s:\n        src: pool.yaml\n        wait: true\n"
 )
 VALUES_PASSWORD = ops.VALUES + 'smtp:\n#  password: "eait fmtz sspl cnkn"\n  passwordSecret: smtp\n'
+WITH_PROXY = ops.COMPOSE.replace(
+    "secrets:\n  api_key:", "  proxy:\n    image: nginx:1.27\nsecrets:\n  api_key:"
+)
+ONLY_MESSAGES = (
+    ops.FINALIZATION.split("    - name: A self-signed certificate")[0]
+    + ops.FINALIZATION.split("        provider: selfsigned\n")[1]
+    + "    - name: Where the dashboard is\n      ansible.builtin.debug:\n        msg: open https://dashboard.local (accept the self-signed certificate)\n"
+)
 FORMS = [
+    # Forms first met on remla25-team14 and team15/operation, the held-out repositories (after their measurement)
+    ("compose", "operation", {"docker-compose.yml": WITH_PROXY}, "same_images", 1.0),
+    ("alert_channel", "operation", {"helm/sentiment/values.yaml": ops.VALUES + "githubTokenKey: GITHUB_TOKEN\ntokenSecretName: github-token\n"}, "no_credentials", 1.0),
+    ("ansible_cluster", "operation", {"ansible/finalization.yml": ONLY_MESSAGES}, "https", 0.0),
     # Forms first met on remla25-team12/operation: a helper that names each machine, a module that waits, a commented-out SMTP password in the values
     ("vagrant", "operation", {"Vagrantfile": VAGRANT_HELPER}, "machines", 1.0),
     ("vagrant", "operation", {"Vagrantfile": VAGRANT_HELPER.replace("  vm.vm.hostname = name\n", "")}, "machines", 0.0),

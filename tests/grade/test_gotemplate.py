@@ -37,6 +37,11 @@ CASES = [
     ("x:{{ toYaml .Values.resources | nindent 2 }}", "x:\n  limits:\n    cpu: 500m"),
     ("{{ tpl .Values.version $ }}", "1.2.0"),
     ("{{/* a comment */}}kept", "kept"),
+    ('{{/*  port: "{{ .Values.replicas }}" */}}kept', "kept"),  # a commented-out line, as remla25-team15's
+    ('{{ index .Values.env "MODE" }}', "prod"),  # as remla25-team14's images by version
+    ("{{ index .Values.hosts 1 }}", "b.local"),
+    ('{{ index .Values.env "NONE" | default "x" }}', "x"),
+    ('{{ get .Values.env "LOG" }}', "info"),
     ("{{ $n := .Release.Name }}{{ $n | upper }}", "REL"),
     ('{{ if eq .Values.image.tag "1.2.0" }}yes{{ end }}', "yes"),
     ('{{ .Values.image.tag | b64enc }}', "MS4yLjA="),

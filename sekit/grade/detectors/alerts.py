@@ -71,8 +71,11 @@ def _literal_secrets(value: Any, path: str = "") -> list[str]:
 
 
 WRITTEN = re.compile(
-    r"^\s*#?\s*-?\s*[\w.-]*(password|passwd|token)\w*\s*[:=]\s*[\"']?"
-    r"(?![\"'\s]|\{|\$|<|helm\b|changeme|xxx|your)([^\"'#\n]{6,})",
+    # A key that names where the credential is (githubTokenKey, passwordSecret, tokenFile)
+    # and a value that is a variable's name (GITHUB_TOKEN) are references, not credentials.
+    r"^\s*#?\s*-?\s*[\w.-]*(password|passwd|token)(?!\w*(key|name|ref|file|path|secret)\b)"
+    r"\w*\s*[:=]\s*[\"']?(?![\"'\s]|\{|\$|<|helm\b|changeme|xxx|your|[A-Z][A-Z0-9_]*[\"'\s]*$)"
+    r"([^\"'#\n]{6,})",
     re.IGNORECASE,
 )
 

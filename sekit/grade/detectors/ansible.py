@@ -218,6 +218,9 @@ def software(repo: Repository) -> Outcome:
     )
 
 
+MESSAGES = ("debug", "fail", "assert", "pause")  # they print what a task did, or would
+
+
 CLUSTER = {
     "kubeconfig": (0.25, ("fetch", "copy"), r"admin\.conf|kubeconfig|\.kube/config"),
     "metallb": (0.15, (), r"metallb"),
@@ -248,7 +251,12 @@ def cluster(repo: Repository) -> Outcome:
     for name, (weight, modules, pattern) in CLUSTER.items():
         regex = re.compile(pattern, re.IGNORECASE)
         task = next(
-            (t for t in found if (not modules or t.module in modules) and regex.search(t.text)),
+            (
+                t
+                for t in found
+                if (t.module in modules if modules else t.module not in MESSAGES)
+                and regex.search(t.text)
+            ),
             None,
         )
         parts[name] = (weight, task is not None)

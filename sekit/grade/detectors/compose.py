@@ -118,9 +118,10 @@ def compose(repo: Repository) -> Outcome:
     }
     variables = _dotenv(repo, dotenv)
     images = {
-        _image(_substituted(str(s["image"]), variables))
+        image
         for s in services.values()
         if s.get("image")
+        and "/" in (image := _image(_substituted(str(s["image"]), variables)))  # not nginx:1.27
     }
     same = bool(images) and bool(cluster_images) and images <= cluster_images
     evidence = [

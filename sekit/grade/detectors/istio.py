@@ -87,7 +87,10 @@ def istio(repo: Repository) -> Outcome:
     if bound:
         evidence.append(f"VirtualService on the gateway: {declared(repo, bound)}")
     if split:
-        evidence.append("90/10 split: " + where(repo, split, r"weight:\s*(90|10)|weight"))
+        line = where(repo, split, r"^\s*weight:.*\b(90|10)\b")  # literal, or a default
+        if ":" not in line.removeprefix(split.path):  # weights from the values alone
+            line = where(repo, split, r"^\s*weight:")
+        evidence.append(f"90/10 split: {line}")
     elif other_split:
         evidence.append(
             f"a {'/'.join(map(str, reversed(other_split[1])))} split, not 90/10: "
