@@ -29,6 +29,7 @@ from pydantic import (
 from sekit.config.behaviour import Behaviour, Directional, Invariance, Minimum
 from sekit.config.data import Column, ColumnType, Data, Drift, Leakage, Quality
 from sekit.config.endpoint import Endpoint
+from sekit.config.ranking import Ranking
 from sekit.config.retrain import Retrain
 from sekit.config.values import Duration, ModelLocation, ProjectPath, Section, parse_duration
 from sekit.results import Severity
@@ -58,6 +59,7 @@ __all__ = [
     "Project",
     "ProjectPath",
     "Quality",
+    "Ranking",
     "Retrain",
     "Section",
     "Service",
@@ -92,9 +94,12 @@ class Model(Endpoint):
         pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$",
         description="module:callable returning an object with predict()",
     )
-    task: Literal["classification", "regression"] = Field(
-        description="what the model predicts: a class or a number (an endpoint: classification "
-        "unless set)"
+    task: Literal["classification", "regression", "ranking"] = Field(
+        description="what the model predicts: a class, a number, or a list of items per user "
+        "(ranking: a recommender, [model.ranking]; an endpoint: classification unless set)"
+    )
+    ranking: Ranking | None = Field(
+        None, description="a recommender's columns, list length and bounds (task = ranking)"
     )
     baseline: ModelLocation | None = Field(
         None,
@@ -180,11 +185,23 @@ class Model(Endpoint):
                 raise ValueError("the openai protocol needs exactly one of prompt or prompt_file")
             if self.llm is None:
                 raise ValueError('the openai protocol needs llm, the "model" of the request')
+        if self.task == "ranking" and self.endpoint is not None:
+            raise ValueError(
+                "a ranking model is a file or a loader with recommend(users, k); a served "
+                "recommender is judged by sekit check load and monitor"
+            )
+        if self.ranking is not None and self.task != "ranking":
+            raise ValueError('[model.ranking] is set, but task is not "ranking"')
         if self.protocol != "openai":
             chat = [k for k in ("temperature", "max_tokens") if k in self.model_fields_set]
             if chat:
                 raise ValueError(f'{chat[0]} applies to a chat model (protocol = "openai")')
         return self
+
+    @property
+    def ranked(self) -> Ranking:
+        """``[model.ranking]``, or its defaults (a ranking model without the table)."""
+        return self.ranking or Ranking()
 
     def _endpoint_keys(self) -> list[str]:
         """Endpoint keys set to something other than their default."""
@@ -213,12 +230,25 @@ class Service(Section):
     health: str = Field(
         "/health", pattern=r"^/[^\s\\]*$", description="answers < 400 once it is up"
     )
-    endpoint: str = Field("/predict", pattern=r"^/[^\s\\]*$", description="the path that predicts")
+    endpoint: str = Field(
+        "/predict",
+        pattern=r"^/[^\s\\]*$",
+        description="the path that predicts; {name} is a parameter filled from each payload "
+        "(/recommend/{user_id})",
+    )
     method: Literal["GET", "POST", "PUT"] = Field(
         "POST", description="the HTTP method of the endpoint"
     )
     payload: ProjectPath | None = Field(
-        None, description="a JSON request body, or a JSON list of bodies to cycle"
+        None,
+        description="a JSON request body, or a JSON list of bodies to cycle; an endpoint with "
+        "parameters ({user_id}) takes their values from each body",
+    )
+    answer: Literal["json", "text", "list"] = Field(
+        "json",
+        description="what the endpoint answers: json; text (any body); list (item ids "
+        "separated by commas: an empty list, an item twice or more than [model.ranking].k "
+        "items is a failed request)",
     )
     startup_timeout: Duration = Field(30.0, gt=0, description="how long to wait for health")
     env: dict[str, str] = Field(default_factory=dict, description="extra environment variables")
@@ -356,6 +386,26 @@ class Config(Section):
     def located(self, *, root: Path, source: Path) -> Config:
         """This config, remembering where it came from."""
         self._root, self._source = root, source
+        return self
+
+    @model_validator(mode="after")
+    def _ranking_behaviour(self) -> Config:
+        """A recommender's [[behaviour]] can only say which profile edits must not change its
+        lists (its own properties run without configuration: model.ranking_behaviour)."""
+        if self.model is None or self.model.task != "ranking":
+            return self
+        profile = self.model.ranked.profile
+        for index, item in enumerate(self.behaviour):
+            if not isinstance(item, Invariance):
+                raise ValueError(
+                    f"behaviour[{index}]: a ranking model takes invariance properties only "
+                    f"(kind {item.kind!r} is for classification and regression)"
+                )
+            if item.feature not in profile:
+                raise ValueError(
+                    f"behaviour[{index}]: {item.feature!r} is not a profile column of "
+                    "[model.ranking] (profile = [...]): only what the model receives can be edited"
+                )
         return self
 
     @model_validator(mode="before")

@@ -33,7 +33,11 @@ def locustfile_of(ctx: Context) -> Any:
             raise UsageError(f"[load].locustfile {config.load.locustfile} does not exist")
         return config.load.locustfile
     assert config.service is not None  # the load suite needs [service] or a locustfile
-    return locust.write_locustfile(config.service, config.load, ctx.workdir)
+    from sekit.checks.load.requests import max_items
+
+    return locust.write_locustfile(
+        config.service, config.load, ctx.workdir, max_items=max_items(config)
+    )
 
 
 @contextlib.contextmanager

@@ -20,7 +20,6 @@ service cannot be given a faulty model, so the check is skipped with ``--url``.
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -158,18 +157,17 @@ def _probe(url: str, service: Any) -> list[tuple[int, Any]]:
     """A few requests sent directly, to read the answers (Locust keeps no bodies)."""
     import httpx
 
+    from sekit.checks.load.requests import planned
     from sekit.net import http, join
 
-    payloads = json.loads(service.payload.read_text()) if service.payload else [{}]
-    payloads = payloads if isinstance(payloads, list) else [payloads]
+    requests = planned(service, locust.payloads(service))
     answers: list[tuple[int, Any]] = []
-    target = join(url, service.endpoint, what="[service].endpoint")
     for index in range(PROBES):
+        request = requests[index % len(requests)]
         try:
+            target = join(url, request.path, what="[service].endpoint")
             with http.client(timeout=SLOW_S * 5) as client:
-                response = client.request(
-                    service.method, target, json=payloads[index % len(payloads)]
-                )
+                response = client.request(service.method, target, json=request.body)
             try:
                 body: Any = response.json()
             except ValueError:

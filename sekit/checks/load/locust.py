@@ -39,7 +39,9 @@ from locust.runners import WorkerRunner
 
 METHOD = {method!r}
 ENDPOINT = {endpoint!r}
-BODIES = json.loads({bodies!r})
+REQUESTS = json.loads({requests!r})  # [path, body]: the endpoint's parameters filled
+ANSWER = {answer!r}
+MAX_ITEMS = {max_items!r}
 WARMUP = {warmup!r}
 WAIT = {wait!r}
 RATE = {rate!r}
@@ -53,23 +55,27 @@ def _reset_after_warmup(environment, **kwargs):
 
 def _poisson(user):
     return random.expovariate(RATE)
-
+{list_rule}
 
 class ServiceUser(FastHttpUser):
     wait_time = {{"poisson": _poisson, "between": between(0.5 / RATE, 1.5 / RATE),
                  "none": constant(0)}}[WAIT]
 
     def on_start(self):
-        start = random.randrange(len(BODIES)) if BODIES else 0
-        self._bodies = itertools.cycle(BODIES[start:] + BODIES[:start]) if BODIES else None
+        start = random.randrange(len(REQUESTS))
+        self._requests = itertools.cycle(REQUESTS[start:] + REQUESTS[:start])
 
     @task
     def call(self):
-        body = next(self._bodies) if self._bodies is not None else None
-        with self.client.request(METHOD, ENDPOINT, json=body, name=ENDPOINT,
+        path, body = next(self._requests)
+        with self.client.request(METHOD, path, json=body, name=ENDPOINT,
                                  catch_response=True) as response:
             if response.status_code >= 400 or response.status_code == 0:
                 response.failure(f"HTTP {{response.status_code}}")
+            elif ANSWER == "list":
+                problem = _list_problem(response.text or "", MAX_ITEMS)
+                if problem:
+                    response.failure(f"invalid answer: {{problem}}")
 '''
 
 
@@ -107,12 +113,19 @@ def payloads(service: Service) -> list[Any]:
     return [data]
 
 
-def write_locustfile(service: Service, load: Load, workdir: Path) -> Path:
+def write_locustfile(
+    service: Service, load: Load, workdir: Path, *, max_items: int | None = None
+) -> Path:
+    from sekit.checks.load.requests import LIST_RULE, planned
+
     path = workdir / "locustfile.py"
     text = TEMPLATE.format(
         method=service.method,
         endpoint=service.endpoint,
-        bodies=json.dumps(payloads(service)),
+        requests=json.dumps([[r.path, r.body] for r in planned(service, payloads(service))]),
+        answer=service.answer,
+        max_items=max_items,
+        list_rule=LIST_RULE,
         warmup=load.warmup,
         wait=load.wait,
         rate=load.rate,

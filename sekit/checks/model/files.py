@@ -52,7 +52,11 @@ def project_on_path(root: Path) -> Iterator[None]:
                 sys.path.remove(entry)
 
 
-def load_model_file(path: Path, *, key: str, root: Path, trusted: list[str]) -> Any:
+def load_model_file(
+    path: Path, *, key: str, root: Path, trusted: list[str], method: str = "predict"
+) -> Any:
+    """The model in a joblib, pickle or skops file, with the project importable; it must have
+    ``method`` (``predict``, or ``recommend`` for a ranking model)."""
     suffix = path.suffix.lower()
     if not path.exists():
         from sekit.dvcfiles import tracked
@@ -82,7 +86,7 @@ def load_model_file(path: Path, *, key: str, root: Path, trusted: list[str]) -> 
                 key=key,
                 hint="use .joblib, .pkl or .skops, or [model].loader",
             )
-    return require_predict(model, f"{path}", key)
+    return require_predict(model, f"{path}", key, method)
 
 
 def _load_pickle(path: Path, key: str) -> Any:
@@ -131,8 +135,9 @@ def _load_skops(path: Path, key: str, trusted: list[str]) -> Any:
         ) from None
 
 
-def call_loader(spec: str, *, root: Path, source: Path) -> Any:
-    """Import ``module:callable`` with the project importable, call it, return the model."""
+def call_loader(spec: str, *, root: Path, source: Path, method: str = "predict") -> Any:
+    """Import ``module:callable`` with the project importable, call it, return the model (it
+    must have ``method``)."""
     module_name, _, attribute = spec.partition(":")
     with project_on_path(root):
         try:
@@ -158,15 +163,25 @@ def call_loader(spec: str, *, root: Path, source: Path) -> Any:
                 f"the loader {spec!r} raised {type(exc).__name__}: {_first_line(exc)}",
                 key="model.loader",
             ) from None
-    return require_predict(model, f"{spec}", "model.loader")
+    return require_predict(model, f"{spec}", "model.loader", method)
 
 
-def require_predict(model: Any, where: str, key: str) -> Any:
-    if not callable(getattr(model, "predict", None)):
+def require_predict(model: Any, where: str, key: str, method: str = "predict") -> Any:
+    if not callable(getattr(model, method, None)):
         raise ModelLoadError(
-            where, f"is a {type(model).__name__}, not a model (it has no predict method)", key=key
+            where,
+            f"is a {type(model).__name__}, not a model (it has no {method} method)",
+            key=key,
         )
     return model
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """A path as the config would write it: relative to the project when inside it."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 def needs_labelled_test(config: Any) -> str | None:
+    if config.model is not None and config.model.task == "ranking":
+        return "a ranking model: model.ranking and model.ranking_behaviour judge its lists"
     data = config.data
     if data is None or data.test is None or data.label is None:
         return "needs data.test and data.label to score the model"

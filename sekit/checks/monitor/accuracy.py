@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 
 def needs_feedback(config: Config) -> str | None:
+    if config.model is not None and config.model.task == "ranking":
+        return "a ranking model: its served lists are judged by monitor.recommendations"
     monitor = config.table(Monitor)
     if monitor is None or (monitor.feedback is None and monitor.prometheus is None):
         return "no [monitor].feedback store of true labels (nor a Prometheus server)"

@@ -40,6 +40,8 @@ PREDICTION = "(prediction)"
 
 
 def needs_data(config: Any) -> str | None:
+    if config.model is not None and config.model.task == "ranking":
+        return "a ranking model: requests name a user, not features to compare"
     return None if config.data is not None else "no [data] table: no training data to compare with"
 
 

@@ -35,6 +35,48 @@ class Cost(Section):
         return self
 
 
+class Levels(Section):
+    """``[monitor.levels]``: service levels over a long window (CMU's project: at least 2,000
+    requests, 70% of them answered over 72 hours, two model updates), from the served log.
+
+    The log is cut into windows of this length backwards from its last request; every full
+    window is judged, on all of its requests (an SLO over a fixed window is a statement about
+    those requests, not a sample). A bound the log is too short to judge is not measured, which
+    blocks."""
+
+    window: Duration = Field(
+        3 * 86400.0, gt=0, description="the length of one service-level window (72h)"
+    )
+    min_requests: int | None = Field(
+        None, ge=1, description="requests the service must have answered or failed per window"
+    )
+    min_availability: float | None = Field(
+        None, gt=0, le=1, description="share of a window's requests answered in time"
+    )
+    timeout: Duration | None = Field(
+        None,
+        gt=0,
+        description="the client's timeout: an answer slower than this is a failure, as the "
+        "client saw it (else only server errors and unanswered requests fail)",
+    )
+    min_updates: int | None = Field(
+        None, ge=1, description="new model versions that must start serving in each window"
+    )
+
+
+class ServedLists(Section):
+    """``[monitor.ranking]``: the lists a recommendation service served (its log's
+    ``prediction`` is a JSON list of item ids, or text with them separated by commas)."""
+
+    user: str = Field("user_id", min_length=1, description="the log's user field")
+    max_user_requests: int | None = Field(
+        None,
+        ge=1,
+        description="requests one user may make in one [monitor].window; more is a flood "
+        "(request_flood, fail). Without it the busiest user is reported, not judged",
+    )
+
+
 class Monitor(Table):
     """``[monitor]``: the served requests per time window against their bounds (SLOs).
 
@@ -121,3 +163,11 @@ class Monitor(Table):
     )
     request_id: str = Field("request_id", min_length=1, description="the log's request id field")
     cost: Cost | None = Field(None, description="what a request costs (monitor.cost)")
+    levels: Levels | None = Field(
+        None, description="service levels over a long window (monitor.levels)"
+    )
+    ranking: ServedLists | None = Field(
+        None,
+        description="a recommendation service's lists (monitor.recommendations; on by "
+        '[model].task = "ranking")',
+    )

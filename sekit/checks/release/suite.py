@@ -14,7 +14,10 @@ if TYPE_CHECKING:
 def _applies(config: Config, asked: bool) -> str | None:
     """It starts two services and runs a second load test, so a plain ``sekit check`` runs it
     only with a ``[release]`` table; named (``sekit check release``) it runs with the table's
-    defaults on any ``[model]``."""
+    defaults on any ``[model]``. Its comparisons are of labels and numbers: not of ranked
+    lists."""
+    if config.model is not None and config.model.task == "ranking":
+        return "a ranking model: the release suite compares labels and numbers, not lists"
     if asked:
         return None if config.model is not None else "the config has no [model] table"
     return None if config.table(Release) is not None else "the config has no [release] table"

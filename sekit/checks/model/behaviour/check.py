@@ -37,6 +37,8 @@ def _tabular(config: Any) -> str | None:
     model = config.model
     if model is not None and model.calls_text:
         return "a text endpoint: model.text_behaviour tests its behaviour"
+    if model is not None and model.task == "ranking":
+        return "a ranking model: model.ranking_behaviour tests its lists"
     return None
 
 
