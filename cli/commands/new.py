@@ -13,12 +13,13 @@ from sekit_cli.options import quiet_option
 @click.argument("name")
 @click.option(
     "--template",
-    type=click.Choice(["classification", "regression", "endpoint", "llm"]),
+    type=click.Choice(["classification", "regression", "endpoint", "llm", "recommender"]),
     default="classification",
     show_default=True,
     help="classification: breast cancer diagnosis; regression: diabetes progression; "
     "endpoint: a pipeline around a given model endpoint (review sentiment); llm: a pipeline "
-    "around a chat model, with a real small one offline.",
+    "around a chat model, with a real small one offline; recommender: a movie recommendation "
+    "service on MovieLens ratings (GET /recommend/<user>).",
 )
 @click.option(
     "--team",

