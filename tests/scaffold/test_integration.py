@@ -247,6 +247,38 @@ def test_an_endpoint_project_runs_offline_and_survives_faults(
     run(bin_dir / "python", "-m", "ruff", "check", ".", cwd=project, env=env)
 
 
+def test_a_recommender_project_beats_the_popular_films_and_its_broken_variants_fail(
+    environment: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """CMU's project: MovieLens ratings from a wheel, a recommender that must beat the most
+    popular films, a service answering GET /recommend/<user_id> in plain text; its own tests
+    show a most-popular recommender failing the baseline and a same-list service failing
+    personalisation."""
+    bin_dir, env = environment
+    run(bin_dir / "sekit", "new", "films", "--template", "recommender", cwd=tmp_path, env=env)
+    project = tmp_path / "films"
+    install(project, bin_dir, env)
+    first = run(bin_dir / "dvc", "repro", cwd=project, env=env)
+    assert stages_run(first.stdout) == ["gather", "sanitize", "split", "train", "evaluate"]
+    offline = json.loads((project / "reports" / "metrics.json").read_text())
+    assert offline["model"]["ndcg"] > offline["popular"]["ndcg"] + 0.02
+    again = run(bin_dir / "dvc", "repro", cwd=project, env=env)
+    assert stages_run(again.stdout) == []
+    tests = run(bin_dir / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                cwd=project, env=env)  # fmt: skip
+    assert "14 passed" in tests.stdout and "failed" not in tests.stdout
+    short_load_test(project)
+    gate = run(bin_dir / "sekit", "gate", "--format", "json", cwd=project, env=env)
+    report = json.loads(gate.stdout)
+    assert report["verdict"] == "pass"
+    checks = {c["id"]: c for c in report["checks"]}
+    for check in ("model.ranking", "model.ranking_baseline", "model.ranking_behaviour"):
+        assert checks[check]["status"] == "pass", checks[check]["summary"]
+    assert checks["load.locust"]["metrics"]["requests"] > 20  # GET /recommend/<id>, lists
+    assert checks["data.drift"]["status"] == "pass"
+    run(bin_dir / "python", "-m", "ruff", "check", ".", cwd=project, env=env)
+
+
 @pytest.mark.llm
 @pytest.mark.bwrap
 def test_an_llm_project_runs_offline_against_a_real_model_and_replays_with_no_network(
