@@ -163,13 +163,14 @@ def _regenerated(repo: Repository, rubric: Rubric, team: str) -> TemplateLine | 
         return None
     name = data.get("project", {}).get("name")
     task = data.get("model", {}).get("task", "classification")
-    if not isinstance(name, str) or task not in ("classification", "regression"):
+    template = {"ranking": "recommender"}.get(task, task)
+    if not isinstance(name, str) or template not in ("classification", "regression", "recommender"):
         return None
     from sekit.scaffold import create, plan
 
     with tempfile.TemporaryDirectory(prefix="sekit-template-") as folder:
         try:
-            made = plan(name, template=task, target=Path(folder) / name)
+            made = plan(name, template=template, target=Path(folder) / name)
             create(made, git=False)
         except Exception:  # a name sekit new refuses: no zero line rather than a crash
             return None

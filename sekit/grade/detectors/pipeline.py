@@ -197,7 +197,8 @@ def experiments(repo: Repository) -> Outcome:
 def sekit_config(repo: Repository) -> Outcome:
     """A valid sekit config: a quarter for it, the rest shared by a schema, behaviour
     properties and at least three gates; for a chat model also by its prompt under version
-    control, repeated trials and prompt-injection probes."""
+    control, repeated trials and prompt-injection probes; for a recommender also by ranking
+    metrics gated, a gain over the most popular items gated, and a split by time."""
     from sekit.config.loader import load_config
     from sekit.errors import ConfigError
 
@@ -214,11 +215,15 @@ def sekit_config(repo: Repository) -> Outcome:
     model = config.model
     # a given endpoint's contract is its answers (labels, a JSON Schema): that is its schema
     contract = model is not None and bool(model.labels or model.answer_schema)
+    from sekit.grade.detectors.ranking import ranking_parts
+
+    # a text endpoint's and a recommender's behaviour tests run without configuration
+    unconfigured = model is not None and (model.calls_text or model.task == "ranking")
     parts = {
         "schema": bool(config.data and config.data.columns) or contract,
-        # a text endpoint's behaviour tests run without configuration (model.text_behaviour)
-        "behaviour": bool(config.behaviour) or (model is not None and model.calls_text),
+        "behaviour": bool(config.behaviour) or unconfigured,
         "gates": len(config.gates) >= 3,
+        **ranking_parts(config),
     }
     if model is not None and model.protocol == "openai" and model.endpoint is not None:
         parts.update(_chat_parts(repo, model))
