@@ -13,7 +13,8 @@ and it returns one sequence of item ids per row, best first (:mod:`sekit.checks.
 
 from __future__ import annotations
 
-from typing import Self
+from collections.abc import Sequence
+from typing import Any, Self
 
 from pydantic import Field, model_validator
 
@@ -98,3 +99,21 @@ class Ranking(Section):
         if self.profile and self.users is None:
             raise ValueError("profile columns are read from users: name the users table")
         return self
+
+
+def check_behaviours(ranking: Ranking, behaviours: Sequence[Any]) -> None:
+    """A recommender's ``[[behaviour]]`` can only say which profile edits must not change its
+    lists (its own properties run without configuration: ``model.ranking_behaviour``)."""
+    from sekit.config.behaviour import Invariance
+
+    for index, item in enumerate(behaviours):
+        if not isinstance(item, Invariance):
+            raise ValueError(
+                f"behaviour[{index}]: a ranking model takes invariance properties only "
+                f"(kind {item.kind!r} is for classification and regression)"
+            )
+        if item.feature not in ranking.profile:
+            raise ValueError(
+                f"behaviour[{index}]: {item.feature!r} is not a profile column of "
+                "[model.ranking] (profile = [...]): only what the model receives can be edited"
+            )
