@@ -233,6 +233,23 @@ def mcnemar(candidate_right: np.ndarray, deployed_right: np.ndarray) -> tuple[fl
     return p_value, lost, won
 
 
+def sign_test(candidate: np.ndarray, baseline: np.ndarray) -> tuple[float, int, int]:
+    """The exact sign test that the candidate scores *higher* than the baseline on the same
+    rows: (one-sided p-value, rows it won, rows it lost); tied rows say nothing.
+
+    A bootstrap of the mean difference calls a handful of rows that differ, all one way, a
+    credible gain (five of 656 users: p < 0.01); here five wins and no loss is p = 1/32.
+    """
+    import numpy as np
+    from scipy import stats
+
+    difference = np.asarray(candidate, dtype="float64") - np.asarray(baseline, dtype="float64")
+    won, lost = int(np.sum(difference > 0)), int(np.sum(difference < 0))
+    if won + lost == 0:
+        return 1.0, won, lost
+    return float(stats.binomtest(won, won + lost, 0.5, alternative="greater").pvalue), won, lost
+
+
 def paired_bootstrap(
     candidate: np.ndarray,
     deployed: np.ndarray,

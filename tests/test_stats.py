@@ -83,3 +83,13 @@ def test_the_paired_bootstrap_over_entities_is_as_wide_as_the_entities_allow() -
     assert entities_p > 0.01 and low < 0.02 < high
     everywhere = deployed + 0.2 + rng.normal(0, 0.01, 500)
     assert paired_bootstrap(everywhere, deployed, clusters=entity)[3] < 0.001
+
+
+def test_the_sign_test_counts_only_the_rows_that_differ() -> None:
+    baseline = np.zeros(656)
+    candidate = baseline.copy()
+    candidate[:5] = 0.3  # five users gain, none loses, 651 tie
+    p_value, won, lost = stats.sign_test(candidate, baseline)
+    assert (won, lost) == (5, 0) and p_value == pytest.approx(1 / 32)
+    assert stats.paired_bootstrap(candidate, baseline)[3] < 0.01  # what the sign test guards
+    assert stats.sign_test(baseline, baseline) == (1.0, 0, 0)

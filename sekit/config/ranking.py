@@ -69,7 +69,8 @@ class Ranking(Section):
         gt=0,
         lt=1,
         description="the model beats a baseline when the paired bootstrap over the test users "
-        "says its mean NDCG@k is higher, one-sided, below this",
+        "(its mean NDCG@k is higher) and the exact sign test (more users' NDCG@k is higher "
+        "than lower) both say so, one-sided, below this",
     )
     min_personalised: float = Field(
         0.1,

@@ -3,10 +3,13 @@ interactions, and whether the split lets the model see the users' future;
 ``model.ranking_baseline``: the recommender against the most popular items and random ones.
 
 Both ask the same test users (:meth:`Interactions.sample`) and score each user's list on its
-own, so that the model and a baseline are compared user by user: the paired bootstrap of
-:func:`sekit.stats.paired_bootstrap` over the per-user NDCG says whether the model is credibly
-better. A recommender that is not is ``simple_model_better`` (fail): it costs a model, a
-pipeline and a service to do what a sorted count does.
+own, so that the model and a baseline are compared user by user. The model is credibly better
+when both the paired bootstrap of the mean per-user NDCG (:func:`sekit.stats.paired_bootstrap`)
+and the exact sign test over the users whose NDCG differs (:func:`sekit.stats.sign_test`) say
+so: the bootstrap alone took the most popular items in another order of ties, a gain for five
+users of 656 and a loss for none, for a credible gain (2 of 40 MovieLens worlds). A recommender
+that is not credibly better is ``simple_model_better`` (fail): it costs a model, a pipeline and
+a service to do what a sorted count does.
 """
 
 from __future__ import annotations
@@ -166,9 +169,11 @@ def check_ranking_baseline(ctx: Context) -> CheckResult:
     ndcg = f"NDCG@{found.k}"
     for name, baseline in baselines.items():
         other = evaluate(baseline, found, model.users)
-        gain, low, high, p_value = stats.paired_bootstrap(
+        gain, low, high, p_mean = stats.paired_bootstrap(
             model.values["ndcg"], other.values["ndcg"], seed=ctx.options.seed
         )
+        p_users, won, lost = stats.sign_test(model.values["ndcg"], other.values["ndcg"])
+        p_value = max(p_mean, p_users)
         metrics[f"{name}_ndcg_at_k"] = other.mean("ndcg")
         metrics[f"{name}_hit_rate_at_k"] = other.mean("hit")
         metrics[f"{name}_gain"] = gain
@@ -184,11 +189,14 @@ def check_ranking_baseline(ctx: Context) -> CheckResult:
                     "fail",
                     f"the {baseline.name} items score {ndcg} {other.mean('ndcg'):.4f}, the "
                     f"model {model.mean('ndcg'):.4f}: the model {how} over {len(model.users)} "
-                    f"test users (paired bootstrap, 95% [{low:.4f}, {high:.4f}])",
+                    f"test users (paired bootstrap, 95% [{low:.4f}, {high:.4f}]; better for "
+                    f"{won}, worse for {lost})",
                     baseline=name,
                     baseline_score=other.mean("ndcg"),
                     model_score=model.mean("ndcg"),
                     p_value=p_value,
+                    users_better=won,
+                    users_worse=lost,
                 )
             )
     metrics["simple_model_gain"] = min(metrics["popular_gain"], metrics["random_gain"])
@@ -295,7 +303,8 @@ SPECS = (
         title="beats the most popular and random items",
         func=check_ranking_baseline,
         emits="`simple_model_better` (fail): the model's NDCG@k is not credibly above the most "
-        "popular items' or random items' (paired bootstrap over the test users)",
+        "popular items' or random items' (paired bootstrap of the mean and exact sign test over "
+        "the test users)",
         kinds=("simple_model_better",),
         metrics=(GAIN,),
         requires=needs_interactions,

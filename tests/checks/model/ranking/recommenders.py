@@ -42,6 +42,19 @@ class Popular(Taste):
         return [i for i in self.popular if i not in seen][:k]
 
 
+class NearlyPopular(Popular):
+    """The popular items, but six users of one group get three of their own taste at the end:
+    a gain for six users and a loss for none (a bootstrap of the mean calls it credible)."""
+
+    def for_user(self, user: int, k: int) -> list[int]:
+        ranked = super().for_user(user, k)
+        if user % 10 != 1 or user > 51:
+            return ranked
+        seen = self.seen.get(user, set())
+        mine = [i for i in range(10, 20) if i not in seen and i not in ranked][:3]
+        return ranked[: k - len(mine)] + mine
+
+
 class Same(Taste):
     def for_user(self, user: int, k: int) -> list[int]:
         return super().for_user(0, k)
@@ -78,6 +91,10 @@ def seen_too() -> Taste:
 
 def popular() -> Popular:
     return Popular()
+
+
+def nearly_popular() -> NearlyPopular:
+    return NearlyPopular()
 
 
 def same() -> Same:

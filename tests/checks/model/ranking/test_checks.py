@@ -96,6 +96,22 @@ def test_each_broken_recommender_fails_the_check_that_names_its_fault(
     assert found[check].status == "fail" and kind in fails(found[check]), found[check].summary
 
 
+def test_the_popular_items_changed_for_six_users_do_not_credibly_beat_them(tmp_path, monkeypatch):
+    """Six users gain and none loses: the bootstrap of the mean calls that credible (p < 0.01),
+    the exact sign test does not (1/64)."""
+    found = run(project(tmp_path, "nearly_popular"), monkeypatch)
+    against = {
+        f.evidence["baseline"]: f
+        for f in found["model.ranking_baseline"].findings
+        if f.kind == "simple_model_better"
+    }
+    assert "popular" in against, found["model.ranking_baseline"].summary
+    assert (
+        against["popular"].evidence["users_better"],
+        against["popular"].evidence["users_worse"],
+    ) == (6, 0)
+
+
 def test_a_profile_edit_that_moves_the_lists_is_an_invariance_violation(tmp_path, monkeypatch):
     extra = (
         'users = "users.csv"\nprofile = ["gender"]\n'
