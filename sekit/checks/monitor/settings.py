@@ -75,6 +75,18 @@ class ServedLists(Section):
         description="requests one user may make in one [monitor].window; more is a flood "
         "(request_flood, fail). Without it the busiest user is reported, not judged",
     )
+    feedback: ProjectPath | None = Field(
+        None,
+        description="what users did after they were served (monitor.online_ranking): a CSV, "
+        "Parquet or JSON-lines table of interactions with [model.ranking]'s user, item and "
+        "timestamp columns (and relevance, with min_relevance), e.g. the stream's watch events",
+    )
+    horizon: Duration = Field(
+        86400.0,
+        gt=0,
+        description="an item the user interacted with this long after a list was served is a "
+        "hit of that list (lists served less than this before the last feedback wait)",
+    )
 
 
 class Monitor(Table):
