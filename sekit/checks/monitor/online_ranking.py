@@ -231,7 +231,7 @@ SPECS = (
         "recall, NDCG, hit rate @k)",
         func=check_online_ranking,
         emits="online precision@k, recall@k, NDCG@k and hit rate@k for the gates; "
-        "`online_ranking` (info) with the hit rate per window; not measured (fail) when no "
+        "`online_ranking` (info) with the hit rate per window; not measured (error) when no "
         "served list has a full horizon of feedback after it",
         kinds=(ONLINE_RANKING,),
         metrics=(ONLINE_HIT_RATE, ONLINE_NDCG, ONLINE_PRECISION, ONLINE_RECALL),

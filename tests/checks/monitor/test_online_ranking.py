@@ -45,7 +45,7 @@ def test_no_list_with_a_full_horizon_of_feedback_is_not_measured(tmp_path):
     served(tmp_path, [line(i, i, personal(i)) for i in range(100)])
     watched(tmp_path, [(i / 2, i, personal(i)[0]) for i in range(100)])  # ends at minute 49.5
     result = monitor(config)["monitor.online_ranking"]
-    assert result.status == "fail" and "not measured" in result.summary, result.summary
+    assert result.status == "error" and "not measured" in result.summary, result.summary
 
 
 def test_feedback_without_the_item_column_is_an_error_naming_it(tmp_path):
