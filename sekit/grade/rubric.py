@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sekit.errors import ConfigError
 
-RUBRIC_VERSION = "sekit-2026.8"
+RUBRIC_VERSION = "sekit-2026.9"  # .8: deploy and coverage items; .9: ranking in ml.gates
 
 
 @dataclass(frozen=True)
