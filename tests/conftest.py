@@ -121,3 +121,26 @@ def trained_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
             shutil.copytree(EXAMPLES / "classification", project)
             dvc_repro(project)
     return project
+
+
+# Debian's chromium and its driver (apt): Selenium is given both paths, so Selenium Manager
+# never looks for (or downloads) a browser or a driver.
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    """A real headless chromium (Debian's), driven by Selenium."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -24,22 +24,36 @@ class DriftScores(Evidence):
     min_effect: float
 
 
+def drifted(result: CheckResult) -> set[tuple[str, str]]:
+    """(dataset, feature) of every drift the check reported: what its picture draws red."""
+    return {
+        (str(f.evidence.get("dataset")), str(f.column))
+        for f in result.findings
+        if f.kind == "drift" and f.severity.value != "info" and f.column is not None
+    }
+
+
 def figures(result: CheckResult, gates: Mapping[str, GateResult]) -> list[Figure]:
     from sekit.report import svg
 
     found = DriftScores.read(result)
     if found is None:
         return []
+    reported = drifted(result)
     drawn = []
     for dataset, scores in found.scores.items():
         known = [(feature, v) for feature, v in scores.items() if v is not None]
         ranked = sorted(known, key=lambda kv: -kv[1])[:25]
+        bars = [svg.Bar(f, v, marked=(dataset, f) in reported) for f, v in ranked]
         drawn.append(
             svg.Figure(
                 f"drift_{dataset}",
                 f"Effect size against the training data ({dataset}): KS statistic for numbers, "
-                "total variation distance for categories; red bars reach the drift limit.",
-                svg.bars(ranked, limit=found.min_effect),
+                "total variation distance for categories. Red bars are the features the check "
+                "reports as drifted: an effect at least the dashed limit and a difference "
+                "too large for chance (Benjamini-Hochberg over every test); a bar past the "
+                "limit that stays blue is a difference chance explains.",
+                svg.bars(bars, limit=found.min_effect, axis="effect size"),
             )
         )
     return drawn

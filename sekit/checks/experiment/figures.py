@@ -71,8 +71,11 @@ def figures(result: CheckResult, gates: Mapping[str, GateResult]) -> list[Figure
         for a in drawn
     ]
     picture = svg.bars(
-        [(f"{a.name} ({a.users} users)", a.mean or 0.0) for a in drawn],
-        intervals=[(max(low or 0.0, 0.0), high or 0.0) for low, high in intervals],
+        [
+            svg.Bar(f"{a.name} ({a.users} users)", a.mean or 0.0, interval=(lo or 0.0, hi or 0.0))
+            for a, (lo, hi) in zip(drawn, intervals, strict=True)
+        ],
+        axis=f"{kept.metric}, mean over users",
     )
     direction = "lower" if kept.lower_is_better else "higher"
     return [

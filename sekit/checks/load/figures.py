@@ -40,6 +40,10 @@ class History(Evidence):
     distribution: dict[str, Any]
 
 
+def _blocked(gate: GateResult | None) -> bool:
+    return gate is not None and not gate.passed
+
+
 def figures(result: CheckResult, gates: Mapping[str, GateResult]) -> list[Figure]:
     from sekit.report import svg
 
@@ -52,7 +56,7 @@ def figures(result: CheckResult, gates: Mapping[str, GateResult]) -> list[Figure
         warmup = max((r.t for r in rows if r.warmup), default=None)
         latency = svg.lines(
             {"p50": [(r.t, r.p50_ms) for r in rows], "p95": [(r.t, r.p95_ms) for r in rows]},
-            x_label="seconds",
+            x_label="time since the start (s)",
             y_label="response time (ms)",
             limit=limit,
             shade_until=warmup,
@@ -67,15 +71,26 @@ def figures(result: CheckResult, gates: Mapping[str, GateResult]) -> list[Figure
         )
         throughput = svg.lines(
             {"requests/s": [(r.t, r.rps) for r in rows]},
-            x_label="seconds",
+            x_label="time since the start (s)",
             y_label="requests per second",
         )
         drawn.append(svg.Figure("throughput", "Requests per second.", throughput))
     if result.metrics.get("p50_ms") is not None:
+        blocked = {name for name in ("p50", "p95", "p99") if _blocked(gates.get(f"load.{name}_ms"))}
         bars = svg.bars(
-            [(name, result.metrics.get(f"{name}_ms") or 0.0) for name in ("p50", "p95", "p99")],
+            [
+                svg.Bar(name, result.metrics.get(f"{name}_ms") or 0.0, marked=name in blocked)
+                for name in ("p50", "p95", "p99")
+            ],
             limit=limit,
             unit=" ms",
+            axis="response time (ms)",
         )
-        drawn.append(svg.Figure("percentiles", "Percentiles over the measured period.", bars))
+        drawn.append(
+            svg.Figure(
+                "percentiles",
+                "Percentiles over the measured period; red bars are the ones whose gate blocked.",
+                bars,
+            )
+        )
     return drawn

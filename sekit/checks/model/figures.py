@@ -78,9 +78,43 @@ def slice_figures(result: CheckResult, gates: Mapping[str, GateResult]) -> list[
     found = Slices.read(result)
     if found is None:
         return []
-    bars = svg.bars([(s.slice, s.value) for s in found.slices[:20]], limit=found.overall)
-    caption = "The metric per slice, worst first; the line is the overall value."
+    weak = {
+        str(f.evidence.get("slice"))
+        for f in result.findings
+        if f.kind == "weak_slice" and f.severity.value != "info"
+    }
+    bars = svg.bars(
+        [
+            svg.Bar(s.slice, s.value, marked=s.slice in weak, interval=_interval(s.interval))
+            for s in found.slices[:20]
+        ],
+        reference=("overall", found.overall),
+        axis=_metric_of(result),
+    )
+    caption = (
+        "The metric per slice, worst first, with its interval; the grey line is the overall "
+        "value. Red bars are the slices the check reports as weak."
+    )
     return [svg.Figure("slices", caption, bars)]
+
+
+def _interval(interval: list[float | None]) -> tuple[float, float] | None:
+    low, high = [*interval, None, None][:2]
+    return None if low is None or high is None else (low, high)
+
+
+def _metric_of(result: CheckResult) -> str:
+    named = [name for name in result.metrics if name != "weak_slices"]
+    return named[0] if named else "metric"
+
+
+def _unfair(result: CheckResult) -> set[tuple[str, str, str]]:
+    """(column, group, metric) of every gap the check reported: what its picture draws red."""
+    return {
+        (str(f.column), str(f.evidence.get("group")), str(f.evidence.get("metric")))
+        for f in result.findings
+        if f.kind == "unfair_outcome" and f.severity.value != "info"
+    }
 
 
 def group_figures(result: CheckResult, gates: Mapping[str, GateResult]) -> list[Figure]:
@@ -91,18 +125,28 @@ def group_figures(result: CheckResult, gates: Mapping[str, GateResult]) -> list[
     found = Groups.read(result)
     if found is None:
         return []
+    unfair = _unfair(result)
     drawn = []
     for column in dict.fromkeys(row.column for row in found.groups):
         rows = [r for r in found.groups if r.column == column and r.value is not None]
         bars = svg.bars(
-            [(f"{r.metric} · {r.group}", r.value or 0.0) for r in rows],
-            intervals=[(max(r.interval[0] or 0.0, 0.0), r.interval[1] or 0.0) for r in rows],
+            [
+                svg.Bar(
+                    f"{r.metric} · {r.group}",
+                    r.value or 0.0,
+                    marked=(column, r.group, r.metric) in unfair,
+                    interval=_interval(r.interval),
+                )
+                for r in rows
+            ],
+            axis="rate (MAE for regression)",
         )
         drawn.append(
             svg.Figure(
                 f"fairness_{column}",
                 f"Fairness per group of {column}: each metric per group, with its 95% "
-                "interval (Wilson; t for the MAE).",
+                "interval (Wilson; t for the MAE). Red bars are the groups the check reports "
+                "as served worse than the other rows.",
                 bars,
             )
         )

@@ -132,7 +132,13 @@ def figures(result: CheckResult, gates: Mapping[str, GateResult]) -> list[Figure
     kept = Shares.read(result)
     if kept is None:
         return []
-    bars = svg.bars(sorted(kept.shares.items(), key=lambda kv: -kv[1]), limit=kept.limit)
+    reported = {f.column for f in result.findings if f.kind == "personal_data"}
+    ranked = sorted(kept.shares.items(), key=lambda kv: -kv[1])
+    bars = svg.bars(
+        [svg.Bar(column, share, marked=column in reported) for column, share in ranked],
+        limit=kept.limit,
+        axis="share of the column's values",
+    )
     return [svg.Figure("pii_shares", "Share of personal-looking values per column.", bars)]
 
 
