@@ -104,6 +104,9 @@ def test_a_case_and_punctuation_sensitive_endpoint_fails_with_the_shortest_text(
     assert example["answer"] != example["edited answer"]
     assert example["text"].lower() == example["edited"].lower()  # only the case changed
     assert len(example["text"].split()) <= 3  # shrunk from a whole review
+    # the message (what the terminal shows) has the edit that broke it and both answers
+    for shown in ("text", "answer", "edited", "edited answer"):
+        assert repr(example[shown]) in case["message"], case["message"]
     assert "invariance to punctuation" in found
 
 

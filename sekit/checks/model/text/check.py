@@ -148,7 +148,16 @@ def _finding(outcome: Outcome) -> Finding:
             },
         )
     shown = f"; shortest: {example.get('text', '')!r}" if example else ""
-    if outcome.kind in ("crash", "invalid_output") and example:
+    if "edited" in example:  # the edit that broke it, with both answers
+        shown += (
+            f" -> {example.get('answer')!r}, edited {example['edited']!r} -> "
+            f"{example.get('edited answer')!r}"
+        )
+    elif "second answer" in example:
+        shown += f" -> {example.get('first answer')!r}, then {example['second answer']!r}"
+    elif "expected" in example:
+        shown += f" -> {example.get('answer')!r}, expected {example['expected']!r}"
+    elif outcome.kind in ("crash", "invalid_output") and example:
         shown += f" ({example.get('answer')})"
     return finding(
         outcome.kind,
