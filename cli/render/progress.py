@@ -12,13 +12,21 @@ from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 from sekit.runner import Progress
 
 
+def _is_tty(console: Console) -> bool:
+    isatty = getattr(console.file, "isatty", None)
+    return bool(isatty()) if callable(isatty) else False
+
+
 @contextmanager
 def progress_display(err: Console, *, quiet: bool) -> Iterator[Callable[[Progress], None]]:
     """A callback for :func:`sekit.runner.run` that shows which check is running."""
     if quiet:
         yield lambda event: None
         return
-    if not err.is_terminal:
+    # A live spinner only on a real terminal: rich's is_terminal also says yes to a CI log
+    # or a pipe when FORCE_COLOR or TTY_COMPATIBLE is set, and the spinner's frames and its
+    # lines then end up in the log, twice and out of order.
+    if not _is_tty(err):
 
         def lines(event: Progress) -> None:
             if event.result is None:
