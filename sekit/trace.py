@@ -2,8 +2,10 @@
 
 Three questions, each answered from what the project already keeps:
 
-1. **Which model answered?** The prediction log's line for the request (``--log``, else
-   ``[monitor].log``, ``[experiment].log``, ``[data].production``): its time, model version,
+1. **Which model answered?** The prediction log's line for the request (``--log``, else the
+   first log that holds it of ``[monitor].log``, ``[experiment].log``, ``[data].production``
+   and the other ``.jsonl`` logs in their folders, such as the load test's
+   ``logs/load-test.jsonl`` of a scaffolded project): its time, model version,
    arm, status, answer and inputs; and the label that came back for it, if any
    (``[monitor].feedback``).
 2. **Which pipeline made that model?** The MLflow run tagged with that ``model_version`` (the
@@ -13,15 +15,17 @@ Three questions, each answered from what the project already keeps:
    commit of the pipeline.
 3. **Which data trained it?** ``dvc.lock`` as committed with that data: DVC's workflow
    commits the lock *after* ``dvc repro``, so the lock is read from the first commit whose
-   ``dvc.lock`` holds the run's ``data_md5`` (``git log -S``), else from the working tree
-   (a gap: commit it). In it, the stage whose output has that hash, and from it the chain of
+   ``dvc.lock`` holds the run's ``data_md5`` (``git log -S``), else from the working tree.
+   A lock found only in the working tree answers the question, with a *caveat*: it is not
+   kept until it is committed (``git add dvc.lock && git commit``), which the trace says.
+   In it, the stage whose output has that hash, and from it the chain of
    stages and files back to the first (gather), each with its hash. A code commit marked
    ``-dirty`` means the model was trained from uncommitted code; the trace says so.
 
 A question that cannot be answered is a *gap* with its reason (no MLflow store, no run with
 that version, no git, no stage with that hash); ``sekit trace`` exits 1 when there is one, so
-a CI step can require complete provenance. A request id that the log does not hold is a usage
-error (exit 2). MLflow is imported only when a store exists.
+a CI step can require complete provenance (``--strict``: a caveat too). A request id that no
+log holds is a usage error (exit 2). MLflow is imported only when a store exists.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ class Trace:
     data: dict[str, str] | None = None  # the training data: path, md5
     lineage: list[Step] = field(default_factory=list)  # from the training data back
     gaps: list[str] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)  # answered, but not yet kept
 
     def shown(self) -> dict[str, Any]:
         return {
@@ -79,12 +84,12 @@ class Trace:
             "data": self.data,
             "lineage": [step.__dict__ for step in self.lineage],
             "gaps": self.gaps,
+            "caveats": self.caveats,
         }
 
 
 def trace(config: Config, request_id: str, *, log: Path | None = None) -> Trace:
-    path = log or _log(config)
-    line = _served(path, request_id, config.root)
+    path, line = _look_up(config, request_id, log)
     found = Trace(request_id=request_id, log=_shown(path, config.root), served=line)
     found.feedback = _feedback(config, request_id)
     version = line.get("model_version") or line.get("answer_model_version")
@@ -110,7 +115,9 @@ def trace(config: Config, request_id: str, *, log: Path | None = None) -> Trace:
     return found
 
 
-def _log(config: Config) -> Path:
+def _logs(config: Config) -> list[Path]:
+    """The served logs to look a request up in: the configured ones, then the other
+    ``.jsonl`` files in their folders."""
     from sekit.checks.monitor.settings import Monitor
 
     candidates: list[Path | None] = []
@@ -122,12 +129,37 @@ def _log(config: Config) -> Path:
         experiment = config.table(Experiment)
         candidates.append(experiment.log if experiment is not None else None)
     candidates.append(config.data.production if config.data is not None else None)
-    for candidate in candidates:
-        if candidate is not None:
-            return candidate
+    configured = [c for c in candidates if c is not None]
+    if not configured:
+        raise UsageError(
+            "no prediction log to look the request up in",
+            hint="pass --log, or set [monitor].log or [data].production",
+        )
+    beside = [
+        other
+        for folder in dict.fromkeys(c.parent for c in configured)
+        if folder.is_dir()
+        for other in sorted(folder.glob("*.jsonl"))
+    ]
+    return list(dict.fromkeys([*configured, *beside]))
+
+
+def _look_up(config: Config, request_id: str, log: Path | None) -> tuple[Path, dict[str, Any]]:
+    """The log that holds the request and its line: ``log`` when given, else the first of
+    :func:`_logs` that holds it."""
+    if log is not None:
+        return log, _served(log, request_id, config.root)
+    logs = _logs(config)
+    existing = [path for path in logs if path.is_file()]
+    if not existing:
+        raise InputError(logs[0], "no such prediction log", hint="pass --log")
+    for path in existing:
+        with contextlib.suppress(UsageError):
+            return path, _served(path, request_id, config.root)
+    searched = ", ".join(_shown(path, config.root) for path in existing)
     raise UsageError(
-        "no prediction log to look the request up in",
-        hint="pass --log, or set [monitor].log or [data].production",
+        f"request {request_id!r} is in none of the prediction logs ({searched})",
+        hint="copy the request_id from an answer or from the log, or pass --log",
     )
 
 
@@ -254,8 +286,9 @@ def _lock_with(root: Path, data_md5: str, found: Trace) -> dict[str, Any] | None
         found.lock_commit = None
         data = (root / "dvc.lock").read_bytes()
         where = f"{lock} in the working tree"
-        found.gaps.append(
-            "the training data is recorded only in the working tree's dvc.lock: commit it"
+        found.caveats.append(
+            f"the training data is recorded only in the working tree's {lock}, not in a "
+            f"commit: `git add {lock} && git commit -m 'Record the trained data'` keeps it"
         )
     if data is None:
         found.gaps.append(f"no commit of {lock} (nor the working tree's) records md5 {data_md5}")

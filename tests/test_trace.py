@@ -127,24 +127,46 @@ def test_a_version_without_a_run_is_a_gap_and_exits_1(project: Path) -> None:
                              "model_version = old.0000"]  # fmt: skip
 
 
-def test_an_uncommitted_lock_is_a_gap(project: Path) -> None:
+def test_an_uncommitted_lock_answers_with_the_command_that_keeps_it(project: Path) -> None:
+    """As the quick start leaves a project: `dvc repro` wrote dvc.lock, nobody committed it.
+    The trace answers (exit 0) and says the one command that keeps the answer; --strict (CI)
+    makes that exit 1."""
     git(project, "reset", "-q", "--hard", "HEAD~1")  # the lock's commit is gone ...
     git(project, "reflog", "expire", "--expire=now", "--all")
     git(project, "gc", "-q", "--prune=now")
     (project / "dvc.lock").write_text(LOCK)  # ... and the lock only in the working tree
     result = CliRunner().invoke(cli, ["trace", "r1", "--format", "json"])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 0, result.output
     found = json.loads(result.stdout)
-    assert found["data"]["path"] == "data/processed/train.csv"  # still answered
-    assert found["gaps"] == [
-        "the training data is recorded only in the working tree's dvc.lock: commit it"
+    assert found["data"]["path"] == "data/processed/train.csv"  # answered
+    assert found["gaps"] == []
+    assert found["caveats"] == [
+        "the training data is recorded only in the working tree's dvc.lock, not in a commit: "
+        "`git add dvc.lock && git commit -m 'Record the trained data'` keeps it"
     ]
+    assert CliRunner().invoke(cli, ["trace", "r1", "--strict"]).exit_code == 1
+    git(project, "add", "dvc.lock")
+    git(project, "commit", "-q", "-m", "Record the trained data")
+    assert CliRunner().invoke(cli, ["trace", "r1", "--strict"]).exit_code == 0
+
+
+def test_a_request_of_the_load_test_is_found_beside_the_configured_log(project: Path) -> None:
+    """A scaffolded project after `sekit gate`: no served traffic yet (logs/requests.jsonl is
+    absent), the load test's requests are in logs/load-test.jsonl beside it."""
+    served = project / "logs" / "requests.jsonl"
+    (project / "logs" / "load-test.jsonl").write_text(served.read_text())
+    served.unlink()
+    result = CliRunner().invoke(cli, ["trace", "r1", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["log"] == "logs/load-test.jsonl"
 
 
 def test_an_unknown_request_exits_2_in_one_line(project: Path) -> None:
     result = CliRunner().invoke(cli, ["trace", "nope"])
     assert result.exit_code == 2
-    assert "request 'nope' is not in logs/requests.jsonl (2 lines)" in result.output
+    assert "request 'nope' is in none of the prediction logs (logs/requests.jsonl)" in (
+        result.output
+    )
     assert "Traceback" not in result.output
 
 

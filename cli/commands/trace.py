@@ -17,22 +17,32 @@ from sekit_cli.options import config_option, format_option
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     metavar="FILE",
-    help="The prediction log (default: [monitor].log, else [data].production).",
+    help="The prediction log (default: the first that holds the request of [monitor].log, "
+    "[experiment].log, [data].production and the .jsonl logs beside them).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 also on a caveat (an answer not yet committed), not only on a gap.",
 )
 @format_option()
 @config_option
-def trace(request_id: str, log: Path | None, fmt: str, config_path: Path | None) -> int:
+def trace(
+    request_id: str, log: Path | None, strict: bool, fmt: str, config_path: Path | None
+) -> int:
     """Which model version, which pipeline commit and which training data produced the
     answer to REQUEST_ID: from the prediction log, the MLflow run tagged with that model
     version, and dvc.lock at the run's git commit.
 
-    Exit code 0 when all three are answered, 1 when one is not (the gaps are listed), 2 when
-    the log does not hold the request.
+    Exit code 0 when all three are answered, 1 when one is not (the gaps are listed; with
+    --strict also when an answer is only in uncommitted files), 2 when no log holds the
+    request.
 
     \b
     Examples:
       sekit trace 3f2c9a0d4b1e4f7a9c8d6e5f4a3b2c1d
       sekit trace 3f2c9a0d --log logs/requests.jsonl --format json
+      sekit trace 3f2c9a0d --strict                    # in CI: uncommitted provenance fails
     """
     from sekit.config.loader import load_config
     from sekit.trace import trace as find
@@ -43,7 +53,7 @@ def trace(request_id: str, log: Path | None, fmt: str, config_path: Path | None)
         click.echo(json.dumps(found.shown(), indent=2, default=str))
     else:
         click.echo(_text(found.shown(), markdown=fmt == "markdown"))
-    return 1 if found.gaps else 0
+    return 1 if found.gaps or (strict and found.caveats) else 0
 
 
 def _text(shown: dict, *, markdown: bool) -> str:  # type: ignore[type-arg]
@@ -80,6 +90,8 @@ def _text(shown: dict, *, markdown: bool) -> str:  # type: ignore[type-arg]
         for step in shown["lineage"]:
             outs = ", ".join(f"{p} {m[:8]}" for p, m in step["outs"].items())
             lines.append(f"{item}stage {step['stage']}: {step['cmd']} -> {outs}")
+    for caveat in shown["caveats"]:
+        lines.append(f"{item}note: {caveat}")
     for gap in shown["gaps"]:
         lines.append(f"{item}not answered: {gap}")
     return "\n".join(lines)
