@@ -22,6 +22,7 @@ from pydantic import (
     AfterValidator,
     Field,
     PrivateAttr,
+    ValidationInfo,
     create_model,
     model_validator,
 )
@@ -32,7 +33,14 @@ from sekit.config.endpoint import Endpoint
 from sekit.config.ranking import Ranking, check_behaviours
 from sekit.config.retrain import Retrain
 from sekit.config.service import Load, Service
-from sekit.config.values import Duration, ModelLocation, ProjectPath, Section, parse_duration
+from sekit.config.values import (
+    Duration,
+    ModelLocation,
+    ProjectPath,
+    Section,
+    flatten_gates,
+    parse_duration,
+)
 from sekit.results import Severity
 
 if TYPE_CHECKING:
@@ -269,7 +277,8 @@ class Grade(Section):
 class Config(Section):
     """The whole configuration. ``root`` (the config file's folder) is set by the loader."""
 
-    project: Project
+    # no [project]: named after the config's folder (_named_by_folder)
+    project: Project = Field(default_factory=lambda: Project(name="project"))
     data: Data | None = None
     model: Model | None = None
     behaviour: list[Behaviour] = Field(
@@ -318,10 +327,19 @@ class Config(Section):
 
     @model_validator(mode="before")
     @classmethod
+    def _named_by_folder(cls, raw: Any, info: ValidationInfo) -> Any:
+        """No ``[project]``: named after the config's folder (``[data]`` + ``[model]`` do)."""
+        root = (info.context or {}).get("root")
+        if isinstance(raw, dict) and "project" not in raw and root is not None:
+            raw = {**raw, "project": {"name": Path(root).resolve().name or "project"}}
+        return raw
+
+    @model_validator(mode="before")
+    @classmethod
     def _flatten_gates(cls, raw: Any) -> Any:
         """Accept ``[gates.model]`` / ``accuracy = {...}`` as ``"model.accuracy"``."""
         if isinstance(raw, dict) and isinstance(raw.get("gates"), dict):
-            raw = {**raw, "gates": _flatten(raw["gates"])}
+            raw = {**raw, "gates": flatten_gates(raw["gates"])}
         return raw
 
 
@@ -339,20 +357,3 @@ def assembled(tables: Sequence[type[Table]]) -> type[Config]:
     made: type[Config] = create_model("Config", __base__=Config, **fields)
     made.__doc__ = Config.__doc__
     return made
-
-
-def _flatten(gates: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in gates.items():
-        name = f"{prefix}{key}"
-        is_nested = (
-            isinstance(value, dict)
-            and value
-            and all(isinstance(v, dict) for v in value.values())
-            and not {"min", "max"} & set(value)
-        )
-        if is_nested:
-            flat.update(_flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat

@@ -141,3 +141,21 @@ ModelLocation = Annotated[
         }
     ),
 ]
+
+
+def flatten_gates(gates: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``[gates.model]`` / ``accuracy = {...}`` as ``"model.accuracy" = {...}``."""
+    flat: dict[str, Any] = {}
+    for key, value in gates.items():
+        name = f"{prefix}{key}"
+        is_nested = (
+            isinstance(value, dict)
+            and value
+            and all(isinstance(v, dict) for v in value.values())
+            and not {"min", "max"} & set(value)
+        )
+        if is_nested:
+            flat.update(flatten_gates(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat

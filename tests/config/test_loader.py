@@ -184,3 +184,17 @@ def test_load_config_error_is_a_config_error(tree: Tree) -> None:
         info.value.problems == ["sekit.toml: project.name: required key is missing"]
         or "project.name: required key is missing" in info.value.problems[0]
     )
+
+
+def test_without_a_project_table_the_folder_names_the_project(tree: Tree) -> None:
+    """docs/howto/endpoint.md: `[data]` and `[model]` are all sekit needs."""
+    root = tree(
+        {
+            "reviews-endpoint/sekit.toml": '[data]\ntest = "t.csv"\nlabel = "label"\n'
+            '[model]\nendpoint = "http://127.0.0.1:8000/predict"\ninput = "text"\n',
+            "reviews-endpoint/t.csv": "text,label\nfine,pos\n",
+        }
+    )
+    config = load_config(root / "reviews-endpoint" / "sekit.toml")
+    assert config.project.name == "reviews-endpoint"
+    assert config.project.team == []
