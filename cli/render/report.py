@@ -53,10 +53,22 @@ def _findings(out: Console, check: CheckResult, verbose: bool) -> None:
         column = f" [muted]{escape(finding.column)}[/]" if finding.column else ""
         out.print(
             f"  [{finding.severity.value}]{finding.severity.value:>4}[/] "
-            f"{finding.kind}{column}: {escape(finding.message)}"
+            f"{finding.kind}{column}: {escape(finding.message)}{_rows(finding.evidence)}"
         )
     if len(shown) > limit:
         out.print(f"  [muted]… {len(shown) - limit} more (--verbose, or .sekit/report.json)[/]")
+
+
+def _rows(evidence: dict[str, object]) -> str:
+    """The example rows a finding names (0-based rows of its data set), as the report keeps
+    them: a finding names the column and the rows."""
+    rows = evidence.get("rows")
+    if not isinstance(rows, list) or not rows:
+        return ""
+    shown = ", ".join(escape(str(row)) for row in rows)
+    dataset = evidence.get("dataset")
+    where = f" of {escape(str(dataset))}" if isinstance(dataset, str) else ""
+    return f" [muted](rows{where}: {shown})[/]"
 
 
 def print_report(

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sekit.checks.context import Context
 from sekit.checks.suite import Suite
 from sekit.errors import DataLoadError
-from sekit.results import CheckResult
+from sekit.results import CheckResult, Finding, Severity
 from sekit_cli.app import cli
 from tests.helpers import MINIMAL_CONFIG, fake_check, finding
 
@@ -225,3 +225,24 @@ def test_check_list(project: Path, runner: CliRunner) -> None:
     result = runner.invoke(cli, ["check", "--list"])
     assert result.exit_code == 0
     assert result.stdout.split() == ["data.rows", "native", "fake", "data.rows"]
+
+
+def test_a_finding_names_its_column_and_rows_on_the_terminal(
+    project: Path, runner: CliRunner
+) -> None:
+    """Tutorial, Tuesday: 'a finding names the column and the rows' (they were only in the
+    JSON report)."""
+    out_of_range = Finding(
+        kind="out_of_range",
+        severity=Severity.FAIL,
+        message="3 values of 'age' are above the max 120",
+        column="age",
+        evidence={"rows": [3, 17, 40], "dataset": "train"},
+    )
+    fake_check("data.out_of_range", findings=[out_of_range])
+    result = runner.invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert (
+        "out_of_range age: 3 values of 'age' are above the max 120 (rows of train: 3, 17, 40)"
+        in (result.stdout)
+    )
