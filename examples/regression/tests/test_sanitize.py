@@ -9,7 +9,7 @@ import pandera.pandas as pa
 import pytest
 
 from regression_demo import ingest, sanitize
-from regression_demo.config import FEATURES, LABEL
+from regression_demo.config import FEATURES, LABEL, paths
 
 
 def test_columns_become_snake_case_and_duplicates_go() -> None:
@@ -28,7 +28,7 @@ def test_valid_data_passes_the_schema(project: Path) -> None:
 def test_an_impossible_value_is_rejected(project: Path) -> None:
     frame = sanitize.clean(ingest.download())
     frame.loc[0, "bmi"] = -1
-    with pytest.raises(pa.errors.SchemaError):
+    with pytest.raises(pa.errors.SchemaErrors):
         sanitize.validate(frame)
 
 
@@ -39,3 +39,16 @@ def test_the_golden_rows_are_the_same_whatever_joins_the_data() -> None:
     shuffled = frame.sample(frac=1, random_state=0)
     joined = pd.concat([shuffled, shuffled.head(40)], ignore_index=True)  # feedback rows
     assert set(sanitize.keys(joined[sanitize.golden(joined)])) == chosen
+
+
+def test_the_stage_stops_in_one_line_naming_the_column_and_row(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = sanitize.clean(ingest.download())
+    broken.loc[7, "bmi"] = -1
+    raw = paths().raw
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    broken.to_csv(raw, index=False)
+    assert sanitize.main() == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "'bmi' breaks" in line and "rows 7" in line

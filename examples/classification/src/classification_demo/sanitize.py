@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import sys
 
 import pandas as pd
 
@@ -57,13 +58,29 @@ def clean(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def validate(frame: pd.DataFrame) -> pd.DataFrame:
-    """Raise pandera's SchemaError when a value breaks sekit.toml's [data.columns]."""
+    """Raise pandera's SchemaErrors (every broken value at once) when a value breaks
+    sekit.toml's [data.columns]."""
     import sekit.data
     from sekit.config import load_config
 
     config = load_config(paths().root)
     assert config.data is not None
-    return sekit.data.pandera_schema(config.data.columns).validate(frame)
+    return sekit.data.pandera_schema(config.data.columns).validate(frame, lazy=True)
+
+
+def explained(errors: Exception) -> str:
+    """One line for the people running the pipeline: which columns break which rule of the
+    schema, in which rows (pandera's own message is a long table)."""
+    cases = getattr(errors, "failure_cases", None)
+    if not isinstance(cases, pd.DataFrame) or cases.empty:
+        return str(errors).splitlines()[0]
+    parts = []
+    for (column, check), rows in cases.groupby(["column", "check"], dropna=False, sort=False):
+        index = [str(i) for i in rows["index"].dropna().astype(int).tolist()[:3]]
+        where = f" in rows {', '.join(index)}" if index else ""
+        more = f" (+{len(rows) - len(index)} more)" if len(rows) > len(index) else ""
+        parts.append(f"{column!r} breaks {check}{where}{more}")
+    return "; ".join(parts)
 
 
 def run(raw: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -87,10 +104,22 @@ def run(raw: pd.DataFrame | None = None) -> pd.DataFrame:
     return frame
 
 
-def main() -> None:
+def main() -> int:
+    import pandera.errors
+
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    run()
+    try:
+        run()
+    except (pandera.errors.SchemaError, pandera.errors.SchemaErrors) as errors:
+        print(
+            f"sanitize: error: the data breaks sekit.toml's [data.columns]: {explained(errors)}."
+            " Fix the data here (sanitize.py), never by loosening the schema; "
+            "`sekit explain out_of_range` says more.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
