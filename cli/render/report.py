@@ -53,7 +53,8 @@ def _findings(out: Console, check: CheckResult, verbose: bool) -> None:
         column = f" [muted]{escape(finding.column)}[/]" if finding.column else ""
         out.print(
             f"  [{finding.severity.value}]{finding.severity.value:>4}[/] "
-            f"{finding.kind}{column}: {escape(finding.message)}{_rows(finding.evidence)}"
+            f"{finding.kind}{column}: {escape(finding.message)}{_rows(finding.evidence)}",
+            soft_wrap=True,  # one line per finding: a log can be searched, a terminal wraps
         )
     if len(shown) > limit:
         out.print(f"  [muted]… {len(shown) - limit} more (--verbose, or .sekit/report.json)[/]")
@@ -112,7 +113,7 @@ def print_verdict(out: Console, report: Report, *, gates: bool) -> None:
             + ("" if rollback else f" ({escape('; '.join(report.release.reasons))})")
         )
     for reason in report.blocking():
-        out.print(f"  - {escape(reason)}")
+        out.print(f"  - {escape(reason)}", soft_wrap=True)
     kinds = sorted(
         {
             f.kind
