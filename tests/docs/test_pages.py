@@ -103,4 +103,14 @@ def test_the_page_runs_as_written(
     project = tmp_path / "docs-demo"
     install(project, bin_dir, env)
     subprocess.run([bin_dir / "dvc", "repro", "-q"], cwd=project, env=env, check=True)
-    _check(pages, project, environment(bin_dir), {})
+    # the environment is shared: a page's `pip` waits for the lock the other installs take
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "pip").write_text(
+        f"#!/bin/sh\nexec flock {bin_dir.parent.parent / 'install.lock'} "
+        f'{bin_dir / "python"} -m pip "$@"\n'
+    )
+    (shim / "pip").chmod(0o755)
+    reader = environment(bin_dir)
+    reader["PATH"] = f"{shim}:{reader['PATH']}"
+    _check(pages, project, reader, {})
