@@ -194,7 +194,7 @@ def grade_one(
     template: bool = True,
 ) -> TeamGrade:
     """Grade one repository; any failure becomes an ungradable entry with its reason."""
-    name = team or root.name
+    name = team or root.resolve().name
     repo = Repository(root)
     try:
         return _grade(repo, rubric, team=name, run=run, template=template)
@@ -274,7 +274,8 @@ def grade(
         name = names[target]
         graded = grade_one(target, chosen, team=name, run=run)
         if roster is not None and name is None:
-            graded.notes.append(f"{target.name!r} is not on the roster: named by its folder")
+            folder = target.resolve().name
+            graded.notes.append(f"{folder!r} is not on the roster: named by its folder")
         return graded
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -305,8 +306,8 @@ def team_of(target: Path, roster: Mapping[str, str] | None) -> str | None:
     (``remla25-team13/model-training``) when the roster names folders with a slash."""
     if not roster:
         return None
-    if target.name in roster:
-        return roster[target.name]
+    if target.resolve().name in roster:
+        return roster[target.resolve().name]
     parts = target.resolve().parts
     for folder, team in roster.items():
         tail = tuple(p for p in folder.split("/") if p)
@@ -346,7 +347,7 @@ def grade_history(
         if repo.history is None:
             reason = next((n for n in repo.notes if n.startswith("git history")), "no git history")
             raise UsageError(f"{root}: cannot grade its history: {reason}")
-        name = team or root.name
+        name = team or root.resolve().name
         return curve(
             repo,
             team=name,

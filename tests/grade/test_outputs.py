@@ -242,3 +242,17 @@ def test_a_template_without_its_history_is_regenerated(tmp_path: Path) -> None:
     assert team.template is not None
     assert team.template.source == "regenerated: sekit new demo-team --template classification"
     assert team.gain == 0.0
+
+
+def test_a_repository_given_as_dot_is_named_by_its_folder(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sekit grade .` in a team's folder (the tutorial's Friday): the team was named ''."""
+    root = repo(GOOD)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(
+        cli, ["grade", ".", "--format", "json", "--db", str(tmp_path / "g.sqlite")]
+    )
+    assert result.exit_code == 0, result.output
+    [team] = json.loads(result.stdout)["teams"]
+    assert team["team"] == root.name != ""
