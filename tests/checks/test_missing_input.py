@@ -32,6 +32,11 @@ def test_a_missing_dvc_file_is_one_finding(tmp_path: Path, monkeypatch) -> None:
     assert len(naming) == 1
     assert "output/reviews.tsv.dvc" in naming[0]["message"]
     errored = [c for c in report["checks"] if c["status"] == "error"]
+    # the model file the pipeline trains is missing too: a second input, reported once by
+    # the one check that needs only the file (model.footprint)
+    [model_file] = [c for c in errored if "model.joblib" in c["summary"]]
+    assert model_file["id"] == "model.footprint" and "train the model" in model_file["summary"]
+    errored = [c for c in errored if c is not model_file]
     assert len(errored) > 5  # fail closed: every check that needed the data blocks
     assert all(c["summary"].startswith("not run: ") for c in errored[1:])
     # the reason is the first check's: the others point at it instead of repeating it

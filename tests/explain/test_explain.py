@@ -80,7 +80,8 @@ def test_the_cli_lists_by_suite_and_explains_one(runner: CliRunner) -> None:
     listing = runner.invoke(cli, ["explain"])
     assert listing.exit_code == 0
     assert list(catalogue()) == [
-        *("data", "model", "load", "endpoint", "release", "monitor", "experiment", "any", "metrics")
+        *("tests", "data", "model", "load", "endpoint", "release", "monitor", "experiment"),
+        *("any", "metrics"),
     ]
     assert "label_leakage" in listing.stdout and "load.p95_ms" in listing.stdout
     one = runner.invoke(cli, ["explain", "label_leakage"])

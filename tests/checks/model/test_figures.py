@@ -32,7 +32,10 @@ def test_the_weak_slices_and_only_they_are_red(project: Callable[..., Config], c
 
 def test_a_clean_model_has_no_red_slice(project: Callable[..., Config], clean: Any) -> None:
     result = results(project(clean, behaviour=""))["model.slices"]
-    assert result.status.value == "pass"
+    # the clean model has no failing slice (with older scikit-learn one slice warns, and a
+    # warning is not drawn red)
+    assert result.status.value in ("pass", "warn")
+    assert not [f for f in result.findings if f.severity.value == "fail"]
     [picture] = slice_figures(result, {})
     assert red_bars(picture.svg) == set()
 
