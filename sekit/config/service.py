@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from sekit.config.values import Duration, ProjectPath, Section
 
@@ -56,18 +56,54 @@ class Service(Section):
 
 
 class Load(Section):
-    """``[load]``: the Locust load test."""
+    """``[load]``: the Locust load test.
 
-    users: int = Field(10, ge=1, le=10_000, description="simulated users at the same time")
-    spawn_rate: float = Field(10.0, gt=0, description="users started per second")
+    Two ways to load a service. The **open** model (the default) sends requests on a schedule,
+    ``arrival_rate`` per second in total, whatever the service does, and measures each latency
+    from the moment the request was due: a stall counts for every request that arrived during
+    it. The **closed** model runs ``users`` that each wait for an answer before sending again
+    (``wait``, ``rate``): what a fixed population of users sees, and with ``wait = "none"`` the
+    capacity; it understates latency when the service stalls. ``mode = "both"`` runs the two,
+    one after the other.
+    """
+
+    mode: Literal["open", "closed", "both"] | None = Field(
+        None,
+        description="open (a schedule: latency), closed (waiting users: capacity) or both; "
+        "default open, or closed with a locustfile of your own",
+    )
+    arrival_rate: float | None = Field(
+        None,
+        gt=0,
+        le=100_000,
+        description="open model: requests per second in total (default users x rate)",
+    )
+    ramp: Duration | None = Field(
+        None,
+        ge=0,
+        le=600,
+        description="open model: the arrival rate rises linearly to arrival_rate over this "
+        "time (default the warm-up)",
+    )
+    users: int = Field(
+        10, ge=1, le=10_000, description="closed model: simulated users at the same time"
+    )
+    spawn_rate: float = Field(10.0, gt=0, description="closed model: users started per second")
     duration: Duration = Field(
         20.0, gt=0, le=3600, description="how long the load is measured, after the warm-up"
     )
     warmup: Duration = Field(2.0, ge=0, le=600, description="excluded from the statistics")
     wait: Literal["poisson", "between", "none"] = Field(
-        "poisson", description="arrival pattern per user (poisson keeps latencies honest)"
+        "poisson",
+        description="closed model: waits per user (poisson keeps latencies honest; none "
+        "measures capacity)",
     )
-    rate: float = Field(5.0, gt=0, description="requests per second per user (poisson)")
+    rate: float = Field(
+        5.0,
+        gt=0,
+        description="closed model: requests per second per user (users x rate is the open "
+        "model's default arrival_rate)",
+    )
     processes: int = Field(
         1, ge=1, le=64, description="Locust processes on this machine (more for more load)"
     )
@@ -84,3 +120,31 @@ class Load(Section):
     max_p50_ms: float | None = Field(None, gt=0, description="median latency bound (latency)")
     max_p95_ms: float | None = Field(None, gt=0, description="95th percentile bound (latency)")
     max_p99_ms: float | None = Field(None, gt=0, description="99th percentile bound (latency)")
+
+    @model_validator(mode="after")
+    def _open_needs_sekits_requests(self) -> Load:
+        if self.mode in ("open", "both") and self.locustfile is not None:
+            raise ValueError(
+                f'mode = "{self.mode}" sends sekit\'s own requests on a schedule; a locustfile '
+                'of your own runs in the closed model: set mode = "closed" (or remove the '
+                "locustfile)"
+            )
+        return self
+
+    @property
+    def modes(self) -> tuple[Literal["open", "closed"], ...]:
+        """The runs to make, in order: the open model first (it decides latency bounds)."""
+        chosen = self.mode or ("closed" if self.locustfile is not None else "open")
+        if chosen == "both":
+            return ("open", "closed")
+        return ("open",) if chosen == "open" else ("closed",)
+
+    @property
+    def target_rate(self) -> float:
+        """The open model's arrival rate: ``arrival_rate``, else ``users`` x ``rate``."""
+        return self.arrival_rate if self.arrival_rate is not None else self.users * self.rate
+
+    @property
+    def ramp_s(self) -> float:
+        """Seconds over which the open model's rate rises: ``ramp``, else the warm-up."""
+        return self.ramp if self.ramp is not None else self.warmup

@@ -1,5 +1,10 @@
 """``load.locust``: the team's real service under a real Locust run.
 
+By default the open model (:mod:`._open`): requests on a schedule, latency from the moment each
+was due; ``[load].mode`` adds or chooses the closed loop (:mod:`._closed`, or the team's own
+locustfile). Each run also loads sekit's probe of the generator (:mod:`._probe`), and the
+verdict (:mod:`.verdict`) says whether the run measured the service at all (:mod:`.validity`).
+
 :func:`run_worker` runs a Locust worker for a master started with ``sekit check load --master``.
 """
 
@@ -7,26 +12,26 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
 
 from sekit.checks.context import Context
+from sekit.checks.findings import finding
 from sekit.checks.load import locust
-from sekit.checks.load.figures import History, figures
+from sekit.checks.load.figures import figures
 from sekit.checks.load.options import LoadOptions
 from sekit.checks.load.service import RunningService, ServiceDown, external, started
+from sekit.checks.load.validity import read_generator
+from sekit.checks.load.verdict import Run, judge, last_line
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
 from sekit.config.schema import Config, Load
 from sekit.errors import UsageError
-from sekit.results import CheckResult, Finding, Severity
+from sekit.results import CheckResult
 
 STARTUP_MARGIN = 60.0  # seconds Locust may take beyond warm-up + duration
 
 
-def _finding(kind: str, severity: str, message: str, **evidence: Any) -> Finding:
-    return Finding(kind=kind, severity=Severity(severity), message=message, evidence=evidence)
-
-
-def locustfile_of(ctx: Context) -> Any:
+def locustfile_of(ctx: Context, mode: locust.Mode) -> Path:
+    """The locustfile of one run: the team's own (closed), else sekit's for ``mode``."""
     config = ctx.config
     if config.load.locustfile is not None:
         if not config.load.locustfile.is_file():
@@ -36,7 +41,7 @@ def locustfile_of(ctx: Context) -> Any:
     from sekit.checks.load.requests import max_items
 
     return locust.write_locustfile(
-        config.service, config.load, ctx.workdir, max_items=max_items(config)
+        config.service, config.load, ctx.workdir, mode, max_items=max_items(config)
     )
 
 
@@ -66,25 +71,48 @@ def _spread(ctx: Context) -> locust.Distribution:
     return locust.Distribution(processes=options.processes or ctx.config.load.processes)
 
 
+def measure(
+    ctx: Context, url: str, mode: locust.Mode, spread: locust.Distribution, name: str
+) -> Run:
+    """One Locust run against ``url`` with sekit's probe beside it; its results and generator.
+    ``name`` prefixes its files in ``.sekit/``."""
+    load = ctx.config.load
+    prefix = ctx.workdir / name
+    probe, report = locust.write_probe(ctx.workdir, load)
+    limit = load.warmup + load.duration + STARTUP_MARGIN + (60 if spread.master else 0)
+    files = [locustfile_of(ctx, mode), probe]
+    locust.run(
+        locust.command(files, url, load, prefix, spread, mode, ends_itself=True),
+        cwd=ctx.workdir,
+        log_path=prefix.with_suffix(".log"),
+        limit=limit,
+    )
+    results = locust.read_results(prefix, load.warmup)
+    generator = read_generator(report)
+    if generator is not None and generator.failures:  # complete, unlike Locust's failures file
+        results.failures_by_reason = dict(generator.failures)
+    return Run(mode, results, generator, rate=load.target_rate if mode == "open" else None)
+
+
 def check_load(ctx: Context) -> CheckResult:
     config = ctx.config
     if ctx.options.of(LoadOptions).fault:
         return CheckResult.skipped(
             id="load.locust", suite="load", reason="--fault: only load.fallback runs"
         )
-    load = config.load
-    locustfile = locustfile_of(ctx)
+    modes = config.load.modes
+    if "open" in modes and config.service is None:
+        raise UsageError(
+            "[load]: the open model sends the requests of [service] (endpoint, payload); "
+            'with only a locustfile, set mode = "closed"'
+        )
     spread = _spread(ctx)
-    prefix = ctx.workdir / "locust"
-    limit = load.warmup + load.duration + STARTUP_MARGIN + (60 if spread.master else 0)
+    runs: list[Run] = []
     try:
         with _target(ctx) as service:
-            locust.run(
-                locust.command(locustfile, service.url, load, prefix, spread),
-                cwd=ctx.workdir,
-                log_path=ctx.workdir / "locust.log",
-                limit=limit,
-            )
+            for mode in modes:
+                name = "locust" if mode == modes[0] else f"locust-{mode}"
+                runs.append(measure(ctx, service.url, mode, spread, name))
             died = not service.alive()
             tail = service.tail()
     except ServiceDown as down:
@@ -93,142 +121,21 @@ def check_load(ctx: Context) -> CheckResult:
             suite="load",
             summary=down.message,
             findings=[
-                _finding(
+                finding(
                     "service_unavailable",
                     "fail",
-                    down.message + _last(down.log_tail),
+                    down.message + last_line(down.log_tail),
                     log_tail=down.log_tail,
                     log=".sekit/service.log",
                 )
             ],
         )
-    results = locust.read_results(prefix, load.warmup)
-    return _judge(config, results, died=died, tail=tail, spread=spread)
-
-
-def _last(lines: list[str]) -> str:
-    return f"; last log line: {lines[-1].strip()[:160]}" if lines else ""
-
-
-def bound_of(
-    config: Config, name: str, explicit: float | None, *, upper: bool = True
-) -> tuple[float | None, str]:
-    """A bound from [load] (``max_p95_ms``, ``min_rps``), else from the gate on the metric."""
-    key = f"max_{name}_ms" if upper else f"min_{name}"
-    if explicit is not None:
-        return explicit, f"[load].{key}"
-    metric = f"load.{name}_ms" if upper else f"load.{name}"
-    gate = config.gates.get(metric)
-    value = None if gate is None else (gate.max if upper else gate.min)
-    return value, f'gate "{metric}"'
-
-
-def _judge(
-    config: Config,
-    results: locust.Results,
-    *,
-    died: bool,
-    tail: list[str],
-    spread: locust.Distribution,
-) -> CheckResult:
-    load = config.load
-    findings: list[Finding] = []
-    p50, p95, p99 = (results.percentile(q) for q in (0.5, 0.95, 0.99))
-    metrics = {
-        "requests": results.requests,
-        "rps": results.rps,
-        "error_rate": results.error_rate if results.requests else None,
-        "p50_ms": p50,
-        "p95_ms": p95,
-        "p99_ms": p99,
-        "failures": results.failures,
-    }
-    if died:
-        findings.append(
-            _finding(
-                "service_unavailable",
-                "fail",
-                "the service died during the load test" + _last(tail),
-                log_tail=tail,
-                log=".sekit/service.log",
-            )
-        )
-    if results.requests == 0:
-        findings.append(
-            _finding(
-                "throughput",
-                "fail",
-                "no request completed during the measured period",
-                duration_s=load.duration,
-            )
-        )
-    elif results.failures:
-        severity = "fail" if results.error_rate > load.max_error_rate else "warn"
-        reasons = dict(sorted(results.failures_by_reason.items(), key=lambda kv: -kv[1])[:5])
-        findings.append(
-            _finding(
-                "error_rate",
-                severity,
-                f"{results.failures:,} of {results.requests:,} requests "
-                f"failed ({results.error_rate:.1%}, limit {load.max_error_rate:.1%}): "
-                + ", ".join(f"{reason} x{count}" for reason, count in reasons.items()),
-                failures=results.failures,
-                reasons=reasons,
-            )
-        )
-    for name, value, explicit in (
-        ("p50", p50, load.max_p50_ms),
-        ("p95", p95, load.max_p95_ms),
-        ("p99", p99, load.max_p99_ms),
-    ):
-        bound, source = bound_of(config, name, explicit)
-        if bound is not None and value is not None and value > bound:
-            findings.append(
-                _finding(
-                    "latency",
-                    "fail",
-                    f"{name} latency is {value:g} ms, above the bound of {bound:g} ms ({source})",
-                    percentile=name,
-                    value_ms=value,
-                    bound_ms=bound,
-                    users=load.users,
-                )
-            )
-    min_rps, rps_source = bound_of(config, "rps", load.min_rps, upper=False)
-    if min_rps is not None and results.rps < min_rps:
-        findings.append(
-            _finding(
-                "throughput",
-                "fail",
-                f"{results.rps:.1f} requests/s, below the required {min_rps:g} ({rps_source})",
-                rps=results.rps,
-                required=min_rps,
-            )
-        )
-    kept = History.model_validate(
-        {"history": results.history, "users": load.users, "distribution": spread.__dict__}
-    )
-    findings.append(kept.finding("per-second history (warm-up marked)"))
-    summary = (
-        f"{results.requests:,} requests, {results.rps:.0f}/s, p50 {p50:g} ms, "
-        f"p95 {p95:g} ms, p99 {p99:g} ms, {results.error_rate:.1%} errors"
-        if results.requests and p50 is not None
-        else "no requests measured"
-    )
-    serious = [f for f in findings if f.severity is not Severity.INFO]
-    if serious:
-        summary = (
-            serious[0].message
-            if len(serious) == 1
-            else f"{serious[0].message} (+{len(serious) - 1} more)"
-        )
-    return CheckResult.from_findings(
-        id="load.locust", suite="load", findings=findings, summary=summary, metrics=metrics
-    )
+    return judge(config, runs, died=died, tail=tail, distribution=spread.__dict__)
 
 
 def run_worker(config: Config, *, master_host: str, master_port: int, allow_remote: bool) -> int:
-    """Run one Locust worker for a sekit master until the test ends; its exit code."""
+    """Run a Locust worker for a sekit master until the test ends, once per run of
+    ``[load].mode`` (the master runs them in the same order); its exit code."""
     import ipaddress
     import socket
 
@@ -240,20 +147,23 @@ def run_worker(config: Config, *, master_host: str, master_port: int, allow_remo
                 "--allow-remote to join a master elsewhere"
             )
     ctx = Context(config)
-    locustfile = locustfile_of(ctx)
     from sekit import processes
 
     log_path = ctx.workdir / f"locust-worker-{master_port}.log"
-    with log_path.open("ab") as log:
-        process = processes.spawn(
-            locust.worker_command(locustfile, master_host, master_port), cwd=ctx.workdir, log=log
-        )
-        try:
-            limit = config.load.warmup + config.load.duration + 2 * STARTUP_MARGIN + 60
-            code = processes.wait(process, limit)
-        finally:
-            processes.stop(process)
-    return 0 if code == 0 else 1
+    for mode in config.load.modes:
+        files = [locustfile_of(ctx, mode), locust.write_probe(ctx.workdir, config.load)[0]]
+        with log_path.open("ab") as log:
+            process = processes.spawn(
+                locust.worker_command(files, master_host, master_port), cwd=ctx.workdir, log=log
+            )
+            try:
+                limit = config.load.warmup + config.load.duration + 2 * STARTUP_MARGIN + 60
+                code = processes.wait(process, limit)
+            finally:
+                processes.stop(process)
+        if code != 0:
+            return 1
+    return 0
 
 
 def _requires(config: Config) -> str | None:
@@ -308,6 +218,27 @@ SERVICE_UNAVAILABLE = Kind(
         "(memory, unhandled exceptions)."
     ),
 )
+INVALID_MEASUREMENT = Kind(
+    "invalid_measurement",
+    "the run measured the load generator, not the service",
+    (
+        "On a busy machine the load generator competes with the service for the cores: a "
+        "starved generator sends late and reads answers late, and its delay lands in every "
+        "latency it reports. A verdict from such a run would blame the model for the runner, or "
+        "pass a service that was never loaded as asked; sekit says so instead (status error, "
+        "which blocks like every error)."
+    ),
+    (
+        "The finding names the reason (a generator that fell behind its schedule, used a whole "
+        "CPU, or whose own delay could explain the excess over a bound) and keeps what was "
+        "measured in its evidence, with the share of time the generator waited for a CPU."
+    ),
+    (
+        "Rerun on a quieter machine or CI runner; run fewer jobs beside the load test (pytest "
+        "workers, builds); spread the load over [load].processes; or lower [load].arrival_rate. "
+        "Never loosen a latency bound to get past it."
+    ),
+)
 LOAD_REQUESTS = Metric(
     "load.requests",
     "requests sent during the measured period",
@@ -357,15 +288,70 @@ LOAD_P99_MS = Metric(
     gate="max = 500",
 )
 
+LOAD_GENERATOR_DELAY = Metric(
+    "load.generator_delay_ms",
+    "the load generator's own delay (p99) in milliseconds",
+    (
+        "How late the load generator itself ran: the 99th percentile of its schedule lag (how "
+        "late each arrival left) and its loop delay (how late a 10 ms sleep woke). Every latency "
+        "it reports holds up to about this much of its own."
+    ),
+    "Compare it with the latency bounds; the finding says whether it could decide a verdict.",
+    "Give the generator a CPU: fewer jobs beside it, more [load].processes.",
+    gate=None,
+)
+LOAD_GENERATOR_CPU = Metric(
+    "load.generator_cpu",
+    "share of one CPU the busiest load-generator process used",
+    "CPU seconds per second of the busiest Locust process; at 0.9 it sets the pace itself.",
+    "Above 0.9 the run is invalid_measurement.",
+    "Spread the load over [load].processes, or lower the rate.",
+    gate=None,
+)
+CLOSED_METRICS = tuple(
+    Metric(
+        f"load.closed_{name}",
+        f"{summary} (the closed loop, beside the open model)",
+        (
+            f"{summary[0].upper()}{summary[1:]} measured by the closed loop when [load].mode = "
+            '"both": users that wait for each answer. Beside the open model\'s numbers it shows '
+            "how much a closed loop understates latency when the service stalls."
+        ),
+        "Compare with the open model's numbers (load.p95_ms...).",
+        "Latency bounds are judged on the open model; the closed loop measures capacity.",
+        gate=None,
+    )
+    for name, summary in (
+        ("requests", "requests completed in the measured period"),
+        ("rps", "requests per second answered"),
+        ("error_rate", "share of failed requests"),
+        ("p50_ms", "median response time in milliseconds"),
+        ("p95_ms", "95th percentile response time in milliseconds"),
+        ("p99_ms", "99th percentile response time in milliseconds"),
+    )
+)
+
 SPECS = (
     CheckSpec(
         id="load.locust",
         title="Locust load test against the service",
         func=check_load,
         emits="`latency`, `error_rate`, `throughput` against their bounds (fail); "
-        "`service_unavailable` with the service's last log line (fail)",
-        kinds=(LATENCY, ERROR_RATE, THROUGHPUT, SERVICE_UNAVAILABLE),
-        metrics=(LOAD_REQUESTS, LOAD_RPS, LOAD_ERROR_RATE, LOAD_P50_MS, LOAD_P95_MS, LOAD_P99_MS),
+        "`service_unavailable` with the service's last log line (fail); "
+        "`invalid_measurement` when the run measured the load generator, not the service "
+        "(error)",
+        kinds=(LATENCY, ERROR_RATE, THROUGHPUT, SERVICE_UNAVAILABLE, INVALID_MEASUREMENT),
+        metrics=(
+            LOAD_REQUESTS,
+            LOAD_RPS,
+            LOAD_ERROR_RATE,
+            LOAD_P50_MS,
+            LOAD_P95_MS,
+            LOAD_P99_MS,
+            LOAD_GENERATOR_DELAY,
+            LOAD_GENERATOR_CPU,
+            *CLOSED_METRICS,
+        ),
         requires=_requires,
         mlts=(
             MltsClaim(

@@ -26,11 +26,13 @@ from typing import Any
 
 from sekit.checks.context import Context
 from sekit.checks.load import locust
-from sekit.checks.load.check import STARTUP_MARGIN, bound_of, locustfile_of
+from sekit.checks.load.check import measure
 from sekit.checks.load.options import LoadOptions
 from sekit.checks.load.service import ServiceDown, started
+from sekit.checks.load.validity import invalid, undecided
+from sekit.checks.load.verdict import Run, bound_of, latency_bounds
 from sekit.checks.spec import CheckSpec, Kind, Metric
-from sekit.results import CheckResult, Finding, Severity
+from sekit.results import CheckResult, Finding, Severity, Status
 
 FAULTS = ("model-error", "model-slow")
 SLOW_S = 2.0
@@ -114,29 +116,25 @@ def check_fallback(ctx: Context) -> CheckResult:
         if serious
         else f"under {', '.join(faults)} every answer came in time, marked as a fallback"
     )
-    return CheckResult.from_findings(
+    result = CheckResult.from_findings(
         id="load.fallback", suite="load", findings=findings, summary=summary, metrics=metrics
     )
+    if any(f.kind == "invalid_measurement" for f in findings):
+        return result.model_copy(update={"status": Status.ERROR})
+    return result
 
 
 def _under(ctx: Context, fault: str, model_path: Path) -> tuple[list[Finding], dict[str, Any]]:
     """Run the load test and the probes with one fault injected; findings and metrics."""
     config = ctx.config
     assert config.service is not None
-    load = config.load
-    prefix = ctx.workdir / f"fault-{fault}"
     workdir = ctx.workdir / f"service-{fault}"
     workdir.mkdir(parents=True, exist_ok=True)
-    limit = load.warmup + load.duration + STARTUP_MARGIN
     environment = {"SEKIT_MODEL_PATH": str(model_path)}
+    mode = config.load.modes[0]
     try:
         with started(config.service, root=config.root, workdir=workdir, env=environment) as svc:
-            locust.run(
-                locust.command(locustfile_of(ctx), svc.url, load, prefix, locust.Distribution()),
-                cwd=ctx.workdir,
-                log_path=prefix.with_suffix(".log"),
-                limit=limit,
-            )
+            run = measure(ctx, svc.url, mode, locust.Distribution(), f"fault-{fault}")
             answers = _probe(svc.url, config.service)
             died = not svc.alive()
         log_text = (workdir / "service.log").read_text(encoding="utf-8", errors="replace")
@@ -149,8 +147,7 @@ def _under(ctx: Context, fault: str, model_path: Path) -> tuple[list[Finding], d
                 log_tail=down.log_tail,
             )
         ], {}
-    results = locust.read_results(prefix, load.warmup)
-    return _judge(ctx, fault, results, answers, died=died, log_text=log_text)
+    return _judge(ctx, fault, run, answers, died=died, log_text=log_text)
 
 
 def _probe(url: str, service: Any) -> list[tuple[int, Any]]:
@@ -181,7 +178,7 @@ def _probe(url: str, service: Any) -> list[tuple[int, Any]]:
 def _judge(
     ctx: Context,
     fault: str,
-    results: locust.Results,
+    run: Run,
     answers: list[tuple[int, Any]],
     *,
     died: bool,
@@ -191,6 +188,19 @@ def _judge(
     assert config.service is not None
     field = config.service.fallback_field
     load = config.load
+    results = run.results
+    tightest = min((bound for _, bound, _ in latency_bounds(config)), default=None)
+    reason = invalid(run.generator, tightest)
+    if reason is not None:
+        evidence = run.generator.evidence() if run.generator is not None else {}
+        return [
+            Finding(
+                kind="invalid_measurement",
+                severity=Severity.FAIL,
+                message=f"under {fault}: {reason}; the run did not measure the service",
+                evidence={"fault": fault, **evidence},
+            )
+        ], {}
     findings: list[Finding] = []
     p95 = results.percentile(0.95)
     marked = sum(1 for status, body in answers if status < 300 and _marked(body, field))
@@ -215,7 +225,18 @@ def _judge(
             )
         )
     bound, source = bound_of(config, "p95", load.max_p95_ms)
+    generator = run.generator
     if bound is not None and p95 is not None and p95 > bound:
+        if generator is not None and (doubt := undecided("p95", p95, bound, generator)):
+            findings.append(
+                Finding(
+                    kind="invalid_measurement",
+                    severity=Severity.FAIL,
+                    message=f"under {fault}: {doubt}",
+                    evidence={"fault": fault, **generator.evidence()},
+                )
+            )
+            return findings, metrics
         findings.append(
             _no_fallback(
                 "fail",

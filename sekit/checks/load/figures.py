@@ -30,7 +30,8 @@ class Second(BaseModel):
 
 
 class History(Evidence):
-    """The run second by second, the users and how the load was generated."""
+    """The run second by second, how the load was generated (the open model's arrival rate,
+    or the closed loop's users) and how Locust was spread over processes."""
 
     kind = "latency"
     name = "load_history"
@@ -38,6 +39,9 @@ class History(Evidence):
     history: list[Second]
     users: int
     distribution: dict[str, Any]
+    mode: str = "closed"
+    rate: float | None = None
+    generator: dict[str, Any] | None = None  # how the load generator kept up (validity)
 
 
 def _blocked(gate: GateResult | None) -> bool:
@@ -64,8 +68,13 @@ def figures(result: CheckResult, gates: Mapping[str, GateResult]) -> list[Figure
         drawn.append(
             svg.Figure(
                 "latency",
-                "Response time per second of the load test (p50, p95); the grey band is the "
-                "warm-up, excluded from the statistics.",
+                "Response time per second of the load test (p50, p95; "
+                + (
+                    "the open model: from the moment each request was due"
+                    if found.mode == "open"
+                    else "the closed loop"
+                )
+                + "); the grey band is the warm-up, excluded from the statistics.",
                 latency,
             )
         )

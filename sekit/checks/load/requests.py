@@ -90,8 +90,8 @@ def max_items(config: Config) -> int | None:
 def list_problem(text: str, limit: int | None) -> str | None:
     """What is wrong with a ``list`` answer (item ids separated by commas), or None.
 
-    The same rule is written into the generated locustfile (:data:`LIST_RULE`), which runs
-    without sekit."""
+    The same rule is copied into the locustfile modules (``_open.py``, ``_closed.py``: Locust
+    runs them without sekit); ``tests/checks/load/test_requests.py`` holds them to it."""
     items = [part.strip() for part in text.strip().split(",")] if text.strip() else []
     if not items or any(not item for item in items):
         return "empty list" if not items else "an empty item"
@@ -100,17 +100,3 @@ def list_problem(text: str, limit: int | None) -> str | None:
     if limit is not None and len(items) > limit:
         return f"more than {limit} items"
     return None
-
-
-# The locustfile's copy of list_problem (Locust runs it in its own process, without sekit).
-LIST_RULE = """
-def _list_problem(text, limit):
-    items = [part.strip() for part in text.strip().split(",")] if text.strip() else []
-    if not items or any(not item for item in items):
-        return "empty list" if not items else "an empty item"
-    if len(set(items)) != len(items):
-        return "an item twice"
-    if limit is not None and len(items) > limit:
-        return f"more than {limit} items"
-    return None
-"""

@@ -9,6 +9,9 @@ unhealthy  answers 503 on /health, forever
 dies       exits 2 seconds after start (mid-run)
 crash      exits at once with an error (never comes up)
 echo       like fast, and answers 422 to a body without "features"
+stall      like fast, but frozen for --stall seconds every --every seconds (a garbage collector
+           that stops the world, a lock held by a background job): requests that arrive during a
+           freeze wait until it ends
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--mode", default="fast")
     parser.add_argument("--delay", type=float, default=0.2)
+    parser.add_argument("--stall", type=float, default=0.5)
+    parser.add_argument("--every", type=float, default=3.0)
     parser.add_argument("--tag", default="", help="ignored; lets tests find the process")
     parser.add_argument("--env-file", default=None, help="write SEKIT_LOAD_TEST's value here")
     args = parser.parse_args()
@@ -43,6 +48,17 @@ def main() -> None:
             flush=True,
         )
         sys.exit(1)
+
+    world = threading.Lock()  # held by the freezer during a stall; every answer takes it
+
+    def freeze() -> None:
+        while True:
+            time.sleep(args.every - args.stall)
+            with world:
+                time.sleep(args.stall)
+
+    if args.mode == "stall":
+        threading.Thread(target=freeze, daemon=True).start()
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -74,6 +90,8 @@ def main() -> None:
                 return
             if args.mode == "slow":
                 time.sleep(args.delay)
+            with world:
+                pass  # waits while the world is frozen
             if args.mode == "errors" and next(COUNTER) % 3 == 0:
                 self._send(500, {"error": "internal"})
                 return

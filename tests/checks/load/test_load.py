@@ -119,6 +119,147 @@ def test_a_slow_service_misses_its_p95_bound(project: Callable[..., Path]) -> No
     assert latency["evidence"]["value_ms"] >= 200
 
 
+def test_a_stall_fails_the_open_model_where_the_closed_loop_hides_it(
+    project: Callable[..., Path],
+) -> None:
+    """A service frozen for 0.5 s of every 2 s: requests sent on a schedule wait for the end of
+    the freeze (about a quarter of them, so p95 is about 400 ms), while a closed loop's users
+    each send one request into the freeze and then nothing, so its p95 stays a few ms."""
+    project("stall --stall 0.5 --every 2", load='mode = "both"\nduration = "4s"\nmax_p95_ms = 150')
+    result = check()
+    assert result.exit_code == 1, result.output
+    [latency] = findings(result, "latency")
+    assert latency["evidence"]["mode"] == "open"
+    assert latency["evidence"]["value_ms"] >= 300
+    assert "the closed loop measured" in latency["message"]
+    metrics = json.loads(result.stdout)["metrics"]
+    assert metrics["load.p95_ms"] >= 300
+    assert metrics["load.closed_p95_ms"] < 150  # the closed loop alone would have passed
+    assert 50 < metrics["load.rps"] < 200  # 100 requests/s, whatever the service did
+
+
+def test_a_steady_service_passes_both_models(project: Callable[..., Path]) -> None:
+    project("fast", load='mode = "both"\nmax_p95_ms = 150')
+    result = check()
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)["metrics"]
+    assert metrics["load.p95_ms"] < 150
+    assert metrics["load.closed_p95_ms"] < 150
+    assert metrics["load.generator_cpu"] < 0.9
+    histories = [
+        f["evidence"]
+        for f in json.loads(result.stdout)["checks"][0]["findings"]
+        if f["severity"] == "info"
+    ]
+    assert [h["mode"] for h in histories] == ["open", "closed"]
+    assert histories[0]["rate"] == 100  # users x rate
+    assert histories[0]["generator"]["generator_processes"] == 1
+
+
+def test_a_starved_generator_is_an_error_never_a_verdict(
+    project: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The generator, pinned to a core beside CPU hogs at the lowest priority once its run
+    began: the run is an error that names the generator, whatever the (fast) service did."""
+    from tests.checks.load.starve import starved, wait_for, wait_for_file
+
+    project("fast", load='duration = "5s"\nmax_p95_ms = 200')
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, str(SERVICE), "--port", str(port), "--tag", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        _wait_listening(port)
+        run = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sekit",
+                "check",
+                "load",
+                "--format",
+                "json",
+                "--url",
+                f"http://127.0.0.1:{port}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        locust = wait_for("locust", str(tmp_path))
+        wait_for_file(tmp_path / ".sekit" / "locust_stats_history.csv")  # its run has begun
+        with starved(locust):
+            time.sleep(5)
+        out, err = run.communicate(timeout=120)
+    finally:
+        server.terminate()
+        server.wait()
+    assert run.returncode == 1, err
+    report = json.loads(out)
+    [check] = [c for c in report["checks"] if c["id"] == "load.locust"]
+    assert check["status"] == "error"
+    [void] = [f for f in check["findings"] if f["kind"] == "invalid_measurement"]
+    assert "load generator" in void["message"]
+    assert "the run did not measure the service" in void["message"]
+    assert report["metrics"].get("load.p95_ms") is None  # a gate on it is not measured
+
+
+def test_answers_that_never_come_count_as_failed_requests(project: Callable[..., Path]) -> None:
+    """A service that answers after 30 s: every request of the run is still waiting when it
+    ends; each counts as failed with the time it waited, none is left out."""
+    project("slow --delay 30", load='duration = "1s"\nrate = 4')
+    result = check()
+    assert result.exit_code == 1, result.output
+    [errors] = findings(result, "error_rate")
+    assert "no answer within 3 s of the end of the run" in errors["message"]
+    metrics = json.loads(result.stdout)["metrics"]
+    assert metrics["load.error_rate"] == 1
+    assert metrics["load.p50_ms"] >= 3000
+
+
+@pytest.mark.parametrize(("ramp", "expected"), [("0s", 200), ("2s", 100)])
+def test_the_arrival_rate_ramps_up(project: Callable[..., Path], ramp: str, expected: int) -> None:
+    """100 requests/s for 2 s: 200 arrivals, or half as many while the rate rises over all of
+    the 2 s (no warm-up, so the ramp is measured)."""
+    project("fast", load=f'warmup = "0s"\nramp = "{ramp}"')
+    result = check()
+    assert result.exit_code == 0, result.output
+    requests = json.loads(result.stdout)["metrics"]["load.requests"]
+    assert 0.6 * expected < requests < 1.4 * expected
+
+
+def test_a_locustfile_of_your_own_runs_closed_with_the_probe_beside_it(
+    project: Callable[..., Path],
+) -> None:
+    root = project("fast", load='locustfile = "mine.py"')
+    (root / "mine.py").write_text(
+        "from locust import FastHttpUser, constant, task\n\n\n"
+        "class Mine(FastHttpUser):\n    wait_time = constant(0.1)\n\n"
+        "    @task\n    def predict(self):\n"
+        '        self.client.post("/predict", json={"features": {"a": 1}})\n'
+    )
+    result = check()
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["metrics"]["load.requests"] > 20
+    assert report["metrics"]["load.generator_delay_ms"] is not None
+    history = next(f for f in report["checks"][0]["findings"] if f["severity"] == "info")
+    assert history["evidence"]["mode"] == "closed"
+
+
+def test_the_open_model_with_a_locustfile_of_your_own_exits_2(
+    project: Callable[..., Path],
+) -> None:
+    root = project("fast", load='locustfile = "mine.py"\nmode = "open"')
+    (root / "mine.py").write_text("from locust import HttpUser\n")
+    result = CliRunner().invoke(cli, ["check", "load", "--quiet"])
+    assert result.exit_code == 2
+    assert 'a locustfile of your own runs in the closed model: set mode = "closed"' in (
+        result.stderr
+    )
+
+
 def test_errors_on_a_share_of_requests(project: Callable[..., Path]) -> None:
     project("errors")
     result = check()

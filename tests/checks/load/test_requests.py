@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -101,3 +102,28 @@ rate = 10
     else:
         assert result.exit_code == 1
         assert 0.3 < metrics["load.error_rate"] < 0.7  # every other user's list repeats an item
+
+
+@pytest.mark.parametrize("module", ["_open", "_closed"])
+@pytest.mark.parametrize(
+    ("text", "limit"),
+    [("", None), ("1,2,3", None), ("1,,2", None), ("1,1", None), ("1,2,3", 2), (" 4 , 5 ", 2)],
+)
+def test_the_locustfiles_copy_of_the_list_rule_is_the_same(
+    module: str, text: str, limit: int | None
+) -> None:
+    """The open and closed locustfiles run without sekit, so each holds a copy of the rule."""
+    import ast
+
+    from sekit.checks.load import requests
+
+    source = (Path(requests.__file__).parent / f"{module}.py").read_text()
+    [copy] = [
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.FunctionDef) and node.name == "_list_problem"
+    ]
+    scope: dict[str, object] = {}
+    exec(compile(ast.Module([copy], []), module, "exec"), scope)
+    rule: Any = scope["_list_problem"]
+    assert rule(text, limit) == requests.list_problem(text, limit)
