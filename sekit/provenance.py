@@ -10,6 +10,9 @@ which the scaffold's train stage writes: ``mlflow_run_id``, ``version``, ``data_
 commit is the git HEAD of the project (read with dulwich; nothing runs), with ``-dirty``
 left out: sekit does not scan the work tree for it.
 
+It also says how the run called the team's model: with one thread per native pool
+(``threads``: the pools and the threads each had; :mod:`sekit.threads`).
+
 Provenance is information, never a verdict: what cannot be read is left out, and nothing here
 raises.
 """
@@ -59,6 +62,11 @@ def record(config: Config) -> dict[str, Any]:
             model = _model(getattr(config.model, key), config)
             if model:
                 found["model" if key == "path" else "baseline"] = model
+    from sekit.threads import applied
+
+    limited = applied()
+    if limited:  # how the run called the team's model (sekit.threads)
+        found["threads"] = {"limit": 1, "before": limited}
     return found
 
 
@@ -129,6 +137,10 @@ def describe(provenance: dict[str, Any]) -> list[str]:
         lines.append(f"{key}: " + "; ".join(str(p) for p in parts))
     if provenance.get("git_commit"):
         lines.append(f"git commit {provenance['git_commit']}")
+    if provenance.get("threads"):
+        from sekit.threads import describe as threads
+
+        lines.append(threads(provenance["threads"].get("before", {})))
     return lines
 
 

@@ -294,9 +294,12 @@ def run_checks(
     progress: Callable[[Progress], None] | None = None,
 ) -> list[CheckResult]:
     """Run the enabled checks of ``suites`` (all configured suites when empty)."""
+    from sekit import threads
+
     opts = options or RunOptions(engine=config.checks.engine)
     checks = select_checks(config, suites, opts.engine)
     ctx = Context(config, opts)
+    threads.reset()
     limit = timeout if timeout is not None else config.checks.timeout
     results = []
     try:

@@ -23,6 +23,7 @@ from sekit.checks.model.subject import subject_from_config
 from sekit.checks.model.testset import needs_labelled_test
 from sekit.checks.spec import CheckSpec, Kind, Rule
 from sekit.results import CheckResult
+from sekit.threads import one_thread
 
 UNUSED_FEATURES = Kind(
     "unused_features",
@@ -86,7 +87,10 @@ def evaluation(ctx: Context) -> CheckResult:
     else:
         kind = _ProbaAdapter if subject.has_proba else _Adapter
         adapter = kind(subject.model, subject.features, subject.named)
-    outcome = run_suite(model_evaluation(), train_dataset=train, test_dataset=test, model=adapter)
+    with one_thread():  # Deepchecks calls the team's model in this thread (sekit.threads)
+        outcome = run_suite(
+            model_evaluation(), train_dataset=train, test_dataset=test, model=adapter
+        )
     html = save_html(outcome, ctx.workdir / "deepchecks" / "model_evaluation.html")
     findings, failed, errored = findings_of(outcome, rules(), bundle.train.frame.columns)
     return build_result(

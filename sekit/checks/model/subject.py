@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sekit.errors import ModelLoadError
+from sekit.threads import one_thread
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,18 +37,23 @@ class ModelUnderTest:
         )
 
     def _input(self, frame: pd.DataFrame) -> Any:
-        rows = frame[self.features]
+        # a batch made for the model already has its columns, in order: no copy
+        rows = frame if list(frame.columns) == self.features else frame[self.features]
         return rows if self.named else rows.to_numpy()
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        """The model's predictions for the rows of ``frame``, one thread per native pool
+        (:mod:`sekit.threads`)."""
         import numpy as np
 
-        return np.asarray(self.model.predict(self._input(frame)))
+        with one_thread():
+            return np.asarray(self.model.predict(self._input(frame)))
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
         import numpy as np
 
-        return np.asarray(self.model.predict_proba(self._input(frame)), dtype="float64")
+        with one_thread():
+            return np.asarray(self.model.predict_proba(self._input(frame)), dtype="float64")
 
     def class_index(self, name: str) -> int:
         """The column of ``predict_proba`` for a class given by name (``proba:<class>``)."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from sekit.checks.context import Context
 from sekit.checks.findings import finding
+from sekit.checks.model.behaviour.contract import run_contract
 from sekit.checks.model.behaviour.engine import (
     Batches,
     Case,
@@ -23,7 +24,7 @@ from sekit.checks.model.behaviour.engine import (
     run_property,
 )
 from sekit.checks.model.behaviour.minimum import run_minimum
-from sekit.checks.model.behaviour.properties import contract_properties, directional, invariance
+from sekit.checks.model.behaviour.properties import directional, invariance
 from sekit.checks.model.subject import subject_from_config
 from sekit.checks.spec import CheckSpec, Kind, Metric
 from sekit.config.schema import Model
@@ -65,20 +66,14 @@ def check_behaviour(ctx: Context) -> CheckResult:
     settings = hypothesis_settings(ctx.options.ci, section.examples)
     database = None if ctx.options.ci else ctx.workdir / "hypothesis"
 
-    outcomes: list[Outcome] = []
-    for name, kind, strategy, prop in contract_properties(subject, batches):
-        outcomes.append(
-            run_property(
-                name,
-                kind,
-                strategy,
-                prop,
-                settings,
-                _describer(batches, realistic=False),
-                shrink_seconds=section.shrink_seconds,
-                database=database,
-            )
-        )
+    outcomes: list[Outcome] = run_contract(
+        subject,
+        batches,
+        settings,
+        _describer(batches, realistic=False),
+        shrink_seconds=section.shrink_seconds,
+        database=database,
+    )
     for index, item in enumerate(config.behaviour):
         label = item.name or f"behaviour[{index}] {item.kind}"
         if isinstance(item, Template | Edit):

@@ -1,15 +1,16 @@
 """The engine of the behaviour properties: batches of rows, Hypothesis runs with a shrink
 budget, and the minimal failing example.
 
-**Batches.** Each Hypothesis example is one batch of rows, so the model predicts vectorised.
-A batch is up to three rows that Hypothesis draws value by value (these find edge values and
-shrink to simple ones) plus a bulk of rows filled with numpy from a seed and a size that
-Hypothesis also draws: schema-valid random rows for the contract properties, rows of the
-training set for invariance and directional properties (behaviour on realistic inputs). Each
-column has its own random stream, so a shorter bulk is a prefix of a longer one: Hypothesis
-shrinks the size to the first failing row and the explicit rows to their simplest failing
-values; sekit then keeps only the rows that break the property, so a failure reports a minimal
-example. Half the examples use the full batch size, so throughput stays high.
+**Batches.** Each Hypothesis example is one batch of rows, made with numpy from what Hypothesis
+draws: a seed and a size for the bulk of the batch (schema-valid random rows for the contract
+properties; rows of the training set for invariance and directional properties, behaviour on
+realistic inputs), and up to three edits of its first rows, each a feature and a value that
+Hypothesis draws and shrinks itself (edge values: bounds, zero, a missing value). Each column has
+its own random stream, so a shorter bulk is a prefix of a longer one: Hypothesis shrinks the
+size to the first failing row and the edits to the simplest failing values; sekit then keeps only
+the rows that break the property, so a failure reports a minimal example. Hypothesis draws a few
+numbers per example, whatever the number of features, and the model predicts a whole batch at
+once: half the examples use the full batch size, so throughput stays high.
 
 **Profiles.** With ``CI`` set: derandomized, no deadline, no example database (reproducible
 runs). Locally: each property has its own example database in ``.sekit/hypothesis/``, so a
@@ -64,9 +65,9 @@ class Outcome:
 class Case:
     """What Hypothesis draws for one example."""
 
-    explicit: list[dict[str, Any]]
     size: int  # rows of bulk
     seed: int
+    edits: list[tuple[int, Any]] = field(default_factory=list)  # row i: (feature index, value)
     values: list[Any] = field(default_factory=list)  # new values for the feature under test
 
 
@@ -87,18 +88,13 @@ class Batches:
         the training data only and Hypothesis draws the new values of the varied feature."""
         from hypothesis import strategies as st
 
-        from sekit.strategies import rows
-
-        full = self.rows - EXPLICIT_ROWS if self.rows > EXPLICIT_ROWS else self.rows
-        explicit = (
-            st.lists(rows(self.features), max_size=EXPLICIT_ROWS) if varied is None else st.just([])
-        )
+        edit = st.one_of([st.tuples(st.just(i), f.strategy()) for i, f in enumerate(self.features)])
         return st.builds(
             Case,
-            explicit=explicit,
             # shrinks towards a small bulk; generates the full size half of the time
-            size=st.one_of(st.integers(0, full), st.just(full)),
+            size=st.one_of(st.integers(0, self.rows), st.just(self.rows)),
             seed=st.integers(0, 2**32 - 1),
+            edits=st.lists(edit, max_size=EXPLICIT_ROWS) if varied is None else st.just([]),
             values=(
                 st.lists(varied.strategy(), min_size=EXPLICIT_ROWS, max_size=EXPLICIT_ROWS)
                 if varied is not None
@@ -110,31 +106,21 @@ class Batches:
         import numpy as np
         import pandas as pd
 
-        parts = []
-        if case.explicit:
-            parts.append(pd.DataFrame.from_records(case.explicit, columns=self.names))
-        size = case.size
-        if size > 0:
-            if realistic and self.realistic is not None and len(self.realistic):
-                rng = np.random.default_rng(case.seed)
-                picked = rng.integers(0, len(self.realistic), size)
-                parts.append(self.realistic.iloc[picked][self.names])
-            else:
-                parts.append(
-                    pd.DataFrame(
-                        {
-                            f.name: f.bulk(np.random.default_rng([case.seed, i]), size)
-                            for i, f in enumerate(self.features)
-                        }
-                    )
-                )
-        if not parts:
-            return pd.DataFrame({name: [] for name in self.names})
-        return (
-            pd.concat(parts, ignore_index=True)
-            if len(parts) > 1
-            else parts[0].reset_index(drop=True)
-        )
+        if realistic and self.realistic is not None and len(self.realistic):
+            rng = np.random.default_rng(case.seed)
+            picked = rng.integers(0, len(self.realistic), case.size)
+            return self.realistic.iloc[picked][self.names].reset_index(drop=True)
+        size = max(case.size, len(case.edits))
+        columns = {
+            f.name: f.bulk(np.random.default_rng([case.seed, i]), size)
+            for i, f in enumerate(self.features)
+        }
+        for row, (index, value) in enumerate(case.edits):
+            column = columns[self.names[index]]
+            if value is None and column.dtype.kind in "iub":  # a missing value: NaN or None
+                column = columns[self.names[index]] = column.astype("float64")
+            column[row] = np.nan if value is None and column.dtype.kind == "f" else value
+        return pd.DataFrame(columns, columns=self.names)
 
 
 # --- running one property ----------------------------------------------------------------------

@@ -1,18 +1,16 @@
-"""The behaviour properties: the contract every model keeps (no crash, valid outputs, the same
-answer for the same input) and the team's ``[[behaviour]]`` invariance and directional
-properties (CheckList's INV and DIR, for tables)."""
+"""The team's ``[[behaviour]]`` properties: invariance and directional (CheckList's INV and DIR,
+for tables). The contract every model keeps is in :mod:`.contract`."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sekit.checks.model.behaviour.engine import (
     Batches,
     Case,
     Violation,
-    isolate,
     plain,
     same,
     show,
@@ -26,144 +24,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 # --- the properties ----------------------------------------------------------------------------
-
-
-def contract_properties(
-    subject: ModelUnderTest, batches: Batches
-) -> list[tuple[str, str, Any, Callable[[Case], int]]]:
-    import numpy as np
-
-    def frame(case: Case) -> pd.DataFrame:
-        from hypothesis import assume
-
-        made = batches.frame(case, realistic=False)
-        assume(len(made) > 0)
-        return made
-
-    def crashes(rows: pd.DataFrame) -> bool:
-        try:
-            subject.predict(rows)
-            if subject.has_proba:
-                subject.predict_proba(rows)
-        except Exception:
-            return True
-        return False
-
-    def no_crash(case: Case) -> int:
-        rows = frame(case)
-        try:
-            subject.predict(rows)
-            if subject.has_proba:
-                subject.predict_proba(rows)
-        except Exception as exc:
-            culprits = isolate(rows, crashes)
-            raise Violation(
-                "crash",
-                f"{type(exc).__name__}: {str(exc)[:200]}",
-                culprits,
-                {"exception": type(exc).__name__},
-            ) from None
-        return len(rows)
-
-    def valid_output(case: Case) -> int:
-        from hypothesis import assume
-
-        rows = frame(case)
-        try:
-            predicted = subject.predict(rows)
-            proba = subject.predict_proba(rows) if subject.has_proba else None
-        except Exception:
-            assume(False)  # crashes are the crash property's business
-            raise
-        n = len(rows)
-        if predicted.shape[0] != n:
-            raise Violation(
-                "invalid_output", f"{n} rows gave {predicted.shape[0]} predictions", list(range(n))
-            )
-        if subject.task == "regression":
-            bad = ~np.isfinite(predicted.astype("float64"))
-            if bad.any():
-                raise Violation(
-                    "invalid_output",
-                    "the prediction is not a finite number",
-                    np.flatnonzero(bad).tolist(),
-                    {"value": str(predicted[bad][0])},
-                )
-            return n
-        if subject.classes:
-            known = np.isin(
-                predicted,
-                np.asarray(subject.classes, dtype=predicted.dtype)
-                if predicted.dtype.kind != "O"
-                else np.asarray(subject.classes),
-            )
-            if not known.all():
-                raise Violation(
-                    "invalid_output",
-                    f"predicted the unknown class "
-                    f"{show(predicted[~known][0])}; classes are "
-                    f"{[plain(c) for c in subject.classes]}",
-                    np.flatnonzero(~known).tolist(),
-                )
-        if proba is not None:
-            if proba.shape != (n, len(subject.classes) or proba.shape[1]):
-                raise Violation(
-                    "invalid_output",
-                    f"predict_proba has shape {proba.shape}, "
-                    f"expected ({n}, {len(subject.classes)})",
-                    list(range(n)),
-                )
-            outside = ((proba < 0) | (proba > 1) | ~np.isfinite(proba)).any(axis=1)
-            sums = proba.sum(axis=1)
-            off = ~np.isclose(sums, 1.0, atol=1e-6)
-            if outside.any():
-                rows_bad = np.flatnonzero(outside).tolist()
-                raise Violation(
-                    "invalid_output",
-                    "a probability is outside [0, 1]",
-                    rows_bad,
-                    {"probabilities": proba[rows_bad[0]].tolist()},
-                )
-            if off.any():
-                rows_bad = np.flatnonzero(off).tolist()
-                raise Violation(
-                    "invalid_output",
-                    f"probabilities sum to {sums[rows_bad[0]]:.6g}, not 1",
-                    rows_bad,
-                    {"probabilities": proba[rows_bad[0]].tolist()},
-                )
-        return n
-
-    def deterministic(case: Case) -> int:
-        from hypothesis import assume
-
-        rows = frame(case)
-        try:
-            first = subject.predict(rows)
-            second = subject.predict(rows)
-            reversed_rows = rows.iloc[::-1]
-            third = subject.predict(reversed_rows)[::-1]
-        except Exception:
-            assume(False)
-            raise
-        for other, how in ((second, "predicting it again"), (third, "reordering the batch")):
-            differ = ~same(first, other)
-            if differ.any():
-                bad = np.flatnonzero(differ).tolist()
-                raise Violation(
-                    "nondeterminism",
-                    f"the same row gave {show(first[bad[0]])}, "
-                    f"then {show(other[bad[0]])} after {how}",
-                    bad,
-                )
-        return len(rows)
-
-    strategy = batches.strategy()
-    return [
-        ("no crash on schema-valid input", "crash", strategy, no_crash),
-        ("valid outputs", "invalid_output", strategy, valid_output),
-        ("same input, same output", "nondeterminism", strategy, deterministic),
-    ]
 
 
 def _output(subject: ModelUnderTest, output: str) -> Callable[[pd.DataFrame], np.ndarray]:
