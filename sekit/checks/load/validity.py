@@ -155,3 +155,19 @@ def undecided(name: str, value_ms: float, bound_ms: float, generator: Generator)
         f"load generator's own delay ({delay:g} ms, p99): the run cannot tell a slow service from "
         "a slow generator" + generator.cause()
     )
+
+
+def unclear_difference(
+    new_ms: float, old_ms: float, slack_ms: float, generator: Generator
+) -> str | None:
+    """The reason a p95 difference between two models measured by one generator cannot be
+    called a slowdown, or None when it can (or is within ``slack_ms`` anyway): no larger than
+    the generator's own delay, the difference may be the generator's (``release.online``)."""
+    delay = generator.delay_ms
+    if new_ms - old_ms <= slack_ms or new_ms - old_ms > delay:
+        return None
+    return (
+        f"the new model's p95 ({new_ms:.0f} ms) is above the deployed model's ({old_ms:.0f} ms) "
+        f"by no more than the load generator's own delay ({delay:g} ms, p99): the run cannot "
+        "tell a slower model from a slow generator" + generator.cause()
+    )

@@ -31,6 +31,13 @@ mark) and judged:
   test on them, McNemar's). Unpaired answers (canary, ab) get Fisher's exact test, which
   assumes independent answers: bursts make it optimistic, which the error-rate bound tempers.
 
+Beside the traffic Locust loads sekit's probe of the generator (:mod:`sekit.checks.load.validity`):
+a run whose generator fell behind, stalled or used a whole CPU did not measure the two models,
+and a p95 difference no larger than the generator's own delay may be the generator's. Either
+makes the check ``error`` (``invalid_measurement``), so the release is rolled back *because it
+could not be measured*, with the reason, never because a busy runner made the new model look
+slower.
+
 In shadow mode each Locust user sends every request twice, so its rate is halved: the machine
 serves the same number of requests as in ``sekit check load``, half to each model.
 
@@ -45,12 +52,13 @@ from typing import Any
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, worst_summary
 from sekit.checks.load.service import ServiceDown
+from sekit.checks.load.validity import Generator, invalid, unclear_difference
 from sekit.checks.release.settings import Release
 from sekit.checks.release.traffic import Arm, read_samples, run_traffic
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
 from sekit.config.schema import Config
 from sekit.errors import UsageError
-from sekit.results import CheckResult, Finding, Severity
+from sekit.results import CheckResult, Finding, Severity, Status
 
 
 def prediction_field(config: Config) -> str:
@@ -73,7 +81,7 @@ def check_online(ctx: Context) -> CheckResult:
             "--url DEPLOYED --url NEW"
         )
     try:
-        samples, died = run_traffic(ctx, prediction_field(config))
+        samples, died, generator = run_traffic(ctx, prediction_field(config))
     except ServiceDown as down:
         return CheckResult.from_findings(
             id="release.online",
@@ -88,12 +96,20 @@ def check_online(ctx: Context) -> CheckResult:
                 )
             ],
         )
-    return judge(read_samples(samples), config, died=died)
+    return judge(read_samples(samples), config, died=died, generator=generator, probed=True)
 
 
-def judge(arms: dict[str, Arm], config: Config, *, died: list[str] | None = None) -> CheckResult:
+def judge(
+    arms: dict[str, Arm],
+    config: Config,
+    *,
+    died: list[str] | None = None,
+    generator: Generator | None = None,
+    probed: bool = False,
+) -> CheckResult:
     """The verdict on two arms' recorded answers (separate from the run, so it can be tested
-    on recorded samples)."""
+    on recorded samples). ``probed``: the run had sekit's probe of the generator beside it, and
+    ``generator`` is what it reported (None: nothing, which voids the run)."""
     from sekit import stats
 
     release = config.table(Release) or Release()
@@ -182,7 +198,19 @@ def judge(arms: dict[str, Arm], config: Config, *, died: list[str] | None = None
             )
     ratio, ratio_interval = stats.quantile_ratio(candidate.latencies, deployed.latencies)
     p95_new, p95_old = candidate.p95(), deployed.p95()
-    if (
+    void = invalid(generator, None) if probed else None
+    if void is None and generator is not None and p95_new is not None and p95_old is not None:
+        void = unclear_difference(p95_new, p95_old, release.latency_slack_ms, generator)
+    if void is not None:
+        findings.append(
+            finding(
+                "invalid_measurement",
+                "fail",
+                f"{void}; the run did not measure the two models",
+                **(generator.evidence() if generator is not None else {}),
+            )
+        )
+    elif (
         ratio is not None
         and p95_new is not None
         and p95_old is not None
@@ -220,13 +248,14 @@ def judge(arms: dict[str, Arm], config: Config, *, died: list[str] | None = None
         f"{'n/a' if agreement is None else f'{agreement:.0%}'}, p95 {_ms(p95_new)} against "
         f"{_ms(p95_old)}, {degraded:.1%} failed or fell back"
     )
-    return CheckResult.from_findings(
+    result = CheckResult.from_findings(
         id="release.online",
         suite="release",
         findings=findings,
         summary=worst_summary(findings, shown),
         metrics=metrics,
     )
+    return result.model_copy(update={"status": Status.ERROR}) if void is not None else result
 
 
 def _ms(value: float | None) -> str:
@@ -374,8 +403,9 @@ SPECS = (
         func=check_online,
         emits="`release_disagreement` (agreement credibly below [release].min_agreement), "
         "`release_latency` (p95 ratio credibly above [release].max_p95_ratio), "
-        "`release_errors` (failed or fallback answers above the limit), all fail",
-        kinds=(RELEASE_DISAGREEMENT, RELEASE_LATENCY, RELEASE_ERRORS),
+        "`release_errors` (failed or fallback answers above the limit), all fail; "
+        "`invalid_measurement` when the load generator could not keep up (error)",
+        kinds=(RELEASE_DISAGREEMENT, RELEASE_LATENCY, RELEASE_ERRORS, "invalid_measurement"),
         metrics=(AGREEMENT, P95_RATIO, ERROR_RATE),
         settings=("[release]", "[model].baseline", "[service]", "[load]"),
         section=("[release]", Release),

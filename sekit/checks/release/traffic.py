@@ -18,6 +18,7 @@ from sekit.checks.context import Context
 from sekit.checks.load import locust
 from sekit.checks.load.check import STARTUP_MARGIN
 from sekit.checks.load.service import RunningService, external, started
+from sekit.checks.load.validity import Generator, read_generator
 from sekit.checks.release.settings import Release
 from sekit.errors import UsageError
 
@@ -215,9 +216,11 @@ def _services(ctx: Context) -> Iterator[dict[str, RunningService]]:
         yield running
 
 
-def run_traffic(ctx: Context, answer_field: str) -> tuple[Path, list[str]]:
-    """Start (or reach) both services, run Locust against them; the samples file and the arms
-    whose service died. Raises :class:`ServiceDown` when a service never came up."""
+def run_traffic(ctx: Context, answer_field: str) -> tuple[Path, list[str], Generator | None]:
+    """Start (or reach) both services, run Locust against them with sekit's probe of the
+    generator beside (:mod:`sekit.checks.load.validity`); the samples file, the arms whose
+    service died and how the generator kept up. Raises :class:`ServiceDown` when a service
+    never came up."""
     config = ctx.config
     release = config.table(Release) or Release()
     service = config.service
@@ -246,17 +249,19 @@ def run_traffic(ctx: Context, answer_field: str) -> tuple[Path, list[str]]:
             ),
             encoding="utf-8",
         )
+        probe, report = locust.write_probe(ctx.workdir, load)
         locust.run(
             locust.command(
-                locustfile,
+                [locustfile, probe],
                 running["deployed"].url,
                 load,
                 ctx.workdir / "release",
                 locust.Distribution(),
+                ends_itself=True,
             ),
             cwd=ctx.workdir,
             log_path=ctx.workdir / "release-locust.log",
             limit=load.warmup + load.duration + STARTUP_MARGIN,
         )
         died = [arm for arm, running_service in running.items() if not running_service.alive()]
-    return samples, died
+    return samples, died, read_generator(report)

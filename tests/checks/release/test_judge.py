@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sekit.checks.load.validity import Generator
 from sekit.checks.release.online import judge
 from sekit.checks.release.traffic import Arm, read_samples
 from sekit.config.loader import load_config
@@ -211,3 +212,47 @@ def test_the_decision_follows_checks_and_release_gates() -> None:
         and rolled.decision == "roll back"
         and "could not measure" in rolled.reasons[0]
     )
+
+
+def generator(delay_ms: float, *, cpu: float = 0.2, worst_loop_s: float = 0.0) -> Generator:
+    """What sekit's probe reports of a generator whose loop ran ``delay_ms`` late (p99)."""
+    return Generator(
+        processes=1,
+        seconds=10,
+        cpu=cpu,
+        waited=0.3,
+        loop_ms={1.0: 98, delay_ms: 2},
+        worst_loop_s=worst_loop_s,
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra_ms", "probe", "kind", "status"),
+    [
+        (60.0, generator(5), "release_latency", Status.FAIL),  # slower by more than the delay
+        (60.0, generator(200), "invalid_measurement", Status.ERROR),  # may be the generator's
+        (0.0, generator(5, cpu=0.97), "invalid_measurement", Status.ERROR),  # it set the pace
+        (0.0, generator(5, worst_loop_s=2.5), "invalid_measurement", Status.ERROR),  # stalled
+        (0.0, None, "invalid_measurement", Status.ERROR),  # the probe said nothing
+        (0.0, generator(200), None, Status.PASS),  # no difference to explain
+    ],
+)
+def test_a_latency_comparison_the_generator_could_have_made_is_not_a_verdict(
+    config: Config, extra_ms: float, probe: Generator | None, kind: str | None, status: Status
+) -> None:
+    """A loaded runner once rolled back a smaller model as "slower": a difference the
+    generator's own delay could explain, or a generator that could not keep up, is an error
+    that names the generator (the release still rolls back, as could not measure)."""
+    rng = np.random.default_rng(1)
+    same = dict.fromkeys(range(50), "benign")
+    new, old = arm(served(rng, 300, extra_ms), same), arm(served(rng, 300), same)
+    result = judge({"candidate": new, "deployed": old}, config, generator=probe, probed=True)
+    assert result.status is status
+    assert [f.kind for f in result.findings if f.severity.value != "info"] == (
+        [kind] if kind else []
+    )
+    if kind == "invalid_measurement":
+        assert "load generator" in result.findings[0].message
+        made = decision([result], [])
+        assert made is not None and made.decision == "roll back"
+        assert "could not measure" in made.reasons[0]
