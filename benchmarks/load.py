@@ -109,7 +109,8 @@ def locust(
         (root / "sekit.toml").write_text(
             f'[project]\nname = "bench"\n[service]\ncommand = "unused {{port}}"\n'
             f'endpoint = "{endpoint}"\nmethod = "{method}"\nhealth = "/health"\n'
-            f'payload = "payload.json"\n[load]\nusers = {users}\nspawn_rate = {users}\n'
+            f'payload = "payload.json"\n[load]\nmode = "closed"\nusers = {users}\n'
+            f"spawn_rate = {users}\n"
             f'duration = "{seconds}s"\nwarmup = "1s"\nwait = "none"\n'
             f"processes = {processes}\n"
         )

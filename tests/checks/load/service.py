@@ -100,6 +100,9 @@ def main() -> None:
         def log_message(self, format: str, *values: object) -> None:
             pass
 
+    # a listen backlog of 5 (socketserver's default) drops connections opened at once, and a
+    # dropped one waits a second to retry: the service, not the client, must not measure that
+    ThreadingHTTPServer.request_queue_size = 128
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     print(f"serving on 127.0.0.1:{args.port} pid {os.getpid()}", flush=True)
