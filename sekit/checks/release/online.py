@@ -46,13 +46,13 @@ The check uses one Locust process (the answers are written by it, in order).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, worst_summary
 from sekit.checks.load.service import ServiceDown
 from sekit.checks.load.validity import Generator, invalid, unclear_difference
+from sekit.checks.release.compare import agreement_of, more_degraded
 from sekit.checks.release.settings import Release
 from sekit.checks.release.traffic import Arm, read_samples, run_traffic
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
@@ -138,7 +138,7 @@ def judge(
             metrics={"requests": float(candidate.requests + deployed.requests)},
         )
     degraded = candidate.degraded_rate or 0.0
-    worse_p = _more_degraded(candidate, deployed)
+    worse_p = more_degraded(candidate, deployed)
     told = (
         f"the new model failed {candidate.failures} and fell back on {candidate.fallbacks} of "
         f"{candidate.requests} requests ({degraded:.1%}, limit {limit:.1%}); the deployed "
@@ -168,7 +168,7 @@ def judge(
                 **evidence,
             )
         )
-    agreement, compared, interval = _agreement(arms, config)
+    agreement, compared, interval = agreement_of(arms, config)
     if agreement is not None and agreement < release.min_agreement:
         if interval[1] < release.min_agreement:
             findings.append(
@@ -260,63 +260,6 @@ def judge(
 
 def _ms(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0f} ms"
-
-
-def _more_degraded(candidate: Arm, deployed: Arm) -> float:
-    """One-sided exact test that the new model fails or falls back more often: paired on the
-    calls both answered (shadow), else Fisher's on the two counts."""
-    from scipy import stats
-
-    both = candidate.degraded.keys() & deployed.degraded.keys()
-    if both:
-        worse = sum(candidate.degraded[c] and not deployed.degraded[c] for c in both)
-        better = sum(deployed.degraded[c] and not candidate.degraded[c] for c in both)
-        if worse + better == 0:
-            return 1.0
-        return float(stats.binomtest(worse, worse + better, 0.5, alternative="greater").pvalue)
-
-    bad_new = candidate.failures + candidate.fallbacks
-    bad_old = deployed.failures + deployed.fallbacks
-    table = [[bad_new, candidate.requests - bad_new], [bad_old, deployed.requests - bad_old]]
-    return float(stats.fisher_exact(table, alternative="greater").pvalue)
-
-
-def _same(a: Any, b: Any, tolerance: float, regression: bool) -> bool:
-    if regression and isinstance(a, int | float) and isinstance(b, int | float):
-        scale = max(abs(float(a)), abs(float(b)), 1e-12)
-        return abs(float(a) - float(b)) <= tolerance * scale
-    return bool(a == b)
-
-
-def _agreement(
-    arms: dict[str, Arm], config: Config
-) -> tuple[float | None, int, tuple[float, float]]:
-    """Share of distinct inputs on which both models gave the same (most common) answer."""
-    from collections import Counter
-
-    from sekit import stats
-
-    release = config.table(Release) or Release()
-    regression = config.model is not None and config.model.task == "regression"
-    deployed, candidate = arms["deployed"].answers, arms["candidate"].answers
-    common = sorted(set(deployed) & set(candidate))
-    if not common:
-        return None, 0, (0.0, 1.0)
-
-    def usual(values: list[Any]) -> Any:
-        return Counter(json.dumps(v) for v in values).most_common(1)[0][0]
-
-    same = sum(
-        _same(
-            json.loads(usual(candidate[i])),
-            json.loads(usual(deployed[i])),
-            release.tolerance,
-            regression,
-        )
-        for i in common
-    )
-    low, high = stats.wilson(same, len(common))
-    return same / len(common), len(common), (low, high)
 
 
 # --- declarations ----------------------------------------------------------------------
