@@ -58,23 +58,37 @@ class FeatureProfile:
         return st.one_of(st.none(), base) if self.nullable else base
 
     def bulk(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        """``size`` schema-valid values drawn with numpy."""
+        """``size`` schema-valid values drawn with numpy: uniform in the feature's range, with
+        about 2% of them on its bounds (where off-by-one and log-of-zero bugs live) and, for a
+        nullable feature, 5% missing.
+
+        A shorter draw is a prefix of a longer one (from the same ``rng`` state): the values
+        and the cells that become bounds or missing come from two streams, each read once."""
         import numpy as np
 
+        special = np.random.default_rng(rng.integers(2**63)).random(size)
         if self.kind == "float":
             low = self.low if self.low is not None else 0.0
             high = self.high if self.high is not None else 1.0
             values: np.ndarray = rng.uniform(low, high, size)
         elif self.kind == "int":
-            values = rng.integers(int(self.low or 0), int(self.high or 100) + 1, size)
+            low, high = int(self.low or 0), int(self.high if self.high is not None else 100)
+            values = rng.integers(low, high + 1, size)
         else:
             pool = np.array(self.values or (False, True), dtype=object)
             values = pool[rng.integers(0, len(pool), size)]
+        if self.kind in ("float", "int") and self.low is not None and self.high is not None:
+            values[(special >= HOLES) & (special < HOLES + BOUNDS / 2)] = low
+            values[(special >= HOLES + BOUNDS / 2) & (special < HOLES + BOUNDS)] = high
         if self.nullable:
             values = values.astype(object) if self.kind not in ("float",) else values
-            holes = rng.random(size) < 0.05
+            holes = special < HOLES
             values[holes] = np.nan if self.kind == "float" else None
         return values
+
+
+HOLES = 0.05  # share of missing values in a nullable feature's bulk
+BOUNDS = 0.02  # share of a bounded numeric feature's bulk on its bounds
 
 
 def profiles(

@@ -167,8 +167,13 @@ class Model(Endpoint):
             "says it is really worse"
         ),
     )
-    examples: int = Field(50, ge=1, le=10_000, description="Hypothesis examples per property")
-    batch_rows: int = Field(1024, ge=1, le=8192, description="rows per generated example")
+    examples: int = Field(20, ge=1, le=10_000, description="Hypothesis examples per property")
+    batch_rows: int = Field(
+        8192,
+        ge=1,
+        le=65_536,
+        description="rows per generated example (the model predicts each batch at once)",
+    )
     shrink_seconds: float = Field(
         20.0, gt=0, le=300, description="time Hypothesis may spend shrinking one failure"
     )
