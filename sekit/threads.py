@@ -11,13 +11,14 @@ the report says so (:func:`applied`, the ``threads`` entry of its provenance).
 OpenMP's limit belongs to the thread that sets it (a limit set in one thread does not reach
 threads started later), so the guard goes around each call rather than once per process. It
 uses one ``threadpoolctl`` controller, made at the first call (after the model is loaded, so it
-knows the model's libraries): making one scans the loaded libraries (~15 ms), a limit then costs
-about 0.1 ms.
+knows the model's libraries) and again whenever modules were imported since: making one scans
+the loaded libraries (~15 ms), a limit then costs about 0.1 ms.
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -26,15 +27,19 @@ _lock = threading.Lock()
 _controller: Any = None
 _before: dict[str, int] = {}  # pool (user API) -> threads it had before sekit limited it
 _used = False  # whether the team's model was called since the run began (reset)
+_modules = 0  # len(sys.modules) when the controller was made
 
 
 def _made() -> Any:
-    global _controller
+    global _controller, _modules
     with _lock:
-        if _controller is None:
+        # made again when modules were imported since: a model loaded later may bring native
+        # libraries of its own (scikit-learn's OpenMP), which an older controller does not know
+        if _controller is None or len(sys.modules) != _modules:
             from threadpoolctl import ThreadpoolController
 
             _controller = ThreadpoolController()
+            _modules = len(sys.modules)
             for pool in _controller.info():
                 _before.setdefault(pool["user_api"], int(pool["num_threads"]))
         return _controller

@@ -62,3 +62,14 @@ def test_the_limit_holds_in_the_thread_that_calls_the_model() -> None:
     worker.start()
     worker.join()
     assert seen and set(seen.values()) == {1}
+
+
+def test_a_controller_made_before_the_model_loaded_is_made_again() -> None:
+    """A controller made before scikit-learn's OpenMP was loaded does not know that pool (the
+    Deepchecks world's test order): one made before more modules were imported is replaced."""
+    first = threads._made()
+    assert threads._made() is first  # nothing imported since: the same one
+    threads._modules -= 1  # as if a model's modules were imported since
+    again = threads._made()
+    assert again is not first
+    assert {pool["user_api"] for pool in again.info()} >= {"openmp", "blas"}
