@@ -116,14 +116,17 @@ EXERCISES: dict[str, Exercise] = {
             "From scaffold to ready",
             "`sekit grade .` shows this fresh project's score and, beside it, the score of "
             "the untouched template (the zero line of your own work). Raise the score at "
-            "least 8 points above the template by real improvements: specify the component "
+            "least 6 points above the template by real improvements: specify the component "
             "(docs/requirements.md), describe the model (docs/model_card.md), say who the "
             "team is, and commit your work as you go (at least five commits that change "
             "files).",
         ),
     )
 }
-READINESS_GAIN = 8.0
+# The score is a share of the rubric's points, so the same work earns fewer points as the
+# rubric grows: the reference fix earns +7.9 under sekit-2026.9 (its four items met, five
+# commits); the bar stays below that and above what any one of the items earns alone.
+READINESS_GAIN = 6.0
 READINESS_ITEMS = ("docs.requirements", "docs.model_card", "docs.readme", "vcs.git")
 
 

@@ -273,7 +273,7 @@ CHEATS: dict[str, dict[str, list[Edit]]] = {
                 "sekit.toml", '"load.p95_ms" = { max = 200 }', '"load.p95_ms" = { max = 20000 }'
             )
         ],
-        "lighter load": [replace("sekit.toml", "users = 20 ", "users = 1 ")],
+        "lighter load": [replace("sekit.toml", "arrival_rate = 40", "arrival_rate = 1")],
         "switch the check off": [append("sekit.toml", '\n[checks]\ndisable = ["load.locust"]\n')],
         "lighter requests": [lambda root: (root / "tests/load/payload.json").write_text("[{}]\n")],
     },
