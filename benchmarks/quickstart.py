@@ -51,6 +51,7 @@ def clone(target: Path) -> None:
 
 
 def spin(seconds: float) -> None:
+    """One busy loop, a core kept busy for ``seconds`` (the load --hogs puts beside it)."""
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         pass

@@ -25,7 +25,6 @@ label; a feature missing far more often among the newest rows by a date column.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from sekit.checks.data import disguise, measured, unavailable
 from sekit.checks.data.bundle import DataBundle, bundle_from_config
@@ -36,9 +35,6 @@ from sekit.checks.findings import finding, result, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Rule, on
 from sekit.config.data import Leakage
 from sekit.results import CheckResult, Finding
-
-if TYPE_CHECKING:
-    pass
 
 CANDIDATES = 3  # the strongest features, at most, are compared with the rest
 RIVALS = 2  # the strongest other features, each also a challenger on its own
