@@ -152,7 +152,62 @@ def _label(root: Path, train: str | None, sources: list[str]) -> Guess | None:
     return None
 
 
-def _service(root: Path, sources: list[str]) -> tuple[Guess | None, Guess | None, Guess | None]:
+@dataclass(frozen=True)
+class _App:
+    """A FastAPI or Flask app found in a source file, and how it ranks as the model service."""
+
+    relative: str
+    framework: str
+    variable: str
+    routes: tuple[str, ...]
+
+    @property
+    def predicts(self) -> bool:
+        return any(re.search(r"predict|infer|classif|recommend", r) for r in self.routes)
+
+    def rank(self) -> tuple[int, int, str]:
+        """The model service first: an app with a prediction route, then a file named like a
+        service (serve, service, api, model) over one named like a user interface (app, ui)."""
+        stem = Path(self.relative).stem.lower()
+        named = 0 if re.search(r"serv|api|model|predict|infer", stem) else 1
+        return (0 if self.predicts else 1, named, self.relative)
+
+
+def _command(app: _App, root: Path) -> tuple[str, str]:
+    """How to start ``app`` from the repository's root, and what that assumes.
+
+    A module inside a ``src/`` layout package (``src/clinic/serve.py`` with
+    ``src/clinic/__init__.py``) is imported by its package name (``clinic.serve``), as it is
+    once installed; uvicorn is told where the package lives (``--app-dir src``) so the command
+    also works before ``pip install -e .``. Flask has no such option: the package must be
+    installed.
+    """
+    parts = app.relative.removesuffix(".py").split("/")
+    src_layout = (
+        len(parts) > 2 and parts[0] == "src" and (root / "src" / parts[1] / "__init__.py").is_file()
+    )
+    module = ".".join(parts[1:] if src_layout else parts)
+    if app.framework == "fastapi":
+        folder = " --app-dir src" if src_layout else ""
+        command = f"uvicorn {module}:{app.variable}{folder} --host 127.0.0.1 --port {{port}}"
+        return command, "run from the repository's root"
+    command = f"flask --app {module}:{app.variable} run --host 127.0.0.1 --port {{port}}"
+    return command, (
+        "run from the repository's root, with the package installed (pip install -e .)"
+        if src_layout
+        else "run from the repository's root"
+    )
+
+
+FRAMEWORKS = {"fastapi": "FastAPI", "flask": "Flask"}
+
+
+def _service(
+    root: Path, sources: list[str]
+) -> tuple[Guess | None, Guess | None, Guess | None, str | None]:
+    """The model service (its command, health route and prediction route), and a note when
+    several apps were candidates."""
+    apps: list[_App] = []
     for relative in sources:
         if "test" in relative.lower():
             continue
@@ -162,24 +217,32 @@ def _service(root: Path, sources: list[str]) -> tuple[Guess | None, Guess | None
             continue
         for framework, pattern in APPS:
             match = pattern.search(text)
-            if match is None:
-                continue
-            variable = match.group(1)
-            module = relative.removesuffix(".py").replace("/", ".")
-            if framework == "fastapi":
-                command = f"uvicorn {module}:{variable} --host 127.0.0.1 --port {{port}}"
-            else:
-                command = f"flask --app {module}:{variable} run --host 127.0.0.1 --port {{port}}"
-            where = f"{relative}: {variable} = {framework.title()}(...)"
-            routes = ROUTE.findall(text)
-            health = next((r for r in routes if re.search(r"health|ping|ready|live", r)), None)
-            predict = next((r for r in routes if re.search(r"predict|infer|classif", r)), None)
-            return (
-                Guess(command, f"{where} (run from the repository's root)"),
-                Guess(health, f"a route in {relative}") if health else None,
-                Guess(predict, f"a route in {relative}") if predict else None,
-            )
-    return None, None, None
+            if match is not None:
+                apps.append(_App(relative, framework, match.group(1), tuple(ROUTE.findall(text))))
+                break
+    if not apps:
+        return None, None, None, None
+    app = min(apps, key=_App.rank)
+    command, assumption = _command(app, root)
+    where = f"{app.relative}: {app.variable} = {FRAMEWORKS[app.framework]}(...)"
+    health = next((r for r in app.routes if re.search(r"health|ping|ready|live", r)), None)
+    predict = next(
+        (r for r in app.routes if re.search(r"predict|infer|classif|recommend", r)), None
+    )
+    others = [a.relative for a in apps if a is not app]
+    note = (
+        f"[service]: chose {app.relative} of {len(apps)} apps "
+        f"({'it has a prediction route' if app.predicts else 'by its name'}; "
+        f"also {', '.join(others[:3])}): check it"
+        if others
+        else None
+    )
+    return (
+        Guess(command, f"{where} ({assumption})"),
+        Guess(health, f"a route in {app.relative}") if health else None,
+        Guess(predict, f"a route in {app.relative}") if predict else None,
+        note,
+    )
 
 
 def discover(root: Path) -> Found:
@@ -241,7 +304,9 @@ def discover(root: Path) -> Found:
             )
     else:
         found.undecided.append("[model].path: no model file (joblib, pickle, skops) found")
-    found.service, found.health, found.endpoint = _service(root, sources)
+    found.service, found.health, found.endpoint, choice = _service(root, sources)
+    if choice is not None:
+        found.undecided.append(choice)
     if found.service is None:
         found.undecided.append("[service]: no FastAPI or Flask app found in this repository")
     elif found.health is None:

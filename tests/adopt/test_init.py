@@ -69,6 +69,45 @@ def test_what_init_found_on_the_dvc_layouts(tmp_path: Path) -> None:
     assert service.health is not None and service.health.value == "/health"
 
 
+UI = (
+    'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
+    'def health():\n    return {}\n\n\n@app.post("/ask")\ndef ask():\n    return {}\n'
+)
+SERVICE = UI.replace('"/ask"', '"/predict"').replace("def ask", "def predict")
+
+
+@pytest.mark.parametrize(
+    ("layout", "command"),
+    [
+        ({}, "uvicorn src.clinic.serve:app --host 127.0.0.1 --port {port}"),
+        (
+            {"src/clinic/__init__.py": ""},
+            "uvicorn clinic.serve:app --app-dir src --host 127.0.0.1 --port {port}",
+        ),
+    ],
+)
+def test_the_model_service_is_chosen_over_the_user_interface(
+    layout: dict[str, str], command: str, tmp_path: Path
+) -> None:
+    """The scaffold's layout: ``app.py`` (the user interface, first by name) and ``serve.py``
+    (the model service, with /predict). The service is the one with a prediction route; in a
+    ``src/`` package it is imported by its package name; the choice is said."""
+    from sekit.adopt import discover
+
+    files = {"src/clinic/app.py": UI, "src/clinic/serve.py": SERVICE, **layout}
+    found = discover(make_tree(files, tmp_path / "r"))
+    assert found.service is not None and found.service.value == command
+    assert "src/clinic/serve.py: app = FastAPI(...)" in found.service.why
+    assert found.endpoint is not None and found.endpoint.value == "/predict"
+    assert (
+        "[service]: chose src/clinic/serve.py of 2 apps (it has a prediction route; "
+        "also src/clinic/app.py): check it" in found.undecided
+    )
+    alone = discover(make_tree({"src/clinic/app.py": UI, **layout}, tmp_path / "ui"))
+    assert alone.service is not None and "clinic" in alone.service.value  # the only app
+    assert not any(u.startswith("[service]: chose") for u in alone.undecided)
+
+
 def test_init_writes_each_guess_with_its_reason(tmp_path: Path) -> None:
     root = make_tree(REPOSITORIES["team13-model-training"], tmp_path / "repo")
     result = CliRunner().invoke(cli, ["init", str(root)])
