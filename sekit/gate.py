@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 
 from sekit.bounds import Bound
+from sekit.checks.kinds import CHECK_ERROR
 from sekit.config.schema import Config, Gate
 from sekit.report.model import GateResult, ProjectInfo, ReleaseDecision, Report, Verdict
 from sekit.results import CheckResult, Severity, Status
@@ -143,7 +144,7 @@ def release_decision(
         reasons += [
             f"{f.kind}: {f.message}"
             for f in check.findings
-            if f.severity is Severity.FAIL and f.kind != "check_error"
+            if f.severity is Severity.FAIL and f.kind != CHECK_ERROR.name
         ]
     reasons += [
         f"gate {g.metric} {g.bound}: {g.value if g.value is not None else 'not measured'}"

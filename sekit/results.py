@@ -17,6 +17,9 @@ from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from sekit.checks.kinds import CHECK_ERROR
+from sekit.checks.spec import Kind
+
 
 class Status(StrEnum):
     PASS = "pass"
@@ -92,7 +95,7 @@ def not_measured(message: str, **evidence: Any) -> Finding:
     :mod:`sekit.bounds`): a ``check_error`` of cause ``unmeasured``, so the result that holds it
     is ``error``, which blocks."""
     return Finding(
-        kind="check_error",
+        kind=CHECK_ERROR.name,
         severity=Severity.FAIL,
         message=message,
         evidence={"cause": "unmeasured", **evidence},
@@ -102,7 +105,7 @@ def not_measured(message: str, **evidence: Any) -> Finding:
 def status_from(findings: Iterable[Finding]) -> Status:
     """The status that a set of findings implies."""
     found = list(findings)
-    if any(f.kind == "check_error" and f.severity is Severity.FAIL for f in found):
+    if any(f.kind == CHECK_ERROR.name and f.severity is Severity.FAIL for f in found):
         return Status.ERROR
     severities = {f.severity for f in found}
     if Severity.FAIL in severities:
@@ -112,8 +115,109 @@ def status_from(findings: Iterable[Finding]) -> Status:
     return Status.PASS
 
 
+def _judged(
+    findings: Iterable[Finding], summary: str, values: Mapping[str, Any], bounded: Mapping[str, str]
+) -> tuple[tuple[Finding, ...], str]:
+    """The findings with a :func:`not_measured` one for each bound in ``bounded`` whose metric
+    was not measured (unless the check already said why), and the summary that tells it."""
+    from sekit.bounds import measured
+
+    found = tuple(findings)
+    explained = {
+        f.evidence.get("metric")
+        for f in found
+        if f.kind == CHECK_ERROR.name and f.evidence.get("cause") == "unmeasured"
+    }
+    found += tuple(
+        not_measured(f"{name} was not measured, so its bound ({bound}) cannot pass", metric=name)
+        for name, bound in bounded.items()
+        if not measured(values.get(name)) and name not in explained
+    )
+    untold = [
+        f.message
+        for f in found
+        if f.evidence.get("cause") == "unmeasured" and f.message not in summary
+    ]
+    return found, "; ".join([*untold, summary] if summary else untold)
+
+
+def _error_finding(message: str, cause: str, evidence: Mapping[str, Any] | None) -> Finding:
+    return Finding(
+        kind=CHECK_ERROR.name,
+        severity=Severity.FAIL,
+        message=message,
+        evidence={"cause": cause, **(evidence or {})},
+    )
+
+
+class Outcome(BaseModel):
+    """What a check function returns: its findings, summary and metrics, without its identity.
+
+    The runner stamps the identity (id, suite, engine) from the check's
+    :class:`~sekit.checks.spec.CheckSpec` and the time it took, making the
+    :class:`CheckResult` (as pytest builds a report from an item): a check never writes its
+    own id. Build one with :meth:`from_findings` (or :func:`sekit.checks.findings.outcome`),
+    :meth:`skipped` or :meth:`error`.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: Status
+    summary: str = ""
+    metrics: dict[str, float | None] = Field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
+    artifacts: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("metrics", mode="before")
+    @classmethod
+    def _finite_metrics(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {str(k): _metric_value(v) for k, v in value.items()}
+        return value
+
+    @classmethod
+    def from_findings(
+        cls,
+        findings: Iterable[Finding] = (),
+        summary: str = "",
+        metrics: Mapping[str, Any] | None = None,
+        *,
+        artifacts: Mapping[str, str] | None = None,
+        bounded: Mapping[str, str] | None = None,
+    ) -> Outcome:
+        """An outcome whose status follows from its findings.
+
+        ``bounded`` names the metrics the check judged against a bound of its own in this run
+        (metric -> the bound as a reader would say it, e.g. ``"[monitor].max_p95_ms = 200"``).
+        One that was not measured (absent, ``None`` or not finite) adds a :func:`not_measured`
+        finding, unless the check already said why: a bound never passes unmeasured.
+        """
+        values = dict(metrics or {})
+        found, told = _judged(findings, summary, values, bounded or {})
+        return cls(
+            status=status_from(found),
+            summary=told,
+            metrics=values,
+            findings=found,
+            artifacts=dict(artifacts or {}),
+        )
+
+    @classmethod
+    def skipped(cls, reason: str) -> Outcome:
+        """A check that does not apply to this project (it neither passes nor blocks)."""
+        return cls(status=Status.SKIPPED, summary=reason)
+
+    @classmethod
+    def error(
+        cls, message: str, *, cause: str, evidence: Mapping[str, Any] | None = None
+    ) -> Outcome:
+        """A check that could not do its job (see :meth:`CheckResult.error`)."""
+        finding = _error_finding(message, cause, evidence)
+        return cls(status=Status.ERROR, summary=message, findings=(finding,))
+
+
 class CheckResult(BaseModel):
-    """The frozen outcome of one check.
+    """The frozen outcome of one check, under the check's identity.
 
     ``metrics`` use short names (``missing_ratio``) that the report qualifies with the suite
     (``data.missing_ratio``); a name that already holds a dot (``behaviour.failures``) is kept
@@ -140,6 +244,11 @@ class CheckResult(BaseModel):
         return value
 
     @classmethod
+    def stamped(cls, outcome: Outcome, *, id: str, suite: str, engine: str = "native") -> Self:
+        """The result of a check's :class:`Outcome` under the check's identity."""
+        return cls(id=id, suite=suite, engine=engine, **outcome.model_dump())
+
+    @classmethod
     def from_findings(
         cls,
         *,
@@ -151,52 +260,18 @@ class CheckResult(BaseModel):
         engine: str = "native",
         artifacts: Mapping[str, str] | None = None,
         bounded: Mapping[str, str] | None = None,
-    ) -> CheckResult:
-        """Build a result whose status follows from its findings.
-
-        ``bounded`` names the metrics the check judged against a bound of its own in this run
-        (metric -> the bound as a reader would say it, e.g. ``"[monitor].max_p95_ms = 200"``).
-        One that was not measured (absent, ``None`` or not finite) adds a :func:`not_measured`
-        finding, unless the check already said why: a bound never passes unmeasured.
-        """
-        from sekit.bounds import measured
-
-        found = tuple(findings)
-        values = dict(metrics or {})
-        explained = {
-            f.evidence.get("metric")
-            for f in found
-            if f.kind == "check_error" and f.evidence.get("cause") == "unmeasured"
-        }
-        found += tuple(
-            not_measured(
-                f"{name} was not measured, so its bound ({bound}) cannot pass",
-                metric=name,
-            )
-            for name, bound in (bounded or {}).items()
-            if not measured(values.get(name)) and name not in explained
+    ) -> Self:
+        """A result whose status follows from its findings (:meth:`Outcome.from_findings`),
+        for code that runs checks itself (the runner, tests, reports)."""
+        outcome = Outcome.from_findings(
+            findings, summary, metrics, artifacts=artifacts, bounded=bounded
         )
-        untold = [
-            f.message
-            for f in found
-            if f.evidence.get("cause") == "unmeasured" and f.message not in summary
-        ]
-        summary = "; ".join([*untold, summary] if summary else untold)
-        return cls(
-            id=id,
-            suite=suite,
-            engine=engine,
-            status=status_from(found),
-            summary=summary,
-            metrics=values,
-            findings=found,
-            artifacts=dict(artifacts or {}),
-        )
+        return cls.stamped(outcome, id=id, suite=suite, engine=engine)
 
     @classmethod
-    def skipped(cls, *, id: str, suite: str, reason: str, engine: str = "native") -> CheckResult:
+    def skipped(cls, *, id: str, suite: str, reason: str, engine: str = "native") -> Self:
         """A check that does not apply to this project (it neither passes nor blocks)."""
-        return cls(id=id, suite=suite, engine=engine, status=Status.SKIPPED, summary=reason)
+        return cls.stamped(Outcome.skipped(reason), id=id, suite=suite, engine=engine)
 
     @classmethod
     def error(
@@ -208,26 +283,14 @@ class CheckResult(BaseModel):
         cause: str,
         engine: str = "native",
         evidence: Mapping[str, Any] | None = None,
-    ) -> CheckResult:
+    ) -> Self:
         """A check that could not do its job. ``cause`` is ``input``, ``timeout``, ``internal``
         or ``unmeasured`` (it ran, but what its bound needs could not be measured).
 
         It carries one ``check_error`` finding of severity ``fail``: it never passes.
         """
-        finding = Finding(
-            kind="check_error",
-            severity=Severity.FAIL,
-            message=message,
-            evidence={"cause": cause, **(evidence or {})},
-        )
-        return cls(
-            id=id,
-            suite=suite,
-            engine=engine,
-            status=Status.ERROR,
-            summary=message,
-            findings=(finding,),
-        )
+        outcome = Outcome.error(message, cause=cause, evidence=evidence)
+        return cls.stamped(outcome, id=id, suite=suite, engine=engine)
 
     def qualified_metrics(self) -> dict[str, float | None]:
         """Metrics under their report-wide names (``suite.name``)."""
@@ -242,7 +305,7 @@ class CheckResult(BaseModel):
             return self
         findings = tuple(
             f.model_copy(update={"severity": overrides[f.kind]})
-            if f.kind in overrides and f.kind != "check_error"
+            if f.kind in overrides and f.kind != CHECK_ERROR.name
             else f
             for f in self.findings
         )
@@ -254,20 +317,21 @@ class CheckResult(BaseModel):
 
 class Evidence(BaseModel):
     """Data a check keeps for its pictures, typed: a subclass declares the fields, the check
-    stores it with :meth:`finding` (an ``info`` finding of the check's ``kind``) and its
+    stores it with :meth:`finding` (an ``info`` finding of one of the check's kinds) and its
     ``figures`` hook reads it back with :meth:`read`. A renamed or missing key is then a
     validation error where the picture is drawn, never a chart that silently disappears.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: ClassVar[str]  # the finding kind it travels under
     name: ClassVar[str]  # its mark in the finding's evidence ("figure": name)
 
-    def finding(self, message: str, *, column: str | None = None) -> Finding:
+    def finding(self, kind: Kind, message: str, *, column: str | None = None) -> Finding:
+        """An ``info`` finding of ``kind`` (a declared :class:`~sekit.checks.spec.Kind`)
+        that carries this evidence."""
         evidence = {"figure": self.name, **self.model_dump(mode="json")}
         return Finding(
-            kind=self.kind,
+            kind=kind.name,
             severity=Severity.INFO,
             message=message,
             column=column,
@@ -278,11 +342,7 @@ class Evidence(BaseModel):
     def read(cls, result: CheckResult) -> Self | None:
         """The evidence in ``result``, validated; ``None`` when the check kept none."""
         for found in result.findings:
-            if (
-                found.severity is Severity.INFO
-                and found.kind == cls.kind
-                and found.evidence.get("figure") == cls.name
-            ):
+            if found.severity is Severity.INFO and found.evidence.get("figure") == cls.name:
                 fields = {k: v for k, v in found.evidence.items() if k != "figure"}
                 return cls.model_validate(fields)
         return None

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from sekit.checks import specs, suites
 from sekit.checks.context import Context, RunOptions
+from sekit.checks.kinds import CHECK_ERROR
 from sekit.checks.spec import CheckSpec
 from sekit.checks.suite import SuiteOptions, option_values
 from sekit.config.schema import Config
@@ -40,7 +41,7 @@ from sekit.errors import (
 )
 from sekit.gate import build_report
 from sekit.report import Report, default_report_path, save_report
-from sekit.results import CheckResult, Severity, Status
+from sekit.results import CheckResult, Outcome, Severity, Status
 
 
 def suite_requirements(config: Config, *, asked: bool = False) -> dict[str, str | None]:
@@ -84,7 +85,7 @@ def check_settings(config: Config) -> None:
     """The names ``[severity]`` and ``[checks].disable`` use must exist in some installed suite
     (a misspelt kind would silently leave a severity as it was): a ConfigError naming each."""
     declared = specs()
-    kinds = sorted({kind for spec in declared for kind in spec.kind_names} | {"check_error"})
+    kinds = sorted({kind for spec in declared for kind in spec.kind_names} | {CHECK_ERROR.name})
     ids = [spec.id for spec in declared]
     where = config.source.name
     problems = [
@@ -218,62 +219,51 @@ def _time_limit(seconds: float) -> Iterator[bool]:
 
 
 def run_check(check: CheckSpec, ctx: Context, timeout: float) -> CheckResult:
-    """Run one check in isolation: whatever happens, a :class:`CheckResult` comes back."""
+    """Run one check in isolation: whatever happens, a :class:`CheckResult` comes back, under
+    the identity its spec declares (the check returns an :class:`Outcome`; the runner stamps
+    its id, suite and engine)."""
+
+    def stamp(outcome: Outcome) -> CheckResult:
+        return CheckResult.stamped(outcome, id=check.id, suite=check.suite, engine=check.engine)
+
     skip = check.applies(ctx.config)
     if skip is not None:
-        return CheckResult.skipped(id=check.id, suite=check.suite, engine=check.engine, reason=skip)
+        return stamp(Outcome.skipped(skip))
     if check.id in ctx.config.checks.disable:
-        return CheckResult.skipped(
-            id=check.id,
-            suite=check.suite,
-            engine=check.engine,
-            reason="disabled in [checks].disable",
-        )
+        return stamp(Outcome.skipped("disabled in [checks].disable"))
 
-    def error(cause: str, message: str, **evidence: str) -> CheckResult:
-        return CheckResult.error(
-            id=check.id,
-            suite=check.suite,
-            engine=check.engine,
-            cause=cause,
-            message=message,
-            evidence=evidence,
-        )
+    def error(cause: str, message: str, **evidence: str) -> Outcome:
+        return Outcome.error(message, cause=cause, evidence=evidence)
 
     start = time.perf_counter()
     ctx.running = check.id
+    outcome: Outcome
     try:
         with _time_limit(timeout):
-            result = check.run(ctx)
+            outcome = check.run(ctx)
     except CheckTimeout:
-        result = error("timeout", f"timed out after {timeout:g}s ([checks].timeout)")
+        outcome = error("timeout", f"timed out after {timeout:g}s ([checks].timeout)")
     except InputUnavailable as exc:  # reported once, by the check named: error, no new finding
-        result = CheckResult(
-            id=check.id,
-            suite=check.suite,
-            engine=check.engine,
-            status=Status.ERROR,
-            summary=str(exc),
-        )
+        outcome = Outcome(status=Status.ERROR, summary=str(exc))
     except SekitError as exc:
-        result = error("input", str(exc))
+        outcome = error("input", str(exc))
     except Exception as exc:
-        result = error(
+        outcome = error(
             "internal",
             f"the check crashed: {type(exc).__name__}: {exc}",
             exception=type(exc).__name__,
             traceback=traceback.format_exc(),
         )
     else:
-        if not isinstance(result, CheckResult) or result.id != check.id:
-            result = error(
-                "internal", f"the check returned {type(result).__name__}, not its CheckResult"
+        if not isinstance(outcome, Outcome):
+            outcome = error(
+                "internal", f"the check returned {type(outcome).__name__}, not an Outcome"
             )
     elapsed = time.perf_counter() - start
-    if elapsed > timeout and not result.status.blocks:
-        result = error("timeout", f"took {elapsed:.1f}s, over the limit of {timeout:g}s")
+    if elapsed > timeout and not outcome.status.blocks:
+        outcome = error("timeout", f"took {elapsed:.1f}s, over the limit of {timeout:g}s")
     overrides = {kind: Severity(level) for kind, level in ctx.config.severity.items()}
-    return result.with_severities(overrides).with_duration(elapsed)
+    return stamp(outcome).with_severities(overrides).with_duration(elapsed)
 
 
 def instead(config: Config, suite: str | None, options: RunOptions) -> int | None:
@@ -298,7 +288,7 @@ def run_checks(
 
     opts = options or RunOptions(engine=config.checks.engine)
     checks = select_checks(config, suites, opts.engine)
-    ctx = Context(config, opts)
+    ctx = Context(config, opts, checks=specs())
     threads.reset()
     limit = timeout if timeout is not None else config.checks.timeout
     results = []

@@ -2,8 +2,8 @@
 
 Names come from SPEC.md and are never renamed. They are not listed here: each is declared,
 with its explanation, by the check that emits it (:class:`~sekit.checks.spec.CheckSpec`), and
-this module gathers them from every suite's checks (:func:`sekit.checks.specs`). Only
-``check_error``, which any check can end with, is declared here.
+this module gathers them from every suite's checks (:func:`sekit.checks.specs`).
+``check_error``, which any check can end with, is declared in :mod:`sekit.checks.kinds`.
 
 ``KINDS`` and ``METRICS`` are computed on first use (module attributes), so importing this
 module stays cheap.
@@ -14,25 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sekit.checks.kinds import CHECK_ERROR
 from sekit.checks.spec import Kind
 
 if TYPE_CHECKING:
     from sekit.checks.spec import Metric
-
-CHECK_ERROR = Kind(
-    "check_error",
-    "a check could not do its job (bad input, a bound it could not measure, timeout, crash): "
-    "never a pass",
-    "A check that could not run tells you nothing, so it never counts as passed: deployment "
-    "stays blocked until it runs. The same holds for a bound whose input could not be "
-    "measured (a field the log lacks, an arm without users, an endpoint that never answered): "
-    "'not measured' is never 'within the bounds'.",
-    "The message says why: unusable input (fix the file or config it names), a bound that was "
-    "not measured (cause 'unmeasured': what is missing and where), a time limit, or a crash in "
-    "sekit (rerun with --debug and report it).",
-    "Fix the input, collect what the bound needs, or raise [checks].timeout; never disable "
-    "the check to get a green build.",
-)
 
 
 @dataclass(frozen=True)
@@ -48,7 +34,9 @@ def declared() -> tuple[dict[str, tuple[Kind, str]], dict[str, tuple[Metric, str
     from sekit.checks.spec import explained
 
     kinds, metrics = explained(specs())
-    found_kinds = {name: (kind, spec.suite) for name, (kind, spec) in kinds.items()}
+    found_kinds = {  # check_error: any check can end with it, whichever lists it
+        name: (kind, spec.suite) for name, (kind, spec) in kinds.items() if kind is not CHECK_ERROR
+    }
     found_kinds[CHECK_ERROR.name] = (CHECK_ERROR, "any")
     found_metrics = {name: (metric, spec.suite) for name, (metric, spec) in metrics.items()}
     return found_kinds, found_metrics

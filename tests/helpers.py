@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sekit import checks as registry
 from sekit.checks.context import Context
-from sekit.checks.spec import CheckSpec
-from sekit.results import CheckResult, Finding, Severity
+from sekit.checks.spec import CheckSpec, Kind
+from sekit.results import Finding, Outcome, Severity
 
 MINIMAL_CONFIG = """
 [project]
@@ -28,7 +28,7 @@ class Bucket(list[CheckSpec]):
 
 def fake_check(
     check_id: str,
-    behaviour: Callable[[Context], CheckResult] | None = None,
+    behaviour: Callable[[Context], Outcome] | None = None,
     *,
     metrics: dict[str, float] | None = None,
     findings: list[Finding] | None = None,
@@ -38,17 +38,15 @@ def fake_check(
     findings, or runs ``behaviour``."""
     suite = check_id.split(".", 1)[0]
 
-    def body(ctx: Context) -> CheckResult:
-        return CheckResult.from_findings(
-            id=check_id, suite=suite, findings=findings or [], metrics=metrics or {}, summary="fake"
-        )
+    def body(ctx: Context) -> Outcome:
+        return Outcome.from_findings(findings or [], "fake", metrics or {})
 
     made = CheckSpec(
         id=check_id,
         title=f"fake {check_id}",
         func=behaviour or body,
         engine=engine,
-        kinds=tuple(dict.fromkeys(f.kind for f in findings or [])),
+        kinds=tuple(fake_kind(name) for name in dict.fromkeys(f.kind for f in findings or [])),
     )
     found = registry.suites()
     bucket = found[suite].checks
@@ -56,6 +54,14 @@ def fake_check(
     bucket.append(made)
     registry.use(found)  # forget the specs listed so far
     return made
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def fake_kind(name: str) -> Kind:
+    """A declared kind for fake checks (one object per name, as a real kind is declared once)."""
+    return _KINDS.setdefault(name, Kind(name, f"fake {name}", "why", "investigate", "fix"))
 
 
 def finding(kind: str, severity: str = "fail", column: str | None = None) -> Finding:

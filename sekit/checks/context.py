@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sekit.checks.suite import Options, SuiteOptions
 from sekit.config.schema import Config
 from sekit.errors import InputError, InputUnavailable
+
+if TYPE_CHECKING:
+    from sekit.checks.spec import CheckSpec
 
 T = TypeVar("T")
 
@@ -43,9 +46,18 @@ class Context:
     object, or the same error, to every check that asks for it.
     """
 
-    def __init__(self, config: Config, options: RunOptions | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        options: RunOptions | None = None,
+        *,
+        checks: Sequence[CheckSpec] = (),
+    ) -> None:
         self.config = config
         self.options = options or RunOptions()
+        # Every installed check's declaration (set by the runner), for a check that reads other
+        # checks' declarations: the Deepchecks engines map conditions to the native checks' kinds.
+        self.checks = tuple(checks)
         self._cache: dict[str, tuple[bool, Any]] = {}
         self._closing: list[Callable[[], None]] = []
         self.running: str | None = None  # the check being run (set by the runner)

@@ -21,9 +21,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from sekit.checks.kinds import CHECK_ERROR
 from sekit.checks.spec import DeepchecksRule, Rule
 from sekit.errors import MissingExtraError
-from sekit.results import CheckResult, Finding, Severity, Status
+from sekit.results import Finding, Outcome, Severity, Status
 
 # Checks that do not apply to some projects, and the Deepchecks exception that says so: a
 # dataset without an index or a datetime column, a check for another task or model type. Any
@@ -129,7 +130,7 @@ def findings_of(
             if condition.is_pass():
                 continue
             failed += 1
-            rule = rules.get(name, Rule("check_error", "warn"))
+            rule = rules.get(name, Rule(CHECK_ERROR, "warn"))
             chosen = rule(condition.name) if callable(rule) else rule
             findings.append(
                 Finding(
@@ -154,23 +155,18 @@ def _column(details: str, known: set[str]) -> str | None:
 
 
 def build_result(
-    check_id: str,
-    suite: str,
     findings: list[Finding],
     failed: int,
     errored: int,
     html: Path | None,
     total: int,
-) -> CheckResult:
+) -> Outcome:
     summary = (
         f"{failed} Deepchecks conditions failed" if failed else "every Deepchecks condition passed"
     )
     if errored:
         summary += f"; {errored} of {total} checks did not run"
-    made = CheckResult.from_findings(
-        id=check_id,
-        suite=suite,
-        engine="deepchecks",
+    made = Outcome.from_findings(
         findings=findings,
         summary=summary,
         metrics={"deepchecks_failed_conditions": failed, "deepchecks_checks_not_run": errored},

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sekit.results import CheckResult, Finding, Severity
+from sekit.checks.kinds import INVALID_LOG_LINES
+from sekit.results import Finding, Outcome, Severity
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from sekit.checks.spec import Kind
     from sekit.servedlog import Problems
 
 EXAMPLES = 10
@@ -33,32 +35,30 @@ def percent(share: float) -> str:
 
 
 def finding(
-    kind: str, severity: str, message: str, *, column: str | None = None, **evidence: Any
+    kind: Kind, severity: str, message: str, *, column: str | None = None, **evidence: Any
 ) -> Finding:
+    """A finding of a declared :class:`~sekit.checks.spec.Kind` (``finding(LEAKAGE, "fail",
+    ...)``): a misspelt kind is a NameError where the module is checked, not a new kind."""
     return Finding(
-        kind=kind, severity=Severity(severity), message=message, column=column, evidence=evidence
+        kind=kind.name,
+        severity=Severity(severity),
+        message=message,
+        column=column,
+        evidence=evidence,
     )
 
 
-def result(
-    check_id: str,
+def outcome(
     findings: list[Finding],
     summary: str,
     metrics: dict[str, Any] | None = None,
     *,
     bounded: dict[str, str] | None = None,
-) -> CheckResult:
-    """A result whose status follows from its findings; the suite is the id's first part.
-    ``bounded``: the metrics judged against the check's own bounds (a bound that was not
-    measured makes the result ``error``: :meth:`CheckResult.from_findings`)."""
-    return CheckResult.from_findings(
-        id=check_id,
-        suite=check_id.split(".", 1)[0],
-        findings=findings,
-        summary=summary,
-        metrics=metrics,
-        bounded=bounded,
-    )
+) -> Outcome:
+    """What a check returns; its status follows from its findings and the runner stamps the
+    check's id and suite. ``bounded``: the metrics judged against the check's own bounds (a
+    bound that was not measured makes the result ``error``: :meth:`Outcome.from_findings`)."""
+    return Outcome.from_findings(findings, summary, metrics, bounded=bounded)
 
 
 def worst_summary(findings: list[Finding], clean: str) -> str:
@@ -78,7 +78,7 @@ def invalid_lines(source: str, problems: Problems | None) -> list[Finding]:
         return []
     return [
         finding(
-            "invalid_log_lines",
+            INVALID_LOG_LINES,
             "warn",
             f"{source}: {problems.describe()}; they are left out",
             invalid=problems.invalid,

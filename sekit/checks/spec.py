@@ -7,21 +7,28 @@ its config section model, the ML Test Score tests it automates, and its Deepchec
 The vocabulary, ``sekit explain``, the reference pages (docs/reference), the Deepchecks
 engines' rules and the ML Test Score mapping are all derived from these declarations.
 
-A kind or metric that several checks emit is declared (with its texts) by one of them and named
-by the others as a plain string; :mod:`sekit.vocabulary` checks that every name resolves and
-that nothing is declared twice.
+Identity is written once. A check's id is the ``id`` of its spec, and nowhere else: the check
+function returns an :class:`~sekit.results.Outcome` (findings, summary, metrics; build it with
+:func:`sekit.checks.findings.outcome`) and the runner stamps the id, suite and engine from the
+spec to make the :class:`~sekit.results.CheckResult`, as pytest builds a report from an item.
+A finding kind is a :class:`Kind` object, declared once at module level in the module of the
+check that owns it (``LEAKAGE = Kind("label_leakage", ...)``); findings are made from it
+(``finding(LEAKAGE, "fail", message, ...)``), and a check that emits another check's kind
+imports that object (kinds that many suites share: :mod:`sekit.checks.kinds`). A misspelt kind
+is then a NameError that ruff and mypy report, not a new kind in a report. A spec's ``kinds``
+and ``metrics`` list the objects it emits; the first spec listing one (in report order) is its
+declarer for ``sekit explain`` (:func:`explained`). A tests/checks/test_identity.py scan keeps
+ids and kind names out of string literals.
 
-A suite's checks are the ``SPECS`` of its package's modules (:func:`declared_in`): adding a check
-is its module and its tests.
+A suite lists its checks in report order, one line each, in its ``Suite(checks=...)``
+(:mod:`sekit.checks.suite`): adding a check is its module, its line in that list, and its
+tests (docs/development.md, "A new check").
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,7 +38,7 @@ if TYPE_CHECKING:
     from sekit.config.schema import Config
     from sekit.report.model import GateResult
     from sekit.report.svg import Figure
-    from sekit.results import CheckResult
+    from sekit.results import CheckResult, Outcome
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,7 @@ class MltsClaim:
 class Rule:
     """How a failed condition of a Deepchecks check becomes a sekit finding."""
 
-    kind: str
+    kind: Kind
     severity: str
 
 
@@ -93,9 +100,9 @@ class CheckSpec:
 
     id: str
     title: str
-    func: Callable[[Context], CheckResult]
+    func: Callable[[Context], Outcome]
     emits: str = ""  # for the reference: the kinds it reports and their default severity
-    kinds: tuple[Kind | str, ...] = ()
+    kinds: tuple[Kind, ...] = ()
     metrics: tuple[Metric | str, ...] = ()
     settings: tuple[str, ...] = ()  # config keys that tune it, e.g. "[data.columns]"
     section: tuple[str, type[BaseModel]] | None = None  # its config table: ("[data.drift]", Drift)
@@ -103,7 +110,6 @@ class CheckSpec:
     mlts: tuple[MltsClaim, ...] = ()
     deepchecks: Mapping[str, DeepchecksRule] = field(default_factory=dict)
     engine: str = "native"
-    order: int = 100  # place in its suite's reports
     figures: Figures | None = None
 
     @property
@@ -113,69 +119,51 @@ class CheckSpec:
     def applies(self, config: Config) -> str | None:
         return self.requires(config) if self.requires is not None else None
 
-    def run(self, ctx: Context) -> CheckResult:
+    def run(self, ctx: Context) -> Outcome:
         return self.func(ctx)
 
     @property
     def kind_names(self) -> list[str]:
-        return [k if isinstance(k, str) else k.name for k in self.kinds]
+        return [k.name for k in self.kinds]
 
     @property
     def metric_names(self) -> list[str]:
         return [m if isinstance(m, str) else m.name for m in self.metrics]
 
 
-def declared_in(package: ModuleType) -> list[CheckSpec]:
-    """The specs declared in the modules of a suite's package (``SPECS``), in report order.
-
-    Every module of the package is imported; its module-level ``SPECS`` (a sequence of
-    :class:`CheckSpec`) is collected. Order: each spec's ``order``, then its module, then its
-    place in the module.
-    """
-    found: list[tuple[int, str, int, CheckSpec]] = []
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        for index, spec in enumerate(getattr(module, "SPECS", ())):
-            found.append((spec.order, info.name, index, spec))
-    return [spec for *_, spec in sorted(found, key=lambda item: item[:3])]
-
-
 def explained(
     specs: list[CheckSpec],
 ) -> tuple[dict[str, tuple[Kind, CheckSpec]], dict[str, tuple[Metric, CheckSpec]]]:
-    """Every declared kind and metric with the spec that declares it; an error when one is
-    declared twice."""
+    """Every declared kind and metric with the spec that declares it (the first that lists it);
+    an error when two declarations share a name."""
     kinds: dict[str, tuple[Kind, CheckSpec]] = {}
     metrics: dict[str, tuple[Metric, CheckSpec]] = {}
     for spec in specs:
         for kind in spec.kinds:
-            if isinstance(kind, Kind):
-                if kind.name in kinds:
-                    raise ValueError(
-                        f"finding kind {kind.name!r} is declared by both "
-                        f"{kinds[kind.name][1].id} and {spec.id}"
-                    )
-                kinds[kind.name] = (kind, spec)
+            if kind.name in kinds and kinds[kind.name][0] is not kind:
+                raise ValueError(
+                    f"finding kind {kind.name!r} is declared by both "
+                    f"{kinds[kind.name][1].id} and {spec.id}"
+                )
+            kinds.setdefault(kind.name, (kind, spec))
         for metric in spec.metrics:
             if isinstance(metric, Metric):
-                if metric.name in metrics:
+                if metric.name in metrics and metrics[metric.name][0] is not metric:
                     raise ValueError(
                         f"metric {metric.name!r} is declared by both "
                         f"{metrics[metric.name][1].id} and {spec.id}"
                     )
-                metrics[metric.name] = (metric, spec)
+                metrics.setdefault(metric.name, (metric, spec))
     return kinds, metrics
 
 
 def on(
-    load: Callable[[Context], Any], check: Callable[[Any], CheckResult]
-) -> Callable[[Context], CheckResult]:
+    load: Callable[[Context], Any], check: Callable[[Any], Outcome]
+) -> Callable[[Context], Outcome]:
     """A check function of the run context made from one of a shared input (e.g. the data
     bundle): ``on(bundle_from_config, check_duplicates)``."""
 
-    def run(ctx: Context) -> CheckResult:
+    def run(ctx: Context) -> Outcome:
         return check(load(ctx))
 
     run.__doc__ = check.__doc__

@@ -15,7 +15,6 @@ its checks are imported only when they are listed or run.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -61,8 +60,9 @@ class Suite:
 
     name: str
     title: str
-    # The checks, imported when called: ``checks_in("sekit.checks.data")`` collects the SPECS of
-    # every module of that package; a plugin may return its specs from any function.
+    # The checks in report order, one line each, imported when called: a function that
+    # imports the checks' modules and lists their specs (sekit/checks/data/suite.py). Help texts
+    # and the config schema never call it, so declaring checks costs ``--help`` nothing.
     checks: Callable[[], Sequence[CheckSpec]]
     # ``None`` when the suite runs for this config, else why not. ``asked`` is True when the
     # suite was named (``sekit check release``): some suites run by name only.
@@ -82,17 +82,6 @@ class Suite:
             if spec.suite != self.name:
                 raise ValueError(f"check {spec.id!r} is declared by the suite {self.name!r}")
         return found
-
-
-def checks_in(package: str) -> Callable[[], list[CheckSpec]]:
-    """The checks declared (``SPECS``) in the modules of ``package``, imported when called."""
-
-    def declared() -> list[CheckSpec]:
-        from sekit.checks.spec import declared_in
-
-        return declared_in(importlib.import_module(package))
-
-    return declared
 
 
 def option_values(model: type[SuiteOptions], given: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from sekit import __version__
+from sekit.checks.kinds import CHECK_ERROR
 from sekit.errors import NOT_RUN
 from sekit.results import CheckResult, Status
 
@@ -85,7 +86,7 @@ class Report(BaseModel):
         for check in self.checks:
             for finding in check.findings:
                 if (
-                    finding.kind == "check_error"
+                    finding.kind == CHECK_ERROR.name
                     and finding.evidence.get("cause") == "input"
                     and finding.message not in seen
                 ):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
@@ -25,37 +24,24 @@ load.requests load.rps load.error_rate load.p50_ms load.p95_ms load.p99_ms""".sp
 SEKIT = Path(__file__).resolve().parents[2] / "sekit"
 
 
-SORTS = {"argsort", "sort", "sort_values", "lexsort"}
+def declared_kinds() -> dict[str, str]:
+    """Every finding kind declared in sekit: each module-level ``Kind`` object (findings are
+    made from these objects only, tests/checks/test_identity.py), by name -> its module."""
+    import importlib
 
+    from sekit.checks.spec import Kind
 
-def emitted_kinds() -> set[str]:
-    """Every finding kind the code can emit: literal first arguments of the functions that make
-    findings, and literal kind= keywords."""
-    makers = {"finding", "_finding", "Rule", "Violation"}
-    found: set[str] = set()
-    for path in SEKIT.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ClassDef):  # an Evidence model's `kind = "..."`
-                found.update(
-                    item.value.value
-                    for item in node.body
-                    if isinstance(item, ast.Assign)
-                    and [ast.unparse(t) for t in item.targets] == ["kind"]
-                    and isinstance(item.value, ast.Constant)
-                )
-            if not isinstance(node, ast.Call):
-                continue
-            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-            if isinstance(node.func, ast.Attribute) and name == "finding":
-                continue  # Evidence.finding(message): its kind is the class's `kind`
-            if name in makers and node.args and isinstance(node.args[0], ast.Constant):
-                found.add(node.args[0].value)
-            if name in SORTS:
-                continue  # numpy's kind="stable" is a sort algorithm, not a finding kind
-            for keyword in node.keywords:
-                if keyword.arg == "kind" and isinstance(keyword.value, ast.Constant):
-                    found.add(keyword.value.value)
-    return {kind for kind in found if isinstance(kind, str)}
+    found: dict[str, str] = {}
+    for path in sorted(SEKIT.rglob("*.py")):
+        if "Kind(" not in path.read_text() and "_kind(" not in path.read_text():
+            continue
+        parts = path.relative_to(SEKIT.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if isinstance(value, Kind) and value.name not in found:
+                found[value.name] = name
+    return found
 
 
 def test_the_spec_vocabulary_is_all_there() -> None:
@@ -64,9 +50,9 @@ def test_the_spec_vocabulary_is_all_there() -> None:
 
 
 def test_every_kind_the_code_emits_is_in_the_vocabulary() -> None:
-    emitted = emitted_kinds()
-    assert len(emitted) > 25
-    assert emitted - {"invariance", "directional", "minimum"} <= set(KINDS)
+    declared = declared_kinds()
+    assert len(declared) > 60
+    assert set(declared) <= set(KINDS), {k: m for k, m in declared.items() if k not in KINDS}
 
 
 def test_every_kind_and_metric_is_explained() -> None:

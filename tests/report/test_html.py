@@ -6,8 +6,12 @@ import re
 import xml.etree.ElementTree as ET
 
 from sekit.checks.data.figures import DriftScores
+from sekit.checks.data.kinds import DRIFT
 from sekit.checks.load.figures import History
+from sekit.checks.load.kinds import LATENCY
 from sekit.checks.model.figures import Confusion, Groups, Slices
+from sekit.checks.model.kinds import UNFAIR_OUTCOME, WEAK_SLICE
+from sekit.checks.model.quality import PERFORMANCE
 from sekit.config.schema import Gate
 from sekit.gate import evaluate_gates
 from sekit.report import ProjectInfo, Report, render
@@ -49,7 +53,7 @@ def picture_report() -> Report:
         CheckResult.from_findings(
             id="load.locust",
             suite="load",
-            findings=[kept.finding("per second")],
+            findings=[kept.finding(LATENCY, "per second")],
             metrics={"p50_ms": 12, "p95_ms": 40, "p99_ms": 55},
         ),
         CheckResult.from_findings(
@@ -57,7 +61,7 @@ def picture_report() -> Report:
             suite="data",
             findings=[
                 DriftScores(scores={"test": {"age": 0.04, "bmi": 0.21}}, min_effect=0.1).finding(
-                    "effects"
+                    DRIFT, "effects"
                 )
             ],
         ),
@@ -65,18 +69,24 @@ def picture_report() -> Report:
             id="model.quality",
             suite="model",
             findings=[
-                Confusion(labels=["benign", "malignant"], matrix=[[100, 7], [3, 61]]).finding("m")
+                Confusion(labels=["benign", "malignant"], matrix=[[100, 7], [3, 61]]).finding(
+                    PERFORMANCE, "m"
+                )
             ],
         ),
         CheckResult.from_findings(
             id="model.slices",
             suite="model",
-            findings=[Slices.model_validate({"overall": 0.95, "slices": slices}).finding("s")],
+            findings=[
+                Slices.model_validate({"overall": 0.95, "slices": slices}).finding(WEAK_SLICE, "s")
+            ],
         ),
         CheckResult.from_findings(
             id="model.fairness",
             suite="model",
-            findings=[Groups.model_validate({"groups": groups}).finding("per group")],
+            findings=[
+                Groups.model_validate({"groups": groups}).finding(UNFAIR_OUTCOME, "per group")
+            ],
         ),
         CheckResult.from_findings(
             id="model.behaviour",

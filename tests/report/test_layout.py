@@ -11,8 +11,12 @@ from typing import Any
 import pytest
 
 from sekit.checks.data.figures import DriftScores
+from sekit.checks.data.kinds import DRIFT
+from sekit.checks.experiment.difference import HARM
 from sekit.checks.experiment.figures import Arms
+from sekit.checks.model.quality import PERFORMANCE
 from sekit.checks.monitor.figures import SloWindows
+from sekit.checks.monitor.slo import AVAILABILITY
 from sekit.config.schema import Gate
 from sekit.gate import evaluate_gates
 from sekit.report import ProjectInfo, Report, render
@@ -58,7 +62,9 @@ def crowded_report() -> Report:
             from sekit.checks.model.figures import Confusion
 
             check = check.model_copy(
-                update={"findings": (Confusion(labels=labels, matrix=matrix).finding("m"),)}
+                update={
+                    "findings": (Confusion(labels=labels, matrix=matrix).finding(PERFORMANCE, "m"),)
+                }
             )
         checks.append(check)
     scores = {f"feature_{i:02d}_{'x' * (i % 7)}": 0.3 / (i + 1) for i in range(30)}
@@ -75,7 +81,9 @@ def crowded_report() -> Report:
                     column=LONG,
                     evidence={"dataset": "production"},
                 ),
-                DriftScores(scores={"production": scores}, min_effect=0.1).finding("effects"),
+                DriftScores(scores={"production": scores}, min_effect=0.1).finding(
+                    DRIFT, "effects"
+                ),
             ],
         )
     )
@@ -102,7 +110,7 @@ def crowded_report() -> Report:
     )
     checks.append(
         CheckResult.from_findings(
-            id="monitor.slo", suite="monitor", findings=[windows.finding("windows")]
+            id="monitor.slo", suite="monitor", findings=[windows.finding(AVAILABILITY, "windows")]
         )
     )
     arms = Arms.model_validate(
@@ -125,7 +133,7 @@ def crowded_report() -> Report:
     )
     checks.append(
         CheckResult.from_findings(
-            id="experiment.difference", suite="experiment", findings=[arms.finding("arms")]
+            id="experiment.difference", suite="experiment", findings=[arms.finding(HARM, "arms")]
         )
     )
     metrics = {k: v for c in checks for k, v in c.qualified_metrics().items()}

@@ -8,6 +8,7 @@ saved in ``.sekit/deepchecks/``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
@@ -19,8 +20,9 @@ from sekit.checks.deepchecks_adapter import (
     run_suite,
     save_html,
 )
+from sekit.checks.kinds import CHECK_ERROR
 from sekit.checks.spec import CheckSpec
-from sekit.results import CheckResult
+from sekit.results import Outcome
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,13 +30,10 @@ if TYPE_CHECKING:
 MAX_ROWS = 100_000
 
 
-def rules() -> dict[str, Any]:
+def rules(checks: Sequence[CheckSpec]) -> dict[str, Any]:
     """Deepchecks check name -> how its failed conditions become sekit findings, from the
     ``deepchecks`` counterparts that the native data checks declare."""
-    import sekit.checks.data as package
-    from sekit.checks.spec import declared_in
-
-    native = [spec for spec in declared_in(package) if spec.engine == "native"]
+    native = [spec for spec in checks if spec.suite == "data" and spec.engine == "native"]
     return {name: rule for spec in native for name, rule in spec.deepchecks.items()}
 
 
@@ -102,7 +101,7 @@ def _with_sekit_settings(suite: Any, bundle: DataBundle) -> Any:
     return suite
 
 
-def integrity(ctx: Context) -> CheckResult:
+def integrity(ctx: Context) -> Outcome:
     import_deepchecks()
     from deepchecks.tabular.suites import data_integrity
 
@@ -111,53 +110,41 @@ def integrity(ctx: Context) -> CheckResult:
     dataset = deepchecks_dataset(bundle, bundle.train.frame, with_label=True)
     outcome = run_suite(suite, train_dataset=dataset)
     html = save_html(outcome, ctx.workdir / "deepchecks" / "data_integrity.html")
-    findings, failed, errored = findings_of(outcome, rules(), bundle.train.frame.columns)
-    return build_result(
-        "data.deepchecks_integrity", "data", findings, failed, errored, html, len(outcome.results)
-    )
+    findings, failed, errored = findings_of(outcome, rules(ctx.checks), bundle.train.frame.columns)
+    return build_result(findings, failed, errored, html, len(outcome.results))
 
 
-def train_test(ctx: Context) -> CheckResult:
+def train_test(ctx: Context) -> Outcome:
     import_deepchecks()
     from deepchecks.tabular.suites import train_test_validation
 
     bundle = bundle_from_config(ctx)
     other = bundle.test or bundle.production
     if other is None:
-        return CheckResult.skipped(
-            id="data.deepchecks_train_test",
-            suite="data",
-            engine="deepchecks",
-            reason="needs data.test or data.production",
-        )
+        return Outcome.skipped("needs data.test or data.production")
     suite = _with_sekit_settings(train_test_validation(), bundle)
     train = deepchecks_dataset(bundle, bundle.train.frame, with_label=True)
     current = deepchecks_dataset(bundle, other.frame, with_label=other.role == "test")
     outcome = run_suite(suite, train_dataset=train, test_dataset=current)
     html = save_html(outcome, ctx.workdir / "deepchecks" / "train_test_validation.html")
-    findings, failed, errored = findings_of(outcome, rules(), bundle.train.frame.columns)
-    return build_result(
-        "data.deepchecks_train_test", "data", findings, failed, errored, html, len(outcome.results)
-    )
+    findings, failed, errored = findings_of(outcome, rules(ctx.checks), bundle.train.frame.columns)
+    return build_result(findings, failed, errored, html, len(outcome.results))
 
 
-SPECS = (
-    CheckSpec(
-        id="data.deepchecks_integrity",
-        title="Deepchecks data_integrity suite",
-        func=integrity,
-        engine="deepchecks",
-        emits="each failed condition as the finding kind of the native check it matches",
-        kinds=("check_error",),
-        order=200,
-    ),
-    CheckSpec(
-        id="data.deepchecks_train_test",
-        title="Deepchecks train_test_validation suite",
-        func=train_test,
-        engine="deepchecks",
-        emits="each failed condition as the finding kind of the native check it matches",
-        kinds=("check_error",),
-        order=201,
-    ),
+DEEPCHECKS_INTEGRITY_CHECK = CheckSpec(
+    id="data.deepchecks_integrity",
+    title="Deepchecks data_integrity suite",
+    func=integrity,
+    engine="deepchecks",
+    emits="each failed condition as the finding kind of the native check it matches",
+    kinds=(CHECK_ERROR,),
+)
+
+DEEPCHECKS_TRAIN_TEST_CHECK = CheckSpec(
+    id="data.deepchecks_train_test",
+    title="Deepchecks train_test_validation suite",
+    func=train_test,
+    engine="deepchecks",
+    emits="each failed condition as the finding kind of the native check it matches",
+    kinds=(CHECK_ERROR,),
 )

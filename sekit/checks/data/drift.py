@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 from sekit import stats
 from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
 from sekit.checks.data.figures import DriftScores, figures
+from sekit.checks.data.kinds import DRIFT
 from sekit.checks.data.types import is_number, is_text, looks_categorical
-from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.findings import finding, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim, Rule, on
 from sekit.config.data import Drift
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 from sekit.stats import Comparison
 
 if TYPE_CHECKING:
@@ -88,17 +89,13 @@ def _pairs(bundle: DataBundle) -> list[Dataset]:
     return [d for d in (bundle.test, bundle.production) if d is not None]
 
 
-def check_drift(bundle: DataBundle) -> CheckResult:
+def check_drift(bundle: DataBundle) -> Outcome:
     if bundle.absent and not _pairs(bundle):
-        return CheckResult.skipped(
-            id="data.drift",
-            suite="data",
+        return Outcome.skipped(
             reason=f"no production data yet ({', '.join(bundle.absent)}; data.production_optional)",
         )
     if not _pairs(bundle):
-        return CheckResult.skipped(
-            id="data.drift",
-            suite="data",
+        return Outcome.skipped(
             reason="needs data.test or data.production to compare with",
         )
     settings = bundle.drift
@@ -134,7 +131,7 @@ def check_drift(bundle: DataBundle) -> CheckResult:
             measure = "KS statistic" if outcome.test.startswith("ks") else "total variation"
             findings.append(
                 finding(
-                    "drift",
+                    DRIFT,
                     severity,
                     f"{column!r} drifted from train to {current.role} "
                     f"({measure} {outcome.effect:.3f} >= {settings.min_effect:g}; "
@@ -158,28 +155,26 @@ def check_drift(bundle: DataBundle) -> CheckResult:
     for missing in bundle.absent:
         findings.append(
             finding(
-                "drift",
+                DRIFT,
                 "info",
                 f"no production data yet ({missing}; "
                 "data.production_optional): served inputs not compared",
             )
         )
-    return result("data.drift", findings, summary, metrics)
+    return Outcome.from_findings(findings, summary, metrics)
 
 
 def _scores(scores: dict[str, dict[str, float]], limit: float) -> Finding:
     """The effect size of every tested feature, for the report's drift picture."""
     kept = DriftScores(scores=scores, min_effect=limit)
-    return kept.finding("drift effect per feature (0 = same distribution)")
+    return kept.finding(DRIFT, "drift effect per feature (0 = same distribution)")
 
 
-def check_label_drift(bundle: DataBundle) -> CheckResult:
+def check_label_drift(bundle: DataBundle) -> Outcome:
     label = bundle.label
     others = [d for d in _pairs(bundle) if label is not None and label in d.frame.columns]
     if label is None or not others:
-        return CheckResult.skipped(
-            id="data.label_drift",
-            suite="data",
+        return Outcome.skipped(
             reason="needs data.label and a test set with the label",
         )
     declared = "category" if bundle.is_classification() else "float"
@@ -197,7 +192,7 @@ def check_label_drift(bundle: DataBundle) -> CheckResult:
         if p_adjusted <= bundle.drift.p_value and outcome.effect >= bundle.drift.min_effect:
             findings.append(
                 finding(
-                    "label_drift",
+                    LABEL_DRIFT,
                     "fail",
                     f"the label {label!r} is distributed differently in "
                     f"{current.role} than in train (effect {outcome.effect:.3f}, "
@@ -213,8 +208,7 @@ def check_label_drift(bundle: DataBundle) -> CheckResult:
                     current_n=outcome.current_n,
                 )
             )
-    return result(
-        "data.label_drift",
+    return Outcome.from_findings(
         findings,
         worst_summary(findings, "the label is distributed alike"),
         metrics,
@@ -223,28 +217,6 @@ def check_label_drift(bundle: DataBundle) -> CheckResult:
 
 # --- declarations ----------------------------------------------------------------------
 
-DRIFT = Kind(
-    "drift",
-    "a feature distributed differently between train and test or production",
-    (
-        "Drift silently degrades a deployed model: it keeps answering confidently on inputs unlike "
-        "those it learned from."
-    ),
-    (
-        "Which features drifted, between which datasets, by how much (the effect size)? Look at "
-        "their distributions over time in the prediction log."
-    ),
-    (
-        "Find the cause (a changed source, a new user group, seasonality); retrain on recent data, "
-        "and monitor the served inputs with [data].production."
-    ),
-    trust=(
-        "On clean random splits a run reports drift at most 0.5% of the time (Benjamini-Hochberg "
-        "over every feature and dataset pair, plus an effect-size floor); a shift of half a "
-        "standard deviation in a feature is found on data sets of a few hundred rows and up, a "
-        "tenth of one only on large ones. Measured: docs/explanation/trust.md."
-    ),
-)
 DATA_DRIFT_SHARE = Metric(
     "data.drift_share",
     "share of features that drifted",
@@ -272,44 +244,41 @@ LABEL_DRIFT = Kind(
     ),
 )
 
-SPECS = (
-    CheckSpec(
-        id="data.drift",
-        title="features distributed alike in train, test and production",
-        func=on(bundle_from_config, check_drift),
-        emits="`drift`: KS and Mann-Whitney (numbers) / Fisher or chi-squared (categories); "
-        "drifted when the Benjamini-Hochberg-adjusted p <= 0.005 **and** the effect >= 0.1",
-        kinds=(DRIFT,),
-        metrics=(DATA_DRIFT_SHARE,),
-        mlts=(
-            MltsClaim(
-                "monitor-3",
-                "'training/serving skew': compare the distribution of features at training "
-                "and at serving time (sekit compares train with the prediction log)",
-                requires="data.production_rows",
-            ),
+DRIFT_CHECK = CheckSpec(
+    id="data.drift",
+    title="features distributed alike in train, test and production",
+    func=on(bundle_from_config, check_drift),
+    emits="`drift`: KS and Mann-Whitney (numbers) / Fisher or chi-squared (categories); "
+    "drifted when the Benjamini-Hochberg-adjusted p <= 0.005 **and** the effect >= 0.1",
+    kinds=(DRIFT,),
+    metrics=(DATA_DRIFT_SHARE,),
+    mlts=(
+        MltsClaim(
+            "monitor-3",
+            "'training/serving skew': compare the distribution of features at training "
+            "and at serving time (sekit compares train with the prediction log)",
+            requires="data.production_rows",
         ),
-        deepchecks={
-            "FeatureDrift": Rule("drift", "fail"),
-            "MultivariateDrift": Rule("drift", "warn"),
-        },
-        section=("[data.drift]", Drift),
-        settings=("[data.drift]", "[data].production", "[data].production_optional"),
-        order=50,
-        figures=figures,
     ),
-    CheckSpec(
-        id="data.label_drift",
-        title="label distributed alike in train and test",
-        func=on(bundle_from_config, check_label_drift),
-        emits="`label_drift` (fail when drifted)",
-        kinds=(LABEL_DRIFT,),
-        deepchecks={
-            "NewLabelTrainTest": Rule("label_drift", "fail"),
-            "LabelDrift": Rule("label_drift", "fail"),
-        },
-        section=("[data.drift]", Drift),
-        settings=("[data.drift]",),
-        order=51,
-    ),
+    deepchecks={
+        "FeatureDrift": Rule(DRIFT, "fail"),
+        "MultivariateDrift": Rule(DRIFT, "warn"),
+    },
+    section=("[data.drift]", Drift),
+    settings=("[data.drift]", "[data].production", "[data].production_optional"),
+    figures=figures,
+)
+
+LABEL_DRIFT_CHECK = CheckSpec(
+    id="data.label_drift",
+    title="label distributed alike in train and test",
+    func=on(bundle_from_config, check_label_drift),
+    emits="`label_drift` (fail when drifted)",
+    kinds=(LABEL_DRIFT,),
+    deepchecks={
+        "NewLabelTrainTest": Rule(LABEL_DRIFT, "fail"),
+        "LabelDrift": Rule(LABEL_DRIFT, "fail"),
+    },
+    section=("[data.drift]", Drift),
+    settings=("[data.drift]",),
 )

@@ -20,10 +20,10 @@ from sekit.checks.data.repeats import (
     unique_valued,
     with_unique_value,
 )
-from sekit.checks.findings import example_rows, finding, percent, result, worst_summary
+from sekit.checks.findings import example_rows, finding, outcome, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, Rule, on
 from sekit.config.data import Quality
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,7 +51,7 @@ def _excess_findings(
     limit = bundle.quality.max_duplicate_ratio
     return [
         finding(
-            "duplicate_rows",
+            DUPLICATE_ROWS,
             "fail" if repeats.share > limit else "warn",
             f"{dataset.source}: {repeats.observed:,} rows repeat an earlier row where a random "
             f"split of train and test together gives {repeats.expected:,.0f} on average "
@@ -82,7 +82,7 @@ def _copied_findings(
     shown = ", ".join(" and ".join(repr(c) for c in group) for group in unique[:3])
     return [
         finding(
-            "duplicate_rows",
+            DUPLICATE_ROWS,
             "fail" if share > limit and count >= MIN_COPIES else "warn",
             f"{dataset.source}: {count:,} rows ({percent(share)}) are copies of an earlier row, "
             f"equal down to values no other record holds ({shown}); limit {percent(limit)}",
@@ -95,7 +95,7 @@ def _copied_findings(
     ]
 
 
-def check_duplicates(bundle: DataBundle) -> CheckResult:
+def check_duplicates(bundle: DataBundle) -> Outcome:
     findings: list[Finding] = []
     metrics: dict[str, float] = {}
     found = entities(bundle)
@@ -133,7 +133,7 @@ def check_duplicates(bundle: DataBundle) -> CheckResult:
             # count against re-splits (_excess_findings), whose null is the data's own, blocks.
             findings.append(
                 finding(
-                    "duplicate_rows",
+                    DUPLICATE_ROWS,
                     "warn",
                     f"{dataset.source}: {count:,} rows ({percent(share)}) are copies of an "
                     "earlier row that a model of chance would not produce"
@@ -150,7 +150,7 @@ def check_duplicates(bundle: DataBundle) -> CheckResult:
         if typical:
             findings.append(
                 finding(
-                    "duplicate_rows",
+                    DUPLICATE_ROWS,
                     "info",
                     f"{dataset.source}: {typical:,} rows ({percent(typical / len(hashes))}) repeat "
                     "a pattern as often as chance does (common values, such as identical "
@@ -160,8 +160,7 @@ def check_duplicates(bundle: DataBundle) -> CheckResult:
                     rows=example_rows(coincidences),
                 )
             )
-    return result(
-        "data.duplicates",
+    return outcome(
         findings,
         worst_summary(findings, "no copied rows"),
         metrics,
@@ -184,17 +183,13 @@ def _one_entity(bundle: DataBundle, dataset: Dataset, hashes: pd.Series) -> pd.S
     return pd.Series(single.to_numpy(dtype=bool), index=hashes.index) & key.notna()
 
 
-def check_conflicting_labels(bundle: DataBundle) -> CheckResult:
+def check_conflicting_labels(bundle: DataBundle) -> Outcome:
     import pandas as pd
 
     if bundle.label is None:
-        return CheckResult.skipped(
-            id="data.conflicting_labels", suite="data", reason="no label column (data.label)"
-        )
+        return Outcome.skipped(reason="no label column (data.label)")
     if not bundle.is_classification():
-        return CheckResult.skipped(
-            id="data.conflicting_labels",
-            suite="data",
+        return Outcome.skipped(
             reason="the label is continuous (regression)",
         )
     findings: list[Finding] = []
@@ -224,7 +219,7 @@ def check_conflicting_labels(bundle: DataBundle) -> CheckResult:
             groups = int(hashes[real].nunique())
             findings.append(
                 finding(
-                    "conflicting_labels",
+                    CONFLICTING_LABELS,
                     "fail" if limit is not None and share > limit else "warn",
                     f"{dataset.source}: {groups:,} records appear with different labels "
                     f"({count:,} rows, {percent(share)}), e.g. rows {rows[:3]} labelled "
@@ -243,7 +238,7 @@ def check_conflicting_labels(bundle: DataBundle) -> CheckResult:
         if noise:
             findings.append(
                 finding(
-                    "conflicting_labels",
+                    CONFLICTING_LABELS,
                     "info",
                     f"{dataset.source}: {noise:,} rows share common feature values with rows of "
                     "another label, as chance makes them: the label is not fully determined by "
@@ -252,8 +247,7 @@ def check_conflicting_labels(bundle: DataBundle) -> CheckResult:
                     count=noise,
                 )
             )
-    return result(
-        "data.conflicting_labels",
+    return outcome(
         findings,
         worst_summary(findings, "no record has two labels"),
         metrics,
@@ -317,31 +311,28 @@ CONFLICTING_LABELS = Kind(
 )
 
 
-SPECS = (
-    CheckSpec(
-        id="data.duplicates",
-        title="no duplicate rows",
-        func=on(bundle_from_config, check_duplicates),
-        emits="`duplicate_rows`: with a test set, repeats beyond random re-splits of the pooled "
-        "rows: fail above `[data.quality].max_duplicate_ratio` (5%), warn below; copies a model "
-        "of chance would not make: warn; coincidences are info",
-        kinds=(DUPLICATE_ROWS,),
-        metrics=(DATA_DUPLICATE_RATIO,),
-        deepchecks={"DataDuplicates": Rule("duplicate_rows", "warn")},
-        section=("[data.quality]", Quality),
-        settings=("[data.quality].max_duplicate_ratio",),
-        order=30,
-    ),
-    CheckSpec(
-        id="data.conflicting_labels",
-        title="equal features, equal labels",
-        func=on(bundle_from_config, check_conflicting_labels),
-        emits="`conflicting_labels` among rows chance would not make identical: warn (label "
-        "noise is normal); fail above `[data.quality].max_conflicting_ratio` when it is set",
-        kinds=(CONFLICTING_LABELS,),
-        deepchecks={"ConflictingLabels": Rule("conflicting_labels", "warn")},
-        section=("[data.quality]", Quality),
-        settings=("[data.quality].max_conflicting_ratio",),
-        order=31,
-    ),
+DUPLICATES_CHECK = CheckSpec(
+    id="data.duplicates",
+    title="no duplicate rows",
+    func=on(bundle_from_config, check_duplicates),
+    emits="`duplicate_rows`: with a test set, repeats beyond random re-splits of the pooled "
+    "rows: fail above `[data.quality].max_duplicate_ratio` (5%), warn below; copies a model "
+    "of chance would not make: warn; coincidences are info",
+    kinds=(DUPLICATE_ROWS,),
+    metrics=(DATA_DUPLICATE_RATIO,),
+    deepchecks={"DataDuplicates": Rule(DUPLICATE_ROWS, "warn")},
+    section=("[data.quality]", Quality),
+    settings=("[data.quality].max_duplicate_ratio",),
+)
+
+CONFLICTING_LABELS_CHECK = CheckSpec(
+    id="data.conflicting_labels",
+    title="equal features, equal labels",
+    func=on(bundle_from_config, check_conflicting_labels),
+    emits="`conflicting_labels` among rows chance would not make identical: warn (label "
+    "noise is normal); fail above `[data.quality].max_conflicting_ratio` when it is set",
+    kinds=(CONFLICTING_LABELS,),
+    deepchecks={"ConflictingLabels": Rule(CONFLICTING_LABELS, "warn")},
+    section=("[data.quality]", Quality),
+    settings=("[data.quality].max_conflicting_ratio",),
 )

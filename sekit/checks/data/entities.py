@@ -44,10 +44,10 @@ from typing import TYPE_CHECKING
 from sekit.checks.data import measured
 from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
 from sekit.checks.data.candidates import candidates
-from sekit.checks.findings import example_rows, finding, percent, result, worst_summary
+from sekit.checks.findings import example_rows, finding, outcome, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, on
 from sekit.config.data import Leakage
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -183,11 +183,10 @@ def one_per_entity(bundle: DataBundle, role: str, frame: pd.DataFrame) -> pd.Dat
     return picked.sort_index()
 
 
-def check_entities(bundle: DataBundle) -> CheckResult:
+def check_entities(bundle: DataBundle) -> Outcome:
     found = entities(bundle)
     if found is None:
-        return result(
-            "data.entities",
+        return outcome(
             [],
             "no repeated entities (set [data].group where rows share one)",
             {"repeated_entity_rows": 0.0},
@@ -199,7 +198,7 @@ def check_entities(bundle: DataBundle) -> CheckResult:
     findings = [_overlap(bundle, found, metrics)] if bundle.test is not None else []
     if not findings:
         findings.append(_only_in_train(bundle, found))
-    return result("data.entities", findings, worst_summary(findings, ""), metrics)
+    return outcome(findings, worst_summary(findings, ""), metrics)
 
 
 def _who(found: Entities, bundle: DataBundle) -> str:
@@ -248,7 +247,7 @@ def _overlap(bundle: DataBundle, found: Entities, metrics: dict[str, float]) -> 
     )
     if count == 0:
         return finding(
-            "repeated_entities",
+            REPEATED_ENTITIES,
             "info",
             f"{_who(found, bundle)}; no test row belongs to an entity in train: the split is "
             "grouped"
@@ -260,7 +259,7 @@ def _overlap(bundle: DataBundle, found: Entities, metrics: dict[str, float]) -> 
     entities_shared = int(test[shared].nunique())
     declared = found.declared is not None
     return finding(
-        "repeated_entities",
+        REPEATED_ENTITIES,
         "fail" if declared and share > limit else "warn",
         f"{bundle.test.source}: {count:,} test rows ({percent(share)}) belong to "
         f"{entities_shared:,} entities that are also in train ({_who(found, bundle)}): the "
@@ -280,7 +279,7 @@ def _overlap(bundle: DataBundle, found: Entities, metrics: dict[str, float]) -> 
 
 def _only_in_train(bundle: DataBundle, found: Entities) -> Finding:
     return finding(
-        "repeated_entities",
+        REPEATED_ENTITIES,
         "info",
         f"{_who(found, bundle)}: evaluate on a grouped split (every entity on one side)"
         + ("" if found.declared else ' and declare [data].group = "column"'),
@@ -340,19 +339,16 @@ TEST_ROWS_OF_TRAINING_ENTITIES = Metric(
     gate="max = 0",
 )
 
-SPECS = (
-    CheckSpec(
-        id="data.entities",
-        title="repeated entities are split by group",
-        func=on(bundle_from_config, check_entities),
-        emits="`repeated_entities`: test rows of entities that are also in train; declared "
-        "with `[data].group`: fail above `[data.leakage].max_overlap` (1%), warn below; found "
-        "(a column whose rows share much else, or feature vectors repeated beyond chance with "
-        "varying labels): warn; info when the split is grouped",
-        kinds=(REPEATED_ENTITIES,),
-        metrics=(TEST_ROWS_OF_TRAINING_ENTITIES,),
-        section=("[data.leakage]", Leakage),
-        settings=("[data].group", "[data.leakage].max_overlap"),
-        order=32,
-    ),
+ENTITIES_CHECK = CheckSpec(
+    id="data.entities",
+    title="repeated entities are split by group",
+    func=on(bundle_from_config, check_entities),
+    emits="`repeated_entities`: test rows of entities that are also in train; declared "
+    "with `[data].group`: fail above `[data.leakage].max_overlap` (1%), warn below; found "
+    "(a column whose rows share much else, or feature vectors repeated beyond chance with "
+    "varying labels): warn; info when the split is grouped",
+    kinds=(REPEATED_ENTITIES,),
+    metrics=(TEST_ROWS_OF_TRAINING_ENTITIES,),
+    section=("[data.leakage]", Leakage),
+    settings=("[data].group", "[data.leakage].max_overlap"),
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from sekit.checks.data.kinds import DRIFT
 from sekit.results import Evidence
 
 if TYPE_CHECKING:
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
 class DriftScores(Evidence):
     """dataset (test, production) -> feature -> effect (KS statistic, total variation)."""
 
-    kind = "drift"
     name = "drift_scores"
 
     scores: dict[str, dict[str, float | None]]
@@ -29,7 +29,7 @@ def drifted(result: CheckResult) -> set[tuple[str, str]]:
     return {
         (str(f.evidence.get("dataset")), str(f.column))
         for f in result.findings
-        if f.kind == "drift" and f.severity.value != "info" and f.column is not None
+        if f.kind == DRIFT.name and f.severity.value != "info" and f.column is not None
     }
 
 

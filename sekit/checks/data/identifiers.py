@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from sekit.checks.data.bundle import DataBundle, bundle_from_config
 from sekit.checks.data.types import is_number, is_text
-from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.findings import finding, outcome, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, on
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,7 +50,7 @@ def looks_like_identifier(series: pd.Series) -> str | None:
     return None
 
 
-def check_identifier_columns(bundle: DataBundle) -> CheckResult:
+def check_identifier_columns(bundle: DataBundle) -> Outcome:
     findings: list[Finding] = []
     frame = bundle.sampled("train")
     for column in bundle.features:
@@ -58,7 +58,7 @@ def check_identifier_columns(bundle: DataBundle) -> CheckResult:
         if why is not None:
             findings.append(
                 finding(
-                    "identifier_column",
+                    IDENTIFIER_COLUMN,
                     "warn",
                     f"{column!r} is an identifier, not a feature ({why}): list it in "
                     "data.ignore, or drop it from the model's inputs",
@@ -67,8 +67,7 @@ def check_identifier_columns(bundle: DataBundle) -> CheckResult:
                     rows=len(frame),
                 )
             )
-    return result(
-        "data.identifier_columns",
+    return outcome(
         findings,
         worst_summary(findings, "no identifier among the features"),
         {"identifier_columns": len(findings)},
@@ -88,14 +87,11 @@ IDENTIFIER_COLUMN = Kind(
     "tracing, not for learning.",
 )
 
-SPECS = (
-    CheckSpec(
-        id="data.identifier_columns",
-        title="no identifier among the features",
-        func=on(bundle_from_config, check_identifier_columns),
-        emits="`identifier_column`: a counter or a code with a value per row (warn)",
-        kinds=(IDENTIFIER_COLUMN,),
-        settings=("[data].ignore",),
-        order=36,
-    ),
+IDENTIFIER_COLUMNS_CHECK = CheckSpec(
+    id="data.identifier_columns",
+    title="no identifier among the features",
+    func=on(bundle_from_config, check_identifier_columns),
+    emits="`identifier_column`: a counter or a code with a value per row (warn)",
+    kinds=(IDENTIFIER_COLUMN,),
+    settings=("[data].ignore",),
 )

@@ -29,12 +29,13 @@ from collections.abc import Callable
 from sekit.checks.data import disguise, measured, unavailable
 from sekit.checks.data.bundle import DataBundle, bundle_from_config
 from sekit.checks.data.entities import entity_columns
+from sekit.checks.data.kinds import DRIFT, LABEL_LEAKAGE
 from sekit.checks.data.overlap import overlap_findings
 from sekit.checks.data.power import Contest, contest, joint_power, powers
-from sekit.checks.findings import finding, result, worst_summary
-from sekit.checks.spec import CheckSpec, Kind, Rule, on
+from sekit.checks.findings import finding, worst_summary
+from sekit.checks.spec import CheckSpec, Rule, on
 from sekit.config.data import Leakage
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 CANDIDATES = 3  # the strongest features, at most, are compared with the rest
 RIVALS = 2  # the strongest other features, each also a challenger on its own
@@ -46,7 +47,7 @@ def _disguise_findings(bundle: DataBundle) -> list[Finding]:
     named = entity_columns(bundle)
     return [
         finding(
-            "label_leakage",
+            LABEL_LEAKAGE,
             "fail",
             f"{found.relation} on {found.checked:,} {found.where} (to the precision the "
             "columns are recorded in): the label is in the features in another form; drop "
@@ -129,7 +130,7 @@ def _stand_out(
             "make sure it is known when the model predicts"
         )
     return finding(
-        "label_leakage",
+        LABEL_LEAKAGE,
         "warn",
         message + measured.note("near_perfect_feature" if near_perfect else "strong_feature"),
         column=columns[0],
@@ -183,11 +184,9 @@ def _pair_findings(
     return []
 
 
-def check_label_leakage(bundle: DataBundle) -> CheckResult:
+def check_label_leakage(bundle: DataBundle) -> Outcome:
     if bundle.label is None and bundle.test is None:
-        return CheckResult.skipped(
-            id="data.label_leakage",
-            suite="data",
+        return Outcome.skipped(
             reason="needs a label (data.label) or a test set (data.test)",
         )
     metrics: dict[str, float] = {}
@@ -196,7 +195,7 @@ def check_label_leakage(bundle: DataBundle) -> CheckResult:
         findings += _feature_findings(bundle, metrics)
     if bundle.test is not None:
         findings += overlap_findings(bundle, metrics)
-    return result("data.label_leakage", findings, worst_summary(findings, _clean(metrics)), metrics)
+    return Outcome.from_findings(findings, worst_summary(findings, _clean(metrics)), metrics)
 
 
 def _clean(metrics: dict[str, float]) -> str:
@@ -210,68 +209,37 @@ def _clean(metrics: dict[str, float]) -> str:
 
 # --- declarations ----------------------------------------------------------------------
 
-LABEL_LEAKAGE = Kind(
-    "label_leakage",
-    "a feature that gives the label away, or test rows seen in training",
-    (
-        "Leakage inflates offline accuracy: the model learns from information it will not "
-        "have when "
-        "it predicts for real, so production quality falls far below the test score."
-    ),
-    (
-        "For a feature: was it computed from the label or recorded after the outcome? For overlap: "
-        "does the split happen after deduplication, and are train and test disjoint?"
-    ),
-    (
-        "Drop features not available at prediction time; split before any step that looks at all "
-        "rows, deduplicate first, and split by group or time where rows are related."
-    ),
-    trust=measured.trust(
-        "near_perfect_feature",
-        "Blocks only on what is certain: the label in disguise (a transform, a recoding, a "
-        "threshold, or two columns adding up to it, learned on train and holding on at least "
-        "99% of the test rows within the columns' precision), test rows seen in training "
-        "beyond 1,999 random re-splits of the pooled rows (above [data.leakage].max_overlap), "
-        "a predictive feature absent from the served inputs. A strong feature, near-perfect "
-        "or not, warns (penguin species from bill length and island), as do overlap that only "
-        "a model of chance calls copies, an identifier that predicts the label and a feature "
-        "missing among the newest rows.",
-    ),
-)
 
 # Deepchecks' FeatureLabelCorrelation is a threshold on one feature's predictive power score: a
 # strong honest feature crosses it as surely as a leak (every clean split of iris), so its
 # findings warn; the native stand-out test is the one that blocks.
 LEAKAGE_RULES: dict[str, Rule | Callable[[str], Rule]] = {
-    "FeatureLabelCorrelation": Rule("label_leakage", "warn"),
-    "IdentifierLabelCorrelation": Rule("label_leakage", "fail"),
-    "DateTrainTestLeakageDuplicates": Rule("label_leakage", "fail"),
-    "DateTrainTestLeakageOverlap": Rule("label_leakage", "fail"),
-    "IndexTrainTestLeakage": Rule("label_leakage", "fail"),
-    "TrainTestSamplesMix": Rule("label_leakage", "fail"),
+    "FeatureLabelCorrelation": Rule(LABEL_LEAKAGE, "warn"),
+    "IdentifierLabelCorrelation": Rule(LABEL_LEAKAGE, "fail"),
+    "DateTrainTestLeakageDuplicates": Rule(LABEL_LEAKAGE, "fail"),
+    "DateTrainTestLeakageOverlap": Rule(LABEL_LEAKAGE, "fail"),
+    "IndexTrainTestLeakage": Rule(LABEL_LEAKAGE, "fail"),
+    "TrainTestSamplesMix": Rule(LABEL_LEAKAGE, "fail"),
     "FeatureLabelCorrelationChange": lambda condition: (
-        Rule("label_leakage", "fail")
+        Rule(LABEL_LEAKAGE, "fail")
         if condition.startswith("Train features")
-        else Rule("drift", "warn")
+        else Rule(DRIFT, "warn")
     ),
 }
 
-SPECS = (
-    CheckSpec(
-        id="data.label_leakage",
-        title="no feature gives the label away; no test rows in train",
-        func=on(bundle_from_config, check_label_leakage),
-        emits="`label_leakage`: fail for the label in disguise (a transform, recoding, "
-        "threshold or two columns adding up to it, holding on the test rows), test rows in "
-        "train beyond random re-splits of the pooled rows (above `[data.leakage].max_overlap`, "
-        "1%) and a predictive feature missing from the served inputs; warn for a strong feature "
-        "that beats all the others (near-perfect or not), test rows a model of chance calls "
-        "copies, an identifier that predicts the label and a feature missing among the newest "
-        "rows",
-        kinds=(LABEL_LEAKAGE,),
-        deepchecks=LEAKAGE_RULES,
-        section=("[data.leakage]", Leakage),
-        settings=("[data.leakage]",),
-        order=40,
-    ),
+LABEL_LEAKAGE_CHECK = CheckSpec(
+    id="data.label_leakage",
+    title="no feature gives the label away; no test rows in train",
+    func=on(bundle_from_config, check_label_leakage),
+    emits="`label_leakage`: fail for the label in disguise (a transform, recoding, "
+    "threshold or two columns adding up to it, holding on the test rows), test rows in "
+    "train beyond random re-splits of the pooled rows (above `[data.leakage].max_overlap`, "
+    "1%) and a predictive feature missing from the served inputs; warn for a strong feature "
+    "that beats all the others (near-perfect or not), test rows a model of chance calls "
+    "copies, an identifier that predicts the label and a feature missing among the newest "
+    "rows",
+    kinds=(LABEL_LEAKAGE,),
+    deepchecks=LEAKAGE_RULES,
+    section=("[data.leakage]", Leakage),
+    settings=("[data.leakage]",),
 )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sekit.checks.data import chance, measured, pairs
 from sekit.checks.data.bundle import DataBundle
 from sekit.checks.data.entities import entities
+from sekit.checks.data.kinds import LABEL_LEAKAGE
 from sekit.checks.findings import example_rows, finding, percent
 from sekit.results import Finding
 
@@ -78,7 +79,7 @@ def overlap_findings(bundle: DataBundle, metrics: dict[str, float]) -> list[Find
         # re-split count below, whose null is the data's own, decides.
         findings.append(
             finding(
-                "label_leakage",
+                LABEL_LEAKAGE,
                 "warn",
                 f"{bundle.test.source}: {count:,} test rows ({percent(share)}) also appear in "
                 "the training set, more often than a model of chance explains; the test score "
@@ -93,7 +94,7 @@ def overlap_findings(bundle: DataBundle, metrics: dict[str, float]) -> list[Find
     if by_chance:
         findings.append(
             finding(
-                "label_leakage",
+                LABEL_LEAKAGE,
                 "info",
                 f"{by_chance:,} test rows share a common pattern with training rows, as often as "
                 "chance does (identical answers from different records): not counted as leaked",
@@ -131,7 +132,7 @@ def _copied_findings(
         # split as often as this (the held-out corpus: 1,200 R tables hold such records); what
         # blocks is more of them than random re-splits of the pooled rows put there.
         finding(
-            "label_leakage",
+            LABEL_LEAKAGE,
             "warn",
             f"{bundle.test.source}: {count:,} test rows ({percent(share)}) are training rows, "
             f"equal in every feature and the label down to values no other record holds "
@@ -162,7 +163,7 @@ def _excess_findings(
     limit = bundle.leakage.max_overlap
     return [
         finding(
-            "label_leakage",
+            LABEL_LEAKAGE,
             "fail" if seen.share > limit else "warn",
             f"{bundle.test.source}: {seen.observed:,} test rows also appear in the training set "
             f"where a random split of the same rows gives {seen.expected:,.0f} on average "

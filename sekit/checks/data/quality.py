@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from sekit.checks.data.bundle import DataBundle, bundle_from_config
 from sekit.checks.data.types import is_number, looks_categorical
-from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.findings import finding, outcome, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, MltsClaim, Rule, on
 from sekit.config.data import Quality
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 
-def check_constant_columns(bundle: DataBundle) -> CheckResult:
+def check_constant_columns(bundle: DataBundle) -> Outcome:
     findings: list[Finding] = []
     frame = bundle.train.frame
     for column in bundle.features:
@@ -26,7 +26,7 @@ def check_constant_columns(bundle: DataBundle) -> CheckResult:
         if same:
             findings.append(
                 finding(
-                    "constant_column",
+                    CONSTANT_COLUMN,
                     "warn",
                     f"{bundle.train.source}: {column!r} has the single "
                     f"value {first!r}; it carries no information (add it to data.ignore, or drop "
@@ -35,19 +35,16 @@ def check_constant_columns(bundle: DataBundle) -> CheckResult:
                     value=first,
                 )
             )
-    return result(
-        "data.constant_columns",
+    return outcome(
         findings,
         worst_summary(findings, f"all {len(bundle.features)} features vary"),
         {"constant_columns": len(findings)},
     )
 
 
-def check_class_imbalance(bundle: DataBundle) -> CheckResult:
+def check_class_imbalance(bundle: DataBundle) -> Outcome:
     if bundle.label is None or not bundle.is_classification():
-        return CheckResult.skipped(
-            id="data.class_imbalance", suite="data", reason="no classification label"
-        )
+        return Outcome.skipped(reason="no classification label")
     counts = bundle.train.frame[bundle.label].value_counts(dropna=True)
     ratio = float(counts.iloc[-1] / counts.iloc[0]) if len(counts) > 1 else 1.0
     findings: list[Finding] = []
@@ -55,7 +52,7 @@ def check_class_imbalance(bundle: DataBundle) -> CheckResult:
     if len(counts) < 2:
         findings.append(
             finding(
-                "class_imbalance",
+                CLASS_IMBALANCE,
                 "fail",
                 f"{bundle.train.source}: the label {bundle.label!r} has "
                 f"a single class {counts.index[0]!r}; nothing can be learned",
@@ -66,7 +63,7 @@ def check_class_imbalance(bundle: DataBundle) -> CheckResult:
     elif ratio < bundle.quality.min_class_ratio:
         findings.append(
             finding(
-                "class_imbalance",
+                CLASS_IMBALANCE,
                 "warn",
                 f"{bundle.train.source}: class {counts.index[-1]!r} has "
                 f"{counts.iloc[-1]:,} rows, {ratio:.1%} of the largest class {counts.index[0]!r} "
@@ -77,15 +74,14 @@ def check_class_imbalance(bundle: DataBundle) -> CheckResult:
                 ratio=ratio,
             )
         )
-    return result(
-        "data.class_imbalance",
+    return outcome(
         findings,
         worst_summary(findings, f"{len(counts)} classes, smallest/largest = {ratio:.2f}"),
         {"class_ratio": ratio},
     )
 
 
-def check_outliers(bundle: DataBundle) -> CheckResult:
+def check_outliers(bundle: DataBundle) -> Outcome:
     import numpy as np
 
     findings: list[Finding] = []
@@ -112,7 +108,7 @@ def check_outliers(bundle: DataBundle) -> CheckResult:
         outlying = values[mask]
         findings.append(
             finding(
-                "outliers",
+                OUTLIERS,
                 "warn" if share > bundle.quality.max_outlier_ratio else "info",
                 f"{bundle.train.source}: {count:,} values of {column!r} ({percent(share)}) lie "
                 f"beyond {k:g} IQR of the quartiles [{low:.4g}, {high:.4g}], e.g. "
@@ -125,15 +121,14 @@ def check_outliers(bundle: DataBundle) -> CheckResult:
             )
         )
     ratio = flagged_cells / numeric_cells if numeric_cells else 0.0
-    return result(
-        "data.outliers",
+    return outcome(
         findings,
         worst_summary(findings, f"{percent(ratio)} of numeric values are outliers"),
         {"outlier_ratio": ratio},
     )
 
 
-def check_correlated_features(bundle: DataBundle) -> CheckResult:
+def check_correlated_features(bundle: DataBundle) -> Outcome:
     """Pairs of numeric features so correlated (Pearson) that one of them is redundant."""
     import numpy as np
 
@@ -155,7 +150,7 @@ def check_correlated_features(bundle: DataBundle) -> CheckResult:
             for i, j in zip(*np.nonzero(np.triu(matrix) > limit), strict=True):
                 findings.append(
                     finding(
-                        "correlated_features",
+                        CORRELATED_FEATURES,
                         "warn",
                         f"{numeric[i]!r} and {numeric[j]!r} are "
                         f"correlated at {matrix[i, j]:.3f} (limit {limit:g}); one of them is "
@@ -165,8 +160,7 @@ def check_correlated_features(bundle: DataBundle) -> CheckResult:
                         correlation=float(matrix[i, j]),
                     )
                 )
-    return result(
-        "data.correlated_features",
+    return outcome(
         findings,
         worst_summary(findings, f"strongest correlation {strongest:.2f}"),
         {"max_correlation": strongest},
@@ -222,52 +216,49 @@ BENEFICIAL = MltsClaim(
     "feature or one that duplicates another adds nothing",
 )
 
-SPECS = (
-    CheckSpec(
-        id="data.constant_columns",
-        title="no constant features",
-        func=on(bundle_from_config, check_constant_columns),
-        emits="`constant_column` (warn)",
-        kinds=(CONSTANT_COLUMN,),
-        mlts=(BENEFICIAL,),
-        deepchecks={"IsSingleValue": Rule("constant_column", "warn")},
-        order=32,
-    ),
-    CheckSpec(
-        id="data.class_imbalance",
-        title="classes reasonably balanced",
-        func=on(bundle_from_config, check_class_imbalance),
-        emits="`class_imbalance` (warn)",
-        kinds=(CLASS_IMBALANCE,),
-        deepchecks={"ClassImbalance": Rule("class_imbalance", "warn")},
-        section=("[data.quality]", Quality),
-        settings=("[data.quality].min_class_ratio",),
-        order=33,
-    ),
-    CheckSpec(
-        id="data.outliers",
-        title="few outliers",
-        func=on(bundle_from_config, check_outliers),
-        emits="`outliers` beyond 3 IQR: info; warn above 5% of a column",
-        kinds=(OUTLIERS,),
-        deepchecks={
-            "StringLengthOutOfBounds": Rule("outliers", "info"),
-            "OutlierSampleDetection": Rule("outliers", "info"),
-        },
-        section=("[data.quality]", Quality),
-        settings=("[data.quality].outlier_iqr", "[data.quality].max_outlier_ratio"),
-        order=34,
-    ),
-    CheckSpec(
-        id="data.correlated_features",
-        title="no redundant, near-identical features",
-        func=on(bundle_from_config, check_correlated_features),
-        emits="`correlated_features` (warn)",
-        kinds=(CORRELATED_FEATURES,),
-        mlts=(BENEFICIAL,),
-        deepchecks={"FeatureFeatureCorrelation": Rule("correlated_features", "warn")},
-        section=("[data.quality]", Quality),
-        settings=("[data.quality].max_correlation",),
-        order=35,
-    ),
+CONSTANT_COLUMNS_CHECK = CheckSpec(
+    id="data.constant_columns",
+    title="no constant features",
+    func=on(bundle_from_config, check_constant_columns),
+    emits="`constant_column` (warn)",
+    kinds=(CONSTANT_COLUMN,),
+    mlts=(BENEFICIAL,),
+    deepchecks={"IsSingleValue": Rule(CONSTANT_COLUMN, "warn")},
+)
+
+CLASS_IMBALANCE_CHECK = CheckSpec(
+    id="data.class_imbalance",
+    title="classes reasonably balanced",
+    func=on(bundle_from_config, check_class_imbalance),
+    emits="`class_imbalance` (warn)",
+    kinds=(CLASS_IMBALANCE,),
+    deepchecks={"ClassImbalance": Rule(CLASS_IMBALANCE, "warn")},
+    section=("[data.quality]", Quality),
+    settings=("[data.quality].min_class_ratio",),
+)
+
+OUTLIERS_CHECK = CheckSpec(
+    id="data.outliers",
+    title="few outliers",
+    func=on(bundle_from_config, check_outliers),
+    emits="`outliers` beyond 3 IQR: info; warn above 5% of a column",
+    kinds=(OUTLIERS,),
+    deepchecks={
+        "StringLengthOutOfBounds": Rule(OUTLIERS, "info"),
+        "OutlierSampleDetection": Rule(OUTLIERS, "info"),
+    },
+    section=("[data.quality]", Quality),
+    settings=("[data.quality].outlier_iqr", "[data.quality].max_outlier_ratio"),
+)
+
+CORRELATED_FEATURES_CHECK = CheckSpec(
+    id="data.correlated_features",
+    title="no redundant, near-identical features",
+    func=on(bundle_from_config, check_correlated_features),
+    emits="`correlated_features` (warn)",
+    kinds=(CORRELATED_FEATURES,),
+    mlts=(BENEFICIAL,),
+    deepchecks={"FeatureFeatureCorrelation": Rule(CORRELATED_FEATURES, "warn")},
+    section=("[data.quality]", Quality),
+    settings=("[data.quality].max_correlation",),
 )

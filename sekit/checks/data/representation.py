@@ -19,10 +19,10 @@ from typing import Any
 
 from sekit.checks.context import Context
 from sekit.checks.data.bundle import bundle_from_config
-from sekit.checks.findings import finding, result, worst_summary
+from sekit.checks.findings import finding, outcome, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric
 from sekit.errors import InputError
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 LEVEL = 0.05
 MIN_RATIO = 0.5
@@ -34,7 +34,7 @@ def needs_sensitive(config: Any) -> str | None:
     return None
 
 
-def check_representation(ctx: Context) -> CheckResult:
+def check_representation(ctx: Context) -> Outcome:
     from scipy import stats as scipy_stats
 
     from sekit import stats
@@ -66,7 +66,7 @@ def check_representation(ctx: Context) -> CheckResult:
                 if int(count) >= minimum and int(train.get(group, 0)) < minimum:
                     findings.append(
                         finding(
-                            "underrepresented_group",
+                            UNDERREPRESENTED,
                             "fail",
                             f"{column} = {group!r} has {int(count)} rows in {dataset.role} but "
                             f"{int(train.get(group, 0))} in train (fewer than {minimum}): the "
@@ -86,7 +86,7 @@ def check_representation(ctx: Context) -> CheckResult:
                     (
                         p_value,
                         finding(
-                            "underrepresented_group",
+                            UNDERREPRESENTED,
                             "warn",
                             f"{column} = {group!r} is {count / rows:.1%} of {dataset.role} "
                             f"(95% interval {low:.1%}-{high:.1%}) but {share:.1%} of train",
@@ -101,8 +101,7 @@ def check_representation(ctx: Context) -> CheckResult:
                 )
     adjusted = stats.benjamini_hochberg([p for p, _ in pending])
     findings += [item for (_, item), q in zip(pending, adjusted, strict=True) if q < LEVEL]
-    return result(
-        "data.representation",
+    return outcome(
         findings,
         worst_summary(findings, "every group is represented in train, test and production"),
         {"min_group_share": smallest},
@@ -139,17 +138,14 @@ MIN_GROUP_SHARE = Metric(
     gate="min = 0.05",
 )
 
-SPECS = (
-    CheckSpec(
-        id="data.representation",
-        title="every protected group represented in train, test and production",
-        func=check_representation,
-        emits="`underrepresented_group`: a group tested or served but hardly trained on "
-        "(fail), or much rarer in test or production than in train (warn)",
-        kinds=(UNDERREPRESENTED,),
-        metrics=(MIN_GROUP_SHARE,),
-        settings=("[model].sensitive", "[model].slice_min_size"),
-        requires=needs_sensitive,
-        order=90,
-    ),
+REPRESENTATION_CHECK = CheckSpec(
+    id="data.representation",
+    title="every protected group represented in train, test and production",
+    func=check_representation,
+    emits="`underrepresented_group`: a group tested or served but hardly trained on "
+    "(fail), or much rarer in test or production than in train (warn)",
+    kinds=(UNDERREPRESENTED,),
+    metrics=(MIN_GROUP_SHARE,),
+    settings=("[model].sensitive", "[model].slice_min_size"),
+    requires=needs_sensitive,
 )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sekit.checks.data.bundle import DataBundle, bundle_from_config
 from sekit.checks.data.types import conforms, is_text, text_profile
-from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.findings import finding, outcome, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim, Rule, on
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 
-def check_schema(bundle: DataBundle) -> CheckResult:
+def check_schema(bundle: DataBundle) -> Outcome:
     """Columns the schema or the training set promise, present everywhere with the right type."""
     findings: list[Finding] = []
     train_columns = [str(c) for c in bundle.train.frame.columns]
@@ -24,7 +24,7 @@ def check_schema(bundle: DataBundle) -> CheckResult:
             origin = "the schema" if column in bundle.columns else "the training set"
             findings.append(
                 finding(
-                    "schema_mismatch",
+                    SCHEMA_MISMATCH,
                     "fail",
                     f"{dataset.source}: column {column!r} from {origin} is missing",
                     column=column,
@@ -36,7 +36,7 @@ def check_schema(bundle: DataBundle) -> CheckResult:
             for column in sorted(present - set(train_columns)):
                 findings.append(
                     finding(
-                        "schema_mismatch",
+                        SCHEMA_MISMATCH,
                         "warn",
                         f"{dataset.source}: column {column!r} is not in the training set",
                         column=column,
@@ -51,7 +51,7 @@ def check_schema(bundle: DataBundle) -> CheckResult:
             if not ok:
                 findings.append(
                     finding(
-                        "schema_mismatch",
+                        SCHEMA_MISMATCH,
                         "fail",
                         f"{dataset.source}: {column!r} should be {spec.type} but is {actual}",
                         column=column,
@@ -70,7 +70,7 @@ def check_schema(bundle: DataBundle) -> CheckResult:
         for column in undescribed:
             findings.append(
                 finding(
-                    "schema_mismatch",
+                    SCHEMA_MISMATCH,
                     "warn",
                     f"column {column!r} is not described in [data.columns]",
                     column=column,
@@ -81,7 +81,7 @@ def check_schema(bundle: DataBundle) -> CheckResult:
     else:
         findings.append(
             finding(
-                "schema_mismatch",
+                SCHEMA_MISMATCH,
                 "info",
                 "no [data.columns] schema: only the datasets are compared with each other",
                 problem="no_schema",
@@ -92,12 +92,10 @@ def check_schema(bundle: DataBundle) -> CheckResult:
     }
     metrics["columns"] = len(train_columns)
     shapes = ", ".join(f"{d.role} {len(d.frame):,}x{len(d.frame.columns)}" for d in bundle.datasets)
-    return result(
-        "data.schema", findings, worst_summary(findings, f"schema holds ({shapes})"), metrics
-    )
+    return outcome(findings, worst_summary(findings, f"schema holds ({shapes})"), metrics)
 
 
-def check_mixed_types(bundle: DataBundle) -> CheckResult:
+def check_mixed_types(bundle: DataBundle) -> Outcome:
     """Numbers stored as text, and columns that mix value types."""
     findings: list[Finding] = []
     checked = 0
@@ -119,7 +117,7 @@ def check_mixed_types(bundle: DataBundle) -> CheckResult:
                 mix = ", ".join(f"{n} {t}" for t, n in sorted(types.items()))
                 findings.append(
                     finding(
-                        "mixed_types",
+                        MIXED_TYPES,
                         "fail" if declared in ("float", "int") else "warn",
                         f"{where} mixes value types ({mix})",
                         column=column,
@@ -131,7 +129,7 @@ def check_mixed_types(bundle: DataBundle) -> CheckResult:
                 severity = "fail" if declared in ("float", "int") else "warn"
                 findings.append(
                     finding(
-                        "mixed_types",
+                        MIXED_TYPES,
                         severity,
                         f"{where} is {percent(profile.numeric_share)} "
                         f"numbers and the rest text, e.g. {profile.text_examples[:3]}",
@@ -146,7 +144,7 @@ def check_mixed_types(bundle: DataBundle) -> CheckResult:
                 severity = "fail" if declared in ("float", "int") else "warn"
                 findings.append(
                     finding(
-                        "mixed_types",
+                        MIXED_TYPES,
                         severity,
                         f"{where} holds numbers stored as text, e.g. "
                         f"{profile.numeric_examples[:3]}",
@@ -155,8 +153,7 @@ def check_mixed_types(bundle: DataBundle) -> CheckResult:
                         numeric_share=1.0,
                     )
                 )
-    return result(
-        "data.mixed_types",
+    return outcome(
         findings,
         worst_summary(findings, f"no mixed types in {checked} text columns"),
         {"mixed_type_columns": len({(f.column) for f in findings})},
@@ -206,32 +203,28 @@ SCHEMA_EXPECTATIONS = MltsClaim(
     "data-1", "'encode [feature expectations] in a schema ... and test that the data meets it'"
 )
 
-SPECS = (
-    CheckSpec(
-        id="data.schema",
-        title="columns and types match the schema",
-        func=on(bundle_from_config, check_schema),
-        emits="`schema_mismatch`: missing column or wrong type (fail), extra or undescribed "
-        "column (warn)",
-        kinds=(SCHEMA_MISMATCH,),
-        metrics=(DATA_ROWS,),
-        settings=("[data.columns]",),
-        mlts=(SCHEMA_EXPECTATIONS,),
-        deepchecks={"DatasetsSizeComparison": Rule("schema_mismatch", "warn")},
-        order=10,
-    ),
-    CheckSpec(
-        id="data.mixed_types",
-        title="no numbers stored as text, no mixed types",
-        func=on(bundle_from_config, check_mixed_types),
-        emits="`mixed_types`: numbers stored as text, mixed value types (fail; warn without "
-        "schema)",
-        kinds=(MIXED_TYPES,),
-        settings=("[data.columns.<name>].type",),
-        deepchecks={
-            "SpecialCharacters": Rule("mixed_types", "warn"),
-            "MixedDataTypes": Rule("mixed_types", "fail"),
-        },
-        order=11,
-    ),
+SCHEMA_CHECK = CheckSpec(
+    id="data.schema",
+    title="columns and types match the schema",
+    func=on(bundle_from_config, check_schema),
+    emits="`schema_mismatch`: missing column or wrong type (fail), extra or undescribed "
+    "column (warn)",
+    kinds=(SCHEMA_MISMATCH,),
+    metrics=(DATA_ROWS,),
+    settings=("[data.columns]",),
+    mlts=(SCHEMA_EXPECTATIONS,),
+    deepchecks={"DatasetsSizeComparison": Rule(SCHEMA_MISMATCH, "warn")},
+)
+
+MIXED_TYPES_CHECK = CheckSpec(
+    id="data.mixed_types",
+    title="no numbers stored as text, no mixed types",
+    func=on(bundle_from_config, check_mixed_types),
+    emits="`mixed_types`: numbers stored as text, mixed value types (fail; warn without schema)",
+    kinds=(MIXED_TYPES,),
+    settings=("[data.columns.<name>].type",),
+    deepchecks={
+        "SpecialCharacters": Rule(MIXED_TYPES, "warn"),
+        "MixedDataTypes": Rule(MIXED_TYPES, "fail"),
+    },
 )

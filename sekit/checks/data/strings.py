@@ -6,12 +6,12 @@ from collections import defaultdict
 
 from sekit.checks.data.bundle import DataBundle, bundle_from_config
 from sekit.checks.data.types import is_text
-from sekit.checks.findings import finding, result, worst_summary
+from sekit.checks.findings import finding, outcome, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Rule, on
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 
-def check_string_mismatch(bundle: DataBundle) -> CheckResult:
+def check_string_mismatch(bundle: DataBundle) -> Outcome:
     """Category values that differ only in case or whitespace ("Red", "red ", "RED")."""
     findings: list[Finding] = []
     for dataset in bundle.datasets:
@@ -31,7 +31,7 @@ def check_string_mismatch(bundle: DataBundle) -> CheckResult:
                 shown = ", ".join(f"{k!r} x{n}" for k, n in variants.items())
                 findings.append(
                     finding(
-                        "string_mismatch",
+                        STRING_MISMATCH,
                         "warn",
                         f"{dataset.source}: {column!r} spells one "
                         f"value {len(variants)} ways: {shown}",
@@ -40,8 +40,7 @@ def check_string_mismatch(bundle: DataBundle) -> CheckResult:
                         variants=variants,
                     )
                 )
-    return result(
-        "data.string_mismatch",
+    return outcome(
         findings,
         worst_summary(findings, "no case or whitespace variants"),
         {"string_mismatches": len(findings)},
@@ -62,17 +61,14 @@ STRING_MISMATCH = Kind(
 )
 
 
-SPECS = (
-    CheckSpec(
-        id="data.string_mismatch",
-        title="no case/whitespace variants of a category",
-        func=on(bundle_from_config, check_string_mismatch),
-        emits='`string_mismatch`: `"Red"`, `"red "` (warn)',
-        kinds=(STRING_MISMATCH,),
-        deepchecks={
-            "StringMismatch": Rule("string_mismatch", "warn"),
-            "StringMismatchComparison": Rule("string_mismatch", "warn"),
-        },
-        order=23,
-    ),
+STRING_MISMATCH_CHECK = CheckSpec(
+    id="data.string_mismatch",
+    title="no case/whitespace variants of a category",
+    func=on(bundle_from_config, check_string_mismatch),
+    emits='`string_mismatch`: `"Red"`, `"red "` (warn)',
+    kinds=(STRING_MISMATCH,),
+    deepchecks={
+        "StringMismatch": Rule(STRING_MISMATCH, "warn"),
+        "StringMismatchComparison": Rule(STRING_MISMATCH, "warn"),
+    },
 )

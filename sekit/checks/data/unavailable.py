@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sekit.checks.data import measured
 from sekit.checks.data.bundle import DataBundle
+from sekit.checks.data.kinds import LABEL_LEAKAGE
 from sekit.checks.findings import finding, percent
 from sekit.results import Finding
 
@@ -46,7 +47,7 @@ def identifier_findings(bundle: DataBundle, found: dict[str, float]) -> list[Fin
             # a warning: rows kept in time order number honest trends too
             findings.append(
                 finding(
-                    "label_leakage",
+                    LABEL_LEAKAGE,
                     "warn",
                     f"{column!r} is an identifier ({why}) that predicts {bundle.label!r} (power "
                     f"{power:.2f} on rows it was not fitted on): were the rows numbered after "
@@ -90,7 +91,7 @@ def _missing_in_production(bundle: DataBundle, found: dict[str, float]) -> list[
         where = "absent from" if absent else "empty in"
         findings.append(
             finding(
-                "label_leakage",
+                LABEL_LEAKAGE,
                 "fail",
                 f"{column!r} predicts {bundle.label!r} (power {power:.2f}) but is {where} the "
                 f"served inputs ({production.source}, {len(served):,} rows): the model learns "
@@ -140,7 +141,7 @@ def _missing_lately(bundle: DataBundle, found: dict[str, float]) -> list[Finding
             # a warning: a measurement that stopped, or one not yet reported, looks the same
             findings.append(
                 finding(
-                    "label_leakage",
+                    LABEL_LEAKAGE,
                     "warn",
                     f"{column!r} predicts {bundle.label!r} (power {power:.2f}) but is missing in "
                     f"{percent(late_share)} of the newest {percent(NEWEST)} of the rows by "

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
 from sekit.checks.data.schema import SCHEMA_EXPECTATIONS
 from sekit.checks.data.types import is_number, is_text
-from sekit.checks.findings import example_rows, finding, percent, result, worst_summary
+from sekit.checks.findings import example_rows, finding, outcome, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, Rule, on
 from sekit.config.schema import Column
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -133,7 +133,7 @@ def _validate(bundle: DataBundle, dataset: Dataset) -> dict[tuple[str, str], Vio
     return dict(found)
 
 
-def check_missing_values(bundle: DataBundle) -> CheckResult:
+def check_missing_values(bundle: DataBundle) -> Outcome:
     findings: list[Finding] = []
     cells = missing = 0
     for dataset in bundle.datasets:
@@ -152,7 +152,7 @@ def check_missing_values(bundle: DataBundle) -> CheckResult:
                 rows = violations.get((column, "nullable"), Violations()).rows
                 findings.append(
                     finding(
-                        "missing_values",
+                        MISSING_VALUES,
                         "fail",
                         f"{where}; the schema says nullable = false",
                         column=column,
@@ -166,7 +166,7 @@ def check_missing_values(bundle: DataBundle) -> CheckResult:
                 rows = example_rows(frame[column].isna())
                 findings.append(
                     finding(
-                        "missing_values",
+                        MISSING_VALUES,
                         "warn",
                         f"{where}; describe it in [data.columns] (nullable = true if expected)",
                         column=column,
@@ -177,15 +177,14 @@ def check_missing_values(bundle: DataBundle) -> CheckResult:
                     )
                 )
     ratio = missing / cells if cells else 0.0
-    return result(
-        "data.missing_values",
+    return outcome(
         findings,
         worst_summary(findings, f"{percent(ratio)} of cells missing, all allowed"),
         {"missing_ratio": ratio},
     )
 
 
-def check_out_of_range(bundle: DataBundle) -> CheckResult:
+def check_out_of_range(bundle: DataBundle) -> Outcome:
     findings: list[Finding] = []
     bad_total = checked = 0
     for dataset in bundle.datasets:
@@ -204,7 +203,7 @@ def check_out_of_range(bundle: DataBundle) -> CheckResult:
             share = count / len(dataset.frame)
             findings.append(
                 finding(
-                    "out_of_range",
+                    OUT_OF_RANGE,
                     "fail",
                     f"{dataset.source}: {count:,} values of {column!r} "
                     f"({percent(share)}) are outside [{_b(spec.min)}, {_b(spec.max)}]; seen "
@@ -220,8 +219,7 @@ def check_out_of_range(bundle: DataBundle) -> CheckResult:
                 )
             )
     ratio = bad_total / checked if checked else 0.0
-    return result(
-        "data.out_of_range",
+    return outcome(
         findings,
         worst_summary(findings, "every bounded value is in range"),
         {"out_of_range_ratio": ratio},
@@ -232,7 +230,7 @@ def _b(bound: float | str | None) -> str:
     return "…" if bound is None else f"{bound:g}" if isinstance(bound, float) else str(bound)
 
 
-def check_unexpected_category(bundle: DataBundle) -> CheckResult:
+def check_unexpected_category(bundle: DataBundle) -> Outcome:
     import pandas as pd
 
     findings: list[Finding] = []
@@ -249,7 +247,7 @@ def check_unexpected_category(bundle: DataBundle) -> CheckResult:
             top = {str(k): int(v) for k, v in unexpected.head(5).items()}
             findings.append(
                 finding(
-                    "unexpected_category",
+                    UNEXPECTED_CATEGORY,
                     "fail",
                     f"{dataset.source}: {entry.count:,} values of "
                     f"{column!r} are not in allowed {sorted(texts)}: "
@@ -261,8 +259,7 @@ def check_unexpected_category(bundle: DataBundle) -> CheckResult:
                     rows=entry.rows[:EXAMPLES],
                 )
             )
-    return result(
-        "data.unexpected_category",
+    return outcome(
         findings,
         worst_summary(findings, "every category value is allowed"),
         {"unexpected_categories": sum(len(f.evidence["unexpected"]) for f in findings)},
@@ -324,41 +321,38 @@ UNEXPECTED_CATEGORY = Kind(
         "training data for it."
     ),
 )
-SPECS = (
-    CheckSpec(
-        id="data.missing_values",
-        title="no missing values where the schema forbids them",
-        func=on(bundle_from_config, check_missing_values),
-        emits="`missing_values` where `nullable = false` (fail)",
-        kinds=(MISSING_VALUES,),
-        metrics=(DATA_MISSING_RATIO,),
-        settings=("[data.columns.<name>].nullable",),
-        mlts=(SCHEMA_EXPECTATIONS,),
-        deepchecks={
-            "MixedNulls": Rule("missing_values", "warn"),
-            "PercentOfNulls": Rule("missing_values", "warn"),
-        },
-        order=20,
-    ),
-    CheckSpec(
-        id="data.out_of_range",
-        title="values within min/max",
-        func=on(bundle_from_config, check_out_of_range),
-        emits="`out_of_range` (fail)",
-        kinds=(OUT_OF_RANGE,),
-        settings=("[data.columns.<name>].min/max",),
-        mlts=(SCHEMA_EXPECTATIONS,),
-        order=21,
-    ),
-    CheckSpec(
-        id="data.unexpected_category",
-        title="categories within allowed",
-        func=on(bundle_from_config, check_unexpected_category),
-        emits="`unexpected_category` (fail)",
-        kinds=(UNEXPECTED_CATEGORY,),
-        settings=("[data.columns.<name>].allowed",),
-        mlts=(SCHEMA_EXPECTATIONS,),
-        deepchecks={"NewCategoryTrainTest": Rule("unexpected_category", "warn")},
-        order=22,
-    ),
+MISSING_VALUES_CHECK = CheckSpec(
+    id="data.missing_values",
+    title="no missing values where the schema forbids them",
+    func=on(bundle_from_config, check_missing_values),
+    emits="`missing_values` where `nullable = false` (fail)",
+    kinds=(MISSING_VALUES,),
+    metrics=(DATA_MISSING_RATIO,),
+    settings=("[data.columns.<name>].nullable",),
+    mlts=(SCHEMA_EXPECTATIONS,),
+    deepchecks={
+        "MixedNulls": Rule(MISSING_VALUES, "warn"),
+        "PercentOfNulls": Rule(MISSING_VALUES, "warn"),
+    },
+)
+
+OUT_OF_RANGE_CHECK = CheckSpec(
+    id="data.out_of_range",
+    title="values within min/max",
+    func=on(bundle_from_config, check_out_of_range),
+    emits="`out_of_range` (fail)",
+    kinds=(OUT_OF_RANGE,),
+    settings=("[data.columns.<name>].min/max",),
+    mlts=(SCHEMA_EXPECTATIONS,),
+)
+
+UNEXPECTED_CATEGORY_CHECK = CheckSpec(
+    id="data.unexpected_category",
+    title="categories within allowed",
+    func=on(bundle_from_config, check_unexpected_category),
+    emits="`unexpected_category` (fail)",
+    kinds=(UNEXPECTED_CATEGORY,),
+    settings=("[data.columns.<name>].allowed",),
+    mlts=(SCHEMA_EXPECTATIONS,),
+    deepchecks={"NewCategoryTrainTest": Rule(UNEXPECTED_CATEGORY, "warn")},
 )

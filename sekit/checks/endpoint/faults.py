@@ -14,8 +14,9 @@ from sekit.checks.context import Context
 from sekit.checks.endpoint.options import EndpointOptions
 from sekit.checks.endpoint.settings import Client
 from sekit.checks.findings import finding, percent
+from sekit.checks.load.fallback import NO_FALLBACK
 from sekit.checks.spec import CheckSpec, Kind, Metric
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 
 def _faults(ctx: Context) -> list[str]:
@@ -24,12 +25,10 @@ def _faults(ctx: Context) -> list[str]:
     return [chosen] if chosen else list(settings.faults if settings is not None else [])
 
 
-def check_faults(ctx: Context) -> CheckResult:
+def check_faults(ctx: Context) -> Outcome:
     faults = _faults(ctx)
     if not faults:
-        return CheckResult.skipped(
-            id="endpoint.faults",
-            suite="endpoint",
+        return Outcome.skipped(
             reason="no fault to inject: sekit check endpoint --fault rate-limit|timeout, or "
             "[client].faults",
         )
@@ -45,9 +44,7 @@ def check_faults(ctx: Context) -> CheckResult:
         if blocking
         else f"retried, waited and fell back under {' and '.join(faults)}"
     )
-    return CheckResult.from_findings(
-        id="endpoint.faults", suite="endpoint", findings=findings, summary=summary, metrics=metrics
-    )
+    return Outcome.from_findings(findings=findings, summary=summary, metrics=metrics)
 
 
 def _under(ctx: Context, fault: str) -> tuple[list[Finding], dict[str, float | None]]:
@@ -90,7 +87,7 @@ def _under(ctx: Context, fault: str) -> tuple[list[Finding], dict[str, float | N
         why = "did not finish in time" if code is None else f"exited with {code}"
         findings.append(
             finding(
-                "client_crash",
+                CLIENT_CRASH,
                 "fail",
                 f"under {fault}, [client].command {why}",
                 fault=fault,
@@ -110,7 +107,7 @@ def _under(ctx: Context, fault: str) -> tuple[list[Finding], dict[str, float | N
     if passable and retried is not None and retried < settings.min_retried:
         findings.append(
             finding(
-                "no_retry",
+                NO_RETRY,
                 "fail",
                 f"under {fault}, {percent(1 - retried)} of the requests the endpoint would have "
                 f"answered after {proxy.attempts} faulty answers never got through: retry them",
@@ -124,7 +121,7 @@ def _under(ctx: Context, fault: str) -> tuple[list[Finding], dict[str, float | N
     if gaps and len(hasty) > 0.1 * len(gaps):
         findings.append(
             finding(
-                "no_backoff",
+                NO_BACKOFF,
                 "fail",
                 f"under {fault}, {percent(len(hasty) / len(gaps))} of the retries came sooner "
                 f"than {wanted_gap:g} s after the last attempt"
@@ -137,7 +134,7 @@ def _under(ctx: Context, fault: str) -> tuple[list[Finding], dict[str, float | N
     if code == 0 and (answers["lines"] < len(calls) or (doomed and marked < len(doomed))):
         findings.append(
             finding(
-                "no_fallback",
+                NO_FALLBACK,
                 "fail",
                 f"under {fault}, {len(doomed)} requests never got an answer from the endpoint, "
                 f"but the client wrote {answers['lines']} answers for {len(calls)} inputs, "
@@ -187,42 +184,39 @@ def _kind(name: str, summary: str, fix: str) -> Kind:
     )
 
 
-SPECS = (
-    CheckSpec(
-        id="endpoint.faults",
-        title="the team's client under 429s and time-outs",
-        func=check_faults,
-        emits="`client_crash`, `no_retry`, `no_backoff`, `no_fallback` under a faulty "
-        "stand-in of the endpoint (fail); skipped unless --fault or [client].faults",
-        kinds=(
-            _kind(
-                "client_crash",
-                "the client stopped (an exit code, or no end in time) when the endpoint failed",
-                "Catch the endpoint's errors per input; never let one input stop the run.",
-            ),
-            _kind(
-                "no_retry",
-                "requests the endpoint would have answered on a later attempt were given up",
-                "Retry 429s and time-outs a few times (e.g. 5) before falling back.",
-            ),
-            _kind(
-                "no_backoff",
-                "retries came sooner than the endpoint asked (Retry-After) or at once",
-                "Wait Retry-After seconds, else back off exponentially with jitter.",
-            ),
-            "no_fallback",
+CLIENT_CRASH = _kind(
+    "client_crash",
+    "the client stopped (an exit code, or no end in time) when the endpoint failed",
+    "Catch the endpoint's errors per input; never let one input stop the run.",
+)
+NO_RETRY = _kind(
+    "no_retry",
+    "requests the endpoint would have answered on a later attempt were given up",
+    "Retry 429s and time-outs a few times (e.g. 5) before falling back.",
+)
+NO_BACKOFF = _kind(
+    "no_backoff",
+    "retries came sooner than the endpoint asked (Retry-After) or at once",
+    "Wait Retry-After seconds, else back off exponentially with jitter.",
+)
+
+
+FAULTS_CHECK = CheckSpec(
+    id="endpoint.faults",
+    title="the team's client under 429s and time-outs",
+    func=check_faults,
+    emits="`client_crash`, `no_retry`, `no_backoff`, `no_fallback` under a faulty "
+    "stand-in of the endpoint (fail); skipped unless --fault or [client].faults",
+    kinds=(CLIENT_CRASH, NO_RETRY, NO_BACKOFF, NO_FALLBACK),
+    metrics=(
+        Metric(
+            "client.rate-limit.retried_share",
+            "share of the requests that could get through under 429s that did",
+            "Requests given up are inputs without an answer.",
+            "Read endpoint.faults' finding.",
+            "Retry with back-off.",
+            "min = 0.9",
         ),
-        metrics=(
-            Metric(
-                "client.rate-limit.retried_share",
-                "share of the requests that could get through under 429s that did",
-                "Requests given up are inputs without an answer.",
-                "Read endpoint.faults' finding.",
-                "Retry with back-off.",
-                "min = 0.9",
-            ),
-        ),
-        settings=("[client]",),
-        order=10,
     ),
+    settings=("[client]",),
 )

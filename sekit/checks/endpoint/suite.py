@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 from sekit.checks.endpoint.options import EndpointOptions
 from sekit.checks.endpoint.settings import Client
-from sekit.checks.suite import Suite, checks_in
+from sekit.checks.suite import Suite
 
 if TYPE_CHECKING:
+    from sekit.checks.spec import CheckSpec
     from sekit.config.schema import Config
 
 
@@ -22,10 +23,19 @@ def _applies(config: Config, asked: bool) -> str | None:
     return None
 
 
+def _checks() -> list[CheckSpec]:
+    """The checks, in report order (imported when listed or run)."""
+    from sekit.checks.endpoint import faults
+
+    return [
+        faults.FAULTS_CHECK,
+    ]
+
+
 SUITE = Suite(
     name="endpoint",
     title="The endpoint's client: retries, back-off and fallbacks under 429s and time-outs",
-    checks=checks_in("sekit.checks.endpoint"),
+    checks=_checks,
     applies=_applies,
     needs="[client] and [model].endpoint",
     tables=(Client,),

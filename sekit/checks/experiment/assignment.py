@@ -12,9 +12,10 @@ from sekit.checks.context import Context
 from sekit.checks.experiment import served as sv
 from sekit.checks.experiment.analysis import Assignment, assignment
 from sekit.checks.experiment.settings import Experiment
-from sekit.checks.findings import finding, invalid_lines, percent, result, worst_summary
+from sekit.checks.findings import finding, invalid_lines, outcome, percent, worst_summary
+from sekit.checks.kinds import INVALID_LOG_LINES
 from sekit.checks.spec import CheckSpec, Kind, Metric
-from sekit.results import CheckResult, Finding, not_measured
+from sekit.results import Finding, Outcome, not_measured
 
 
 def split(ctx: Context) -> Assignment:
@@ -28,10 +29,10 @@ def split(ctx: Context) -> Assignment:
     return ctx.shared("experiment.assignment", computed)
 
 
-def check_assignment(ctx: Context) -> CheckResult:
+def check_assignment(ctx: Context) -> Outcome:
     reason = sv.no_log_reason(ctx)
     if reason is not None:
-        return CheckResult.skipped(id="experiment.assignment", suite="experiment", reason=reason)
+        return Outcome.skipped(reason=reason)
     experiment = sv.settings(ctx)
     seen = sv.observations(ctx)
     found = split(ctx)
@@ -41,7 +42,7 @@ def check_assignment(ctx: Context) -> CheckResult:
     if found.unsticky:
         findings.append(
             finding(
-                "unsticky_assignment",
+                UNSTICKY,
                 "fail",
                 f"{found.unsticky} of {everyone} users ({percent(found.unsticky / everyone)}) "
                 f"were served by more than one arm (field {experiment.arm!r}): assign each user "
@@ -72,7 +73,7 @@ def check_assignment(ctx: Context) -> CheckResult:
         )
         findings.append(
             finding(
-                "sample_ratio_mismatch",
+                SRM,
                 "fail",
                 f"the users per arm do not match the planned split: {planned}{extra} "
                 f"({found.test}, p = {found.srm_p:.2g} < {experiment.srm_p:g})",
@@ -95,8 +96,7 @@ def check_assignment(ctx: Context) -> CheckResult:
         "srm_p": found.srm_p,
     }
     bounded = {"srm_p": f"[experiment].srm_p = {experiment.srm_p:g}"}
-    return result(
-        "experiment.assignment",
+    return outcome(
         findings,
         worst_summary(findings, clean),
         metrics,
@@ -155,42 +155,39 @@ SRM = Kind(
     ),
 )
 
-SPECS = (
-    CheckSpec(
-        id="experiment.assignment",
-        title="sticky assignment of users to arms, and the users per arm against the plan",
-        func=check_assignment,
-        emits="`unsticky_assignment` (a user in two arms), `sample_ratio_mismatch` (users "
-        "per arm off the planned split), both fail; `invalid_log_lines` (warn); error when "
-        "fewer than two arms leave the split untested",
-        kinds=(UNSTICKY, SRM, "invalid_log_lines"),
-        metrics=(
-            Metric(
-                "experiment.users",
-                "users in the experiment who were served by one arm only",
-                "The log's user field, counted once per user.",
-                "Few users give wide intervals: see experiment.mde.",
-                "Run the experiment longer.",
-            ),
-            Metric(
-                "experiment.unsticky_users",
-                "users who were served by more than one arm",
-                "A count from the log; they are left out of the comparison.",
-                "Above 0, the assignment is not per user.",
-                "Assign by a stable hash of the user id.",
-                gate="max = 0",
-            ),
-            Metric(
-                "experiment.srm_p",
-                "p-value of the sample-ratio test (users per arm against the plan)",
-                "Exact binomial test for two arms, chi-square test for more.",
-                "Below 0.001, users were lost or added unevenly.",
-                "Find what removes users from one arm.",
-                gate="min = 0.001",
-            ),
+ASSIGNMENT_CHECK = CheckSpec(
+    id="experiment.assignment",
+    title="sticky assignment of users to arms, and the users per arm against the plan",
+    func=check_assignment,
+    emits="`unsticky_assignment` (a user in two arms), `sample_ratio_mismatch` (users "
+    "per arm off the planned split), both fail; `invalid_log_lines` (warn); error when "
+    "fewer than two arms leave the split untested",
+    kinds=(UNSTICKY, SRM, INVALID_LOG_LINES),
+    metrics=(
+        Metric(
+            "experiment.users",
+            "users in the experiment who were served by one arm only",
+            "The log's user field, counted once per user.",
+            "Few users give wide intervals: see experiment.mde.",
+            "Run the experiment longer.",
         ),
-        settings=("[experiment]",),
-        section=("[experiment]", Experiment),
-        order=10,
+        Metric(
+            "experiment.unsticky_users",
+            "users who were served by more than one arm",
+            "A count from the log; they are left out of the comparison.",
+            "Above 0, the assignment is not per user.",
+            "Assign by a stable hash of the user id.",
+            gate="max = 0",
+        ),
+        Metric(
+            "experiment.srm_p",
+            "p-value of the sample-ratio test (users per arm against the plan)",
+            "Exact binomial test for two arms, chi-square test for more.",
+            "Below 0.001, users were lost or added unevenly.",
+            "Find what removes users from one arm.",
+            gate="min = 0.001",
+        ),
     ),
+    settings=("[experiment]",),
+    section=("[experiment]", Experiment),
 )

@@ -30,9 +30,9 @@ from sekit.checks.experiment import served as sv
 from sekit.checks.experiment.assignment import split
 from sekit.checks.experiment.figures import Arms, ArmShown, Decision, figures
 from sekit.checks.experiment.settings import Experiment
-from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.findings import finding, outcome, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
-from sekit.results import CheckResult, Finding, not_measured
+from sekit.results import Finding, Outcome, not_measured
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,12 +42,12 @@ def _finite(value: float) -> float | None:
     return round(value, 6) if math.isfinite(value) else None
 
 
-def check_difference(ctx: Context) -> CheckResult:
+def check_difference(ctx: Context) -> Outcome:
     import numpy as np
 
     reason = sv.no_log_reason(ctx)
     if reason is not None:
-        return CheckResult.skipped(id="experiment.difference", suite="experiment", reason=reason)
+        return Outcome.skipped(reason=reason)
     experiment = sv.settings(ctx)
     seen = sv.observations(ctx)
     users = seen.per_user()
@@ -147,14 +147,14 @@ def check_difference(ctx: Context) -> CheckResult:
         ],
         decisions=decisions,
     )
-    findings.append(kept.finding(f"{metric} per arm (mean over users, 95% interval)"))
+    findings.append(kept.finding(HARM, f"{metric} per arm (mean over users, 95% interval)"))
     arms_text = "; ".join(f"{a.name}: {_unit(metric, a.mean)} over {a.users} users" for a in shown)
     clean = (
         "; ".join(_sentence(d, metric) for d in decisions) or "no arm to compare"
     ) + f" ({arms_text}; {seen.source})"
     measured_all = not any(f.evidence.get("cause") == "unmeasured" for f in findings)
     metrics = _metrics(decisions if measured_all else [], lower, len(users))
-    return result("experiment.difference", findings, worst_summary(findings, clean), metrics)
+    return outcome(findings, worst_summary(findings, clean), metrics)
 
 
 def _unit(metric: str, value: float) -> str:
@@ -192,7 +192,7 @@ def _findings(d: Decision, experiment: Experiment) -> list[Finding]:
     if d.decision == "keep":
         return [
             finding(
-                "experiment_harm",
+                HARM,
                 "fail",
                 _sentence(d, metric),
                 arm=d.treatment,
@@ -205,7 +205,7 @@ def _findings(d: Decision, experiment: Experiment) -> list[Finding]:
     if d.decision == "invalid":
         return [
             finding(
-                "invalid_experiment",
+                INVALID,
                 "fail",
                 f"{_sentence(d, metric)} (see experiment.assignment): rerun the experiment "
                 "once users stay in their arm and the split is as planned",
@@ -220,7 +220,7 @@ def _findings(d: Decision, experiment: Experiment) -> list[Finding]:
         )
         return [
             finding(
-                "underpowered_experiment",
+                UNDERPOWERED,
                 "warn",
                 f"{_sentence(d, metric)}: the run cannot tell a difference of "
                 f"{_signed(metric, experiment.min_effect).lstrip('+')} from none{needed}",
@@ -308,79 +308,75 @@ UNDERPOWERED = Kind(
     ),
 )
 
-SPECS = (
-    CheckSpec(
-        id="experiment.difference",
-        title="each arm against the control: difference, interval, test, power and decision",
-        func=check_difference,
-        emits="`experiment_harm` (an arm credibly worse, fail), `invalid_experiment` (broken "
-        "assignment, fail), `underpowered_experiment` (undecided at the minimum effect, warn); "
-        "error when an arm of the run has fewer than two users with an observation",
-        kinds=(HARM, INVALID, UNDERPOWERED),
-        metrics=(
-            Metric(
-                "experiment.users_observed",
-                "users with at least one observation of the metric (sticky users only)",
-                "Per user: the mean of their requests' (or labelled requests') values.",
-                "Few users with feedback make wide intervals.",
-                "Ask for feedback more often, or run longer.",
-            ),
-            Metric(
-                "experiment.difference",
-                "treatment minus control in the metric (with several arms: the worst arm)",
-                "The difference of the users' means.",
-                "Its sign says which arm did better; read it with its interval.",
-                "Read the interval in the report.",
-            ),
-            Metric(
-                "experiment.difference_low",
-                "low end of the difference's interval (1 - alpha, Bonferroni over the arms)",
-                "Newcombe's interval (one labelled answer per user) or Welch's t interval.",
-                "Above 0: credibly higher in the treatment.",
-                "Gate it (min = 0) to ship only a credible improvement of a higher-is-better "
-                "metric.",
-                gate="min = 0",
-            ),
-            Metric(
-                "experiment.difference_high",
-                "high end of the difference's interval",
-                "Newcombe's interval (one labelled answer per user) or Welch's t interval.",
-                "Below 0: credibly lower in the treatment.",
-                "Gate it (max = 0) for a lower-is-better metric such as latency.",
-            ),
-            Metric(
-                "experiment.p_value",
-                "the difference test's p-value, Holm-adjusted over the arms",
-                "Fisher's exact test or Welch's t-test on the users' means.",
-                "Small: the arms differ by more than chance explains.",
-                "Read it with the interval, never alone.",
-            ),
-            Metric(
-                "experiment.mde",
-                "the smallest difference the run could find at [experiment].power",
-                "From the interval's half-width.",
-                "Larger than the effect you care about: the run is too small.",
-                "Run longer or send more users to the treatment.",
-            ),
-            Metric(
-                "experiment.power",
-                "the run's power against [experiment].min_effect",
-                "Normal approximation from the interval's half-width.",
-                "Below 0.8: a real effect of min_effect is missed too often.",
-                "Run longer or send more users to the treatment.",
-                gate="min = 0.8",
-            ),
+DIFFERENCE_CHECK = CheckSpec(
+    id="experiment.difference",
+    title="each arm against the control: difference, interval, test, power and decision",
+    func=check_difference,
+    emits="`experiment_harm` (an arm credibly worse, fail), `invalid_experiment` (broken "
+    "assignment, fail), `underpowered_experiment` (undecided at the minimum effect, warn); "
+    "error when an arm of the run has fewer than two users with an observation",
+    kinds=(HARM, INVALID, UNDERPOWERED),
+    metrics=(
+        Metric(
+            "experiment.users_observed",
+            "users with at least one observation of the metric (sticky users only)",
+            "Per user: the mean of their requests' (or labelled requests') values.",
+            "Few users with feedback make wide intervals.",
+            "Ask for feedback more often, or run longer.",
         ),
-        settings=("[experiment]",),
-        section=("[experiment]", Experiment),
-        mlts=(
-            MltsClaim(
-                "infra-6",
-                "'the model is tested via a canary process before it enters production "
-                "serving environments' (a canary or A/B run judged with a test and its power)",
-            ),
+        Metric(
+            "experiment.difference",
+            "treatment minus control in the metric (with several arms: the worst arm)",
+            "The difference of the users' means.",
+            "Its sign says which arm did better; read it with its interval.",
+            "Read the interval in the report.",
         ),
-        order=20,
-        figures=figures,
+        Metric(
+            "experiment.difference_low",
+            "low end of the difference's interval (1 - alpha, Bonferroni over the arms)",
+            "Newcombe's interval (one labelled answer per user) or Welch's t interval.",
+            "Above 0: credibly higher in the treatment.",
+            "Gate it (min = 0) to ship only a credible improvement of a higher-is-better metric.",
+            gate="min = 0",
+        ),
+        Metric(
+            "experiment.difference_high",
+            "high end of the difference's interval",
+            "Newcombe's interval (one labelled answer per user) or Welch's t interval.",
+            "Below 0: credibly lower in the treatment.",
+            "Gate it (max = 0) for a lower-is-better metric such as latency.",
+        ),
+        Metric(
+            "experiment.p_value",
+            "the difference test's p-value, Holm-adjusted over the arms",
+            "Fisher's exact test or Welch's t-test on the users' means.",
+            "Small: the arms differ by more than chance explains.",
+            "Read it with the interval, never alone.",
+        ),
+        Metric(
+            "experiment.mde",
+            "the smallest difference the run could find at [experiment].power",
+            "From the interval's half-width.",
+            "Larger than the effect you care about: the run is too small.",
+            "Run longer or send more users to the treatment.",
+        ),
+        Metric(
+            "experiment.power",
+            "the run's power against [experiment].min_effect",
+            "Normal approximation from the interval's half-width.",
+            "Below 0.8: a real effect of min_effect is missed too often.",
+            "Run longer or send more users to the treatment.",
+            gate="min = 0.8",
+        ),
     ),
+    settings=("[experiment]",),
+    section=("[experiment]", Experiment),
+    mlts=(
+        MltsClaim(
+            "infra-6",
+            "'the model is tested via a canary process before it enters production "
+            "serving environments' (a canary or A/B run judged with a test and its power)",
+        ),
+    ),
+    figures=figures,
 )

@@ -48,7 +48,6 @@ class Decision(BaseModel):
 class Arms(Evidence):
     """The arms' means with their intervals, and the decisions."""
 
-    kind = "experiment_harm"
     name = "arms"
 
     metric: str

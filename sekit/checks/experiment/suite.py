@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 from sekit.checks.experiment.options import ExperimentOptions
 from sekit.checks.experiment.settings import Experiment
-from sekit.checks.suite import Suite, checks_in
+from sekit.checks.suite import Suite
 
 if TYPE_CHECKING:
+    from sekit.checks.spec import CheckSpec
     from sekit.config.schema import Config
 
 
@@ -19,10 +20,20 @@ def _applies(config: Config, asked: bool) -> str | None:
     return None
 
 
+def _checks() -> list[CheckSpec]:
+    """The checks, in report order (imported when listed or run)."""
+    from sekit.checks.experiment import assignment, difference
+
+    return [
+        assignment.ASSIGNMENT_CHECK,
+        difference.DIFFERENCE_CHECK,
+    ]
+
+
 SUITE = Suite(
     name="experiment",
     title="A/B and canary experiments from the served log: assignment, difference, decision",
-    checks=checks_in("sekit.checks.experiment"),
+    checks=_checks,
     applies=_applies,
     needs="[experiment]",
     tables=(Experiment,),

@@ -18,14 +18,21 @@ from sekit.checks.context import Context
 from sekit.checks.findings import finding
 from sekit.checks.load import locust
 from sekit.checks.load.figures import figures
+from sekit.checks.load.kinds import (
+    ERROR_RATE,
+    INVALID_MEASUREMENT,
+    LATENCY,
+    SERVICE_UNAVAILABLE,
+    THROUGHPUT,
+)
 from sekit.checks.load.options import LoadOptions
 from sekit.checks.load.service import RunningService, ServiceDown, external, started
 from sekit.checks.load.validity import read_generator
 from sekit.checks.load.verdict import Run, judge, last_line
-from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
+from sekit.checks.spec import CheckSpec, Metric, MltsClaim
 from sekit.config.schema import Config, Load
 from sekit.errors import UsageError
-from sekit.results import CheckResult
+from sekit.results import Outcome
 
 STARTUP_MARGIN = 60.0  # seconds Locust may take beyond warm-up + duration
 
@@ -94,12 +101,10 @@ def measure(
     return Run(mode, results, generator, rate=load.target_rate if mode == "open" else None)
 
 
-def check_load(ctx: Context) -> CheckResult:
+def check_load(ctx: Context) -> Outcome:
     config = ctx.config
     if ctx.options.of(LoadOptions).fault:
-        return CheckResult.skipped(
-            id="load.locust", suite="load", reason="--fault: only load.fallback runs"
-        )
+        return Outcome.skipped(reason="--fault: only load.fallback runs")
     modes = config.load.modes
     if "open" in modes and config.service is None:
         raise UsageError(
@@ -116,13 +121,11 @@ def check_load(ctx: Context) -> CheckResult:
             died = not service.alive()
             tail = service.tail()
     except ServiceDown as down:
-        return CheckResult.from_findings(
-            id="load.locust",
-            suite="load",
+        return Outcome.from_findings(
             summary=down.message,
             findings=[
                 finding(
-                    "service_unavailable",
+                    SERVICE_UNAVAILABLE,
                     "fail",
                     down.message + last_line(down.log_tail),
                     log_tail=down.log_tail,
@@ -172,73 +175,6 @@ def _requires(config: Config) -> str | None:
 
 # --- declarations ----------------------------------------------------------------------
 
-LATENCY = Kind(
-    "latency",
-    "a latency percentile above its bound",
-    (
-        "Users feel the tail, not the mean: the 95th or 99th percentile decides whether the "
-        "service feels slow, and queues make tails grow fast under load."
-    ),
-    (
-        "Look at the per-second history in the report: is latency high from the start (slow code) "
-        "or growing (a queue: too little capacity)?"
-    ),
-    (
-        "Profile one request; avoid blocking calls in async endpoints, load the model once, batch "
-        "or cache; then add capacity."
-    ),
-)
-ERROR_RATE = Kind(
-    "error_rate",
-    "too many requests failed",
-    (
-        "Failed requests are failed users; a few percent of errors under load usually means "
-        "timeouts or exhausted resources."
-    ),
-    "Read the failure reasons in the finding and the service log (.sekit/service.log).",
-    "Fix the errors the log shows; return 4xx for bad input, never 500.",
-)
-THROUGHPUT = Kind(
-    "throughput",
-    "fewer requests per second than required",
-    ("If the service cannot serve the expected request rate, queues grow until requests time out."),
-    "Compare the achieved rate with the required one and watch the latency history.",
-    "Make each request cheaper, or run more workers or replicas.",
-)
-SERVICE_UNAVAILABLE = Kind(
-    "service_unavailable",
-    "the service never came up or died during the run",
-    (
-        "A service that does not start or dies under load is an outage, whatever the model's "
-        "accuracy."
-    ),
-    "Read the last lines of .sekit/service.log that the finding shows.",
-    (
-        "Fix the start-up error (missing model file, import error, port), or the crash under load "
-        "(memory, unhandled exceptions)."
-    ),
-)
-INVALID_MEASUREMENT = Kind(
-    "invalid_measurement",
-    "the run measured the load generator, not the service",
-    (
-        "On a busy machine the load generator competes with the service for the cores: a "
-        "starved generator sends late and reads answers late, and its delay lands in every "
-        "latency it reports. A verdict from such a run would blame the model for the runner, or "
-        "pass a service that was never loaded as asked; sekit says so instead (status error, "
-        "which blocks like every error)."
-    ),
-    (
-        "The finding names the reason (a generator that fell behind its schedule, used a whole "
-        "CPU, or whose own delay could explain the excess over a bound) and keeps what was "
-        "measured in its evidence, with the share of time the generator waited for a CPU."
-    ),
-    (
-        "Rerun on a quieter machine or CI runner; run fewer jobs beside the load test (pytest "
-        "workers, builds); spread the load over [load].processes; or lower [load].arrival_rate. "
-        "Never loosen a latency bound to get past it."
-    ),
-)
 LOAD_REQUESTS = Metric(
     "load.requests",
     "requests sent during the measured period",
@@ -331,37 +267,34 @@ CLOSED_METRICS = tuple(
     )
 )
 
-SPECS = (
-    CheckSpec(
-        id="load.locust",
-        title="Locust load test against the service",
-        func=check_load,
-        emits="`latency`, `error_rate`, `throughput` against their bounds (fail); "
-        "`service_unavailable` with the service's last log line (fail); "
-        "`invalid_measurement` when the run measured the load generator, not the service "
-        "(error)",
-        kinds=(LATENCY, ERROR_RATE, THROUGHPUT, SERVICE_UNAVAILABLE, INVALID_MEASUREMENT),
-        metrics=(
-            LOAD_REQUESTS,
-            LOAD_RPS,
-            LOAD_ERROR_RATE,
-            LOAD_P50_MS,
-            LOAD_P95_MS,
-            LOAD_P99_MS,
-            LOAD_GENERATOR_DELAY,
-            LOAD_GENERATOR_CPU,
-            *CLOSED_METRICS,
-        ),
-        requires=_requires,
-        mlts=(
-            MltsClaim(
-                "monitor-6",
-                "'regressions in ... serving latency, throughput': measured under load and gated",
-            ),
-        ),
-        section=("[load]", Load),
-        settings=("[service]", "[load]"),
-        order=10,
-        figures=figures,
+LOCUST_CHECK = CheckSpec(
+    id="load.locust",
+    title="Locust load test against the service",
+    func=check_load,
+    emits="`latency`, `error_rate`, `throughput` against their bounds (fail); "
+    "`service_unavailable` with the service's last log line (fail); "
+    "`invalid_measurement` when the run measured the load generator, not the service "
+    "(error)",
+    kinds=(LATENCY, ERROR_RATE, THROUGHPUT, SERVICE_UNAVAILABLE, INVALID_MEASUREMENT),
+    metrics=(
+        LOAD_REQUESTS,
+        LOAD_RPS,
+        LOAD_ERROR_RATE,
+        LOAD_P50_MS,
+        LOAD_P95_MS,
+        LOAD_P99_MS,
+        LOAD_GENERATOR_DELAY,
+        LOAD_GENERATOR_CPU,
+        *CLOSED_METRICS,
     ),
+    requires=_requires,
+    mlts=(
+        MltsClaim(
+            "monitor-6",
+            "'regressions in ... serving latency, throughput': measured under load and gated",
+        ),
+    ),
+    section=("[load]", Load),
+    settings=("[service]", "[load]"),
+    figures=figures,
 )

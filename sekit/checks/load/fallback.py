@@ -27,12 +27,13 @@ from typing import Any
 from sekit.checks.context import Context
 from sekit.checks.load import locust
 from sekit.checks.load.check import measure
+from sekit.checks.load.kinds import INVALID_MEASUREMENT
 from sekit.checks.load.options import LoadOptions
 from sekit.checks.load.service import ServiceDown, started
 from sekit.checks.load.validity import invalid, undecided
 from sekit.checks.load.verdict import Run, bound_of, latency_bounds
 from sekit.checks.spec import CheckSpec, Kind, Metric
-from sekit.results import CheckResult, Finding, Severity, Status
+from sekit.results import Finding, Outcome, Severity, Status
 
 FAULTS = ("model-error", "model-slow")
 SLOW_S = 2.0
@@ -77,20 +78,16 @@ def _faults(ctx: Context) -> list[str]:
     return [chosen] if chosen else list(ctx.config.load.faults)
 
 
-def check_fallback(ctx: Context) -> CheckResult:
+def check_fallback(ctx: Context) -> Outcome:
     config = ctx.config
     faults = _faults(ctx)
     if not faults:
-        return CheckResult.skipped(
-            id="load.fallback",
-            suite="load",
+        return Outcome.skipped(
             reason="no fault to inject: sekit check load --fault model-error|model-slow, "
             "or [load].faults",
         )
     if ctx.options.urls or config.service is None:
-        return CheckResult.skipped(
-            id="load.fallback",
-            suite="load",
+        return Outcome.skipped(
             reason="a faulty model can only be given to a service that sekit starts "
             "([service].command, without --url)",
         )
@@ -116,10 +113,8 @@ def check_fallback(ctx: Context) -> CheckResult:
         if serious
         else f"under {', '.join(faults)} every answer came in time, marked as a fallback"
     )
-    result = CheckResult.from_findings(
-        id="load.fallback", suite="load", findings=findings, summary=summary, metrics=metrics
-    )
-    if any(f.kind == "invalid_measurement" for f in findings):
+    result = Outcome.from_findings(findings=findings, summary=summary, metrics=metrics)
+    if any(f.kind == INVALID_MEASUREMENT.name for f in findings):
         return result.model_copy(update={"status": Status.ERROR})
     return result
 
@@ -322,17 +317,14 @@ FALLBACK_MARKED = Metric(
     gate="min = 1",
 )
 
-SPECS = (
-    CheckSpec(
-        id="load.fallback",
-        title="the service's fallback when the model fails (fault injection)",
-        func=check_fallback,
-        emits="`no_fallback` when, with a failing or slow model injected, requests fail, "
-        "latency breaks its bound or answers are not marked (fail), or the log is silent "
-        "(warn); skipped unless --fault or [load].faults",
-        kinds=(NO_FALLBACK,),
-        metrics=(FALLBACK_ERROR_RATE, FALLBACK_P95, FALLBACK_MARKED),
-        settings=("[service].fallback_field", "[load].faults"),
-        order=20,
-    ),
+FALLBACK_CHECK = CheckSpec(
+    id="load.fallback",
+    title="the service's fallback when the model fails (fault injection)",
+    func=check_fallback,
+    emits="`no_fallback` when, with a failing or slow model injected, requests fail, "
+    "latency breaks its bound or answers are not marked (fail), or the log is silent "
+    "(warn); skipped unless --fault or [load].faults",
+    kinds=(NO_FALLBACK,),
+    metrics=(FALLBACK_ERROR_RATE, FALLBACK_P95, FALLBACK_MARKED),
+    settings=("[service].fallback_field", "[load].faults"),
 )

@@ -33,7 +33,6 @@ class History(Evidence):
     """The run second by second, how the load was generated (the open model's arrival rate,
     or the closed loop's users) and how Locust was spread over processes."""
 
-    kind = "latency"
     name = "load_history"
 
     history: list[Second]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sekit.checks.load.options import LoadOptions
-from sekit.checks.suite import Suite, checks_in
+from sekit.checks.suite import Suite
 
 if TYPE_CHECKING:
     from sekit.checks.context import RunOptions
+    from sekit.checks.spec import CheckSpec
     from sekit.config.schema import Config
 
 
@@ -32,10 +33,20 @@ def _worker(config: Config, options: RunOptions) -> int | None:
     )
 
 
+def _checks() -> list[CheckSpec]:
+    """The checks, in report order (imported when listed or run)."""
+    from sekit.checks.load import check, fallback
+
+    return [
+        check.LOCUST_CHECK,
+        fallback.FALLBACK_CHECK,
+    ]
+
+
 SUITE = Suite(
     name="load",
     title="Load tests: the service under a real Locust run, and its fallback under faults",
-    checks=checks_in("sekit.checks.load"),
+    checks=_checks,
     applies=_applies,
     needs="[service]",
     options=LoadOptions,

@@ -17,9 +17,16 @@ from typing import Any, Literal
 from sekit.checks.findings import finding
 from sekit.checks.load import locust
 from sekit.checks.load.figures import History
+from sekit.checks.load.kinds import (
+    ERROR_RATE,
+    INVALID_MEASUREMENT,
+    LATENCY,
+    SERVICE_UNAVAILABLE,
+    THROUGHPUT,
+)
 from sekit.checks.load.validity import Generator, invalid, undecided
 from sekit.config.schema import Config
-from sekit.results import CheckResult, Finding, Severity, Status
+from sekit.results import Finding, Outcome, Severity, Status
 
 PERCENTILES = (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))
 
@@ -83,7 +90,7 @@ def latency_bounds(config: Config) -> list[tuple[str, float, str]]:
 def _void(run: Run, reason: str) -> Finding:
     evidence = run.generator.evidence() if run.generator is not None else {}
     return finding(
-        "invalid_measurement",
+        INVALID_MEASUREMENT,
         "fail",
         f"{run.describe()}: {reason}; the run did not measure the service",
         mode=run.mode,
@@ -97,7 +104,7 @@ def _errors(config: Config, run: Run) -> list[Finding]:
     if results.requests == 0:
         return [
             finding(
-                "throughput",
+                THROUGHPUT,
                 "fail",
                 f"{run.describe()}: no request completed during the measured period",
                 duration_s=load.duration,
@@ -109,7 +116,7 @@ def _errors(config: Config, run: Run) -> list[Finding]:
     reasons = dict(sorted(results.failures_by_reason.items(), key=lambda kv: -kv[1])[:5])
     return [
         finding(
-            "error_rate",
+            ERROR_RATE,
             severity,
             f"{results.failures:,} of {results.requests:,} requests failed "
             f"({results.error_rate:.1%}, limit {load.max_error_rate:.1%}): "
@@ -142,7 +149,7 @@ def _latency(config: Config, run: Run, others: list[Run]) -> tuple[list[Finding]
         )
         found.append(
             finding(
-                "latency",
+                LATENCY,
                 "fail",
                 f"{name} latency is {value:g} ms, above the bound of {bound:g} ms ({source}; "
                 f"{run.describe()}){beside}",
@@ -179,7 +186,7 @@ def _throughput(config: Config, run: Run) -> tuple[list[Finding], list[str]]:
         ]
     return [
         finding(
-            "throughput",
+            THROUGHPUT,
             "fail",
             f"{rps:.1f} requests/s, below the required {required:g} ({source}; {run.describe()})",
             rps=rps,
@@ -196,7 +203,7 @@ def judge(
     died: bool,
     tail: list[str],
     distribution: dict[str, Any],
-) -> CheckResult:
+) -> Outcome:
     """The check's result over its runs (the first is the primary: its numbers carry the
     SPEC's metric names)."""
     findings: list[Finding] = []
@@ -208,7 +215,7 @@ def judge(
     if died:
         findings.append(
             finding(
-                "service_unavailable",
+                SERVICE_UNAVAILABLE,
                 "fail",
                 "the service died during the load test" + last_line(tail),
                 log_tail=tail,
@@ -254,10 +261,10 @@ def judge(
                 "generator": run.generator.evidence() if run.generator is not None else None,
             }
         )
-        findings.append(kept.finding(f"{run.describe()}: per-second history (warm-up marked)"))
-    result = CheckResult.from_findings(
-        id="load.locust",
-        suite="load",
+        findings.append(
+            kept.finding(LATENCY, f"{run.describe()}: per-second history (warm-up marked)")
+        )
+    result = Outcome.from_findings(
         findings=findings,
         summary=_summary(runs, findings),
         metrics=metrics,
@@ -267,7 +274,7 @@ def judge(
 
 def _summary(runs: list[Run], findings: list[Finding]) -> str:
     serious = [f for f in findings if f.severity is not Severity.INFO]
-    serious.sort(key=lambda f: f.kind != "invalid_measurement")
+    serious.sort(key=lambda f: f.kind != INVALID_MEASUREMENT.name)
     if serious:
         more = f" (+{len(serious) - 1} more)" if len(serious) > 1 else ""
         return serious[0].message + more

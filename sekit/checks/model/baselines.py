@@ -12,22 +12,20 @@ from sekit.checks.model.subject import ModelUnderTest, subject_from_config
 from sekit.checks.model.testset import needs_labelled_test, primary, scores, test_set
 from sekit.checks.spec import CheckSpec, Kind, MltsClaim, Rule
 from sekit.config.schema import Model
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def check_simple_baseline(ctx: Context) -> CheckResult:
+def check_simple_baseline(ctx: Context) -> Outcome:
     """The model must beat a constant guess, and should beat a linear model."""
     subject = subject_from_config(ctx)
     bundle, frame, truth = test_set(ctx)
     label = bundle.label
     assert label is not None
     if bundle.train.role != "train":
-        return CheckResult.skipped(
-            id="model.simple_baseline",
-            suite="model",
+        return Outcome.skipped(
             reason="no training data ([data].train) to fit the simple models on",
         )
     train = bundle.train.frame
@@ -53,7 +51,7 @@ def check_simple_baseline(ctx: Context) -> CheckResult:
             severity = "fail" if name == "constant" else "warn"
             findings.append(
                 finding(
-                    "simple_model_better",
+                    SIMPLE_MODEL_BETTER,
                     severity,
                     f"a {name} baseline scores {score:.3f}, the "
                     f"model {model_score:.3f}: "
@@ -69,9 +67,7 @@ def check_simple_baseline(ctx: Context) -> CheckResult:
             )
     metrics["simple_model_gain"] = model_score - max(metrics.values())
     score_name = "macro F1" if subject.task == "classification" else "R²"
-    return CheckResult.from_findings(
-        id="model.simple_baseline",
-        suite="model",
+    return Outcome.from_findings(
         findings=findings,
         summary=worst_summary(
             findings,
@@ -150,23 +146,20 @@ SIMPLE_MODEL_BETTER = Kind(
     ),
 )
 
-SPECS = (
-    CheckSpec(
-        id="model.simple_baseline",
-        title="beats constant and linear baselines",
-        func=check_simple_baseline,
-        emits="`simple_model_better`: a constant guess does as well (fail), a linear model (warn)",
-        kinds=(SIMPLE_MODEL_BETTER,),
-        requires=needs_labelled_test,
-        mlts=(
-            MltsClaim(
-                "model-5",
-                "'regularly testing against a very simple baseline model, such as a linear model'",
-            ),
+SIMPLE_BASELINE_CHECK = CheckSpec(
+    id="model.simple_baseline",
+    title="beats constant and linear baselines",
+    func=check_simple_baseline,
+    emits="`simple_model_better`: a constant guess does as well (fail), a linear model (warn)",
+    kinds=(SIMPLE_MODEL_BETTER,),
+    requires=needs_labelled_test,
+    mlts=(
+        MltsClaim(
+            "model-5",
+            "'regularly testing against a very simple baseline model, such as a linear model'",
         ),
-        deepchecks={"SimpleModelComparison": Rule("simple_model_better", "fail")},
-        section=("[model]", Model),
-        settings=("[model].task",),
-        order=30,
     ),
+    deepchecks={"SimpleModelComparison": Rule(SIMPLE_MODEL_BETTER, "fail")},
+    section=("[model]", Model),
+    settings=("[model].task",),
 )

@@ -21,7 +21,7 @@ from typing import Any
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, percent
 from sekit.checks.spec import CheckSpec, Kind, Metric
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 
 def needs_endpoint(config: Any) -> str | None:
@@ -31,7 +31,7 @@ def needs_endpoint(config: Any) -> str | None:
     return None
 
 
-def check_endpoint(ctx: Context) -> CheckResult:
+def check_endpoint(ctx: Context) -> Outcome:
     import numpy as np
 
     from sekit.checks.model.subject import endpoint_client, subject_from_config
@@ -80,7 +80,7 @@ def check_endpoint(ctx: Context) -> CheckResult:
         worst = sorted(reasons.items(), key=lambda kv: -kv[1])[:4]
         findings.append(
             finding(
-                "endpoint_errors",
+                ENDPOINT_ERRORS,
                 "warn",
                 f"{percent(len(failed) / len(calls))} of {len(calls)} calls brought no answer: "
                 + ", ".join(f"{why} ({n})" for why, n in worst),
@@ -96,9 +96,7 @@ def check_endpoint(ctx: Context) -> CheckResult:
     )
     if "endpoint.cost_per_call" in metrics and model.prices is not None:
         summary += f", {metrics['endpoint.cost_per_call']:.5f} {model.prices.currency} a call"
-    return CheckResult.from_findings(
-        id="model.endpoint", suite="model", findings=findings, summary=summary, metrics=metrics
-    )
+    return Outcome.from_findings(findings=findings, summary=summary, metrics=metrics)
 
 
 def _cost(prompt_tokens: int, completion_tokens: int, prices: Any) -> float:
@@ -168,38 +166,35 @@ def _metric(name: str, summary: str, gate: str | None = None) -> Metric:
     )
 
 
-SPECS = (
-    CheckSpec(
-        id="model.endpoint",
-        title="what calling the endpoint costs",
-        func=check_endpoint,
-        emits="latency, errors, time-outs, tokens and cost per call as gateable metrics; "
-        "`endpoint_errors` (warn) when calls brought no answer",
-        kinds=(ENDPOINT_ERRORS,),
-        metrics=(
-            _metric("endpoint.calls", "calls made to the model endpoint in this run"),
-            _metric("endpoint.p50_ms", "median latency of a call (ms)"),
-            _metric("endpoint.p95_ms", "95th percentile latency of a call (ms)", "max = 1000"),
-            _metric("endpoint.error_rate", "share of calls without an answer", "max = 0.01"),
-            _metric("endpoint.timeout_rate", "share of calls that timed out", "max = 0.01"),
-            _metric("endpoint.tokens_per_call", "tokens (prompt and answer) per call"),
-            _metric(
-                "endpoint.cost_per_call",
-                "cost of a call from its tokens and [model.prices]",
-                "max = 0.002",
-            ),
-            _metric("endpoint.prompt_tokens_per_call", "prompt tokens per call (usage)"),
-            _metric("endpoint.completion_tokens_per_call", "answer tokens per call (usage)"),
-            _metric("endpoint.run_calls", "calls the pipeline's last run made ([model].ledger)"),
-            _metric("endpoint.run_tokens", "tokens the pipeline's last run used ([model].ledger)"),
-            _metric(
-                "endpoint.cost_per_run",
-                "cost of the pipeline's last run, from its ledger and [model.prices]",
-                "max = 1.0",
-            ),
+ENDPOINT_CHECK = CheckSpec(
+    id="model.endpoint",
+    title="what calling the endpoint costs",
+    func=check_endpoint,
+    emits="latency, errors, time-outs, tokens and cost per call as gateable metrics; "
+    "`endpoint_errors` (warn) when calls brought no answer",
+    kinds=(ENDPOINT_ERRORS,),
+    metrics=(
+        _metric("endpoint.calls", "calls made to the model endpoint in this run"),
+        _metric("endpoint.p50_ms", "median latency of a call (ms)"),
+        _metric("endpoint.p95_ms", "95th percentile latency of a call (ms)", "max = 1000"),
+        _metric("endpoint.error_rate", "share of calls without an answer", "max = 0.01"),
+        _metric("endpoint.timeout_rate", "share of calls that timed out", "max = 0.01"),
+        _metric("endpoint.tokens_per_call", "tokens (prompt and answer) per call"),
+        _metric(
+            "endpoint.cost_per_call",
+            "cost of a call from its tokens and [model.prices]",
+            "max = 0.002",
         ),
-        settings=("[model].endpoint", "[model].call_timeout", "[model.prices]", "[model].ledger"),
-        requires=needs_endpoint,
-        order=99,
+        _metric("endpoint.prompt_tokens_per_call", "prompt tokens per call (usage)"),
+        _metric("endpoint.completion_tokens_per_call", "answer tokens per call (usage)"),
+        _metric("endpoint.run_calls", "calls the pipeline's last run made ([model].ledger)"),
+        _metric("endpoint.run_tokens", "tokens the pipeline's last run used ([model].ledger)"),
+        _metric(
+            "endpoint.cost_per_run",
+            "cost of the pipeline's last run, from its ledger and [model.prices]",
+            "max = 1.0",
+        ),
     ),
+    settings=("[model].endpoint", "[model].call_timeout", "[model.prices]", "[model].ledger"),
+    requires=needs_endpoint,
 )

@@ -7,6 +7,7 @@ errors, never as passes. Deepchecks' HTML report is saved in ``.sekit/deepchecks
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sekit.checks.context import Context
@@ -19,10 +20,11 @@ from sekit.checks.deepchecks_adapter import (
     run_suite,
     save_html,
 )
+from sekit.checks.kinds import CHECK_ERROR
 from sekit.checks.model.subject import subject_from_config
 from sekit.checks.model.testset import needs_labelled_test
 from sekit.checks.spec import CheckSpec, Kind, Rule
-from sekit.results import CheckResult
+from sekit.results import Outcome
 from sekit.threads import one_thread
 
 UNUSED_FEATURES = Kind(
@@ -35,14 +37,12 @@ UNUSED_FEATURES = Kind(
 )
 
 
-def rules() -> dict[str, Any]:
+def rules(checks: Sequence[CheckSpec]) -> dict[str, Any]:
     """Deepchecks check name -> how its failed conditions become sekit findings, from the
     ``deepchecks`` counterparts that the native model checks declare."""
-    import sekit.checks.model as package
-    from sekit.checks.spec import declared_in
 
-    found: dict[str, Any] = {"UnusedFeatures": Rule("unused_features", "info")}
-    for spec in (s for s in declared_in(package) if s.engine == "native"):
+    found: dict[str, Any] = {"UnusedFeatures": Rule(UNUSED_FEATURES, "info")}
+    for spec in (s for s in checks if s.suite == "model" and s.engine == "native"):
         found.update(spec.deepchecks)
     return found
 
@@ -73,7 +73,7 @@ class _ProbaAdapter(_Adapter):
         return self._model.predict_proba(self._x(frame))
 
 
-def evaluation(ctx: Context) -> CheckResult:
+def evaluation(ctx: Context) -> Outcome:
     import_deepchecks()
     from deepchecks.tabular.suites import model_evaluation
 
@@ -92,10 +92,8 @@ def evaluation(ctx: Context) -> CheckResult:
             model_evaluation(), train_dataset=train, test_dataset=test, model=adapter
         )
     html = save_html(outcome, ctx.workdir / "deepchecks" / "model_evaluation.html")
-    findings, failed, errored = findings_of(outcome, rules(), bundle.train.frame.columns)
+    findings, failed, errored = findings_of(outcome, rules(ctx.checks), bundle.train.frame.columns)
     return build_result(
-        "model.deepchecks_evaluation",
-        "model",
         findings,
         failed,
         errored,
@@ -104,16 +102,13 @@ def evaluation(ctx: Context) -> CheckResult:
     )
 
 
-SPECS = (
-    CheckSpec(
-        id="model.deepchecks_evaluation",
-        title="Deepchecks model_evaluation suite",
-        func=evaluation,
-        engine="deepchecks",
-        emits="each failed condition as the finding kind of the native check it matches; "
-        "`unused_features` (info)",
-        kinds=(UNUSED_FEATURES, "check_error"),
-        requires=needs_labelled_test,
-        order=200,
-    ),
+DEEPCHECKS_EVALUATION_CHECK = CheckSpec(
+    id="model.deepchecks_evaluation",
+    title="Deepchecks model_evaluation suite",
+    func=evaluation,
+    engine="deepchecks",
+    emits="each failed condition as the finding kind of the native check it matches; "
+    "`unused_features` (info)",
+    kinds=(UNUSED_FEATURES, CHECK_ERROR),
+    requires=needs_labelled_test,
 )

@@ -35,11 +35,12 @@ from sekit.checks.model.groups import (
     proportion_gaps,
     proportion_rows,
 )
+from sekit.checks.model.kinds import UNFAIR_OUTCOME
 from sekit.checks.model.subject import subject_from_config
 from sekit.checks.model.testset import needs_labelled_test, test_set
-from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
+from sekit.checks.spec import CheckSpec, Metric, MltsClaim
 from sekit.errors import InputError
-from sekit.results import CheckResult
+from sekit.results import Outcome
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,7 +67,7 @@ def _positive(subject: Any, truth: pd.Series, configured: str | None) -> Any:
     )
 
 
-def check_fairness(ctx: Context) -> CheckResult:
+def check_fairness(ctx: Context) -> Outcome:
     import numpy as np
     from fairlearn.metrics import (
         MetricFrame,
@@ -136,7 +137,9 @@ def check_fairness(ctx: Context) -> CheckResult:
             groups_out += mae_rows(column, errors, groups, list(by_group.index))
             comparisons += mae_gaps(column, errors, groups, section.slice_min_size)
     findings = judge(comparisons, section)
-    findings.append(Groups.model_validate({"groups": groups_out}).finding("per-group metrics"))
+    findings.append(
+        Groups.model_validate({"groups": groups_out}).finding(UNFAIR_OUTCOME, "per-group metrics")
+    )
     metrics: dict[str, float | None] = {}
     if classification:
         metrics["demographic_parity_diff"] = max(parity) if parity else None
@@ -149,9 +152,7 @@ def check_fairness(ctx: Context) -> CheckResult:
         if worst
         else "no group large enough to compare"
     )
-    return CheckResult.from_findings(
-        id="model.fairness",
-        suite="model",
+    return Outcome.from_findings(
         findings=findings,
         summary=worst_summary(findings, shown),
         metrics=metrics,
@@ -160,30 +161,6 @@ def check_fairness(ctx: Context) -> CheckResult:
 
 # --- declarations ----------------------------------------------------------------------
 
-UNFAIR_OUTCOME = Kind(
-    "unfair_outcome",
-    "the model's error or selection rate differs between groups of a protected attribute",
-    (
-        "A model accurate overall can fail one group of people: fewer correct answers, fewer "
-        "positive decisions, more false alarms. In production that is harm and, in many "
-        "domains, unlawful; averages hide it."
-    ),
-    (
-        "Read the per-group metrics in the report (and the HTML's bars with their intervals); "
-        "look at the group's rows in the training data: how many, how labelled."
-    ),
-    (
-        "Collect more (and better-labelled) data for the group, reweight it in training, or "
-        "post-process with per-group thresholds (fairlearn.postprocessing); never drop the "
-        "attribute and hope."
-    ),
-    trust=(
-        "Fails only when a group's gap to the rest of the rows reaches "
-        "[model].max_fairness_gap and Fisher's exact test (Welch's t test for regression), "
-        "Holm-corrected over attributes, rates and groups, is below [model].fairness_p_value; "
-        "groups under [model].slice_min_size rows are not judged."
-    ),
-)
 PARITY = Metric(
     "model.demographic_parity_diff",
     "largest difference in selection rate between groups (Fairlearn)",
@@ -201,31 +178,28 @@ ODDS = Metric(
     gate="max = 0.1",
 )
 
-SPECS = (
-    CheckSpec(
-        id="model.fairness",
-        title="fairness across the groups of [model].sensitive",
-        func=check_fairness,
-        emits="`unfair_outcome`: a gap between groups in accuracy, selection rate, TPR or FPR "
-        "(MAE for regression) that is real by Fisher's exact test (Holm) and reaches "
-        "[model].max_fairness_gap (fail)",
-        kinds=(UNFAIR_OUTCOME,),
-        metrics=(PARITY, ODDS),
-        settings=(
-            "[model].sensitive",
-            "[model].positive_class",
-            "[model].max_fairness_gap",
-            "[model].fairness_p_value",
-        ),
-        requires=needs_sensitive,
-        mlts=(
-            MltsClaim(
-                "model-7",
-                "'the model is tested for considerations of inclusion': quality per group of "
-                "the protected attributes",
-            ),
-        ),
-        order=45,
-        figures=group_figures,
+FAIRNESS_CHECK = CheckSpec(
+    id="model.fairness",
+    title="fairness across the groups of [model].sensitive",
+    func=check_fairness,
+    emits="`unfair_outcome`: a gap between groups in accuracy, selection rate, TPR or FPR "
+    "(MAE for regression) that is real by Fisher's exact test (Holm) and reaches "
+    "[model].max_fairness_gap (fail)",
+    kinds=(UNFAIR_OUTCOME,),
+    metrics=(PARITY, ODDS),
+    settings=(
+        "[model].sensitive",
+        "[model].positive_class",
+        "[model].max_fairness_gap",
+        "[model].fairness_p_value",
     ),
+    requires=needs_sensitive,
+    mlts=(
+        MltsClaim(
+            "model-7",
+            "'the model is tested for considerations of inclusion': quality per group of "
+            "the protected attributes",
+        ),
+    ),
+    figures=group_figures,
 )

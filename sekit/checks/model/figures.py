@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from sekit.checks.model.kinds import UNFAIR_OUTCOME, WEAK_SLICE
 from sekit.results import Evidence
 
 if TYPE_CHECKING:
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 class Confusion(Evidence):
     """The confusion matrix on the test set (rows: true class)."""
 
-    kind = "performance"
     name = "confusion"
 
     labels: list[str]
@@ -37,7 +37,6 @@ class Slice(BaseModel):
 class Slices(Evidence):
     """The metric per slice, worst first, and overall."""
 
-    kind = "weak_slice"
     name = "slices"
 
     overall: float
@@ -56,7 +55,6 @@ class Group(BaseModel):
 class Groups(Evidence):
     """Each rate (or the MAE) per group of each sensitive column, with its 95% interval."""
 
-    kind = "unfair_outcome"
     name = "groups"
 
     groups: list[Group]
@@ -81,7 +79,7 @@ def slice_figures(result: CheckResult, gates: Mapping[str, GateResult]) -> list[
     weak = {
         str(f.evidence.get("slice"))
         for f in result.findings
-        if f.kind == "weak_slice" and f.severity.value != "info"
+        if f.kind == WEAK_SLICE.name and f.severity.value != "info"
     }
     bars = svg.bars(
         [
@@ -113,7 +111,7 @@ def _unfair(result: CheckResult) -> set[tuple[str, str, str]]:
     return {
         (str(f.column), str(f.evidence.get("group")), str(f.evidence.get("metric")))
         for f in result.findings
-        if f.kind == "unfair_outcome" and f.severity.value != "info"
+        if f.kind == UNFAIR_OUTCOME.name and f.severity.value != "info"
     }
 
 

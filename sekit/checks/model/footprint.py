@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from sekit.checks.context import Context
-from sekit.checks.findings import finding, result
+from sekit.checks.findings import finding, outcome
 from sekit.checks.model.files import PICKLE, SKOPS, load_model_file, shown_path
 from sekit.checks.spec import CheckSpec, Kind, Metric
-from sekit.results import CheckResult
+from sekit.results import Outcome
 
 
 def needs_file(config: Any) -> str | None:
@@ -32,7 +32,7 @@ def needs_file(config: Any) -> str | None:
     return None
 
 
-def check_footprint(ctx: Context) -> CheckResult:
+def check_footprint(ctx: Context) -> Outcome:
     config = ctx.config
     section = config.model
     assert section is not None and isinstance(section.path, Path)  # needs_file
@@ -62,7 +62,7 @@ def check_footprint(ctx: Context) -> CheckResult:
         f"{shown_path(section.path, config.root)}: {_mb(size)} on disk, {_mb(peak)} at most "
         f"while loading, loaded in {seconds:.2f} s"
     )
-    return result("model.footprint", [finding("model_footprint", "info", shown)], shown, metrics)
+    return outcome([finding(FOOTPRINT, "info", shown)], shown, metrics)
 
 
 def _mb(size: float) -> str:
@@ -104,16 +104,13 @@ LOAD_SECONDS = Metric(
     "See model_footprint.",
 )
 
-SPECS = (
-    CheckSpec(
-        id="model.footprint",
-        title="the model's size on disk and in memory (for the gates)",
-        func=check_footprint,
-        emits="`model_footprint` (info): size on disk, peak memory and time to load",
-        kinds=(FOOTPRINT,),
-        metrics=(MODEL_BYTES, LOAD_PEAK, LOAD_SECONDS),
-        requires=needs_file,
-        settings=("[model].path",),
-        order=90,
-    ),
+FOOTPRINT_CHECK = CheckSpec(
+    id="model.footprint",
+    title="the model's size on disk and in memory (for the gates)",
+    func=check_footprint,
+    emits="`model_footprint` (info): size on disk, peak memory and time to load",
+    kinds=(FOOTPRINT,),
+    metrics=(MODEL_BYTES, LOAD_PEAK, LOAD_SECONDS),
+    requires=needs_file,
+    settings=("[model].path",),
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sekit.checks.findings import finding
+from sekit.checks.model.kinds import UNFAIR_OUTCOME
 from sekit.config.schema import Model
 from sekit.results import Finding
 
@@ -182,7 +183,7 @@ def judge(comparisons: list[dict[str, Any]], section: Model) -> list[Finding]:
         unit = "relative MAE" if comparison["metric"] == "mae" else "points"
         findings.append(
             finding(
-                "unfair_outcome",
+                UNFAIR_OUTCOME,
                 "fail",
                 f"{comparison['metric']} is {comparison['group_rate']:.3g} for "
                 f"{comparison['column']} = {comparison['group']!r} and "

@@ -10,7 +10,7 @@ from sekit.checks.model.subject import previous_from_config, subject_from_config
 from sekit.checks.model.testset import needs_labelled_test, primary, scores, test_set
 from sekit.checks.spec import CheckSpec, Kind, MltsClaim
 from sekit.config.schema import Model
-from sekit.results import CheckResult
+from sekit.results import Outcome
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,7 +42,7 @@ def _entities(bundle: DataBundle, frame: pd.DataFrame) -> np.ndarray | None:
     return None if len(set(codes)) == len(codes) else np.asarray(codes, dtype=object)
 
 
-def check_previous(ctx: Context) -> CheckResult:
+def check_previous(ctx: Context) -> Outcome:
     """The candidate is a regression when a paired test on the same test rows says it is worse
     (McNemar's exact test on per-row correctness; a paired bootstrap of absolute errors for
     regression) *and* the loss reaches ``[model].baseline_tolerance``: a different seed or a
@@ -90,7 +90,7 @@ def check_previous(ctx: Context) -> CheckResult:
     if worse:
         findings.append(
             finding(
-                "baseline_regression",
+                BASELINE_REGRESSION,
                 "fail",
                 f"the candidate is worse than the deployed model on the same {len(actual):,} "
                 f"test rows ({shown}; p = {p_value:.2g}, tolerance "
@@ -103,9 +103,7 @@ def check_previous(ctx: Context) -> CheckResult:
                 **evidence,
             )
         )
-    return CheckResult.from_findings(
-        id="model.previous",
-        suite="model",
+    return Outcome.from_findings(
         findings=findings,
         summary=worst_summary(
             findings, f"{shown}: not worse than the deployed model (p = {p_value:.2g})"
@@ -136,24 +134,21 @@ BASELINE_REGRESSION = Kind(
     ),
 )
 
-SPECS = (
-    CheckSpec(
-        id="model.previous",
-        title="no worse than the deployed model",
-        func=check_previous,
-        emits="`baseline_regression`: worse than `[model].baseline` by a paired test (McNemar, "
-        "paired bootstrap) and by at least the tolerance (fail)",
-        kinds=(BASELINE_REGRESSION,),
-        settings=("[model].baseline", "[model].baseline_tolerance", "[model].baseline_p_value"),
-        requires=needs_previous,
-        mlts=(
-            MltsClaim(
-                "infra-4",
-                "'test that the model quality is acceptable ... against a previous version' "
-                "before serving it",
-            ),
+PREVIOUS_CHECK = CheckSpec(
+    id="model.previous",
+    title="no worse than the deployed model",
+    func=check_previous,
+    emits="`baseline_regression`: worse than `[model].baseline` by a paired test (McNemar, "
+    "paired bootstrap) and by at least the tolerance (fail)",
+    kinds=(BASELINE_REGRESSION,),
+    settings=("[model].baseline", "[model].baseline_tolerance", "[model].baseline_p_value"),
+    requires=needs_previous,
+    mlts=(
+        MltsClaim(
+            "infra-4",
+            "'test that the model quality is acceptable ... against a previous version' "
+            "before serving it",
         ),
-        section=("[model]", Model),
-        order=40,
     ),
+    section=("[model]", Model),
 )

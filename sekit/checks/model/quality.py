@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sekit.checks.context import Context
+from sekit.checks.data.kinds import DRIFT
 from sekit.checks.findings import finding, worst_summary
+from sekit.checks.model.behaviour.kinds import INVALID_OUTPUT
 from sekit.checks.model.figures import Confusion, quality_figures
 from sekit.checks.model.subject import ModelUnderTest, subject_from_config
 from sekit.checks.model.testset import (
@@ -16,7 +18,7 @@ from sekit.checks.model.testset import (
 )
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim, Rule
 from sekit.config.schema import Model
-from sekit.results import CheckResult, Finding, not_measured
+from sekit.results import Finding, Outcome, not_measured
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,7 +31,7 @@ def _confusion(subject: ModelUnderTest, frame: pd.DataFrame, truth: pd.Series) -
     labels = subject.classes or sorted(set(truth))
     matrix = confusion_matrix(truth.to_numpy(), subject.predict(frame), labels=labels)
     kept = Confusion(labels=[str(label) for label in labels], matrix=matrix.tolist())
-    return kept.finding("confusion matrix on the test set (rows: true class)")
+    return kept.finding(PERFORMANCE, "confusion matrix on the test set (rows: true class)")
 
 
 MIN_ANSWERED = 0.5  # of the test rows, for an endpoint's quality to be measured
@@ -48,7 +50,7 @@ def _unanswered(subject: ModelUnderTest, frame: pd.DataFrame) -> tuple[int, str]
     return sum(reasons.values()), shown
 
 
-def check_quality(ctx: Context) -> CheckResult:
+def check_quality(ctx: Context) -> Outcome:
     """The task's metrics on the test set. For a model that is an endpoint, a call without an
     answer (a time-out, an error status, no prediction in the answer) is a wrong answer, as
     users meet it, as long as at least half of the test rows were answered; with fewer, the
@@ -59,9 +61,7 @@ def check_quality(ctx: Context) -> CheckResult:
     bundle, frame, truth = test_set(ctx)
     missing, why = _unanswered(subject, frame)
     if missing > (1 - MIN_ANSWERED) * len(frame):
-        return CheckResult.from_findings(
-            id="model.quality",
-            suite="model",
+        return Outcome.from_findings(
             summary="",
             findings=[
                 not_measured(
@@ -76,11 +76,9 @@ def check_quality(ctx: Context) -> CheckResult:
     try:
         values = scores(subject, frame, truth)
     except InvalidPredictions as exc:
-        return CheckResult.from_findings(
-            id="model.quality",
-            suite="model",
+        return Outcome.from_findings(
             summary=f"cannot score the model: {exc}",
-            findings=[finding("invalid_output", "fail", f"on the test set: {exc}")],
+            findings=[finding(INVALID_OUTPUT, "fail", f"on the test set: {exc}")],
         )
     findings: list[Finding] = []
     train = bundle.train.frame
@@ -92,7 +90,7 @@ def check_quality(ctx: Context) -> CheckResult:
         if gap > 0.1:
             findings.append(
                 finding(
-                    "performance",
+                    PERFORMANCE,
                     "warn",
                     f"{key} is {fitted[key]:.3f} on the training set but "
                     f"{values[key]:.3f} on the test set (gap {gap:.3f}): the model overfits",
@@ -106,9 +104,7 @@ def check_quality(ctx: Context) -> CheckResult:
         shown += f"; {missing} of {len(frame)} rows had no answer ({why}), counted wrong"
     if subject.task == "classification":
         findings.append(_confusion(subject, frame, truth))
-    return CheckResult.from_findings(
-        id="model.quality",
-        suite="model",
+    return Outcome.from_findings(
         findings=findings,
         summary=worst_summary(findings, shown),
         metrics=values,
@@ -185,35 +181,32 @@ MODEL_RMSE = Metric(
     gate="max = 60",
 )
 
-SPECS = (
-    CheckSpec(
-        id="model.quality",
-        title="quality on the test set",
-        func=check_quality,
-        emits="accuracy, macro F1, ROC AUC (classification) or R², MAE, RMSE; `performance` "
-        "(warn) when train and test differ by more than 0.1; error when an endpoint left more "
-        "than half the test rows without an answer",
-        kinds=(PERFORMANCE, "invalid_output"),
-        metrics=(MODEL_ACCURACY, MODEL_F1_MACRO, MODEL_ROC_AUC, MODEL_R2, MODEL_MAE, MODEL_RMSE),
-        requires=needs_labelled_test,
-        mlts=(
-            MltsClaim(
-                "infra-4",
-                "'test that the model quality is acceptable ... against a previous version' "
-                "before serving it",
-            ),
+QUALITY_CHECK = CheckSpec(
+    id="model.quality",
+    title="quality on the test set",
+    func=check_quality,
+    emits="accuracy, macro F1, ROC AUC (classification) or R², MAE, RMSE; `performance` "
+    "(warn) when train and test differ by more than 0.1; error when an endpoint left more "
+    "than half the test rows without an answer",
+    kinds=(PERFORMANCE, INVALID_OUTPUT),
+    metrics=(MODEL_ACCURACY, MODEL_F1_MACRO, MODEL_ROC_AUC, MODEL_R2, MODEL_MAE, MODEL_RMSE),
+    requires=needs_labelled_test,
+    mlts=(
+        MltsClaim(
+            "infra-4",
+            "'test that the model quality is acceptable ... against a previous version' "
+            "before serving it",
         ),
-        deepchecks={
-            "TrainTestPerformance": Rule("performance", "warn"),
-            "RocReport": Rule("performance", "fail"),
-            "RegressionErrorDistribution": Rule("performance", "warn"),
-            "BoostingOverfit": Rule("performance", "warn"),
-            "ModelInferenceTime": Rule("performance", "warn"),
-            "PredictionDrift": Rule("drift", "warn"),
-        },
-        section=("[model]", Model),
-        settings=("[data].test", "[data].label", "[model].task"),
-        order=10,
-        figures=quality_figures,
     ),
+    deepchecks={
+        "TrainTestPerformance": Rule(PERFORMANCE, "warn"),
+        "RocReport": Rule(PERFORMANCE, "fail"),
+        "RegressionErrorDistribution": Rule(PERFORMANCE, "warn"),
+        "BoostingOverfit": Rule(PERFORMANCE, "warn"),
+        "ModelInferenceTime": Rule(PERFORMANCE, "warn"),
+        "PredictionDrift": Rule(DRIFT, "warn"),
+    },
+    section=("[model]", Model),
+    settings=("[data].test", "[data].label", "[model].task"),
+    figures=quality_figures,
 )

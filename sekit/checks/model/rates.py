@@ -175,7 +175,7 @@ def flaky_finding(name: str, rate: Rate, *, example: dict[str, Any] | None = Non
     from sekit.checks.findings import finding
 
     return finding(
-        "flaky",
+        FLAKY,
         "warn",
         f"{name}: flaky: {rate.describe()}; {rate.advice()}",
         property=name,

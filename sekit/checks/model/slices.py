@@ -9,11 +9,12 @@ from sekit.checks.context import Context
 from sekit.checks.data.types import is_number, looks_categorical
 from sekit.checks.findings import finding, worst_summary
 from sekit.checks.model.figures import Slices, slice_figures
+from sekit.checks.model.kinds import WEAK_SLICE
 from sekit.checks.model.subject import subject_from_config
 from sekit.checks.model.testset import needs_labelled_test, test_set
-from sekit.checks.spec import CheckSpec, Kind, MltsClaim, Rule
+from sekit.checks.spec import CheckSpec, MltsClaim, Rule
 from sekit.config.schema import Model
-from sekit.results import CheckResult
+from sekit.results import Outcome
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,7 +46,7 @@ def _slices(
     return found
 
 
-def check_slices(ctx: Context) -> CheckResult:
+def check_slices(ctx: Context) -> Outcome:
     import numpy as np
 
     subject = subject_from_config(ctx)
@@ -79,9 +80,7 @@ def check_slices(ctx: Context) -> CheckResult:
             low, high = stats.mean_interval(errors[rows], confidence=confidence)
         judged.append((column, description, value, int(rows.sum()), low, high))
     if not judged:
-        return CheckResult.skipped(
-            id="model.slices",
-            suite="model",
+        return Outcome.skipped(
             reason=f"no slice has {section.slice_min_size} test rows",
         )
     metric = "accuracy" if classification else "MAE"
@@ -95,7 +94,7 @@ def check_slices(ctx: Context) -> CheckResult:
         ]
     findings = [
         finding(
-            "weak_slice",
+            WEAK_SLICE,
             "warn",
             f"{description}: {metric} {value:.3f} on {size} rows against {overall:.3f} overall "
             f"(interval {low:.3f} to {high:.3f}, {confidence:.1%})",
@@ -119,11 +118,9 @@ def check_slices(ctx: Context) -> CheckResult:
             ],
         }
     )
-    findings.append(kept.finding(f"{metric} per slice, worst first"))
+    findings.append(kept.finding(WEAK_SLICE, f"{metric} per slice, worst first"))
     name = "worst_slice_accuracy" if classification else "worst_slice_mae"
-    return CheckResult.from_findings(
-        id="model.slices",
-        suite="model",
+    return Outcome.from_findings(
         findings=findings,
         summary=worst_summary(
             findings, f"worst slice {worst[1]}: {metric} {worst[2]:.3f} (overall {overall:.3f})"
@@ -134,46 +131,24 @@ def check_slices(ctx: Context) -> CheckResult:
 
 # --- declarations ----------------------------------------------------------------------
 
-WEAK_SLICE = Kind(
-    "weak_slice",
-    "a slice of the data where the model is much worse than overall",
-    (
-        "An average can hide a group the model serves badly; that group's users feel the failure, "
-        "and it is often a fairness problem."
-    ),
-    "Look at the slices listed worst first: which feature values, how many rows?",
-    (
-        "Collect more data for the slice, add features that explain it, or state the limitation in "
-        "the model card."
-    ),
-    trust=(
-        "A slice warns when it is worse than overall by [model].slice_max_drop and its whole "
-        "confidence interval (Wilson for accuracy, t for MAE; Bonferroni-widened so that all "
-        "slices together warn at most 5% of the time when none is worse) lies on the worse "
-        "side of the overall score: a small slice never warns on its noise alone."
-    ),
-)
 
-SPECS = (
-    CheckSpec(
-        id="model.slices",
-        title="no weak slices",
-        func=check_slices,
-        emits="`weak_slice` (warn) per category and numeric quartile, when the slice's "
-        "(Bonferroni-widened) interval says it is really worse",
-        kinds=(WEAK_SLICE,),
-        settings=("[model].slice_min_size", "[model].slice_max_drop"),
-        requires=needs_labelled_test,
-        mlts=(
-            MltsClaim(
-                "model-6",
-                "'slice a data set along certain dimensions of interest ... and measure quality "
-                "on each'",
-            ),
+SLICES_CHECK = CheckSpec(
+    id="model.slices",
+    title="no weak slices",
+    func=check_slices,
+    emits="`weak_slice` (warn) per category and numeric quartile, when the slice's "
+    "(Bonferroni-widened) interval says it is really worse",
+    kinds=(WEAK_SLICE,),
+    settings=("[model].slice_min_size", "[model].slice_max_drop"),
+    requires=needs_labelled_test,
+    mlts=(
+        MltsClaim(
+            "model-6",
+            "'slice a data set along certain dimensions of interest ... and measure quality "
+            "on each'",
         ),
-        deepchecks={"WeakSegmentsPerformance": Rule("weak_slice", "warn")},
-        section=("[model]", Model),
-        order=20,
-        figures=slice_figures,
     ),
+    deepchecks={"WeakSegmentsPerformance": Rule(WEAK_SLICE, "warn")},
+    section=("[model]", Model),
+    figures=slice_figures,
 )

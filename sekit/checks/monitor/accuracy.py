@@ -22,18 +22,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
-from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.findings import finding, outcome, percent, worst_summary
+from sekit.checks.kinds import INVALID_LOG_LINES
 from sekit.checks.model.figures import Groups
+from sekit.checks.model.kinds import UNFAIR_OUTCOME
 from sekit.checks.monitor import reference
 from sekit.checks.monitor import served as sv
 from sekit.checks.monitor.fairness import groups_on_feedback
 from sekit.checks.monitor.figures import AccuracyWindows, figures_of
+from sekit.checks.monitor.kinds import ACCURACY_DROP
 from sekit.checks.monitor.served import Point, Series
 from sekit.checks.monitor.settings import Monitor
-from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
+from sekit.checks.spec import CheckSpec, Metric, MltsClaim
 from sekit.config.schema import Config
 from sekit.errors import InputError
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,7 +83,7 @@ def read_feedback(path: Path, label: str | None) -> pd.DataFrame:
     return frame[["request_id", "label"]].drop_duplicates("request_id", keep="last")
 
 
-def check_accuracy(ctx: Context) -> CheckResult:
+def check_accuracy(ctx: Context) -> Outcome:
     import pandas as pd
 
     from sekit import stats
@@ -91,7 +94,7 @@ def check_accuracy(ctx: Context) -> CheckResult:
         return _from_prometheus(ctx, url)
     reason = sv.no_log_reason(ctx)
     if reason is not None:
-        return CheckResult.skipped(id="monitor.accuracy", suite="monitor", reason=reason)
+        return Outcome.skipped(reason=reason)
     assert monitor.feedback is not None
     label = ctx.config.data.label if ctx.config.data is not None else None
     task = ctx.config.model.task if ctx.config.model is not None else "classification"
@@ -153,26 +156,22 @@ def check_accuracy(ctx: Context) -> CheckResult:
     )
 
 
-def _unlabelled(served: str) -> CheckResult:
+def _unlabelled(served: str) -> Outcome:
     """No served request has a label yet: like a log that does not exist yet, there is
     nothing to judge (skipped, never a pass: a gate on the accuracy blocks)."""
-    return CheckResult.skipped(
-        id="monitor.accuracy",
-        suite="monitor",
+    return Outcome.skipped(
         reason=f"no served request has a feedback label yet ({served}): accuracy is not judged",
     )
 
 
-def _from_prometheus(ctx: Context, url: str) -> CheckResult:
+def _from_prometheus(ctx: Context, url: str) -> Outcome:
     """Classification accuracy from the feedback counters (``model_feedback_total``,
     ``model_feedback_correct_total``)."""
     from sekit import stats
     from sekit.checks.monitor.prometheus import feedback_counts
 
     if ctx.config.model is not None and ctx.config.model.task == "regression":
-        return CheckResult.skipped(
-            id="monitor.accuracy",
-            suite="monitor",
+        return Outcome.skipped(
             reason="regression errors are read from the feedback store, not from Prometheus",
         )
     bound = sv.settings(ctx).min_accuracy or _gate(ctx, "model.accuracy", "min")
@@ -206,7 +205,7 @@ def _verdict(
     drop: reference.Drop | None = None,
     *,
     warned: list[Finding] | None = None,
-) -> CheckResult:
+) -> Outcome:
     monitor = sv.settings(ctx)
     findings: list[Finding] = list(fair[0])
     if drop is not None and drop.broken:
@@ -215,7 +214,7 @@ def _verdict(
     if broken:
         findings.append(
             finding(
-                "accuracy_drop",
+                ACCURACY_DROP,
                 "fail",
                 sv.first_broken_message(series, broken, what, unit, monitor.window),
                 metric=series.metric,
@@ -248,10 +247,12 @@ def _verdict(
             "labelled": labelled,
         }
     )
-    findings.append(kept.finding(f"{what} per window"))
+    findings.append(kept.finding(ACCURACY_DROP, f"{what} per window"))
     if fair[1]:
         findings.append(
-            Groups.model_validate({"groups": fair[1]}).finding("per-group metrics on feedback")
+            Groups.model_validate({"groups": fair[1]}).finding(
+                UNFAIR_OUTCOME, "per-group metrics on feedback"
+            )
         )
     metrics: dict[str, float] = {"labelled": float(labelled)}
     if coverage is not None:
@@ -260,9 +261,7 @@ def _verdict(
         metrics[series.metric.split(".", 1)[1]] = float(total)
     key = series.metric.split(".", 1)[1]
     bounded = {key: f"{series.bound:g}"} if series.bound is not None else None
-    return result(
-        "monitor.accuracy", findings, worst_summary(findings, clean), metrics, bounded=bounded
-    )
+    return outcome(findings, worst_summary(findings, clean), metrics, bounded=bounded)
 
 
 def _number(value: float) -> str:
@@ -298,31 +297,6 @@ def _mae_series(
 
 # --- declarations ----------------------------------------------------------------------
 
-ACCURACY_DROP = Kind(
-    "accuracy_drop",
-    "the served predictions were less accurate than the bound, judged on the feedback labels",
-    (
-        "The test set describes the world as it was when the model was trained. The labels "
-        "that come back from production say how the model does now: concept drift, a changed "
-        "user group or a broken feature show here first, often with no input drift at all."
-    ),
-    (
-        "Look at the window the finding names: what changed then (a release, a new data "
-        "source, a season)? Compare `monitor.drift` for the same window, and the model "
-        "version in the log."
-    ),
-    (
-        "Retrain on recent labelled data (the scaffold's feedback export feeds `dvc repro`), "
-        "or roll back if a release caused it; keep the bound."
-    ),
-    trust=(
-        "With no bound set: each window against the first day's windows (Fisher's exact test; "
-        "regression: Mann-Whitney U on the absolute errors), Holm over the windows, and a drop of "
-        "at least [monitor].max_accuracy_drop (5 points). With a bound, also a one-sided exact "
-        "binomial test against [monitor].min_accuracy (regression: a t-test against "
-        "[monitor].max_mae). Measured on simulated weeks: docs/explanation/trust.md."
-    ),
-)
 ACCURACY = Metric(
     "monitor.accuracy",
     "accuracy of the served predictions that received a feedback label (classification)",
@@ -339,35 +313,32 @@ MAE = Metric(
     "Collect more feedback if few requests are labelled; retrain when it grows.",
 )
 
-SPECS = (
-    CheckSpec(
-        id="monitor.accuracy",
-        title="accuracy of the served predictions per time window, from the feedback labels",
-        func=check_accuracy,
-        emits="`accuracy_drop` (a window credibly worse than the first day's windows by "
-        "[monitor].max_accuracy_drop, or credibly below [monitor].min_accuracy), "
-        "`unfair_outcome` (a real gap between the groups of a [model].sensitive column on the "
-        "requests with feedback), fail; `invalid_log_lines` (warn); skipped until a served "
-        "request has a label",
-        kinds=(ACCURACY_DROP, "unfair_outcome", "invalid_log_lines"),
-        metrics=(ACCURACY, MAE),
-        settings=(
-            "[monitor].feedback",
-            "[monitor].min_accuracy",
-            "[monitor].max_mae",
-            "[monitor].reference",
-            "[monitor].max_accuracy_drop",
-            "[monitor].max_mae_increase",
-        ),
-        requires=needs_feedback,
-        mlts=(
-            MltsClaim(
-                "monitor-7",
-                "'the model has not experienced a regression in prediction quality on served "
-                "data' (accuracy on the feedback labels, per window)",
-            ),
-        ),
-        order=20,
-        figures=figures_of(AccuracyWindows),
+ACCURACY_CHECK = CheckSpec(
+    id="monitor.accuracy",
+    title="accuracy of the served predictions per time window, from the feedback labels",
+    func=check_accuracy,
+    emits="`accuracy_drop` (a window credibly worse than the first day's windows by "
+    "[monitor].max_accuracy_drop, or credibly below [monitor].min_accuracy), "
+    "`unfair_outcome` (a real gap between the groups of a [model].sensitive column on the "
+    "requests with feedback), fail; `invalid_log_lines` (warn); skipped until a served "
+    "request has a label",
+    kinds=(ACCURACY_DROP, UNFAIR_OUTCOME, INVALID_LOG_LINES),
+    metrics=(ACCURACY, MAE),
+    settings=(
+        "[monitor].feedback",
+        "[monitor].min_accuracy",
+        "[monitor].max_mae",
+        "[monitor].reference",
+        "[monitor].max_accuracy_drop",
+        "[monitor].max_mae_increase",
     ),
+    requires=needs_feedback,
+    mlts=(
+        MltsClaim(
+            "monitor-7",
+            "'the model has not experienced a regression in prediction quality on served "
+            "data' (accuracy on the feedback labels, per window)",
+        ),
+    ),
+    figures=figures_of(AccuracyWindows),
 )

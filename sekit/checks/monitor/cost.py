@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING
 
 from sekit.bounds import measured_on
 from sekit.checks.context import Context
-from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.findings import finding, outcome, percent, worst_summary
+from sekit.checks.kinds import INVALID_LOG_LINES
 from sekit.checks.monitor import served as sv
 from sekit.checks.monitor.served import Point, Series
 from sekit.checks.monitor.settings import Cost, Monitor
 from sekit.checks.spec import CheckSpec, Kind, Metric
 from sekit.errors import InputError
-from sekit.results import CheckResult, Finding, not_measured
+from sekit.results import Finding, Outcome, not_measured
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,17 +38,15 @@ if TYPE_CHECKING:
 METRIC = "monitor.cost_per_request"
 
 
-def check_cost(ctx: Context) -> CheckResult:
+def check_cost(ctx: Context) -> Outcome:
     monitor = sv.settings(ctx)
     if monitor.cost is None:
-        return CheckResult.skipped(
-            id="monitor.cost",
-            suite="monitor",
+        return Outcome.skipped(
             reason="requests are not priced: add [monitor.cost] (per_request, per_1k)",
         )
     reason = sv.no_log_reason(ctx)
     if reason is not None:
-        return CheckResult.skipped(id="monitor.cost", suite="monitor", reason=reason)
+        return Outcome.skipped(reason=reason)
     frame = sv.served(ctx)
     cost = monitor.cost
     prices = costs(frame, cost, source=frame.attrs["source"])
@@ -62,7 +61,7 @@ def check_cost(ctx: Context) -> CheckResult:
         assert first.value is not None and cost.max_per_request is not None
         findings.append(
             finding(
-                "cost",
+                COST,
                 "fail",
                 f"mean cost per request above {money(cost.max_per_request)} from the window "
                 f"starting {first.start}: {money(first.value)} [95% {money(first.low)}, "
@@ -91,12 +90,12 @@ def check_cost(ctx: Context) -> CheckResult:
                 )
             )
         else:
-            findings.append(finding("cost", "warn", told, unpriced=unpriced))
+            findings.append(finding(COST, "warn", told, unpriced=unpriced))
     findings += sv.invalid_lines(frame)
     mean = float(priced.mean()) if len(priced) else math.nan
     findings.append(
         finding(
-            "cost",
+            COST,
             "info",
             f"cost per request per {sv.span(monitor.window)} window",
             series={METRIC: line.shown()},
@@ -119,7 +118,7 @@ def check_cost(ctx: Context) -> CheckResult:
         if cost.max_per_request is not None
         else None
     )
-    return result("monitor.cost", findings, summary, metrics, bounded=bounded)
+    return outcome(findings, summary, metrics, bounded=bounded)
 
 
 def costs(frame: pd.DataFrame, cost: Cost, *, source: str) -> pd.Series:
@@ -197,43 +196,40 @@ COST = Kind(
     ),
 )
 
-SPECS = (
-    CheckSpec(
-        id="monitor.cost",
-        title="cost per served request per time window",
-        func=check_cost,
-        emits="`cost` (a window credibly above [monitor.cost].max_per_request: fail; requests "
-        "that could not be priced: warn, or error with a bound when more than one in a "
-        "thousand are); `invalid_log_lines` (warn)",
-        kinds=(COST, "invalid_log_lines"),
-        metrics=(
-            Metric(
-                METRIC,
-                "mean cost of one served request over the log, in [monitor.cost].currency "
-                "(per_request plus each per_1k field's value times its price per 1,000)",
-                "Above the bound, the service costs more to run than the team planned.",
-                "Read the windows that broke the bound; compare their prompts and answers.",
-                "Shorter prompts, capped answers, a cache, a smaller model for easy inputs.",
-                gate="max = 0.002",
-            ),
-            Metric(
-                "monitor.cost_total",
-                "cost of all priced requests of the log",
-                "What the period cost: divided by its days, it is the budget the service uses.",
-                "Compare with the budget the team planned.",
-                "As for the cost per request, or fewer calls (batching, caching).",
-            ),
-            Metric(
-                "monitor.unpriced_requests",
-                "requests whose priced fields had no number in the log",
-                "Above 0, the cost of some requests is unknown and the mean may flatter.",
-                "Which requests lack the field: failed calls, another code path?",
-                "Log the priced fields (the endpoint's usage) for every request.",
-                gate="max = 0",
-            ),
+COST_CHECK = CheckSpec(
+    id="monitor.cost",
+    title="cost per served request per time window",
+    func=check_cost,
+    emits="`cost` (a window credibly above [monitor.cost].max_per_request: fail; requests "
+    "that could not be priced: warn, or error with a bound when more than one in a "
+    "thousand are); `invalid_log_lines` (warn)",
+    kinds=(COST, INVALID_LOG_LINES),
+    metrics=(
+        Metric(
+            METRIC,
+            "mean cost of one served request over the log, in [monitor.cost].currency "
+            "(per_request plus each per_1k field's value times its price per 1,000)",
+            "Above the bound, the service costs more to run than the team planned.",
+            "Read the windows that broke the bound; compare their prompts and answers.",
+            "Shorter prompts, capped answers, a cache, a smaller model for easy inputs.",
+            gate="max = 0.002",
         ),
-        settings=("[monitor.cost]", "[monitor].window"),
-        section=("[monitor.cost]", Monitor),
-        order=15,
+        Metric(
+            "monitor.cost_total",
+            "cost of all priced requests of the log",
+            "What the period cost: divided by its days, it is the budget the service uses.",
+            "Compare with the budget the team planned.",
+            "As for the cost per request, or fewer calls (batching, caching).",
+        ),
+        Metric(
+            "monitor.unpriced_requests",
+            "requests whose priced fields had no number in the log",
+            "Above 0, the cost of some requests is unknown and the mean may flatter.",
+            "Which requests lack the field: failed calls, another code path?",
+            "Log the priced fields (the endpoint's usage) for every request.",
+            gate="max = 0",
+        ),
     ),
+    settings=("[monitor.cost]", "[monitor].window"),
+    section=("[monitor.cost]", Monitor),
 )

@@ -24,13 +24,15 @@ from sekit import stats
 from sekit.checks.context import Context
 from sekit.checks.data.bundle import bundle_from_config
 from sekit.checks.data.drift import compare
-from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.data.kinds import DRIFT
+from sekit.checks.findings import finding, percent, worst_summary
+from sekit.checks.kinds import INVALID_LOG_LINES
 from sekit.checks.monitor import served as sv
 from sekit.checks.monitor.figures import DriftWindows, figures_of
 from sekit.checks.monitor.served import Point, Series
 from sekit.checks.spec import CheckSpec, Metric, MltsClaim
 from sekit.errors import InputError
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 from sekit.stats import Comparison
 
 if TYPE_CHECKING:
@@ -61,16 +63,14 @@ def _reference_predictions(ctx: Context, train: pd.DataFrame) -> tuple[Any, str 
         return None, f"predictions not compared: the model did not load or predict ({exc})"
 
 
-def check_drift(ctx: Context) -> CheckResult:
+def check_drift(ctx: Context) -> Outcome:
     reason = sv.no_log_reason(ctx)
     if reason is not None:
-        return CheckResult.skipped(id="monitor.drift", suite="monitor", reason=reason)
+        return Outcome.skipped(reason=reason)
     monitor = sv.settings(ctx)
     frame = sv.served(ctx)
     if "synthetic" in frame.columns and frame["synthetic"].eq(True).all():
-        return CheckResult.skipped(
-            id="monitor.drift",
-            suite="monitor",
+        return Outcome.skipped(
             reason="every logged request is marked synthetic (a load test replaying its "
             "payloads): its inputs say nothing about drift",
         )
@@ -146,7 +146,7 @@ def check_drift(ctx: Context) -> CheckResult:
         named = ", ".join(f"{c} ({o.effect:.2f})" for c, o, _ in hits[:5])
         findings.append(
             finding(
-                "drift",
+                DRIFT,
                 "fail",
                 f"the served {'inputs' if first.value else 'predictions'} drifted from training "
                 f"from the window starting {first.start} "
@@ -173,8 +173,9 @@ def check_drift(ctx: Context) -> CheckResult:
     )
     findings.append(
         kept.finding(
+            DRIFT,
             "drifted share of the features per window"
-            + (f"; {why_not}" if reference is None and why_not else "")
+            + (f"; {why_not}" if reference is None and why_not else ""),
         )
     )
     metrics = {
@@ -186,7 +187,7 @@ def check_drift(ctx: Context) -> CheckResult:
     if broken:
         drifted_share = f"{len(broken)} of {len(series.points)} windows drifted"
         summary = f"{drifted_share} (worst {percent(worst)}): {summary}"
-    return result("monitor.drift", findings, summary, metrics)
+    return Outcome.from_findings(findings, summary, metrics)
 
 
 # --- declarations ----------------------------------------------------------------------
@@ -201,25 +202,22 @@ DRIFT_SHARE = Metric(
     gate="max = 0",
 )
 
-SPECS = (
-    CheckSpec(
-        id="monitor.drift",
-        title="drift of the served inputs and predictions from training, per time window",
-        func=check_drift,
-        emits="`drift` (the first window whose inputs or predictions drifted), fail; "
-        "`invalid_log_lines` (warn); error when the log has none of the features",
-        kinds=("drift", "invalid_log_lines"),
-        metrics=(DRIFT_SHARE,),
-        settings=("[data.drift]", "[monitor].window"),
-        requires=needs_data,
-        mlts=(
-            MltsClaim(
-                "monitor-2",
-                "'data invariants hold in training and serving inputs' (each window of served "
-                "inputs against the training data)",
-            ),
+DRIFT_CHECK = CheckSpec(
+    id="monitor.drift",
+    title="drift of the served inputs and predictions from training, per time window",
+    func=check_drift,
+    emits="`drift` (the first window whose inputs or predictions drifted), fail; "
+    "`invalid_log_lines` (warn); error when the log has none of the features",
+    kinds=(DRIFT, INVALID_LOG_LINES),
+    metrics=(DRIFT_SHARE,),
+    settings=("[data.drift]", "[monitor].window"),
+    requires=needs_data,
+    mlts=(
+        MltsClaim(
+            "monitor-2",
+            "'data invariants hold in training and serving inputs' (each window of served "
+            "inputs against the training data)",
         ),
-        order=30,
-        figures=figures_of(DriftWindows),
     ),
+    figures=figures_of(DriftWindows),
 )

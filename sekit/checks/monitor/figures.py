@@ -47,17 +47,15 @@ class Windows(Evidence):
 
 
 class SloWindows(Windows):
-    kind = "availability"
     source: str  # the log, or a Prometheus server
 
 
 class AccuracyWindows(Windows):
-    kind = "accuracy_drop"
     labelled: int
 
 
 class DriftWindows(Windows):
-    kind = "drift"
+    """Drifted share of the features per window."""
 
 
 def figures_of(kept_as: type[Windows]) -> Figures:

@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
-from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.findings import finding, outcome, percent, worst_summary
+from sekit.checks.kinds import CHECK_ERROR
 from sekit.checks.monitor import served as sv
 from sekit.checks.monitor.settings import Levels, Monitor
+from sekit.checks.monitor.slo import AVAILABILITY
 from sekit.checks.spec import CheckSpec, Kind, Metric
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -100,12 +102,12 @@ def windows(frame: pd.DataFrame, levels: Levels, monitor: Monitor) -> tuple[list
     return list(reversed(found)), covered
 
 
-def check_levels(ctx: Context) -> CheckResult:
+def check_levels(ctx: Context) -> Outcome:
     from sekit import stats
 
     reason = sv.no_log_reason(ctx)
     if reason is not None:
-        return CheckResult.skipped(id="monitor.levels", suite="monitor", reason=reason)
+        return Outcome.skipped(reason=reason)
     monitor = sv.settings(ctx)
     levels = monitor.levels
     assert levels is not None
@@ -123,13 +125,13 @@ def check_levels(ctx: Context) -> CheckResult:
         message = f"the log ({source}) covers {sv.span(round(covered))} of one {span} window: " + (
             f"{', '.join(wanted)} not measured" if wanted else "nothing to judge"
         )
-        unmeasured = [finding("check_error", "fail", message, cause="unmeasured")] if wanted else []
-        return result("monitor.levels", unmeasured, message, {})
+        unmeasured = [finding(CHECK_ERROR, "fail", message, cause="unmeasured")] if wanted else []
+        return outcome(unmeasured, message, {})
     findings: list[Finding] = []
     checks = (
-        ("requests", "volume", lambda w: w.requests, lambda v: f"{v:,} requests"),
-        ("availability", "availability", lambda w: w.availability, percent),
-        ("updates", "model_updates", lambda w: len(w.updates), lambda v: f"{v} model updates"),
+        ("requests", VOLUME, lambda w: w.requests, lambda v: f"{v:,} requests"),
+        ("availability", AVAILABILITY, lambda w: w.availability, percent),
+        ("updates", MODEL_UPDATES, lambda w: len(w.updates), lambda v: f"{v} model updates"),
     )
     for name, kind, value, shown in checks:
         bound = bounds[name]
@@ -172,7 +174,7 @@ def check_levels(ctx: Context) -> CheckResult:
         f"{percent(last.availability)} answered in time, {len(last.updates)} model updates"
     )
     kept = finding(
-        "service_levels",
+        SERVICE_LEVELS,
         "info",
         f"per {span} window",
         windows=[
@@ -187,7 +189,7 @@ def check_levels(ctx: Context) -> CheckResult:
             for w in found
         ],
     )
-    return result("monitor.levels", [*findings, kept], worst_summary(findings, summary), metrics)
+    return outcome([*findings, kept], worst_summary(findings, summary), metrics)
 
 
 # --- declarations ----------------------------------------------------------------------
@@ -247,18 +249,15 @@ UPDATES_METRIC = Metric(
     gate="min = 2",
 )
 
-SPECS = (
-    CheckSpec(
-        id="monitor.levels",
-        title="request volume, availability (timeouts counted) and model updates per long window",
-        func=check_levels,
-        emits="`volume`, `availability`, `model_updates` (a full window below its bound), fail; "
-        "error when the log covers no full window of a bound",
-        kinds=(VOLUME, MODEL_UPDATES, SERVICE_LEVELS, "availability"),
-        metrics=(WINDOW_REQUESTS, WINDOW_AVAILABILITY, UPDATES_METRIC),
-        requires=needs_levels,
-        settings=("[monitor.levels]", "[monitor].status", "[monitor].latency"),
-        section=("[monitor.levels]", Levels),
-        order=15,
-    ),
+LEVELS_CHECK = CheckSpec(
+    id="monitor.levels",
+    title="request volume, availability (timeouts counted) and model updates per long window",
+    func=check_levels,
+    emits="`volume`, `availability`, `model_updates` (a full window below its bound), fail; "
+    "error when the log covers no full window of a bound",
+    kinds=(VOLUME, MODEL_UPDATES, SERVICE_LEVELS, AVAILABILITY),
+    metrics=(WINDOW_REQUESTS, WINDOW_AVAILABILITY, UPDATES_METRIC),
+    requires=needs_levels,
+    settings=("[monitor.levels]", "[monitor].status", "[monitor].latency"),
+    section=("[monitor.levels]", Levels),
 )

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
-from sekit.checks.findings import finding, result
+from sekit.checks.findings import finding, outcome
+from sekit.checks.kinds import CHECK_ERROR
 from sekit.checks.monitor import served as sv
 from sekit.checks.monitor.recommendations import needs_lists
 from sekit.checks.monitor.settings import Monitor, ServedLists
@@ -28,7 +29,7 @@ from sekit.checks.spec import CheckSpec, Kind, Metric
 from sekit.config.ranking import Ranking
 from sekit.errors import InputError
 from sekit.ranking import defects, key, parse, scores
-from sekit.results import CheckResult
+from sekit.results import Outcome
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -102,10 +103,10 @@ def read_history(path: Path, ranking: Ranking) -> tuple[History, float]:
     return history, last
 
 
-def check_online_ranking(ctx: Context) -> CheckResult:
+def check_online_ranking(ctx: Context) -> Outcome:
     reason = sv.no_log_reason(ctx)
     if reason is not None:
-        return CheckResult.skipped(id=CHECK, suite="monitor", reason=reason)
+        return Outcome.skipped(reason=reason)
     import numpy as np
     import pandas as pd
 
@@ -119,9 +120,7 @@ def check_online_ranking(ctx: Context) -> CheckResult:
     frame = sv.served(ctx)
     field = sv.prediction_field(ctx, frame) or "prediction"
     if field not in frame.columns or lists_settings.user not in frame.columns:
-        return CheckResult.error(
-            id=CHECK,
-            suite="monitor",
+        return Outcome.error(
             message=f"the log ({frame.attrs['source']}) has no {field!r} or "
             f"{lists_settings.user!r} field: set [monitor].prediction and [monitor.ranking].user",
             cause="input",
@@ -153,7 +152,7 @@ def check_online_ranking(ctx: Context) -> CheckResult:
             f"online ranking not measured: none of the {len(answered)} answered lists has a "
             f"full horizon ({sv.span(horizon)}) of feedback after it ({waiting} still wait)"
         )
-        return result(CHECK, [finding("check_error", "fail", message, cause="unmeasured")], message)
+        return outcome([finding(CHECK_ERROR, "fail", message, cause="unmeasured")], message)
     values = pd.DataFrame([measured for _, measured in rows])
     windows = pd.Series([window for window, _ in rows])
     metrics = {name: float(values[m].mean()) for m, name in MEASURES.items()}
@@ -176,8 +175,8 @@ def check_online_ranking(ctx: Context) -> CheckResult:
         f"{sv.span(horizon)} ({waiting} served later wait for their feedback)"
     )
     share = float(np.mean(values["hit"] > 0))
-    note = finding("online_ranking", "info", summary, windows=series, lists_with_a_hit=share)
-    return result(CHECK, [note], summary, metrics)
+    note = finding(ONLINE_RANKING, "info", summary, windows=series, lists_with_a_hit=share)
+    return outcome([note], summary, metrics)
 
 
 ONLINE_RANKING = Kind(
@@ -224,23 +223,20 @@ ONLINE_RECALL = Metric(
     "As for the hit rate.",
 )
 
-SPECS = (
-    CheckSpec(
-        id=CHECK,
-        title="served lists scored against what the users did next (online precision, "
-        "recall, NDCG, hit rate @k)",
-        func=check_online_ranking,
-        emits="online precision@k, recall@k, NDCG@k and hit rate@k for the gates; "
-        "`online_ranking` (info) with the hit rate per window; not measured (error) when no "
-        "served list has a full horizon of feedback after it",
-        kinds=(ONLINE_RANKING,),
-        metrics=(ONLINE_HIT_RATE, ONLINE_NDCG, ONLINE_PRECISION, ONLINE_RECALL),
-        requires=needs_feedback,
-        settings=(
-            "[monitor.ranking].feedback",
-            "[monitor.ranking].horizon",
-            "[model.ranking]",
-        ),
-        order=26,
+ONLINE_RANKING_CHECK = CheckSpec(
+    id=CHECK,
+    title="served lists scored against what the users did next (online precision, "
+    "recall, NDCG, hit rate @k)",
+    func=check_online_ranking,
+    emits="online precision@k, recall@k, NDCG@k and hit rate@k for the gates; "
+    "`online_ranking` (info) with the hit rate per window; not measured (error) when no "
+    "served list has a full horizon of feedback after it",
+    kinds=(ONLINE_RANKING,),
+    metrics=(ONLINE_HIT_RATE, ONLINE_NDCG, ONLINE_PRECISION, ONLINE_RECALL),
+    requires=needs_feedback,
+    settings=(
+        "[monitor.ranking].feedback",
+        "[monitor.ranking].horizon",
+        "[model.ranking]",
     ),
 )

@@ -24,13 +24,16 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
-from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.findings import finding, outcome, percent, worst_summary
+from sekit.checks.kinds import CHECK_ERROR
+from sekit.checks.model.behaviour.kinds import INVALID_OUTPUT
+from sekit.checks.model.ranking.behaviour import COLD_START, NOT_PERSONALISED
 from sekit.checks.monitor import served as sv
 from sekit.checks.monitor.settings import Monitor, ServedLists
 from sekit.checks.spec import CheckSpec, Kind, Metric
 from sekit.config.ranking import Ranking
 from sekit.ranking import defects, gini, key, parse, personal, popular_items
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,10 +60,10 @@ def _known_users(ctx: Context, column: str) -> set[str] | None:
     return {key(user) for user in frame[column].dropna().unique()}
 
 
-def check_recommendations(ctx: Context) -> CheckResult:
+def check_recommendations(ctx: Context) -> Outcome:
     reason = sv.no_log_reason(ctx)
     if reason is not None:
-        return CheckResult.skipped(id="monitor.recommendations", suite="monitor", reason=reason)
+        return Outcome.skipped(reason=reason)
     import pandas as pd
 
     monitor = sv.settings(ctx)
@@ -73,9 +76,7 @@ def check_recommendations(ctx: Context) -> CheckResult:
     user_field = lists_settings.user
     for needed in (field, user_field):
         if needed not in frame.columns:
-            return CheckResult.error(
-                id="monitor.recommendations",
-                suite="monitor",
+            return Outcome.error(
                 message=f"the log ({source}) has no {needed!r} field: set [monitor].prediction "
                 "and [monitor.ranking].user",
                 cause="input",
@@ -102,7 +103,7 @@ def check_recommendations(ctx: Context) -> CheckResult:
         f"{len(lists)} served lists ({source}): all valid, "
         f"{percent(metrics.get('personalised_share', 0.0))} of users personal",
     )
-    return result("monitor.recommendations", findings, summary, metrics)
+    return outcome(findings, summary, metrics)
 
 
 def _invariants(
@@ -118,7 +119,7 @@ def _invariants(
         return []
     return [
         finding(
-            "invalid_output",
+            INVALID_OUTPUT,
             "fail",
             f"{len(bad)} of {len(lists)} answered requests served no valid list: "
             + "; ".join(f"user {u}: {', '.join(p)}" for u, p in bad[:3]),
@@ -156,7 +157,7 @@ def _personalisation(
     if n < needed and share < bound:
         return [
             finding(
-                "check_error",
+                CHECK_ERROR,
                 "fail",
                 f"personalisation not measured: {n} users in the log, {needed} are needed "
                 f"before a share below {percent(bound)} can be shown",
@@ -171,7 +172,7 @@ def _personalisation(
         return []
     return [
         finding(
-            "not_personalised",
+            NOT_PERSONALISED,
             "fail",
             f"{mine} of {n} users ({percent(share)}) got a list of their own (at most "
             f"{percent(ranking.max_popular_overlap)} of it among the {ranking.k} items served "
@@ -219,7 +220,7 @@ def _cold_start(
         return []
     return [
         finding(
-            "cold_start",
+            COLD_START,
             "fail",
             f"requests for users the training data never saw got a valid list "
             f"{percent(cold_ok / cold)} of the time ({cold_ok} of {cold}), the others "
@@ -246,7 +247,7 @@ def _floods(
     over = counts[counts > bound]
     return [
         finding(
-            "request_flood",
+            REQUEST_FLOOD,
             "fail",
             f"user {user} made {most} requests in the window starting {sv.iso(window)}, above "
             f"{bound} per window; {len(over)} user-windows broke the bound",
@@ -277,7 +278,7 @@ def _concentration(answered: pd.DataFrame, lists: pd.Series, metrics: dict[str, 
         for g, t in [measured(group)]
     ]
     return finding(
-        "item_concentration",
+        ITEM_CONCENTRATION,
         "info",
         f"served items: Gini {overall[0]:.3f} over the items served, the ten most served take "
         f"{percent(overall[1])} of the slots",
@@ -340,24 +341,21 @@ ITEM_GINI = Metric(
     "See item_concentration.",
 )
 
-SPECS = (
-    CheckSpec(
-        id="monitor.recommendations",
-        title="served lists: valid, personal, answered for new users, no floods, concentration",
-        func=check_recommendations,
-        emits="`invalid_output`, `not_personalised`, `cold_start`, `request_flood`, fail; "
-        "`item_concentration` (info)",
-        kinds=(
-            REQUEST_FLOOD,
-            ITEM_CONCENTRATION,
-            "invalid_output",
-            "not_personalised",
-            "cold_start",
-        ),
-        metrics=(PERSONALISED_SERVED, COLD_ANSWERED, MAX_USER_REQUESTS, ITEM_GINI),
-        requires=needs_lists,
-        settings=("[monitor.ranking]", "[model.ranking]", "[monitor].prediction"),
-        section=("[monitor.ranking]", ServedLists),
-        order=25,
+RECOMMENDATIONS_CHECK = CheckSpec(
+    id="monitor.recommendations",
+    title="served lists: valid, personal, answered for new users, no floods, concentration",
+    func=check_recommendations,
+    emits="`invalid_output`, `not_personalised`, `cold_start`, `request_flood`, fail; "
+    "`item_concentration` (info)",
+    kinds=(
+        REQUEST_FLOOD,
+        ITEM_CONCENTRATION,
+        INVALID_OUTPUT,
+        NOT_PERSONALISED,
+        COLD_START,
     ),
+    metrics=(PERSONALISED_SERVED, COLD_ANSWERED, MAX_USER_REQUESTS, ITEM_GINI),
+    requires=needs_lists,
+    settings=("[monitor.ranking]", "[model.ranking]", "[monitor].prediction"),
+    section=("[monitor.ranking]", ServedLists),
 )

@@ -18,6 +18,7 @@ from typing import Any
 from sekit.checks.context import Context
 from sekit.checks.findings import finding
 from sekit.checks.monitor import served as sv
+from sekit.checks.monitor.kinds import ACCURACY_DROP
 from sekit.checks.monitor.served import Point
 from sekit.results import Finding
 
@@ -108,7 +109,7 @@ def drop_finding(drop: Drop, metric: str, what: str, unit: Any, monitor: Any) ->
     test = "one-sided Mann-Whitney U" if regression else "Fisher's exact test"
     change = "rose" if regression else "fell"
     return finding(
-        "accuracy_drop",
+        ACCURACY_DROP,
         "fail",
         f"{what} {change} from {unit(drop.reference_value)} in the first "
         f"{sv.span(monitor.reference)} (reference, {drop.reference_n} labels) to "

@@ -34,7 +34,6 @@ from sekit.checks.context import Context
 from sekit.checks.findings import invalid_lines as lines_left_out
 from sekit.checks.monitor.options import MonitorOptions
 from sekit.checks.monitor.settings import Monitor
-from sekit.checks.spec import Kind
 from sekit.errors import InputError, UsageError
 from sekit.results import Finding
 
@@ -299,28 +298,3 @@ def span(seconds: float) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{int(seconds // size)} {name}"
     return f"{seconds:g} s"
-
-
-INVALID_LINES = Kind(
-    "invalid_log_lines",
-    "lines of the prediction log that no correct service writes were left out",
-    (
-        "A line cut short, a latency of Infinity, a negative token count or a time without a "
-        "zone is a line the checks cannot trust: counted as an answer it could hide an error, "
-        "compared as a number it could make a bound pass on nothing. Such lines are left out "
-        "and counted; when more than one in a thousand are invalid (at least one is always "
-        "tolerated: a line cut short when the service stopped), no bound on the log is measured "
-        "and every check that reads it ends error."
-    ),
-    (
-        "The finding names each reason with its first line numbers and an example value: open "
-        "the log at those lines, then the code that writes them."
-    ),
-    (
-        "Write every line as SPEC.md's prediction log line: an ISO 8601 time with its zone, "
-        "the HTTP status as a whole number, the latency in ms and counts as finite numbers of "
-        "at least 0 (a time-out has a latency: the time waited), standard JSON only "
-        "(json.dumps(..., allow_nan=False) refuses NaN and Infinity)."
-    ),
-    trust="Exact: a count of the lines that fail the reader's rules (sekit.servedlog).",
-)

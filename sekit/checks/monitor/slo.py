@@ -21,13 +21,15 @@ from typing import TYPE_CHECKING
 
 from sekit.bounds import measured_on
 from sekit.checks.context import Context
-from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.findings import finding, outcome, percent, worst_summary
+from sekit.checks.kinds import INVALID_LOG_LINES
+from sekit.checks.load.kinds import ERROR_RATE, LATENCY
 from sekit.checks.monitor import served as sv
 from sekit.checks.monitor.figures import SloWindows, figures_of
 from sekit.checks.monitor.served import Point, Series
 from sekit.checks.monitor.settings import Monitor
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
-from sekit.results import CheckResult, Finding, not_measured
+from sekit.results import Finding, Outcome, not_measured
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,7 +51,7 @@ def bounds(ctx: Context) -> dict[str, float | None]:
     }
 
 
-def check_slo(ctx: Context) -> CheckResult:
+def check_slo(ctx: Context) -> Outcome:
     url = sv.prometheus_url(ctx)
     unknown: dict[str, str] = {}
     warned: list[Finding] = []
@@ -60,7 +62,7 @@ def check_slo(ctx: Context) -> CheckResult:
     else:
         reason = sv.no_log_reason(ctx)
         if reason is not None:
-            return CheckResult.skipped(id="monitor.slo", suite="monitor", reason=reason)
+            return Outcome.skipped(reason=reason)
         frame = sv.served(ctx)
         series, totals, unknown = log_series(frame, sv.settings(ctx), bounds(ctx))
         source = frame.attrs["source"]
@@ -159,11 +161,6 @@ def log_series(
     return found, totals, unknown
 
 
-WHAT = {
-    "monitor.availability": ("availability", "availability", percent),
-    "monitor.p95_ms": ("latency", "p95 latency", lambda v: f"{v:.0f} ms"),
-    "monitor.error_rate": ("error_rate", "error and fallback rate", percent),
-}
 KEYS = {
     "monitor.availability": "[monitor].min_availability",
     "monitor.p95_ms": "the p95 bound",
@@ -179,7 +176,7 @@ def verdict(
     source: str,
     unknown: dict[str, str] | None = None,
     warned: list[Finding] | None = None,
-) -> CheckResult:
+) -> Outcome:
     """Judge each series against its bound. A bound whose metric was not measured (``unknown``
     says why, or the source had no value for it) makes the result ``error``."""
     monitor = sv.settings(ctx)
@@ -231,15 +228,16 @@ def verdict(
     )
     findings.append(
         kept.finding(
+            AVAILABILITY,
             f"per {sv.span(monitor.window)} window ({source})"
-            + (f"; no bound for {', '.join(unjudged)}" if unjudged else "")
+            + (f"; no bound for {', '.join(unjudged)}" if unjudged else ""),
         )
     )
     metrics = dict(totals)
     metrics["windows_broken"] = float(
         len({p.start for s in series.values() for p in s.points if p.broken})
     )
-    return result(check_id, findings, summary, metrics, bounded=bounded)
+    return outcome(findings, summary, metrics, bounded=bounded)
 
 
 def _total(metric: str, totals: dict[str, float]) -> str:
@@ -298,27 +296,31 @@ ERROR_METRIC = Metric(
     gate="max = 0.01",
 )
 
-SPECS = (
-    CheckSpec(
-        id="monitor.slo",
-        title="availability, p95 latency and error rate of the served requests per time window",
-        func=check_slo,
-        emits="`availability`, `latency`, `error_rate` (a window credibly beyond its bound), "
-        "all fail; `invalid_log_lines` (warn); error when a bound is not measured (its field "
-        "unknown on more than one line in a thousand)",
-        kinds=(AVAILABILITY, "latency", "error_rate", sv.INVALID_LINES),
-        metrics=(AVAILABILITY_METRIC, P95_METRIC, ERROR_METRIC),
-        settings=("[monitor]", "[load].max_p95_ms", "[load].max_error_rate"),
-        section=("[monitor]", Monitor),
-        mlts=(
-            MltsClaim(
-                "monitor-6",
-                "'the model has not experienced a dramatic or slow-leak regression in training "
-                "speed, serving latency, throughput, or RAM usage' (latency and errors per "
-                "window of real traffic)",
-            ),
+WHAT = {
+    "monitor.availability": (AVAILABILITY, "availability", percent),
+    "monitor.p95_ms": (LATENCY, "p95 latency", lambda v: f"{v:.0f} ms"),
+    "monitor.error_rate": (ERROR_RATE, "error and fallback rate", percent),
+}
+
+
+SLO_CHECK = CheckSpec(
+    id="monitor.slo",
+    title="availability, p95 latency and error rate of the served requests per time window",
+    func=check_slo,
+    emits="`availability`, `latency`, `error_rate` (a window credibly beyond its bound), "
+    "all fail; `invalid_log_lines` (warn); error when a bound is not measured (its field "
+    "unknown on more than one line in a thousand)",
+    kinds=(AVAILABILITY, LATENCY, ERROR_RATE, INVALID_LOG_LINES),
+    metrics=(AVAILABILITY_METRIC, P95_METRIC, ERROR_METRIC),
+    settings=("[monitor]", "[load].max_p95_ms", "[load].max_error_rate"),
+    section=("[monitor]", Monitor),
+    mlts=(
+        MltsClaim(
+            "monitor-6",
+            "'the model has not experienced a dramatic or slow-leak regression in training "
+            "speed, serving latency, throughput, or RAM usage' (latency and errors per "
+            "window of real traffic)",
         ),
-        order=10,
-        figures=figures_of(SloWindows),
     ),
+    figures=figures_of(SloWindows),
 )

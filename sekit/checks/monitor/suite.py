@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 from sekit.checks.monitor.options import MonitorOptions
 from sekit.checks.monitor.settings import Monitor
-from sekit.checks.suite import Suite, checks_in
+from sekit.checks.suite import Suite
 
 if TYPE_CHECKING:
+    from sekit.checks.spec import CheckSpec
     from sekit.config.schema import Config
 
 
@@ -24,10 +25,33 @@ def _applies(config: Config, asked: bool) -> str | None:
     return "the config has no [monitor] table"
 
 
+def _checks() -> list[CheckSpec]:
+    """The checks, in report order (imported when listed or run)."""
+    from sekit.checks.monitor import (
+        accuracy,
+        cost,
+        drift,
+        levels,
+        online_ranking,
+        recommendations,
+        slo,
+    )
+
+    return [
+        slo.SLO_CHECK,
+        cost.COST_CHECK,
+        levels.LEVELS_CHECK,
+        accuracy.ACCURACY_CHECK,
+        recommendations.RECOMMENDATIONS_CHECK,
+        online_ranking.ONLINE_RANKING_CHECK,
+        drift.DRIFT_CHECK,
+    ]
+
+
 SUITE = Suite(
     name="monitor",
     title="Monitoring over time: SLOs, accuracy on feedback and drift per window of the log",
-    checks=checks_in("sekit.checks.monitor"),
+    checks=_checks,
     applies=_applies,
     needs="[monitor]",
     tables=(Monitor,),

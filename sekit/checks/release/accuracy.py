@@ -27,7 +27,7 @@ from sekit.checks.model.testset import test_set
 from sekit.checks.release.settings import Release
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
 from sekit.errors import InputError
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 SHOWN_SLICES = 5
 
@@ -138,7 +138,7 @@ def _slice_columns(
     return [c for c in features if c in frame.columns and looks_categorical(frame[c])]
 
 
-def check_accuracy(ctx: Context) -> CheckResult:
+def check_accuracy(ctx: Context) -> Outcome:
     import numpy as np
 
     from sekit import stats
@@ -164,7 +164,7 @@ def check_accuracy(ctx: Context) -> CheckResult:
     if overall["p_value"] < release.p_value and overall["loss"] >= release.max_accuracy_drop:
         findings.append(
             finding(
-                "release_regression",
+                RELEASE_REGRESSION,
                 "fail",
                 f"the new model is worse on the same {len(frame):,} labelled rows of {source} "
                 f"({shown}; p = {overall['p_value']:.2g}): roll back",
@@ -193,7 +193,7 @@ def check_accuracy(ctx: Context) -> CheckResult:
             )
             worse_slices.append(
                 finding(
-                    "release_regression",
+                    RELEASE_REGRESSION,
                     "fail",
                     f"the new model is worse on the slice {description} ({size} rows): {loss} "
                     f"lost (Holm-adjusted p = {p_adjusted:.2g} over {len(compared)} slices), "
@@ -210,16 +210,14 @@ def check_accuracy(ctx: Context) -> CheckResult:
     if len(worse_slices) > SHOWN_SLICES:
         findings.append(
             finding(
-                "release_regression",
+                RELEASE_REGRESSION,
                 "info",
                 f"{len(worse_slices) - SHOWN_SLICES} more slices are worse; the "
                 f"{SHOWN_SLICES} with the largest loss are shown",
                 slices=[f.evidence["slice"] for f in worse_slices[SHOWN_SLICES:]],
             )
         )
-    return CheckResult.from_findings(
-        id="release.accuracy",
-        suite="release",
+    return Outcome.from_findings(
         findings=findings,
         summary=worst_summary(
             findings,
@@ -266,24 +264,21 @@ ACCURACY_DELTA = Metric(
     gate="min = 0",
 )
 
-SPECS = (
-    CheckSpec(
-        id="release.accuracy",
-        title="the new model against the deployed one on the same labelled rows (paired tests)",
-        func=check_accuracy,
-        emits="`release_regression`: worse overall or on a slice by a paired test (McNemar, "
-        "paired bootstrap; Holm over slices) and by at least the tolerance (fail)",
-        kinds=(RELEASE_REGRESSION,),
-        metrics=(ACCURACY_DELTA,),
-        settings=("[release].labelled", "[release].max_accuracy_drop", "[release].p_value"),
-        requires=needs_rows,
-        mlts=(
-            MltsClaim(
-                "infra-7",
-                "'serving models can be rolled back': the release says roll back, with the "
-                "rows and slices that justify it",
-            ),
+ACCURACY_CHECK = CheckSpec(
+    id="release.accuracy",
+    title="the new model against the deployed one on the same labelled rows (paired tests)",
+    func=check_accuracy,
+    emits="`release_regression`: worse overall or on a slice by a paired test (McNemar, "
+    "paired bootstrap; Holm over slices) and by at least the tolerance (fail)",
+    kinds=(RELEASE_REGRESSION,),
+    metrics=(ACCURACY_DELTA,),
+    settings=("[release].labelled", "[release].max_accuracy_drop", "[release].p_value"),
+    requires=needs_rows,
+    mlts=(
+        MltsClaim(
+            "infra-7",
+            "'serving models can be rolled back': the release says roll back, with the "
+            "rows and slices that justify it",
         ),
-        order=20,
     ),
 )

@@ -50,6 +50,7 @@ from typing import Any
 
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, worst_summary
+from sekit.checks.load.kinds import INVALID_MEASUREMENT
 from sekit.checks.load.service import ServiceDown
 from sekit.checks.load.validity import Generator, invalid, unclear_difference
 from sekit.checks.release.compare import agreement_of, more_degraded
@@ -58,7 +59,7 @@ from sekit.checks.release.traffic import Arm, read_samples, run_traffic
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
 from sekit.config.schema import Config
 from sekit.errors import UsageError
-from sekit.results import CheckResult, Finding, Severity, Status
+from sekit.results import Finding, Outcome, Severity, Status
 
 
 def prediction_field(config: Config) -> str:
@@ -73,7 +74,7 @@ def prediction_field(config: Config) -> str:
     )
 
 
-def check_online(ctx: Context) -> CheckResult:
+def check_online(ctx: Context) -> Outcome:
     config = ctx.config
     if config.service is None and len(ctx.options.urls) != 2:
         raise UsageError(
@@ -83,13 +84,11 @@ def check_online(ctx: Context) -> CheckResult:
     try:
         samples, died, generator = run_traffic(ctx, prediction_field(config))
     except ServiceDown as down:
-        return CheckResult.from_findings(
-            id="release.online",
-            suite="release",
+        return Outcome.from_findings(
             summary=down.message,
             findings=[
                 finding(
-                    "release_errors",
+                    RELEASE_ERRORS,
                     "fail",
                     f"a service did not come up: {down.message}",
                     log_tail=down.log_tail,
@@ -106,7 +105,7 @@ def judge(
     died: list[str] | None = None,
     generator: Generator | None = None,
     probed: bool = False,
-) -> CheckResult:
+) -> Outcome:
     """The verdict on two arms' recorded answers (separate from the run, so it can be tested
     on recorded samples). ``probed``: the run had sekit's probe of the generator beside it, and
     ``generator`` is what it reported (None: nothing, which voids the run)."""
@@ -118,21 +117,19 @@ def judge(
     deployed, candidate = arms["deployed"], arms["candidate"]
     findings: list[Finding] = []
     for arm in died or ():
-        findings.append(finding("release_errors", "fail", f"the {arm} model's service died"))
+        findings.append(finding(RELEASE_ERRORS, "fail", f"the {arm} model's service died"))
     if candidate.requests == 0 or deployed.requests == 0:
         empty = "new" if candidate.requests == 0 else "deployed"
         split = release.mode if release.mode == "shadow" else f"{release.mode} {release.share:g}"
         findings.append(
             finding(
-                "release_errors",
+                RELEASE_ERRORS,
                 "fail",
                 f"no answer from the {empty} model was recorded after the warm-up ({split}): "
                 "lengthen [load].duration or raise the weight",
             )
         )
-        return CheckResult.from_findings(
-            id="release.online",
-            suite="release",
+        return Outcome.from_findings(
             findings=findings,
             summary=findings[-1].message,
             metrics={"requests": float(candidate.requests + deployed.requests)},
@@ -153,15 +150,13 @@ def judge(
         "p_value": worse_p,
     }
     if not candidate.latencies:
-        findings.append(
-            finding("release_errors", "fail", f"{told}: no answer succeeded", **evidence)
-        )
+        findings.append(finding(RELEASE_ERRORS, "fail", f"{told}: no answer succeeded", **evidence))
     elif degraded > limit and worse_p < release.p_value:
-        findings.append(finding("release_errors", "fail", told, **evidence))
+        findings.append(finding(RELEASE_ERRORS, "fail", told, **evidence))
     elif degraded > limit:
         findings.append(
             finding(
-                "release_errors",
+                RELEASE_ERRORS,
                 "warn",
                 f"{told}: both models degrade alike (p = {worse_p:.2g}), so the service "
                 "or the machine is at its limit, not the new model; see `sekit check load`",
@@ -173,7 +168,7 @@ def judge(
         if interval[1] < release.min_agreement:
             findings.append(
                 finding(
-                    "release_disagreement",
+                    RELEASE_DISAGREEMENT,
                     "fail",
                     f"the two models agree on {agreement:.0%} of {compared} distinct inputs "
                     f"(95% interval {interval[0]:.0%}-{interval[1]:.0%}; required "
@@ -186,7 +181,7 @@ def judge(
         else:
             findings.append(
                 finding(
-                    "release_disagreement",
+                    RELEASE_DISAGREEMENT,
                     "info",
                     f"agreement {agreement:.0%} on {compared} distinct inputs is below "
                     f"{release.min_agreement:.0%}, but too few inputs to be sure (interval up to "
@@ -204,7 +199,7 @@ def judge(
     if void is not None:
         findings.append(
             finding(
-                "invalid_measurement",
+                INVALID_MEASUREMENT,
                 "fail",
                 f"{void}; the run did not measure the two models",
                 **(generator.evidence() if generator is not None else {}),
@@ -220,7 +215,7 @@ def judge(
     ):
         findings.append(
             finding(
-                "release_latency",
+                RELEASE_LATENCY,
                 "fail",
                 f"the new model's p95 latency is {p95_new:.0f} ms against {p95_old:.0f} ms "
                 f"deployed ({ratio:.2f}x, 95% interval {ratio_interval[0]:.2f}-"
@@ -248,9 +243,7 @@ def judge(
         f"{'n/a' if agreement is None else f'{agreement:.0%}'}, p95 {_ms(p95_new)} against "
         f"{_ms(p95_old)}, {degraded:.1%} failed or fell back"
     )
-    result = CheckResult.from_findings(
-        id="release.online",
-        suite="release",
+    result = Outcome.from_findings(
         findings=findings,
         summary=worst_summary(findings, shown),
         metrics=metrics,
@@ -339,26 +332,23 @@ ERROR_RATE = Metric(
     gate="max = 0.01",
 )
 
-SPECS = (
-    CheckSpec(
-        id="release.online",
-        title="the new model beside the deployed one on the real service (shadow, canary, A/B)",
-        func=check_online,
-        emits="`release_disagreement` (agreement credibly below [release].min_agreement), "
-        "`release_latency` (p95 ratio credibly above [release].max_p95_ratio), "
-        "`release_errors` (failed or fallback answers above the limit), all fail; "
-        "`invalid_measurement` when the load generator could not keep up (error)",
-        kinds=(RELEASE_DISAGREEMENT, RELEASE_LATENCY, RELEASE_ERRORS, "invalid_measurement"),
-        metrics=(AGREEMENT, P95_RATIO, ERROR_RATE),
-        settings=("[release]", "[model].baseline", "[service]", "[load]"),
-        section=("[release]", Release),
-        mlts=(
-            MltsClaim(
-                "infra-6",
-                "'models are tested via a canary process before they enter production serving "
-                "environments' (the new version beside the old one, on the real service)",
-            ),
+ONLINE_CHECK = CheckSpec(
+    id="release.online",
+    title="the new model beside the deployed one on the real service (shadow, canary, A/B)",
+    func=check_online,
+    emits="`release_disagreement` (agreement credibly below [release].min_agreement), "
+    "`release_latency` (p95 ratio credibly above [release].max_p95_ratio), "
+    "`release_errors` (failed or fallback answers above the limit), all fail; "
+    "`invalid_measurement` when the load generator could not keep up (error)",
+    kinds=(RELEASE_DISAGREEMENT, RELEASE_LATENCY, RELEASE_ERRORS, INVALID_MEASUREMENT),
+    metrics=(AGREEMENT, P95_RATIO, ERROR_RATE),
+    settings=("[release]", "[model].baseline", "[service]", "[load]"),
+    section=("[release]", Release),
+    mlts=(
+        MltsClaim(
+            "infra-6",
+            "'models are tested via a canary process before they enter production serving "
+            "environments' (the new version beside the old one, on the real service)",
         ),
-        order=10,
     ),
 )

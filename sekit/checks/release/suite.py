@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sekit.checks.release.settings import Release
-from sekit.checks.suite import Suite, checks_in
+from sekit.checks.suite import Suite
 
 if TYPE_CHECKING:
+    from sekit.checks.spec import CheckSpec
     from sekit.config.schema import Config
 
 
@@ -23,10 +24,20 @@ def _applies(config: Config, asked: bool) -> str | None:
     return None if config.table(Release) is not None else "the config has no [release] table"
 
 
+def _checks() -> list[CheckSpec]:
+    """The checks, in report order (imported when listed or run)."""
+    from sekit.checks.release import accuracy, online
+
+    return [
+        online.ONLINE_CHECK,
+        accuracy.ACCURACY_CHECK,
+    ]
+
+
 SUITE = Suite(
     name="release",
     title="Release: the new model beside the deployed one on the real service",
-    checks=checks_in("sekit.checks.release"),
+    checks=_checks,
     applies=_applies,
     needs="[model]",
     tables=(Release,),

@@ -13,27 +13,23 @@ from __future__ import annotations
 import os
 
 from sekit.checks.context import Context
-from sekit.checks.findings import finding, result, worst_summary
+from sekit.checks.findings import finding, outcome, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric
 from sekit.checks.tests import measure
 from sekit.checks.tests.settings import Tests
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 ID = "tests.coverage"
 
 
-def check_coverage(ctx: Context) -> CheckResult:
+def check_coverage(ctx: Context) -> Outcome:
     if os.environ.get(measure.NESTED):
-        return CheckResult.skipped(
-            id=ID,
-            suite="tests",
+        return Outcome.skipped(
             reason="already inside the tests sekit runs (a test runs sekit): not run again",
         )
     missing = measure.pytest_cov_missing()
     if missing is not None:
-        return CheckResult.error(
-            id=ID,
-            suite="tests",
+        return Outcome.error(
             message=f"{missing}: install it (pip install pytest-cov) to measure coverage",
             cause="input",
         )
@@ -50,36 +46,28 @@ def check_coverage(ctx: Context) -> CheckResult:
     )
     evidence = measure.as_evidence(run)
     if run.exit_code is None:
-        return CheckResult.error(
-            id=ID,
-            suite="tests",
+        return Outcome.error(
             message=f"the tests did not finish within {settings.timeout:g}s "
             "([tests].timeout): stopped",
             cause="timeout",
             evidence=evidence,
         )
     if run.exit_code == 5 or (run.exit_code == 0 and run.tests == 0):
-        return CheckResult.error(
-            id=ID,
-            suite="tests",
+        return Outcome.error(
             message="pytest collected no tests: there is no coverage to measure "
             "(set [tests].paths to the folder of the tests)",
             cause="input",
             evidence=evidence,
         )
     if run.exit_code not in (0, 1):
-        return CheckResult.error(
-            id=ID,
-            suite="tests",
+        return Outcome.error(
             message=f"pytest could not run the tests (exit {run.exit_code}): "
             f"{measure.tail(run.output)}",
             cause="input",
             evidence=evidence,
         )
     if run.coverage is None:
-        return CheckResult.error(
-            id=ID,
-            suite="tests",
+        return Outcome.error(
             message=f"no coverage measured: {run.coverage_error}",
             cause="input",
             evidence=evidence,
@@ -89,7 +77,7 @@ def check_coverage(ctx: Context) -> CheckResult:
         first = run.failed[0]
         findings.append(
             finding(
-                "test_failure",
+                TEST_FAILURE,
                 "fail",
                 f"{len(run.failed)} of {run.tests} tests failed, e.g. {first.test}: "
                 f"{first.message}",
@@ -100,7 +88,7 @@ def check_coverage(ctx: Context) -> CheckResult:
     if least:
         findings.append(
             finding(
-                "uncovered_code",
+                UNCOVERED,
                 "info",
                 "least covered: "
                 + ", ".join(f"{f.path} {f.share:.0%} ({len(f.missing)} not run)" for f in least),
@@ -115,7 +103,7 @@ def check_coverage(ctx: Context) -> CheckResult:
         "count": float(run.tests),
         "failures": float(len(run.failed)),
     }
-    return result(ID, findings, worst_summary(findings, clean), metrics)
+    return outcome(findings, worst_summary(findings, clean), metrics)
 
 
 TEST_FAILURE = Kind(
@@ -142,50 +130,46 @@ UNCOVERED = Kind(
     trust="Exact: coverage.py's count of the lines the tests ran.",
 )
 
-SPECS = (
-    CheckSpec(
-        id=ID,
-        title="the project's own tests pass, and how much of the code they run",
-        func=check_coverage,
-        emits="`test_failure` (fail), `uncovered_code` (info, the least covered files)",
-        kinds=(TEST_FAILURE, UNCOVERED),
-        metrics=(
-            Metric(
-                "tests.coverage",
-                "the share of the code's statements the tests run, 0-1 (branches too with "
-                "[tests].branch)",
-                "coverage.py's total over [tests].source (default src/), measured by pytest-cov "
-                "while sekit runs the tests; test files are not code.",
-                "Low: read the least covered files in the finding and in "
-                ".sekit/tests/coverage.json.",
-                "Test the behaviour of the uncovered code; gate the share so it does not fall.",
-                gate="min = 0.7",
-            ),
-            Metric(
-                "tests.statements",
-                "the statements of the code coverage was measured on",
-                "coverage.py's count over [tests].source.",
-                "0 or tiny: [tests].source names the wrong folder.",
-                "Point [tests].source at the project's code.",
-            ),
-            Metric(
-                "tests.count",
-                "tests pytest ran",
-                "Counted from pytest's JUnit report.",
-                "Fewer than expected: a folder was not collected ([tests].paths).",
-                "Add the tests' folder to [tests].paths.",
-            ),
-            Metric(
-                "tests.failures",
-                "tests that failed or ended in an error",
-                "Counted from pytest's JUnit report.",
-                "Above 0: see the test_failure finding.",
-                "Fix the code or the test.",
-                gate="max = 0",
-            ),
+COVERAGE_CHECK = CheckSpec(
+    id=ID,
+    title="the project's own tests pass, and how much of the code they run",
+    func=check_coverage,
+    emits="`test_failure` (fail), `uncovered_code` (info, the least covered files)",
+    kinds=(TEST_FAILURE, UNCOVERED),
+    metrics=(
+        Metric(
+            "tests.coverage",
+            "the share of the code's statements the tests run, 0-1 (branches too with "
+            "[tests].branch)",
+            "coverage.py's total over [tests].source (default src/), measured by pytest-cov "
+            "while sekit runs the tests; test files are not code.",
+            "Low: read the least covered files in the finding and in .sekit/tests/coverage.json.",
+            "Test the behaviour of the uncovered code; gate the share so it does not fall.",
+            gate="min = 0.7",
         ),
-        settings=("[tests]",),
-        section=("[tests]", Tests),
-        order=10,
+        Metric(
+            "tests.statements",
+            "the statements of the code coverage was measured on",
+            "coverage.py's count over [tests].source.",
+            "0 or tiny: [tests].source names the wrong folder.",
+            "Point [tests].source at the project's code.",
+        ),
+        Metric(
+            "tests.count",
+            "tests pytest ran",
+            "Counted from pytest's JUnit report.",
+            "Fewer than expected: a folder was not collected ([tests].paths).",
+            "Add the tests' folder to [tests].paths.",
+        ),
+        Metric(
+            "tests.failures",
+            "tests that failed or ended in an error",
+            "Counted from pytest's JUnit report.",
+            "Above 0: see the test_failure finding.",
+            "Fix the code or the test.",
+            gate="max = 0",
+        ),
     ),
+    settings=("[tests]",),
+    section=("[tests]", Tests),
 )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sekit.checks.suite import Suite, checks_in
+from sekit.checks.suite import Suite
 from sekit.checks.tests.settings import Tests
 
 if TYPE_CHECKING:
+    from sekit.checks.spec import CheckSpec
     from sekit.config.schema import Config
 
 
@@ -18,10 +19,19 @@ def _applies(config: Config, asked: bool) -> str | None:
     return "the config has no [tests] table"
 
 
+def _checks() -> list[CheckSpec]:
+    """The checks, in report order (imported when listed or run)."""
+    from sekit.checks.tests import coverage
+
+    return [
+        coverage.COVERAGE_CHECK,
+    ]
+
+
 SUITE = Suite(
     name="tests",
     title="The project's own tests, run with coverage (pytest-cov)",
-    checks=checks_in("sekit.checks.tests"),
+    checks=_checks,
     applies=_applies,
     needs="[tests]",
     tables=(Tests,),

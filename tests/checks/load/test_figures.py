@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sekit.checks.load.figures import History, figures
+from sekit.checks.load.kinds import LATENCY
 from sekit.config.schema import Gate
 from sekit.gate import evaluate_gates
 from sekit.results import CheckResult
@@ -30,7 +31,7 @@ def result(p95: float) -> CheckResult:
     return CheckResult.from_findings(
         id="load.locust",
         suite="load",
-        findings=[kept.finding("per second")],
+        findings=[kept.finding(LATENCY, "per second")],
         metrics={"p50_ms": 20.0, "p95_ms": p95, "p99_ms": p95 * 1.2},
     )
 

@@ -10,15 +10,20 @@ import numpy as np
 import pytest
 
 from sekit.checks.load.validity import Generator
-from sekit.checks.release.online import judge
+from sekit.checks.release.online import ONLINE_CHECK, judge
 from sekit.checks.release.traffic import Arm, read_samples
 from sekit.config.loader import load_config
 from sekit.config.schema import Config
 from sekit.gate import release_decision as decision
 from sekit.report.model import GateResult
-from sekit.results import CheckResult, Status
+from sekit.results import CheckResult, Outcome, Status
 from sekit.stats import quantile_ratio
 from tests.helpers import finding
+
+
+def stamped(outcome: Outcome) -> CheckResult:
+    """The result the runner makes of ``release.online``'s outcome."""
+    return CheckResult.stamped(outcome, id=ONLINE_CHECK.id, suite=ONLINE_CHECK.suite)
 
 
 @pytest.fixture
@@ -174,7 +179,7 @@ def test_bursts_of_timeouts_on_a_busy_machine_do_not_blame_an_equal_model(
 def test_nothing_recorded_never_promotes(config: Config) -> None:
     result = judge({"candidate": Arm(), "deployed": Arm()}, config)
     assert result.status is Status.FAIL
-    made = decision([result], [])
+    made = decision([stamped(result)], [])
     assert made is not None and made.decision == "roll back"
 
 
@@ -253,6 +258,6 @@ def test_a_latency_comparison_the_generator_could_have_made_is_not_a_verdict(
     )
     if kind == "invalid_measurement":
         assert "load generator" in result.findings[0].message
-        made = decision([result], [])
+        made = decision([stamped(result)], [])
         assert made is not None and made.decision == "roll back"
         assert "could not measure" in made.reasons[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sekit import results
 from sekit.checks.context import Context
 from sekit.checks.findings import finding
 from sekit.checks.model.behaviour.contract import run_contract
@@ -23,14 +24,21 @@ from sekit.checks.model.behaviour.engine import (
     records,
     run_property,
 )
+from sekit.checks.model.behaviour.kinds import (
+    CRASH,
+    DIRECTIONAL_VIOLATION,
+    INVALID_OUTPUT,
+    INVARIANCE_VIOLATION,
+    MINIMUM_FUNCTIONALITY,
+    NONDETERMINISM,
+)
 from sekit.checks.model.behaviour.minimum import run_minimum
 from sekit.checks.model.behaviour.properties import directional, invariance
 from sekit.checks.model.subject import subject_from_config
-from sekit.checks.spec import CheckSpec, Kind, Metric
+from sekit.checks.spec import CheckSpec, Metric
 from sekit.config.schema import Model
 from sekit.config.text import Edit, Template
 from sekit.errors import InputError
-from sekit.results import CheckResult
 from sekit.strategies import profiles
 
 
@@ -43,7 +51,7 @@ def _tabular(config: Any) -> str | None:
     return None
 
 
-def check_behaviour(ctx: Context) -> CheckResult:
+def check_behaviour(ctx: Context) -> results.Outcome:
     from sekit.checks.data.bundle import bundle_from_config
 
     subject = subject_from_config(ctx)
@@ -54,9 +62,7 @@ def check_behaviour(ctx: Context) -> CheckResult:
     columns = config.data.columns if config.data is not None else {}
     train = data.train.frame if data is not None else None
     if not subject.features:
-        return CheckResult.skipped(
-            id="model.behaviour",
-            suite="model",
+        return results.Outcome.skipped(
             reason="the model's features are unknown: configure [data]",
         )
     profile_list = profiles(columns, train, subject.features)
@@ -97,10 +103,10 @@ def check_behaviour(ctx: Context) -> CheckResult:
             )
         if item.kind == "invariance":
             prop = invariance(subject, batches, feature)
-            kind = "invariance_violation"
+            kind = INVARIANCE_VIOLATION.name
         else:
             prop = directional(subject, batches, feature, item.expect, item.output)
-            kind = "directional_violation"
+            kind = DIRECTIONAL_VIOLATION.name
         outcomes.append(
             run_property(
                 label,
@@ -121,7 +127,7 @@ def check_behaviour(ctx: Context) -> CheckResult:
     seconds = sum(o.seconds for o in outcomes)
     findings.append(
         finding(
-            "invalid_output",
+            INVALID_OUTPUT,
             "info",
             "properties tested",
             properties=[
@@ -153,9 +159,7 @@ def check_behaviour(ctx: Context) -> CheckResult:
             "; shrinking was bounded by [checks].timeout only (this Hypothesis has no "
             "MAX_SHRINKING_SECONDS)"
         )
-    result = CheckResult.from_findings(
-        id="model.behaviour",
-        suite="model",
+    result = results.Outcome.from_findings(
         findings=findings,
         summary=summary,
         metrics={
@@ -186,78 +190,6 @@ def _describer(
 
 # --- declarations ----------------------------------------------------------------------
 
-INVARIANCE_VIOLATION = Kind(
-    "invariance_violation",
-    "changing a feature that must not matter changes the output",
-    (
-        "The prediction changes with something that must not matter (the clinic, a name's "
-        "spelling): the model learned a shortcut that will fail or discriminate."
-    ),
-    "The finding's example shows the row, the changed value and both outputs.",
-    (
-        "Remove or neutralise the feature in the model pipeline, rebalance the data, and keep the "
-        "property as a test."
-    ),
-)
-DIRECTIONAL_VIOLATION = Kind(
-    "directional_violation",
-    "an output moves against the expected direction",
-    (
-        "The output moves against domain knowledge (more risk gives a lower score): users lose "
-        "trust, and the model is likely fitting noise."
-    ),
-    "The example shows the row, how much the feature was raised and both outputs.",
-    (
-        "Add a monotonic constraint (gradient boosting's monotonic_cst), more data, or a simpler "
-        "model in that region."
-    ),
-)
-MINIMUM_FUNCTIONALITY = Kind(
-    "minimum_functionality",
-    "labelled cases the model must get right are wrong",
-    (
-        "Cases any competent model must get right are wrong: a basic capability is missing, "
-        "whatever the average score says."
-    ),
-    "Look at the wrong cases listed in the finding.",
-    "Fix the data or features behind those cases; keep the cases as a regression test.",
-)
-CRASH = Kind(
-    "crash",
-    "the model raises on a schema-valid input",
-    (
-        "A model that raises on valid input takes the service down with it (HTTP 500) for every "
-        "user who sends such a value."
-    ),
-    "The example is the minimal input that crashes, with the exception.",
-    (
-        "Handle edge values in the model pipeline (missing, extremes), and validate inputs at the "
-        "service boundary."
-    ),
-)
-INVALID_OUTPUT = Kind(
-    "invalid_output",
-    "wrong output shape, unknown classes or invalid probabilities",
-    (
-        "Unknown classes, NaN scores or probabilities that do not sum to 1 break every consumer "
-        "that trusts the output."
-    ),
-    "The example shows the input and the invalid output.",
-    "Fix post-processing and calibration; never edit probabilities by hand.",
-)
-NONDETERMINISM = Kind(
-    "nondeterminism",
-    "the same input gives different outputs",
-    (
-        "The same input must give the same answer, or nothing can be reproduced, debugged or "
-        "audited."
-    ),
-    (
-        "Look for randomness at prediction time: unseeded sampling, dropout left on, dependence on "
-        "batch order."
-    ),
-    "Seed or remove randomness at inference; predict each row independently of its batch.",
-)
 BEHAVIOUR_CASES = Metric(
     "behaviour.cases",
     "generated and labelled cases the behaviour tests ran",
@@ -278,30 +210,27 @@ BEHAVIOUR_FAILURES = Metric(
     gate="max = 0",
 )
 
-SPECS = (
-    CheckSpec(
-        id="model.behaviour",
-        title="behaviour properties (Hypothesis)",
-        func=check_behaviour,
-        emits="`crash`, `invalid_output`, `nondeterminism` always; `invariance_violation`, "
-        "`directional_violation`, `minimum_functionality` from `[[behaviour]]` (fail)",
-        kinds=(
-            CRASH,
-            INVALID_OUTPUT,
-            NONDETERMINISM,
-            INVARIANCE_VIOLATION,
-            DIRECTIONAL_VIOLATION,
-            MINIMUM_FUNCTIONALITY,
-        ),
-        metrics=(BEHAVIOUR_CASES, BEHAVIOUR_FAILURES),
-        settings=(
-            "[[behaviour]]",
-            "[model].examples",
-            "[model].batch_rows",
-            "[model].shrink_seconds",
-        ),
-        requires=_tabular,
-        section=("[model]", Model),
-        order=50,
+BEHAVIOUR_CHECK = CheckSpec(
+    id="model.behaviour",
+    title="behaviour properties (Hypothesis)",
+    func=check_behaviour,
+    emits="`crash`, `invalid_output`, `nondeterminism` always; `invariance_violation`, "
+    "`directional_violation`, `minimum_functionality` from `[[behaviour]]` (fail)",
+    kinds=(
+        CRASH,
+        INVALID_OUTPUT,
+        NONDETERMINISM,
+        INVARIANCE_VIOLATION,
+        DIRECTIONAL_VIOLATION,
+        MINIMUM_FUNCTIONALITY,
     ),
+    metrics=(BEHAVIOUR_CASES, BEHAVIOUR_FAILURES),
+    settings=(
+        "[[behaviour]]",
+        "[model].examples",
+        "[model].batch_rows",
+        "[model].shrink_seconds",
+    ),
+    requires=_tabular,
+    section=("[model]", Model),
 )

@@ -26,6 +26,7 @@ from sekit.checks.model.behaviour.engine import (
     same,
     show,
 )
+from sekit.checks.model.behaviour.kinds import CRASH, INVALID_OUTPUT, NONDETERMINISM
 from sekit.checks.model.subject import ModelUnderTest
 
 if TYPE_CHECKING:
@@ -36,9 +37,9 @@ if TYPE_CHECKING:
     from sekit.results import Finding
 
 PROPERTIES = (
-    ("crash", "no crash on schema-valid input"),
-    ("invalid_output", "valid outputs"),
-    ("nondeterminism", "same input, same output"),
+    (CRASH, "no crash on schema-valid input"),
+    (INVALID_OUTPUT, "valid outputs"),
+    (NONDETERMINISM, "same input, same output"),
 )
 
 
@@ -56,16 +57,16 @@ def contract(
             predicted = subject.predict(rows)
             proba = subject.predict_proba(rows) if subject.has_proba else None
         except Exception as exc:
-            assume("crash" not in skip)  # found already: this batch cannot test the others
+            assume(CRASH.name not in skip)  # found already: this batch cannot test the others
             raise Violation(
-                "crash",
+                CRASH,
                 f"{type(exc).__name__}: {str(exc)[:200]}",
                 isolate(rows, lambda part: _crashes(subject, part)),
                 {"exception": type(exc).__name__},
             ) from None
-        if "invalid_output" not in skip:
+        if INVALID_OUTPUT.name not in skip:
             _valid(subject, len(rows), predicted, proba)
-        if "nondeterminism" not in skip:
+        if NONDETERMINISM.name not in skip:
             try:
                 again = subject.predict(rows), subject.predict(rows.iloc[::-1])[::-1]
             except Exception:
@@ -89,7 +90,7 @@ def run_contract(
     """One outcome per property of the contract (the time of each shared run split evenly
     between the properties it checked)."""
     found: dict[str, Finding] = {}
-    outcomes = {kind: Outcome(name, kind) for kind, name in PROPERTIES}
+    outcomes = {kind.name: Outcome(name, kind.name) for kind, name in PROPERTIES}
     while len(found) < len(PROPERTIES):
         run = run_property(
             "the model's contract" + (f" (without {', '.join(found)})" if found else ""),
@@ -101,7 +102,7 @@ def run_contract(
             shrink_seconds=shrink_seconds,
             database=database,
         )
-        active = [kind for kind, _ in PROPERTIES if kind not in found]
+        active = [kind.name for kind, _ in PROPERTIES if kind.name not in found]
         for kind in active:
             outcomes[kind].cases += run.cases
             outcomes[kind].seconds += run.seconds / len(active)
@@ -137,13 +138,13 @@ def _valid(subject: ModelUnderTest, n: int, predicted: np.ndarray, proba: Any) -
 
     if predicted.shape[0] != n:
         raise Violation(
-            "invalid_output", f"{n} rows gave {predicted.shape[0]} predictions", list(range(n))
+            INVALID_OUTPUT, f"{n} rows gave {predicted.shape[0]} predictions", list(range(n))
         )
     if subject.task == "regression":
         bad = ~np.isfinite(predicted.astype("float64"))
         if bad.any():
             raise Violation(
-                "invalid_output",
+                INVALID_OUTPUT,
                 "the prediction is not a finite number",
                 np.flatnonzero(bad).tolist(),
                 {"value": str(predicted[bad][0])},
@@ -158,7 +159,7 @@ def _valid(subject: ModelUnderTest, n: int, predicted: np.ndarray, proba: Any) -
         )
         if not known.all():
             raise Violation(
-                "invalid_output",
+                INVALID_OUTPUT,
                 f"predicted the unknown class {show(predicted[~known][0])}; classes are "
                 f"{[plain(c) for c in subject.classes]}",
                 np.flatnonzero(~known).tolist(),
@@ -167,7 +168,7 @@ def _valid(subject: ModelUnderTest, n: int, predicted: np.ndarray, proba: Any) -
         return
     if proba.shape != (n, len(subject.classes) or proba.shape[1]):
         raise Violation(
-            "invalid_output",
+            INVALID_OUTPUT,
             f"predict_proba has shape {proba.shape}, expected ({n}, {len(subject.classes)})",
             list(range(n)),
         )
@@ -177,7 +178,7 @@ def _valid(subject: ModelUnderTest, n: int, predicted: np.ndarray, proba: Any) -
     if outside.any():
         bad_rows = np.flatnonzero(outside).tolist()
         raise Violation(
-            "invalid_output",
+            INVALID_OUTPUT,
             "a probability is outside [0, 1]",
             bad_rows,
             {"probabilities": proba[bad_rows[0]].tolist()},
@@ -185,7 +186,7 @@ def _valid(subject: ModelUnderTest, n: int, predicted: np.ndarray, proba: Any) -
     if off.any():
         bad_rows = np.flatnonzero(off).tolist()
         raise Violation(
-            "invalid_output",
+            INVALID_OUTPUT,
             f"probabilities sum to {sums[bad_rows[0]]:.6g}, not 1",
             bad_rows,
             {"probabilities": proba[bad_rows[0]].tolist()},
@@ -200,7 +201,7 @@ def _deterministic(first: np.ndarray, second: np.ndarray, reordered: np.ndarray)
         if differ.any():
             bad = np.flatnonzero(differ).tolist()
             raise Violation(
-                "nondeterminism",
+                NONDETERMINISM,
                 f"the same row gave {show(first[bad[0]])}, then {show(other[bad[0]])} after {how}",
                 bad,
             )

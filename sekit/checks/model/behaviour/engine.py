@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from hypothesis import settings as Settings
 
+    from sekit.checks.spec import Kind
+
 EXPLICIT_ROWS = 3
 EXAMPLE_ROWS = 5  # rows shown in a finding
 
@@ -44,9 +46,9 @@ class Violation(Exception):
     """Raised inside a property when a batch breaks it."""
 
     def __init__(
-        self, kind: str, message: str, rows: list[int], detail: dict[str, Any] | None = None
+        self, kind: Kind, message: str, rows: list[int], detail: dict[str, Any] | None = None
     ) -> None:
-        super().__init__(f"{kind}: {message}")
+        super().__init__(f"{kind.name}: {message}")
         self.kind, self.message, self.rows, self.detail = kind, message, rows, detail or {}
 
 

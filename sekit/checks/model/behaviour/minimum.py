@@ -8,6 +8,7 @@ from typing import Any
 from sekit.checks.data.tables import read_table
 from sekit.checks.findings import finding
 from sekit.checks.model.behaviour.engine import Outcome, records
+from sekit.checks.model.behaviour.kinds import MINIMUM_FUNCTIONALITY
 from sekit.checks.model.subject import ModelUnderTest
 from sekit.errors import DataLoadError
 
@@ -37,11 +38,11 @@ def run_minimum(name: str, subject: ModelUnderTest, item: Any, data: Any) -> Out
     else:
         right = predicted.astype(str) == expected.astype(str)
     accuracy = float(np.mean(right))
-    outcome = Outcome(name, "minimum_functionality", cases=len(cases))
+    outcome = Outcome(name, MINIMUM_FUNCTIONALITY.name, cases=len(cases))
     if accuracy < item.min_accuracy:
         wrong = np.flatnonzero(~right).tolist()
         outcome.finding = finding(
-            "minimum_functionality",
+            MINIMUM_FUNCTIONALITY,
             "fail",
             f"{name}: {accuracy:.0%} of the {len(cases)} cases "
             f"in {item.cases.name} are right, {item.min_accuracy:.0%} required; e.g. expected "

@@ -15,6 +15,7 @@ from sekit.checks.model.behaviour.engine import (
     same,
     show,
 )
+from sekit.checks.model.behaviour.kinds import DIRECTIONAL_VIOLATION, INVARIANCE_VIOLATION
 from sekit.checks.model.subject import ModelUnderTest
 from sekit.errors import InputError
 from sekit.strategies import FeatureProfile
@@ -72,7 +73,7 @@ def invariance(
             bad = np.flatnonzero(differ).tolist()
             first = bad[0]
             raise Violation(
-                "invariance_violation",
+                INVARIANCE_VIOLATION,
                 f"changing {feature.name!r} from "
                 f"{show(rows.iloc[first][feature.name])} to "
                 f"{show(changed.iloc[first][feature.name])} changed the prediction "
@@ -134,7 +135,7 @@ def directional(
             bad = np.flatnonzero(wrong).tolist()
             first = bad[0]
             raise Violation(
-                "directional_violation",
+                DIRECTIONAL_VIOLATION,
                 f"raising {feature.name!r} from "
                 f"{base.iloc[first][feature.name]:.6g} to "
                 f"{raised.iloc[first][feature.name]:.6g} moved {output} from "

@@ -1,10 +1,3 @@
 """Checks of a model that answers in language (an LLM behind an endpoint): the output
 contract per input family (:mod:`.contract`) and prompt-injection probes with the guard's
 effect and cost (:mod:`.injection`, probes from :mod:`.probes`)."""
-
-from sekit.checks.model.llm.contract import SPECS as CONTRACT
-from sekit.checks.model.llm.injection import SPECS as INJECTION
-
-SPECS = (*CONTRACT, *INJECTION)
-
-__all__ = ["SPECS"]

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
 from sekit.checks.findings import finding
-from sekit.checks.model.rates import Rate, flaky_finding, judge, rate_evidence
+from sekit.checks.model.rates import FLAKY, Rate, flaky_finding, judge, rate_evidence
 from sekit.checks.spec import CheckSpec, Kind, Metric
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 if TYPE_CHECKING:
     from sekit.endpoint.client import Call
@@ -43,7 +43,7 @@ def kept(call: Call, labels: set[str]) -> bool | None:
     return not labels or str(call.prediction) in labels
 
 
-def check_contract(ctx: Context) -> CheckResult:
+def check_contract(ctx: Context) -> Outcome:
     from sekit.checks.model.remote import TEST_SET
     from sekit.checks.model.subject import endpoint_client
 
@@ -84,7 +84,7 @@ def check_contract(ctx: Context) -> CheckResult:
         example = _example(broken[family])
         findings.append(
             finding(
-                "contract_violation",
+                CONTRACT_VIOLATION,
                 "fail",
                 f"{family}: {rate.describe()} {what}: below the required rate",
                 family=family,
@@ -97,7 +97,7 @@ def check_contract(ctx: Context) -> CheckResult:
         example = _example(all_broken)
         findings.append(
             finding(
-                "contract_violation",
+                CONTRACT_VIOLATION,
                 "fail",
                 f"all families: {pooled.describe()} {what}: below the required rate",
                 rate=rate_evidence(pooled),
@@ -113,7 +113,7 @@ def check_contract(ctx: Context) -> CheckResult:
         summary += f"; the lowest of {len(rates)} input families: {family} ({lowest.rate:.0%})"
     findings.append(
         finding(
-            "contract_violation",
+            CONTRACT_VIOLATION,
             "info",
             "adherence per input family: "
             + "; ".join(f"{family} {_shown(rate)}" for family, rate in rates.items()),
@@ -122,9 +122,7 @@ def check_contract(ctx: Context) -> CheckResult:
         )
     )
     answers = pooled.observed
-    return CheckResult.from_findings(
-        id="model.contract",
-        suite="model",
+    return Outcome.from_findings(
         findings=findings,
         summary=summary,
         metrics={
@@ -205,35 +203,31 @@ CONTRACT_VIOLATION = Kind(
     "real local model is found in every one of 20 seeds.",
 )
 
-SPECS = (
-    CheckSpec(
-        id="model.contract",
-        title="the output contract, per input family",
-        func=check_contract,
-        emits="`contract_violation` (fail) when the share of answers that keep the contract "
-        "lies below [model.contract].min_rate, over all answers or in one input family; "
-        "`flaky` (warn) when undecided",
-        kinds=(CONTRACT_VIOLATION, "flaky"),
-        metrics=(
-            Metric(
-                "contract.adherence",
-                "share of the answers that keep the output contract, in the family where it "
-                "is lowest",
-                "An answer off the contract is a prediction the pipeline cannot use.",
-                "Read model.contract's findings: the share per input family.",
-                "Constrain the output format; keep a marked fallback in the parse stage.",
-                "min = 0.95",
-            ),
-            Metric(
-                "contract.answers",
-                "answers judged against the output contract",
-                "The interval of each family's share narrows with the answers.",
-                "Compare with [model.text].trials and .texts.",
-                "Raise [model.text].trials for a sampling model.",
-            ),
+CONTRACT_CHECK = CheckSpec(
+    id="model.contract",
+    title="the output contract, per input family",
+    func=check_contract,
+    emits="`contract_violation` (fail) when the share of answers that keep the contract "
+    "lies below [model.contract].min_rate, over all answers or in one input family; "
+    "`flaky` (warn) when undecided",
+    kinds=(CONTRACT_VIOLATION, FLAKY),
+    metrics=(
+        Metric(
+            "contract.adherence",
+            "share of the answers that keep the output contract, in the family where it is lowest",
+            "An answer off the contract is a prediction the pipeline cannot use.",
+            "Read model.contract's findings: the share per input family.",
+            "Constrain the output format; keep a marked fallback in the parse stage.",
+            "min = 0.95",
         ),
-        settings=("[model.contract]", "[model].answer_schema", "[model].labels"),
-        requires=needs_contract,
-        order=97,
+        Metric(
+            "contract.answers",
+            "answers judged against the output contract",
+            "The interval of each family's share narrows with the answers.",
+            "Compare with [model.text].trials and .texts.",
+            "Raise [model.text].trials for a sampling model.",
+        ),
     ),
+    settings=("[model.contract]", "[model].answer_schema", "[model].labels"),
+    requires=needs_contract,
 )

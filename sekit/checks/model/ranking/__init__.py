@@ -1,10 +1,3 @@
 """The model suite's checks of a recommender (``[model].task = "ranking"``): its lists against
 the held-out interactions and the baselines (:mod:`.quality`), and what every list must be
 (:mod:`.behaviour`)."""
-
-from sekit.checks.model.ranking.behaviour import SPECS as BEHAVIOUR
-from sekit.checks.model.ranking.quality import SPECS as QUALITY
-
-SPECS = (*QUALITY, *BEHAVIOUR)
-
-__all__ = ["SPECS"]

@@ -20,7 +20,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sekit.checks.context import Context
-from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.findings import finding, outcome, percent, worst_summary
+from sekit.checks.model.behaviour.kinds import INVALID_OUTPUT, INVARIANCE_VIOLATION
 from sekit.checks.model.ranking.interactions import (
     Interactions,
     interactions_from_config,
@@ -32,7 +33,7 @@ from sekit.checks.spec import CheckSpec, Kind, Metric
 from sekit.config.ranking import Ranking
 from sekit.config.schema import Invariance
 from sekit.ranking import defects, personal, popular_items
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,14 +48,13 @@ def expected_length(found: Interactions, user: str) -> int:
     return min(found.k, len(found.catalogue) - len(seen & set(found.catalogue)))
 
 
-def check_ranking_behaviour(ctx: Context) -> CheckResult:
+def check_ranking_behaviour(ctx: Context) -> Outcome:
     found = interactions_from_config(ctx)
     try:
         model = evaluated_model(ctx)
     except BadLists as exc:
-        return result(
-            "model.ranking_behaviour",
-            [finding("invalid_output", "fail", str(exc))],
+        return outcome(
+            [finding(INVALID_OUTPUT, "fail", str(exc))],
             f"cannot ask the recommender: {exc}",
         )
     recommender = recommender_from_config(ctx)
@@ -70,7 +70,7 @@ def check_ranking_behaviour(ctx: Context) -> CheckResult:
     if bad:
         findings.append(
             finding(
-                "invalid_output",
+                INVALID_OUTPUT,
                 "fail",
                 f"{len({u for u, _ in bad})} of {len(model.users)} lists are not valid: "
                 + "; ".join(f"user {u}: {p}" for u, p in bad[:EXAMPLES]),
@@ -87,7 +87,7 @@ def check_ranking_behaviour(ctx: Context) -> CheckResult:
         if repeated:
             findings.append(
                 finding(
-                    "seen_items",
+                    SEEN_ITEMS,
                     "fail",
                     f"{len(repeated)} of {len(model.users)} lists recommend items the user "
                     "interacted with in the training data ([model.ranking].exclude_seen): "
@@ -99,8 +99,7 @@ def check_ranking_behaviour(ctx: Context) -> CheckResult:
     findings += _profile_edits(ctx, found, recommender, model.users, model.lists, metrics)
     findings += _personalisation(found, model.lists, metrics)
     checked = len(model.users)
-    return result(
-        "model.ranking_behaviour",
+    return outcome(
         findings,
         worst_summary(
             findings,
@@ -133,7 +132,7 @@ def _cold_start(
         metrics["cold_start_failures"] = float(len(unseen))
         return [
             finding(
-                "cold_start",
+                COLD_START,
                 "fail",
                 f"asked for {len(unseen)} users the training data never saw "
                 f"(e.g. {unseen[0]!r}): {exc}",
@@ -151,7 +150,7 @@ def _cold_start(
         return []
     return [
         finding(
-            "cold_start",
+            COLD_START,
             "fail",
             f"{len(failed)} of {len(unseen)} users the training data never saw got no full "
             "list: " + "; ".join(f"user {u}: {', '.join(p)}" for u, p in failed[:3]),
@@ -218,7 +217,7 @@ def _profile_edits(
             examples = "; ".join(f"user {u}: {column} {a!r} -> {b!r}" for u, a, b in changed[:3])
             findings.append(
                 finding(
-                    "invariance_violation",
+                    INVARIANCE_VIOLATION,
                     "fail",
                     f"{name}: {len({u for u, _, _ in changed})} of {len(users)} users get "
                     f"another list when only {column} changes ({examples})",
@@ -241,7 +240,7 @@ def _personalisation(
         return []
     return [
         finding(
-            "not_personalised",
+            NOT_PERSONALISED,
             "fail",
             f"{percent(share)} of {len(lists)} users get a list of their own (at most "
             f"{percent(settings.max_popular_overlap)} of its items among the {found.k} "
@@ -303,24 +302,21 @@ PERSONALISED = Metric(
     gate="min = 0.1",
 )
 
-SPECS = (
-    CheckSpec(
-        id="model.ranking_behaviour",
-        title="every list valid, seen items excluded, unseen users answered, personalised",
-        func=check_ranking_behaviour,
-        emits="`invalid_output` (duplicates, wrong length, unknown items), `seen_items`, "
-        "`cold_start`, `invariance_violation` (a profile edit moved a list), "
-        "`not_personalised`, all fail",
-        kinds=(SEEN_ITEMS, COLD_START, NOT_PERSONALISED, "invalid_output", "invariance_violation"),
-        metrics=(PERSONALISED,),
-        requires=needs_interactions,
-        section=("[model.ranking]", Ranking),
-        settings=(
-            "[model.ranking].exclude_seen",
-            "[model.ranking].min_personalised",
-            "[model.ranking].max_popular_overlap",
-            "[[behaviour]] (invariance on profile columns)",
-        ),
-        order=50,
+RANKING_BEHAVIOUR_CHECK = CheckSpec(
+    id="model.ranking_behaviour",
+    title="every list valid, seen items excluded, unseen users answered, personalised",
+    func=check_ranking_behaviour,
+    emits="`invalid_output` (duplicates, wrong length, unknown items), `seen_items`, "
+    "`cold_start`, `invariance_violation` (a profile edit moved a list), "
+    "`not_personalised`, all fail",
+    kinds=(SEEN_ITEMS, COLD_START, NOT_PERSONALISED, INVALID_OUTPUT, INVARIANCE_VIOLATION),
+    metrics=(PERSONALISED,),
+    requires=needs_interactions,
+    section=("[model.ranking]", Ranking),
+    settings=(
+        "[model.ranking].exclude_seen",
+        "[model.ranking].min_personalised",
+        "[model.ranking].max_popular_overlap",
+        "[[behaviour]] (invariance on profile columns)",
     ),
 )

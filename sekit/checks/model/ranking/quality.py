@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sekit.checks.context import Context
-from sekit.checks.findings import finding, percent, result, worst_summary
+from sekit.checks.findings import finding, outcome, percent, worst_summary
+from sekit.checks.model.baselines import SIMPLE_MODEL_BETTER
+from sekit.checks.model.behaviour.kinds import INVALID_OUTPUT
 from sekit.checks.model.ranking.interactions import (
     Interactions,
     interactions_from_config,
@@ -35,7 +37,7 @@ from sekit.checks.model.ranking.recommender import (
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
 from sekit.config.ranking import Ranking
 from sekit.ranking import scores
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding, Outcome
 
 if TYPE_CHECKING:
     import numpy as np
@@ -88,20 +90,17 @@ def _names(k: int) -> dict[str, str]:
     }
 
 
-def check_ranking(ctx: Context) -> CheckResult:
+def check_ranking(ctx: Context) -> Outcome:
     found = interactions_from_config(ctx)
     try:
         model = evaluated_model(ctx)
     except BadLists as exc:
-        return result(
-            "model.ranking",
-            [finding("invalid_output", "fail", str(exc))],
+        return outcome(
+            [finding(INVALID_OUTPUT, "fail", str(exc))],
             f"cannot score the recommender: {exc}",
         )
     if not model.users:
-        return CheckResult.error(
-            id="model.ranking",
-            suite="model",
+        return Outcome.error(
             message=f"no test user has a relevant item in {found.source}: nothing to score",
             cause="input",
         )
@@ -124,7 +123,7 @@ def check_ranking(ctx: Context) -> CheckResult:
         if earlier:
             findings.append(
                 finding(
-                    "temporal_leakage",
+                    TEMPORAL_LEAKAGE,
                     "fail",
                     f"{earlier} of {compared} test interactions ({percent(earlier / compared)}) "
                     "happened before the same user's last training interaction: the model was "
@@ -136,15 +135,14 @@ def check_ranking(ctx: Context) -> CheckResult:
             )
     names = _names(k)
     shown = ", ".join(f"{names[m]} {model.mean(m):.3f}" for m in MEASURES)
-    return result(
-        "model.ranking",
+    return outcome(
         findings,
         worst_summary(findings, f"{shown} over {len(model.users)} test users"),
         metrics,
     )
 
 
-def check_ranking_baseline(ctx: Context) -> CheckResult:
+def check_ranking_baseline(ctx: Context) -> Outcome:
     """The recommender must beat the most popular items, and random ones, credibly."""
     from sekit import stats
 
@@ -152,9 +150,8 @@ def check_ranking_baseline(ctx: Context) -> CheckResult:
     try:
         model = evaluated_model(ctx)
     except BadLists as exc:
-        return result(
-            "model.ranking_baseline",
-            [finding("invalid_output", "fail", str(exc))],
+        return outcome(
+            [finding(INVALID_OUTPUT, "fail", str(exc))],
             f"cannot compare the recommender: {exc}",
         )
     settings = found.settings
@@ -185,7 +182,7 @@ def check_ranking_baseline(ctx: Context) -> CheckResult:
             )
             findings.append(
                 finding(
-                    "simple_model_better",
+                    SIMPLE_MODEL_BETTER,
                     "fail",
                     f"the {baseline.name} items score {ndcg} {other.mean('ndcg'):.4f}, the "
                     f"model {model.mean('ndcg'):.4f}: the model {how} over {len(model.users)} "
@@ -200,8 +197,7 @@ def check_ranking_baseline(ctx: Context) -> CheckResult:
                 )
             )
     metrics["simple_model_gain"] = min(metrics["popular_gain"], metrics["random_gain"])
-    return result(
-        "model.ranking_baseline",
+    return outcome(
         findings,
         worst_summary(
             findings,
@@ -276,46 +272,43 @@ GAIN = Metric(
     gate="min = 0.01",
 )
 
-SPECS = (
-    CheckSpec(
-        id="model.ranking",
-        title="ranking quality on held-out interactions (precision, recall, NDCG, hit rate @k)",
-        func=check_ranking,
-        emits="precision@k, recall@k, NDCG@k, hit rate@k and catalogue coverage; "
-        "`temporal_leakage` (fail) when test interactions precede the user's training ones; "
-        "`invalid_output` (fail) when the model does not answer one list per user",
-        kinds=(TEMPORAL_LEAKAGE, "invalid_output"),
-        metrics=(PRECISION, RECALL, NDCG, HIT_RATE, COVERAGE),
-        requires=needs_interactions,
-        mlts=(
-            MltsClaim(
-                "infra-4",
-                "'test that the model quality is acceptable' before serving it (ranking "
-                "measures on held-out interactions)",
-            ),
+RANKING_CHECK = CheckSpec(
+    id="model.ranking",
+    title="ranking quality on held-out interactions (precision, recall, NDCG, hit rate @k)",
+    func=check_ranking,
+    emits="precision@k, recall@k, NDCG@k, hit rate@k and catalogue coverage; "
+    "`temporal_leakage` (fail) when test interactions precede the user's training ones; "
+    "`invalid_output` (fail) when the model does not answer one list per user",
+    kinds=(TEMPORAL_LEAKAGE, INVALID_OUTPUT),
+    metrics=(PRECISION, RECALL, NDCG, HIT_RATE, COVERAGE),
+    requires=needs_interactions,
+    mlts=(
+        MltsClaim(
+            "infra-4",
+            "'test that the model quality is acceptable' before serving it (ranking "
+            "measures on held-out interactions)",
         ),
-        section=("[model.ranking]", Ranking),
-        settings=("[data].train", "[data].test", "[model].task", "[model.ranking]"),
-        order=10,
     ),
-    CheckSpec(
-        id="model.ranking_baseline",
-        title="beats the most popular and random items",
-        func=check_ranking_baseline,
-        emits="`simple_model_better` (fail): the model's NDCG@k is not credibly above the most "
-        "popular items' or random items' (paired bootstrap of the mean and exact sign test over "
-        "the test users)",
-        kinds=("simple_model_better",),
-        metrics=(GAIN,),
-        requires=needs_interactions,
-        mlts=(
-            MltsClaim(
-                "model-5",
-                "'regularly testing against a very simple baseline model' (the most popular items)",
-            ),
+    section=("[model.ranking]", Ranking),
+    settings=("[data].train", "[data].test", "[model].task", "[model.ranking]"),
+)
+
+RANKING_BASELINE_CHECK = CheckSpec(
+    id="model.ranking_baseline",
+    title="beats the most popular and random items",
+    func=check_ranking_baseline,
+    emits="`simple_model_better` (fail): the model's NDCG@k is not credibly above the most "
+    "popular items' or random items' (paired bootstrap of the mean and exact sign test over "
+    "the test users)",
+    kinds=(SIMPLE_MODEL_BETTER,),
+    metrics=(GAIN,),
+    requires=needs_interactions,
+    mlts=(
+        MltsClaim(
+            "model-5",
+            "'regularly testing against a very simple baseline model' (the most popular items)",
         ),
-        section=("[model.ranking]", Ranking),
-        settings=("[model.ranking].p_value", "[model.ranking].exclude_seen"),
-        order=30,
     ),
+    section=("[model.ranking]", Ranking),
+    settings=("[model.ranking].p_value", "[model.ranking].exclude_seen"),
 )

@@ -1,7 +1,3 @@
 """Behaviour tests of text models (``model.text_behaviour``): the edits (:mod:`.perturb`),
 the engine that asks and shrinks (:mod:`.engine`), the properties (:mod:`.properties`) and
-the check (:mod:`.check`, its declaration is ``SPECS``)."""
-
-from sekit.checks.model.text.check import SPECS
-
-__all__ = ["SPECS"]
+the check (:mod:`.check`, its declaration is ``TEXT_BEHAVIOUR_CHECK``)."""

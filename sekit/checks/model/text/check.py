@@ -7,15 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from sekit import results
 from sekit.checks.context import Context
 from sekit.checks.findings import finding
+from sekit.checks.model.behaviour.kinds import (
+    CRASH,
+    DIRECTIONAL_VIOLATION,
+    INVALID_OUTPUT,
+    INVARIANCE_VIOLATION,
+    MINIMUM_FUNCTIONALITY,
+    NONDETERMINISM,
+)
 from sekit.checks.model.rates import FLAKY, flaky_finding, rate_evidence
 from sekit.checks.model.text.engine import Asker, Outcome
 from sekit.checks.spec import CheckSpec, Metric
 from sekit.config.schema import Model
 from sekit.config.text import Edit, Template
 from sekit.errors import InputError
-from sekit.results import CheckResult, Finding
+from sekit.results import Finding
 
 
 def needs_text_endpoint(config: Any) -> str | None:
@@ -27,7 +36,7 @@ def needs_text_endpoint(config: Any) -> str | None:
     return None
 
 
-def check_text_behaviour(ctx: Context) -> CheckResult:
+def check_text_behaviour(ctx: Context) -> results.Outcome:
     from sekit.checks.data.bundle import bundle_from_config
     from sekit.checks.model.subject import endpoint_client
     from sekit.checks.model.text import properties as p
@@ -105,10 +114,8 @@ def check_text_behaviour(ctx: Context) -> CheckResult:
         summary = f"{len(outcomes)} properties held on {cases:,} texts ({asker.calls:,} calls)"
     findings += [flaky_finding(o.name, o.rate, example=o.example) for o in flaky if o.rate]
     if notes:
-        findings.append(finding("invariance_violation", "info", "; ".join(notes)))
-    return CheckResult.from_findings(
-        id="model.text_behaviour",
-        suite="model",
+        findings.append(finding(INVARIANCE_VIOLATION, "info", "; ".join(notes)))
+    return results.Outcome.from_findings(
         findings=findings,
         summary=summary,
         metrics={
@@ -123,12 +130,12 @@ def check_text_behaviour(ctx: Context) -> CheckResult:
 def _finding(outcome: Outcome) -> Finding:
     share = f"{outcome.broken} of {outcome.cases}" if outcome.cases else str(outcome.broken)
     what = {
-        "invariance_violation": "texts changed their answer",
-        "directional_violation": "edited texts missed the expected answer",
-        "minimum_functionality": "filled templates got another answer",
-        "nondeterminism": "texts got another answer when asked again",
-        "crash": "generated texts got no answer",
-        "invalid_output": "generated texts got no valid answer",
+        INVARIANCE_VIOLATION: "texts changed their answer",
+        DIRECTIONAL_VIOLATION: "edited texts missed the expected answer",
+        MINIMUM_FUNCTIONALITY: "filled templates got another answer",
+        NONDETERMINISM: "texts got another answer when asked again",
+        CRASH: "generated texts got no answer",
+        INVALID_OUTPUT: "generated texts got no valid answer",
     }[outcome.kind]
     example = outcome.example or {}
     if outcome.rate is not None:
@@ -157,7 +164,7 @@ def _finding(outcome: Outcome) -> Finding:
         shown += f" -> {example.get('first answer')!r}, then {example['second answer']!r}"
     elif "expected" in example:
         shown += f" -> {example.get('answer')!r}, expected {example['expected']!r}"
-    elif outcome.kind in ("crash", "invalid_output") and example:
+    elif outcome.kind in (CRASH, INVALID_OUTPUT) and example:
         shown += f" ({example.get('answer')})"
     return finding(
         outcome.kind,
@@ -188,34 +195,31 @@ BEHAVIOUR_FLAKY = Metric(
     "max = 0",
 )
 
-SPECS = (
-    CheckSpec(
-        id="model.text_behaviour",
-        title="behaviour of a text endpoint (CheckList's tests, Hypothesis)",
-        func=check_text_behaviour,
-        emits="`invariance_violation` (case, whitespace, punctuation, typos, names), `crash` "
-        "and `invalid_output` (a generated text without a valid answer), `nondeterminism`, "
-        "`minimum_functionality` (templates), `directional_violation` (edits); each with the "
-        "shortest failing text (fail). A sampling model: each property a rate over trials, "
-        "`flaky` (warn) when its interval straddles the required rate",
-        kinds=(
-            "invariance_violation",
-            "crash",
-            "invalid_output",
-            "nondeterminism",
-            "minimum_functionality",
-            "directional_violation",
-            FLAKY,
-        ),
-        metrics=("behaviour.cases", "behaviour.failures", BEHAVIOUR_CALLS, BEHAVIOUR_FLAKY),
-        settings=(
-            "[model.text]",
-            "[[behaviour]]",
-            "[model].shrink_seconds",
-            "[model].temperature",
-        ),
-        requires=needs_text_endpoint,
-        section=("[model]", Model),
-        order=55,
+TEXT_BEHAVIOUR_CHECK = CheckSpec(
+    id="model.text_behaviour",
+    title="behaviour of a text endpoint (CheckList's tests, Hypothesis)",
+    func=check_text_behaviour,
+    emits="`invariance_violation` (case, whitespace, punctuation, typos, names), `crash` "
+    "and `invalid_output` (a generated text without a valid answer), `nondeterminism`, "
+    "`minimum_functionality` (templates), `directional_violation` (edits); each with the "
+    "shortest failing text (fail). A sampling model: each property a rate over trials, "
+    "`flaky` (warn) when its interval straddles the required rate",
+    kinds=(
+        INVARIANCE_VIOLATION,
+        CRASH,
+        INVALID_OUTPUT,
+        NONDETERMINISM,
+        MINIMUM_FUNCTIONALITY,
+        DIRECTIONAL_VIOLATION,
+        FLAKY,
     ),
+    metrics=("behaviour.cases", "behaviour.failures", BEHAVIOUR_CALLS, BEHAVIOUR_FLAKY),
+    settings=(
+        "[model.text]",
+        "[[behaviour]]",
+        "[model].shrink_seconds",
+        "[model].temperature",
+    ),
+    requires=needs_text_endpoint,
+    section=("[model]", Model),
 )

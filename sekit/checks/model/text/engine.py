@@ -26,9 +26,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sekit.checks.model.behaviour.kinds import CRASH, INVALID_OUTPUT
 from sekit.checks.model.rates import Rate, judge
 
 if TYPE_CHECKING:
+    from sekit.checks.spec import Kind
     from sekit.endpoint.client import Call, Client
 
 
@@ -38,7 +40,7 @@ class Outcome:
     on rates, it also has the rate and a verdict that may be ``flaky``."""
 
     name: str
-    kind: str
+    kind: Kind
     cases: int = 0
     broken: int = 0
     failed: bool = False
@@ -115,15 +117,15 @@ class Asker:
             return None
         return shown
 
-    def problem(self, call: Call) -> tuple[str, str] | None:
+    def problem(self, call: Call) -> tuple[Kind, str] | None:
         """(kind, why) when a call brought no valid answer: ``crash`` for errors and
         time-outs, ``invalid_output`` for an answer that is not one of the labels."""
         if not call.ok:
-            kind = "invalid_output" if (call.error or "").startswith("invalid") else "crash"
+            kind = INVALID_OUTPUT if (call.error or "").startswith("invalid") else CRASH
             return kind, call.error or "no answer"
         if self.classes and str(call.prediction) not in self.classes:
             known = ", ".join(sorted(self.classes)[:6])
-            return "invalid_output", f"answered {call.prediction!r}, not one of {known}"
+            return INVALID_OUTPUT, f"answered {call.prediction!r}, not one of {known}"
         return None
 
 

@@ -9,11 +9,20 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from sekit.checks.model.behaviour.kinds import (
+    CRASH,
+    DIRECTIONAL_VIOLATION,
+    INVALID_OUTPUT,
+    INVARIANCE_VIOLATION,
+    MINIMUM_FUNCTIONALITY,
+    NONDETERMINISM,
+)
 from sekit.checks.model.text.engine import Asker, Outcome, decided, shortest, timed
 from sekit.checks.model.text.perturb import EDITS
 from sekit.config.text import Edit, Template
 
 if TYPE_CHECKING:
+    from sekit.checks.spec import Kind
     from sekit.endpoint.client import Call
 
 MAX_FILLS = 200  # filled templates judged per template (a seeded sample beyond that)
@@ -32,7 +41,7 @@ def invariance(
 ) -> Outcome:
     """Editing a text (``edit``) must not change its answer."""
     start, before = time.perf_counter(), asker.calls
-    outcome = Outcome(f"invariance to {edit}", "invariance_violation")
+    outcome = Outcome(f"invariance to {edit}", INVARIANCE_VIOLATION)
     change = EDITS[edit]
     pairs = [
         (text, changed, i)
@@ -91,14 +100,14 @@ def robustness(asker: Asker, *, examples: int, shrink_seconds: float, ci: bool) 
     from sekit.checks.model.behaviour.engine import shrink_budget
 
     start, before = time.perf_counter(), asker.calls
-    outcome = Outcome("an answer for every generated text", "crash")
+    outcome = Outcome("an answer for every generated text", CRASH)
     if examples == 0:
         outcome.note = "robustness is off ([model.text].robustness = 0)"
         return [outcome]
     text = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=200).filter(
         lambda t: t.strip() != ""
     )
-    failures: list[tuple[str, str, str]] = []
+    failures: list[tuple[str, Kind, str]] = []
 
     class Broken(Exception):
         pass
@@ -118,7 +127,7 @@ def robustness(asker: Asker, *, examples: int, shrink_seconds: float, ci: bool) 
         outcome.cases += len(batch)
         for item, call in zip(batch, calls, strict=True):
             problem = asker.problem(call)
-            if problem is not None and asker.rates and problem[0] == "invalid_output":
+            if problem is not None and asker.rates and problem[0] == INVALID_OUTPUT:
                 continue  # a sampled answer off the contract is a rate: model.contract's
             if problem is not None:
                 failures.append((item, *problem))
@@ -140,7 +149,7 @@ def robustness(asker: Asker, *, examples: int, shrink_seconds: float, ci: bool) 
 def determinism(asker: Asker, texts: Sequence[str]) -> Outcome:
     """The same text, asked twice, gets the same answer."""
     start, before = time.perf_counter(), asker.calls
-    outcome = Outcome("the same answer twice", "nondeterminism")
+    outcome = Outcome("the same answer twice", NONDETERMINISM)
     if asker.client.protocol.samples:
         temperature = asker.client.protocol.temperature
         outcome.note = (
@@ -166,7 +175,7 @@ def template(
 ) -> Outcome:
     """Every filled template gets ``expect`` (CheckList's minimum functionality test)."""
     start, before = time.perf_counter(), asker.calls
-    outcome = Outcome(label, "minimum_functionality")
+    outcome = Outcome(label, MINIMUM_FUNCTIONALITY)
     slots = list(item.fill)
     combos = list(itertools.product(*(item.fill[s] for s in slots)))
     if len(combos) > MAX_FILLS:
@@ -206,7 +215,7 @@ def edit(
 ) -> Outcome:
     """Each edited text gets the expected answer (CheckList's directional expectation)."""
     start, before = time.perf_counter(), asker.calls
-    outcome = Outcome(label, "directional_violation")
+    outcome = Outcome(label, DIRECTIONAL_VIOLATION)
 
     def edited(text: str) -> str:
         return f"{item.prepend or ''}{text}{item.append or ''}"
