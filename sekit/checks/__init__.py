@@ -16,11 +16,11 @@ import difflib
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
-from sekit.checks.suite import Suite
 from sekit.errors import SekitError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # kept light: sekit.checks.kinds and the per-suite kinds import this package
     from sekit.checks.spec import CheckSpec
+    from sekit.checks.suite import Suite
 
 ENTRY_POINT_GROUP = "sekit.suites"
 # The group of sekit 0.1's check plugins: a plugin still listed there would silently lose its
@@ -74,6 +74,8 @@ def use(found: dict[str, Suite] | None) -> None:
 
 
 def _discover() -> dict[str, Suite]:
+    from sekit.checks.suite import Suite
+
     old = [point.value for point in entry_points(group=OLD_GROUP)]
     if old:
         raise SekitError(
@@ -111,4 +113,4 @@ def _discover() -> dict[str, Suite]:
     return {s.name: s for s in sorted(found, key=lambda s: (s.order, s.name))}
 
 
-__all__ = ["ENTRY_POINT_GROUP", "Suite", "specs", "suite", "suites", "use"]
+__all__ = ["ENTRY_POINT_GROUP", "specs", "suite", "suites", "use"]

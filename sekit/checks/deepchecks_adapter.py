@@ -108,7 +108,7 @@ def findings_of(
             if type(item.exception).__name__ in NOT_APPLICABLE.get(name, frozenset()):
                 findings.append(
                     Finding(
-                        kind="check_error",
+                        kind=CHECK_ERROR.name,
                         severity=Severity.INFO,
                         message=f"Deepchecks '{header}' does not apply: {message}",
                         evidence={"check": name, "cause": "not_applicable"},
@@ -118,7 +118,7 @@ def findings_of(
                 errored += 1
                 findings.append(
                     Finding(
-                        kind="check_error",
+                        kind=CHECK_ERROR.name,
                         severity=Severity.FAIL,
                         message=f"Deepchecks '{header}' did not run: "
                         f"{type(item.exception).__name__}: {message}",

@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from sekit.checks.kinds import CHECK_ERROR
 from sekit.config.behaviour import Behaviour, Directional, Invariance, Minimum
 from sekit.config.data import Column, ColumnType, Data, Drift, Leakage, Quality
 from sekit.config.endpoint import Endpoint
@@ -247,7 +248,7 @@ class Gate(Section):
 def _not_check_error(kind: str) -> str:
     # Which kinds exist is known once the suites are loaded: the runner checks the names
     # (sekit.runner.check_severities); that a check that errors never passes is known here.
-    if kind == "check_error":
+    if kind == CHECK_ERROR.name:
         raise ValueError("check_error cannot be lowered: a check that errors never passes")
     return kind
 

@@ -13,6 +13,7 @@ import difflib
 from dataclasses import dataclass
 
 from sekit.checks import specs
+from sekit.checks.kinds import CHECK_ERROR
 from sekit.errors import UsageError
 from sekit.vocabulary import Term, declared
 
@@ -31,7 +32,7 @@ class Explanation:
 
 
 def _kind_checked_by(name: str) -> str:
-    if name == "check_error":
+    if name == CHECK_ERROR.name:
         return "every check; [checks].timeout"
     emitting = [spec for spec in specs() if name in spec.kind_names]
     parts = [spec.id for spec in emitting]

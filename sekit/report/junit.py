@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from itertools import groupby
 
+from sekit.checks.kinds import CHECK_ERROR
 from sekit.report.model import Report
 from sekit.results import CheckResult, Status
 
@@ -39,7 +40,7 @@ def render_junit(report: Report) -> str:
                 failure.text = _finding_text(check)
             elif check.status is Status.ERROR:
                 counts["errors"] += 1
-                error = ET.SubElement(case, "error", message=check.summary, type="check_error")
+                error = ET.SubElement(case, "error", message=check.summary, type=CHECK_ERROR.name)
                 error.text = _finding_text(check)
             elif check.status is Status.SKIPPED:
                 counts["skipped"] += 1

@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sekit.checks.data.kinds import LABEL_LEAKAGE
+from sekit.checks.endpoint.kinds import CLIENT_CRASH
+from sekit.checks.load.kinds import LATENCY, NO_FALLBACK
+from sekit.checks.model.behaviour.kinds import DIRECTIONAL_VIOLATION
+from sekit.checks.model.kinds import UNFAIR_OUTCOME
+from sekit.checks.release.kinds import RELEASE_LATENCY
 from sekit.scaffold import Plan, plan
 
 
@@ -64,7 +70,7 @@ VARIANTS: dict[str, Variant] = {
             story="Our accuracy jumped to 100% after I changed the split: 'more data is "
             "better', so the model now trains on all rows and we test on a part of "
             "them.",
-            expect="label_leakage",
+            expect=LABEL_LEAKAGE.name,
             edits=(
                 Edit(
                     "src/{package}/features.py",
@@ -79,7 +85,7 @@ VARIANTS: dict[str, Variant] = {
             title="A constraint that 'only cost accuracy'",
             story="I removed the monotonic constraint from params.toml: it is just a "
             "restriction, and without it the model can fit the data better.",
-            expect="directional_violation",
+            expect=DIRECTIONAL_VIOLATION.name,
             edits=(
                 Edit("params.toml", "[model.monotonic]\nworst_area = 1\n", "[model.monotonic]\n"),
             ),
@@ -89,7 +95,7 @@ VARIANTS: dict[str, Variant] = {
             title="Every prediction looks up the patient's history",
             story="The service now checks the patient's history before it answers. It is a "
             "quick lookup, 0.25 s, and it works fine when I try it in the browser.",
-            expect="latency",
+            expect=LATENCY.name,
             edits=(
                 Edit(
                     "src/{package}/serve.py",
@@ -131,7 +137,7 @@ VARIANTS: dict[str, Variant] = {
             title="The model's errors reach the users",
             story="I took the thread and the time budget out of the prediction: the model is "
             "fast, and when it fails we want to see the error, not hide it.",
-            expect="no_fallback",
+            expect=NO_FALLBACK.name,
             example=False,
             edits=(
                 Edit(
@@ -156,7 +162,7 @@ VARIANTS: dict[str, Variant] = {
             title="A fallback that looks like a prediction",
             story="The 'fallback' field confused the front-end team, so I dropped it from the "
             "answer. The fallback still answers, it just looks like any other prediction.",
-            expect="no_fallback",
+            expect=NO_FALLBACK.name,
             example=False,
             edits=(
                 Edit(
@@ -172,7 +178,7 @@ VARIANTS: dict[str, Variant] = {
             story="I made the model an ensemble: forty models trained on resamples vote on "
             "every answer. It is steadier, the test accuracy did not drop, and the gate "
             "passes. Can we release it?",
-            expect="release_latency",
+            expect=RELEASE_LATENCY.name,
             example=False,
             edits=(
                 Edit(
@@ -215,7 +221,7 @@ VARIANTS: dict[str, Variant] = {
             story="West's rows looked like outliers next to north's and south's, so the model "
             "now learns from north and south only. The test set still has every clinic, so "
             "the score is honest: accuracy 0.92, the gates pass. Ship it?",
-            expect="unfair_outcome",
+            expect=UNFAIR_OUTCOME.name,
             example=False,
             edits=(
                 Edit(  # the world: one site measures differently (a site effect)
@@ -247,7 +253,7 @@ VARIANTS: dict[str, Variant] = {
             story="The endpoint answered every call in our demo, so I took out the retries and "
             "the cache: they only made the code longer. I also put our key into the code, so "
             "that everyone can run it without setting anything up.",
-            expect="client_crash",
+            expect=CLIENT_CRASH.name,
             template="endpoint",
             example=False,
             edits=(

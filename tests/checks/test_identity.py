@@ -15,19 +15,29 @@ from pathlib import Path
 import sekit
 from sekit.checks import specs
 from sekit.checks.spec import CheckSpec, Kind
-from sekit.vocabulary import KINDS
+from sekit.vocabulary import KINDS, METRICS
 
 ROOT = Path(sekit.__file__).parent
 
 # Words that are kind names and also something else, where the literal means the other thing
-# (path, literal): what it is there.
+# (path, literal): what it is there. A name that is both a check id and a metric
+# (``tests.coverage``) is not scanned: as a literal it is the metric.
 HOMONYMS = {
+    ("sekit/checks/data/duplicates.py", "duplicate_rows"): "a measured rule (data/measured.py)",
+    ("sekit/checks/data/duplicates.py", "conflicting_labels"): "a measured rule",
+    ("sekit/checks/data/measured.py", "duplicate_rows"): "a measured rule's name",
+    ("sekit/checks/data/measured.py", "conflicting_labels"): "a measured rule's name",
     ("sekit/checks/experiment/settings.py", "cost"): "the cost metric an experiment compares",
     ("sekit/checks/experiment/difference.py", "cost"): "the cost metric an experiment compares",
     ("sekit/checks/load/check.py", "error_rate"): "a bound's name in [load]",
     ("sekit/checks/load/verdict.py", "error_rate"): "a bound's name in [load]",
     ("sekit/checks/load/figures.py", "latency"): "a figure's name",
     ("sekit/checks/load/figures.py", "throughput"): "a figure's name",
+    ("sekit/checks/model/rates.py", "flaky"): "a rate's verdict",
+    ("sekit/checks/model/llm/contract.py", "flaky"): "a rate's verdict",
+    ("sekit/checks/model/llm/injection.py", "flaky"): "a rate's verdict",
+    ("sekit/checks/model/text/engine.py", "flaky"): "a rate's verdict",
+    ("sekit/checks/model/subject.py", "model.previous"): "the baseline model's resource key",
     ("sekit/checks/monitor/levels.py", "availability"): "a bound's and a window field's name",
     ("sekit/checks/monitor/levels.py", "model_updates"): "a metric's name",
     ("sekit/checks/monitor/prometheus.py", "availability"): "a Prometheus series' role",
@@ -40,6 +50,9 @@ HOMONYMS = {
     ("sekit/grade/detectors/compose.py", "volume"): "a docker compose key",
     ("sekit/grade/rubric.py", "availability"): "a rubric item's name",
 }
+# Not converted yet: sekit/grade is being reworked (issue 32, house-grading); it reads
+# [checks].disable for this id and should name RANKING_BASELINE_CHECK.id once it may import it.
+NOT_YET = {("sekit/grade/detectors/ranking.py", "model.ranking_baseline")}
 
 
 @functools.cache
@@ -76,7 +89,7 @@ def _declaring(name: str, node: ast.Assign) -> ast.Constant | None:
 def written_twice() -> list[str]:
     """Every string literal (docstrings aside) equal to a check id or a kind name that is not
     the literal declaring it: ``path:line: 'name'``."""
-    names = {spec.id for spec in specs()} | set(KINDS)
+    names = ({spec.id for spec in specs()} - set(METRICS)) | set(KINDS)
     found = []
     for path, name, tree in _modules():
         allowed: set[int] = set()
@@ -98,7 +111,7 @@ def written_twice() -> list[str]:
                 and isinstance(node.value, str)
                 and node.value in names
                 and id(node) not in allowed
-                and (path, node.value) not in HOMONYMS
+                and (path, node.value) not in HOMONYMS.keys() | NOT_YET
             ):
                 found.append(f"{path}:{node.lineno}: {node.value!r}")
     return found

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from sekit.checks.context import Context
+from sekit.checks.endpoint.kinds import CLIENT_CRASH, NO_BACKOFF, NO_RETRY
 from sekit.checks.endpoint.options import EndpointOptions
 from sekit.checks.endpoint.settings import Client
 from sekit.checks.findings import finding, percent
-from sekit.checks.load.fallback import NO_FALLBACK
-from sekit.checks.spec import CheckSpec, Kind, Metric
+from sekit.checks.load.kinds import NO_FALLBACK
+from sekit.checks.spec import CheckSpec, Metric
 from sekit.results import Finding, Outcome
 
 
@@ -171,34 +172,6 @@ def _read(path: Path, field: str) -> dict[str, int]:
                 lines += 1
                 fallbacks += bool(item.get(field))
     return {"lines": lines, "fallbacks": fallbacks}
-
-
-def _kind(name: str, summary: str, fix: str) -> Kind:
-    return Kind(
-        name,
-        summary,
-        "A given endpoint rate-limits, times out and fails; a pipeline that does not retry, "
-        "wait and fall back loses inputs or hammers the endpoint when it matters.",
-        "Read .sekit/faults/<fault>.log (the command's output) and .jsonl (its answers).",
-        fix,
-    )
-
-
-CLIENT_CRASH = _kind(
-    "client_crash",
-    "the client stopped (an exit code, or no end in time) when the endpoint failed",
-    "Catch the endpoint's errors per input; never let one input stop the run.",
-)
-NO_RETRY = _kind(
-    "no_retry",
-    "requests the endpoint would have answered on a later attempt were given up",
-    "Retry 429s and time-outs a few times (e.g. 5) before falling back.",
-)
-NO_BACKOFF = _kind(
-    "no_backoff",
-    "retries came sooner than the endpoint asked (Retry-After) or at once",
-    "Wait Retry-After seconds, else back off exponentially with jitter.",
-)
 
 
 FAULTS_CHECK = CheckSpec(

@@ -26,7 +26,7 @@ def split(ctx: Context) -> Assignment:
         pairs = list(zip(seen["user"], seen["arm"], strict=True))
         return assignment(pairs, sv.settings(ctx).weights)
 
-    return ctx.shared("experiment.assignment", computed)
+    return ctx.shared("experiment.assignments", computed)
 
 
 def check_assignment(ctx: Context) -> Outcome:

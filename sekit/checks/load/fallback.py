@@ -25,14 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from sekit.checks.context import Context
+from sekit.checks.findings import finding
 from sekit.checks.load import locust
 from sekit.checks.load.check import measure
-from sekit.checks.load.kinds import INVALID_MEASUREMENT
+from sekit.checks.load.kinds import INVALID_MEASUREMENT, NO_FALLBACK
 from sekit.checks.load.options import LoadOptions
 from sekit.checks.load.service import ServiceDown, started
 from sekit.checks.load.validity import invalid, undecided
 from sekit.checks.load.verdict import Run, bound_of, latency_bounds
-from sekit.checks.spec import CheckSpec, Kind, Metric
+from sekit.checks.spec import CheckSpec, Metric
 from sekit.results import Finding, Outcome, Severity, Status
 
 FAULTS = ("model-error", "model-slow")
@@ -68,9 +69,7 @@ class FaultyModel:
 
 
 def _no_fallback(severity: str, message: str, **evidence: Any) -> Finding:
-    return Finding(
-        kind="no_fallback", severity=Severity(severity), message=message, evidence=evidence
-    )
+    return finding(NO_FALLBACK, severity, message, **evidence)
 
 
 def _faults(ctx: Context) -> list[str]:
@@ -190,7 +189,7 @@ def _judge(
         evidence = run.generator.evidence() if run.generator is not None else {}
         return [
             Finding(
-                kind="invalid_measurement",
+                kind=INVALID_MEASUREMENT.name,
                 severity=Severity.FAIL,
                 message=f"under {fault}: {reason}; the run did not measure the service",
                 evidence={"fault": fault, **evidence},
@@ -225,7 +224,7 @@ def _judge(
         if generator is not None and (doubt := undecided("p95", p95, bound, generator)):
             findings.append(
                 Finding(
-                    kind="invalid_measurement",
+                    kind=INVALID_MEASUREMENT.name,
                     severity=Severity.FAIL,
                     message=f"under {fault}: {doubt}",
                     evidence={"fault": fault, **generator.evidence()},
@@ -271,27 +270,6 @@ def _marked(body: Any, field: str) -> bool:
 
 # --- declarations ----------------------------------------------------------------------
 
-NO_FALLBACK = Kind(
-    "no_fallback",
-    "the service fails, or waits, when its model fails",
-    (
-        "Models fail in production: a corrupt file, a missing feature, a slow dependency. A "
-        "service that passes the failure on (errors) or waits for it (timeouts) turns one broken "
-        "component into an outage; a marked fallback answer in time keeps the system usable "
-        "and tells the caller the answer is degraded."
-    ),
-    (
-        "Run `sekit check load --fault model-error` and `--fault model-slow` and read the "
-        "finding: errors, latency, unmarked answers or a silent log. The service log is in "
-        ".sekit/service-<fault>/service.log."
-    ),
-    (
-        "Wrap the prediction: on an exception, or after a time budget below the latency bound "
-        "(run the model in a thread and wait with a timeout), answer with a simple rule (the "
-        "most frequent class, the median, or the previous model), mark the answer "
-        '(`"fallback": true`), log it and count it.'
-    ),
-)
 FALLBACK_ERROR_RATE = Metric(
     "load.fallback_error_rate",
     "share of failed requests while the model fails",

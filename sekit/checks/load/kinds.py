@@ -74,3 +74,24 @@ INVALID_MEASUREMENT = Kind(
         "Never loosen a latency bound to get past it."
     ),
 )
+NO_FALLBACK = Kind(
+    "no_fallback",
+    "the service fails, or waits, when its model fails",
+    (
+        "Models fail in production: a corrupt file, a missing feature, a slow dependency. A "
+        "service that passes the failure on (errors) or waits for it (timeouts) turns one broken "
+        "component into an outage; a marked fallback answer in time keeps the system usable "
+        "and tells the caller the answer is degraded."
+    ),
+    (
+        "Run `sekit check load --fault model-error` and `--fault model-slow` and read the "
+        "finding: errors, latency, unmarked answers or a silent log. The service log is in "
+        ".sekit/service-<fault>/service.log."
+    ),
+    (
+        "Wrap the prediction: on an exception, or after a time budget below the latency bound "
+        "(run the model in a thread and wait with a timeout), answer with a simple rule (the "
+        "most frequent class, the median, or the previous model), mark the answer "
+        '(`"fallback": true`), log it and count it.'
+    ),
+)

@@ -34,7 +34,6 @@ from sekit.results import Outcome
 if TYPE_CHECKING:
     import pandas as pd
 
-CHECK = "monitor.online_ranking"
 MEASURES = {
     "precision": "online_precision_at_k",
     "recall": "online_recall_at_k",
@@ -224,7 +223,7 @@ ONLINE_RECALL = Metric(
 )
 
 ONLINE_RANKING_CHECK = CheckSpec(
-    id=CHECK,
+    id="monitor.online_ranking",
     title="served lists scored against what the users did next (online precision, "
     "recall, NDCG, hit rate @k)",
     func=check_online_ranking,

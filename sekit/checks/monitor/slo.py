@@ -67,7 +67,7 @@ def check_slo(ctx: Context) -> Outcome:
         series, totals, unknown = log_series(frame, sv.settings(ctx), bounds(ctx))
         source = frame.attrs["source"]
         warned = sv.invalid_lines(frame)
-    return verdict("monitor.slo", series, totals, ctx, source, unknown, warned)
+    return verdict(series, totals, ctx, source, unknown, warned)
 
 
 def log_series(
@@ -169,7 +169,6 @@ KEYS = {
 
 
 def verdict(
-    check_id: str,
     series: dict[str, Series],
     totals: dict[str, float],
     ctx: Context,

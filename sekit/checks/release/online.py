@@ -54,6 +54,7 @@ from sekit.checks.load.kinds import INVALID_MEASUREMENT
 from sekit.checks.load.service import ServiceDown
 from sekit.checks.load.validity import Generator, invalid, unclear_difference
 from sekit.checks.release.compare import agreement_of, more_degraded
+from sekit.checks.release.kinds import RELEASE_LATENCY
 from sekit.checks.release.settings import Release
 from sekit.checks.release.traffic import Arm, read_samples, run_traffic
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
@@ -277,23 +278,6 @@ RELEASE_DISAGREEMENT = Kind(
     trust=(
         "Fails only when the upper end of the 95% Wilson interval of the agreement is below "
         "[release].min_agreement; a copy of the deployed model never disagrees."
-    ),
-)
-RELEASE_LATENCY = Kind(
-    "release_latency",
-    "the new model is slower than the deployed one under the same traffic",
-    (
-        "A model that is slower under load breaks the latency SLO once it takes all the "
-        "traffic; a shadow or canary run shows it while the deployed model still serves."
-    ),
-    (
-        "Compare p95_ms and deployed_p95_ms in the report; profile the new model's predict on "
-        "one row (bigger ensembles, an extra feature step)."
-    ),
-    "Make the model cheaper (fewer trees, a smaller feature pipeline), or keep the deployed one.",
-    trust=(
-        "Fails when the p95 ratio is above [release].max_p95_ratio, the difference exceeds "
-        "[release].latency_slack_ms and the bootstrap interval of the ratio lies above 1."
     ),
 )
 RELEASE_ERRORS = Kind(

@@ -19,8 +19,6 @@ from sekit.checks.tests import measure
 from sekit.checks.tests.settings import Tests
 from sekit.results import Finding, Outcome
 
-ID = "tests.coverage"
-
 
 def check_coverage(ctx: Context) -> Outcome:
     if os.environ.get(measure.NESTED):
@@ -131,7 +129,7 @@ UNCOVERED = Kind(
 )
 
 COVERAGE_CHECK = CheckSpec(
-    id=ID,
+    id="tests.coverage",
     title="the project's own tests pass, and how much of the code they run",
     func=check_coverage,
     emits="`test_failure` (fail), `uncovered_code` (info, the least covered files)",

@@ -1,6 +1,3 @@
 """``model.behaviour``: the engine (batches, Hypothesis, shrinking), the properties, the
-``minimum`` cases, and the check that runs them (its declaration is ``BEHAVIOUR_CHECK``)."""
-
-from sekit.checks.model.behaviour.check import check_behaviour
-
-__all__ = ["check_behaviour"]
+``minimum`` cases, the finding kinds they emit (:mod:`.kinds`), and the check that runs them
+(its declaration is ``check.BEHAVIOUR_CHECK``)."""
