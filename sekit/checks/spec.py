@@ -157,6 +157,19 @@ def explained(
     return kinds, metrics
 
 
+def default(model: type[BaseModel], name: str) -> Any:
+    """The default of a settings field, for a text that quotes it (``emits``, ``trust``):
+    ``f"fail above [data.quality].max_duplicate_ratio ({share(default(Quality,
+    'max_duplicate_ratio'))})"``. A renamed field fails at import, and the text never goes
+    stale when the default changes."""
+    return model.model_fields[name].get_default(call_default_factory=True)
+
+
+def share(value: float) -> str:
+    """A share as a percentage the way the docs write it: 0.05 -> ``5%``, 0.005 -> ``0.5%``."""
+    return f"{value * 100:.6g}%"
+
+
 def on(
     load: Callable[[Context], Any], check: Callable[[Any], Outcome]
 ) -> Callable[[Context], Outcome]:

@@ -21,7 +21,7 @@ from sekit.checks.data.figures import DriftScores, figures
 from sekit.checks.data.kinds import DRIFT
 from sekit.checks.data.types import is_number, is_text, looks_categorical
 from sekit.checks.findings import finding, percent, worst_summary
-from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim, Rule, on
+from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim, Rule, default, on, share
 from sekit.config.data import Drift
 from sekit.results import Finding, Outcome
 from sekit.stats import Comparison
@@ -238,7 +238,8 @@ LABEL_DRIFT = Kind(
     "Was the split stratified? Did the share of classes change in recent data?",
     "Stratify the split; if the world changed, retrain and recalibrate the decision threshold.",
     trust=(
-        "One exact test (Fisher's or chi-squared) at the drift level (0.5%); on a test set of "
+        "One exact test (Fisher's or chi-squared) at the drift level "
+        f"({share(default(Drift, 'p_value'))}); on a test set of "
         "under 200 rows only large moves of the class shares are found. Measured: "
         "docs/explanation/trust.md."
     ),
@@ -249,7 +250,8 @@ DRIFT_CHECK = CheckSpec(
     title="features distributed alike in train, test and production",
     func=on(bundle_from_config, check_drift),
     emits="`drift`: KS and Mann-Whitney (numbers) / Fisher or chi-squared (categories); "
-    "drifted when the Benjamini-Hochberg-adjusted p <= 0.005 **and** the effect >= 0.1",
+    f"drifted when the Benjamini-Hochberg-adjusted p <= {default(Drift, 'p_value')} **and** "
+    f"the effect >= {default(Drift, 'min_effect')}",
     kinds=(DRIFT,),
     metrics=(DATA_DRIFT_SHARE,),
     mlts=(

@@ -21,7 +21,7 @@ from sekit.checks.data.repeats import (
     with_unique_value,
 )
 from sekit.checks.findings import example_rows, finding, outcome, percent, worst_summary
-from sekit.checks.spec import CheckSpec, Kind, Metric, Rule, on
+from sekit.checks.spec import CheckSpec, Kind, Metric, Rule, default, on, share
 from sekit.config.data import Quality
 from sekit.results import Finding, Outcome
 
@@ -316,7 +316,8 @@ DUPLICATES_CHECK = CheckSpec(
     title="no duplicate rows",
     func=on(bundle_from_config, check_duplicates),
     emits="`duplicate_rows`: with a test set, repeats beyond random re-splits of the pooled "
-    "rows: fail above `[data.quality].max_duplicate_ratio` (5%), warn below; copies a model "
+    f"rows: fail above `[data.quality].max_duplicate_ratio` "
+    f"({share(default(Quality, 'max_duplicate_ratio'))}), warn below; copies a model "
     "of chance would not make: warn; coincidences are info",
     kinds=(DUPLICATE_ROWS,),
     metrics=(DATA_DUPLICATE_RATIO,),

@@ -45,7 +45,7 @@ from sekit.checks.data import measured
 from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
 from sekit.checks.data.candidates import candidates
 from sekit.checks.findings import example_rows, finding, outcome, percent, worst_summary
-from sekit.checks.spec import CheckSpec, Kind, Metric, on
+from sekit.checks.spec import CheckSpec, Kind, Metric, default, on, share
 from sekit.config.data import Leakage
 from sekit.results import Finding, Outcome
 
@@ -344,7 +344,8 @@ ENTITIES_CHECK = CheckSpec(
     title="repeated entities are split by group",
     func=on(bundle_from_config, check_entities),
     emits="`repeated_entities`: test rows of entities that are also in train; declared "
-    "with `[data].group`: fail above `[data.leakage].max_overlap` (1%), warn below; found "
+    "with `[data].group`: fail above `[data.leakage].max_overlap` "
+    f"({share(default(Leakage, 'max_overlap'))}), warn below; found "
     "(a column whose rows share much else, or feature vectors repeated beyond chance with "
     "varying labels): warn; info when the split is grouped",
     kinds=(REPEATED_ENTITIES,),

@@ -33,7 +33,7 @@ from sekit.checks.data.kinds import DRIFT, LABEL_LEAKAGE
 from sekit.checks.data.overlap import overlap_findings
 from sekit.checks.data.power import Contest, contest, joint_power, powers
 from sekit.checks.findings import finding, worst_summary
-from sekit.checks.spec import CheckSpec, Rule, on
+from sekit.checks.spec import CheckSpec, Rule, default, on, share
 from sekit.config.data import Leakage
 from sekit.results import Finding, Outcome
 
@@ -234,7 +234,8 @@ LABEL_LEAKAGE_CHECK = CheckSpec(
     emits="`label_leakage`: fail for the label in disguise (a transform, recoding, "
     "threshold or two columns adding up to it, holding on the test rows), test rows in "
     "train beyond random re-splits of the pooled rows (above `[data.leakage].max_overlap`, "
-    "1%) and a predictive feature missing from the served inputs; warn for a strong feature "
+    f"{share(default(Leakage, 'max_overlap'))}) and a predictive feature missing from the "
+    "served inputs; warn for a strong feature "
     "that beats all the others (near-perfect or not), test rows a model of chance calls "
     "copies, an identifier that predicts the label and a feature missing among the newest "
     "rows",

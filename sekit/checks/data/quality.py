@@ -7,7 +7,7 @@ from __future__ import annotations
 from sekit.checks.data.bundle import DataBundle, bundle_from_config
 from sekit.checks.data.types import is_number, looks_categorical
 from sekit.checks.findings import finding, outcome, percent, worst_summary
-from sekit.checks.spec import CheckSpec, Kind, MltsClaim, Rule, on
+from sekit.checks.spec import CheckSpec, Kind, MltsClaim, Rule, default, on, share
 from sekit.config.data import Quality
 from sekit.results import Finding, Outcome
 
@@ -241,7 +241,8 @@ OUTLIERS_CHECK = CheckSpec(
     id="data.outliers",
     title="few outliers",
     func=on(bundle_from_config, check_outliers),
-    emits="`outliers` beyond 3 IQR: info; warn above 5% of a column",
+    emits=f"`outliers` beyond {default(Quality, 'outlier_iqr'):g} IQR: info; warn above "
+    f"{share(default(Quality, 'max_outlier_ratio'))} of a column",
     kinds=(OUTLIERS,),
     deepchecks={
         "StringLengthOutOfBounds": Rule(OUTLIERS, "info"),

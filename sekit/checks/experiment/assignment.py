@@ -14,7 +14,7 @@ from sekit.checks.experiment.analysis import Assignment, assignment
 from sekit.checks.experiment.settings import Experiment
 from sekit.checks.findings import finding, invalid_lines, outcome, percent, worst_summary
 from sekit.checks.kinds import INVALID_LOG_LINES
-from sekit.checks.spec import CheckSpec, Kind, Metric
+from sekit.checks.spec import CheckSpec, Kind, Metric, default
 from sekit.results import Finding, Outcome, not_measured
 
 
@@ -148,7 +148,8 @@ SRM = Kind(
     ),
     trust=(
         "Exact binomial test (two arms) or chi-square test (more) of the users per arm "
-        "against [experiment].weights, flagged at p < [experiment].srm_p (0.001): 3 alarms in "
+        "against [experiment].weights, flagged at p < [experiment].srm_p "
+        f"({default(Experiment, 'srm_p')}): 3 alarms in "
         "2000 simulated correct runs (0.15%). It finds large losses: 10% of one arm's users "
         "lost at 10 000 users in 97% of runs, 5% in 20% (at 2000 users: 9% and 2%) "
         "(benchmarks/experiment.py)."

@@ -8,7 +8,7 @@ from sekit.checks.context import Context
 from sekit.checks.findings import finding, worst_summary
 from sekit.checks.model.subject import previous_from_config, subject_from_config
 from sekit.checks.model.testset import needs_labelled_test, primary, scores, test_set
-from sekit.checks.spec import CheckSpec, Kind, MltsClaim
+from sekit.checks.spec import CheckSpec, Kind, MltsClaim, default, share
 from sekit.config.schema import Model
 from sekit.results import Outcome
 
@@ -129,7 +129,8 @@ BASELINE_REGRESSION = Kind(
     "Keep the deployed model, or fix the candidate; change the tolerance only on purpose.",
     trust=(
         "Fails only when the paired test (McNemar's exact test, a paired bootstrap for "
-        "regression) is below [model].baseline_p_value (1%) and the drop reaches the tolerance: "
+        "regression) is below [model].baseline_p_value "
+        f"({share(default(Model, 'baseline_p_value'))}) and the drop reaches the tolerance: "
         "two models of equal quality block about 1% of the time or less."
     ),
 )
