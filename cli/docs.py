@@ -227,8 +227,8 @@ def checks() -> str:
             if suite.needs
             else ""
         )
-        if suite.tables:
-            shown = ", ".join(f"[`[{t.table}]`](config.md)" for t in suite.tables)
+        if suite.table_models():
+            shown = ", ".join(f"[`[{t.table}]`](config.md)" for t in suite.table_models())
             out.append(f"Its settings: {shown}.\n")
         if suite.options is not None:
             flags = ", ".join(f"`--{n.replace('_', '-')}`" for n in suite.options.model_fields)

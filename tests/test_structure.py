@@ -1,9 +1,8 @@
 """The library's shape: modules a reader can hold, and no import cycles.
 
 An import is any ``import`` statement (functions included, ``if TYPE_CHECKING:`` excluded), a
-literal ``importlib.import_module("...")``, a suite's ``checks_in("package")`` (it imports every
-module of the package), and the registry's entry points (``sekit.checks`` loads each suite
-module that pyproject.toml lists)."""
+literal ``importlib.import_module("...")``, and the registry's entry points (``sekit.checks``
+loads each suite module that pyproject.toml lists)."""
 
 from __future__ import annotations
 
@@ -41,8 +40,6 @@ def imports_of(name: str, path: Path) -> set[str]:
             target = node.args[0].value
             if called.endswith("import_module") and isinstance(target, str):
                 found.add(target)
-            elif called == "checks_in" and isinstance(target, str):
-                found.update(m for m in MODULES if m.startswith(f"{target}."))
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -116,7 +113,7 @@ def test_no_import_cycles() -> None:
 def test_the_graph_follows_importlib_and_the_entry_points() -> None:
     edges = graph()
     assert "sekit.checks.data.suite" in edges["sekit.checks"]
-    assert "sekit.checks.data.drift" in edges["sekit.checks.data.suite"]  # checks_in(...)
+    assert "sekit.checks.data.drift" in edges["sekit.checks.data.suite"]  # its list of checks
     assert "sekit.checks.model.behaviour.check" in edges["sekit.checks.model.suite"]
 
 

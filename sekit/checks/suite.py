@@ -17,15 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
-
-from sekit.config.values import Section
 
 if TYPE_CHECKING:
     from sekit.checks.context import RunOptions
     from sekit.checks.spec import CheckSpec
+    from sekit.checks.table import Table as Table
     from sekit.config.schema import Config
 
 
@@ -41,14 +40,6 @@ class SuiteOptions(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Table(Section):
-    """A config table that a suite owns: its key (``release`` for ``[release]``) is the
-    class's ``table``. Declare the table's keys as fields (with a ``description`` each: the
-    reference pages are generated from them)."""
-
-    table: ClassVar[str] = ""
 
 
 Options = TypeVar("Options", bound=SuiteOptions)
@@ -68,12 +59,18 @@ class Suite:
     # suite was named (``sekit check release``): some suites run by name only.
     applies: Callable[[Config, bool], str | None]
     needs: str = ""  # what to add to the config when it does not apply, e.g. "[service]"
-    tables: tuple[type[Table], ...] = ()
+    # Its config tables, or a function that imports and returns them (built-in suites: so
+    # that ``sekit check --help`` does not build the config's models).
+    tables: Sequence[type[Table]] | Callable[[], Sequence[type[Table]]] = ()
     options: type[SuiteOptions] | None = None
     targets: int = 0  # running services it takes with --url (load: 1, release: 2)
     # Runs instead of the checks when it returns an exit code (a Locust worker).
     instead: Callable[[Config, RunOptions], int | None] | None = None
     order: int = 100  # place among the suites: reports, help texts, reference pages
+
+    def table_models(self) -> tuple[type[Table], ...]:
+        """The suite's config tables (imported when called)."""
+        return tuple(self.tables() if callable(self.tables) else self.tables)
 
     def specs(self) -> list[CheckSpec]:
         """The suite's checks; an error when one does not belong to it."""
@@ -82,6 +79,14 @@ class Suite:
             if spec.suite != self.name:
                 raise ValueError(f"check {spec.id!r} is declared by the suite {self.name!r}")
         return found
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Table":  # where plugins import it from; built only when asked for
+        from sekit.checks.table import Table
+
+        return Table
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def option_values(model: type[SuiteOptions], given: dict[str, Any]) -> dict[str, Any]:

@@ -55,7 +55,7 @@ def config_model() -> type[Config]:
     found = suites()
     if id(found) not in _assembled:
         _assembled.clear()
-        _assembled[id(found)] = assembled([t for s in found.values() for t in s.tables])
+        _assembled[id(found)] = assembled([t for s in found.values() for t in s.table_models()])
     return _assembled[id(found)]
 
 

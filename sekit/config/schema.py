@@ -45,7 +45,7 @@ from sekit.config.values import (
 from sekit.results import Severity
 
 if TYPE_CHECKING:
-    from sekit.checks.suite import Table
+    from sekit.checks.table import Table
 
 T = TypeVar("T", bound=Section)
 

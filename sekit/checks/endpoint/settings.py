@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from sekit.checks.suite import Table
+from sekit.checks.table import Table
 from sekit.config.values import Duration
 
 

@@ -5,22 +5,30 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sekit.checks.endpoint.options import EndpointOptions
-from sekit.checks.endpoint.settings import Client
 from sekit.checks.suite import Suite
 
 if TYPE_CHECKING:
     from sekit.checks.spec import CheckSpec
+    from sekit.checks.table import Table
     from sekit.config.schema import Config
 
 
 def _applies(config: Config, asked: bool) -> str | None:
     """It runs the team's client against a faulty stand-in of ``[model].endpoint``: with a
     ``[client]`` table and an endpoint."""
+    from sekit.checks.endpoint.settings import Client
+
     if config.table(Client) is None:
         return "the config has no [client] table"
     if config.model is None or config.model.endpoint is None:
         return "the model is not an endpoint ([model].endpoint)"
     return None
+
+
+def _tables() -> tuple[type[Table], ...]:
+    from sekit.checks.endpoint.settings import Client
+
+    return (Client,)
 
 
 def _checks() -> list[CheckSpec]:
@@ -38,7 +46,7 @@ SUITE = Suite(
     checks=_checks,
     applies=_applies,
     needs="[client] and [model].endpoint",
-    tables=(Client,),
+    tables=_tables,
     options=EndpointOptions,
     order=35,
 )

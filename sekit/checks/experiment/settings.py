@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from sekit.checks.suite import Table
+from sekit.checks.table import Table
 from sekit.config.values import ProjectPath
 
 # Metrics read from the feedback store rather than from a field of the log.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from sekit.checks.suite import Table
+from sekit.checks.table import Table
 from sekit.config.values import Duration, ProjectPath, Section
 
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sekit.checks.monitor.options import MonitorOptions
-from sekit.checks.monitor.settings import Monitor
 from sekit.checks.suite import Suite
 
 if TYPE_CHECKING:
     from sekit.checks.spec import CheckSpec
+    from sekit.checks.table import Table
     from sekit.config.schema import Config
 
 
 def _applies(config: Config, asked: bool) -> str | None:
     """It judges the service's past traffic: with a ``[monitor]`` table, or by name when
     ``[data].production`` names the prediction log."""
+    from sekit.checks.monitor.settings import Monitor
+
     if config.table(Monitor) is not None:
         return None
     if asked and config.data is not None and config.data.production is not None:
@@ -23,6 +25,12 @@ def _applies(config: Config, asked: bool) -> str | None:
     if asked:
         return "the config names no prediction log ([data].production)"
     return "the config has no [monitor] table"
+
+
+def _tables() -> tuple[type[Table], ...]:
+    from sekit.checks.monitor.settings import Monitor
+
+    return (Monitor,)
 
 
 def _checks() -> list[CheckSpec]:
@@ -54,7 +62,7 @@ SUITE = Suite(
     checks=_checks,
     applies=_applies,
     needs="[monitor]",
-    tables=(Monitor,),
+    tables=_tables,
     options=MonitorOptions,
     order=50,
 )

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from sekit.checks.suite import Table
+from sekit.checks.table import Table
 from sekit.config.values import ProjectPath
 
 

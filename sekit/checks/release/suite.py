@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sekit.checks.release.settings import Release
 from sekit.checks.suite import Suite
 
 if TYPE_CHECKING:
     from sekit.checks.spec import CheckSpec
+    from sekit.checks.table import Table
     from sekit.config.schema import Config
 
 
@@ -17,11 +17,19 @@ def _applies(config: Config, asked: bool) -> str | None:
     only with a ``[release]`` table; named (``sekit check release``) it runs with the table's
     defaults on any ``[model]``. Its comparisons are of labels and numbers: not of ranked
     lists."""
+    from sekit.checks.release.settings import Release
+
     if config.model is not None and config.model.task == "ranking":
         return "a ranking model: the release suite compares labels and numbers, not lists"
     if asked:
         return None if config.model is not None else "the config has no [model] table"
     return None if config.table(Release) is not None else "the config has no [release] table"
+
+
+def _tables() -> tuple[type[Table], ...]:
+    from sekit.checks.release.settings import Release
+
+    return (Release,)
 
 
 def _checks() -> list[CheckSpec]:
@@ -40,7 +48,7 @@ SUITE = Suite(
     checks=_checks,
     applies=_applies,
     needs="[model]",
-    tables=(Release,),
+    tables=_tables,
     targets=2,
     order=40,
 )

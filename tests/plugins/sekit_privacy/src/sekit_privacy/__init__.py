@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Self
 
 from pydantic import Field, ValidationInfo, model_validator
 
+from sekit.checks.findings import finding, outcome
 from sekit.checks.spec import CheckSpec, Kind, Metric
 from sekit.checks.suite import Suite, SuiteOptions, Table
-from sekit.results import CheckResult, Evidence, Finding, Severity
+from sekit.results import CheckResult, Evidence, Finding, Outcome
 
 if TYPE_CHECKING:
     from sekit.checks.context import Context
@@ -58,7 +59,6 @@ class PrivacyOptions(SuiteOptions):
 class Shares(Evidence):
     """Share of each scanned column's values that look personal."""
 
-    kind = "personal_data"
     name = "pii_shares"
 
     shares: dict[str, float]
@@ -82,7 +82,7 @@ PII_SHARE = Metric(
 )
 
 
-def check_privacy(ctx: Context) -> CheckResult:
+def check_privacy(ctx: Context) -> Outcome:
     import pandas as pd
 
     config = ctx.config
@@ -106,23 +106,19 @@ def check_privacy(ctx: Context) -> CheckResult:
         if share > settings.max_share:
             rows = [int(i) for i in values.index[hits.to_numpy()][:5]]
             findings.append(
-                Finding(
-                    kind="personal_data",
-                    severity=Severity.FAIL,
+                finding(
+                    PERSONAL_DATA,
+                    "fail",
+                    f"{share:.0%} of {column!r} looks like e-mail addresses or phone numbers",
                     column=column,
-                    message=f"{share:.0%} of {column!r} looks like e-mail addresses or phone "
-                    "numbers",
-                    evidence={"rows": rows},
+                    rows=rows,
                 )
             )
-    findings.append(Shares(shares=shares, limit=settings.max_share).finding("share per column"))
+    kept = Shares(shares=shares, limit=settings.max_share)
+    findings.append(kept.finding(PERSONAL_DATA, "share per column"))
     worst = max(shares.values(), default=0.0)
-    return CheckResult.from_findings(
-        id="privacy.pii",
-        suite="privacy",
-        findings=findings,
-        summary=f"{len(shares)} columns scanned, worst {worst:.0%}",
-        metrics={"pii_share": worst},
+    return outcome(
+        findings, f"{len(shares)} columns scanned, worst {worst:.0%}", {"pii_share": worst}
     )
 
 
@@ -132,7 +128,7 @@ def figures(result: CheckResult, gates: Mapping[str, GateResult]) -> list[Figure
     kept = Shares.read(result)
     if kept is None:
         return []
-    reported = {f.column for f in result.findings if f.kind == "personal_data"}
+    reported = {f.column for f in result.findings if f.kind == PERSONAL_DATA.name}
     ranked = sorted(kept.shares.items(), key=lambda kv: -kv[1])
     bars = svg.bars(
         [svg.Bar(column, share, marked=column in reported) for column, share in ranked],
@@ -146,24 +142,22 @@ def _applies(config: Config, asked: bool) -> str | None:
     return None if config.data is not None else "the config has no [data] table"
 
 
-SPECS = (
-    CheckSpec(
-        id="privacy.pii",
-        title="personal data in the training data",
-        func=check_privacy,
-        emits="`personal_data` (fail) above `[privacy].max_share`",
-        kinds=(PERSONAL_DATA,),
-        metrics=(PII_SHARE,),
-        settings=("[privacy]",),
-        section=("[privacy]", Privacy),
-        figures=figures,
-    ),
+PII_CHECK = CheckSpec(
+    id="privacy.pii",
+    title="personal data in the training data",
+    func=check_privacy,
+    emits="`personal_data` (fail) above `[privacy].max_share`",
+    kinds=(PERSONAL_DATA,),
+    metrics=(PII_SHARE,),
+    settings=("[privacy]",),
+    section=("[privacy]", Privacy),
+    figures=figures,
 )
 
 SUITE = Suite(
     name="privacy",
     title="Privacy: personal data in the datasets",
-    checks=lambda: SPECS,
+    checks=lambda: [PII_CHECK],  # in report order, one line each
     applies=_applies,
     needs="[data]",
     tables=(Privacy,),
