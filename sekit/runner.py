@@ -256,8 +256,10 @@ def run_check(check: CheckSpec, ctx: Context, timeout: float) -> CheckResult:
         )
     else:
         if not isinstance(outcome, Outcome):
-            outcome = error(
-                "internal", f"the check returned {type(outcome).__name__}, not an Outcome"
+            outcome = error(  # e.g. a plugin written before checks returned an Outcome
+                "internal",
+                f"the check returned {type(outcome).__name__}, not an Outcome "
+                "(sekit.checks.findings.outcome: the runner adds the check's id)",
             )
     elapsed = time.perf_counter() - start
     if elapsed > timeout and not outcome.status.blocks:
