@@ -132,3 +132,22 @@ def test_the_scan_sees_a_retyped_kind_and_id(tmp_path: Path) -> None:
         if isinstance(node, ast.Constant) and node.value in names
     ]
     assert literals == ["label_leakage", "data.drift"]
+
+
+def test_every_declared_check_is_listed_by_its_suite() -> None:
+    """A suite lists its checks by hand (``Suite(checks=...)``): a spec declared in a module
+    but missing from the list would never run. Every module-level ``CheckSpec`` is listed."""
+    listed = {spec.id for spec in specs()}
+    declared = {}
+    for path, name, tree in _modules():
+        for node in tree.body:
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Call)
+                and getattr(node.value.func, "id", "") == "CheckSpec"
+            ):
+                for target in node.targets:
+                    spec = getattr(importlib.import_module(name), ast.unparse(target))
+                    declared[spec.id] = path
+    assert len(declared) >= 48
+    assert {i: p for i, p in declared.items() if i not in listed} == {}
