@@ -175,52 +175,98 @@ def _as_transform(
 
 def _lookup(fit: pd.Series, fit_y: pd.Series, check: pd.Series, check_y: pd.Series) -> bool:
     """Each value of the feature on the learning rows has one label, and that table gives
-    the label of the checked rows (nearly all of which have a value it knows)."""
+    the label of the checked rows (nearly all of which have a value it knows). ``fit_y`` and
+    ``check_y``: the label as text (:func:`_as_text`, made once for every feature)."""
     import pandas as pd
 
-    learned = pd.DataFrame({"x": fit.astype("string"), "y": fit_y.astype("string")}).dropna()
-    if len(learned) < MIN_ROWS:
+    if is_number(fit) and _mostly_distinct(fit[fit_y.notna()]):
+        return False  # the table below would have a value per row or so (and costs the most)
+    # A value with two labels among a few rows has them among all: most features are out
+    # before all their values are written as text.
+    screen = pd.DataFrame({"x": fit.iloc[:SCREEN].astype("string"), "y": fit_y.iloc[:SCREEN]})
+    if _two_labels(screen.dropna()):
         return False
-    per_value = learned.groupby("x")["y"]
-    if int(per_value.nunique().max()) > 1:
+    learned = pd.DataFrame({"x": fit.astype("string"), "y": fit_y}).dropna()
+    if len(learned) < MIN_ROWS or _two_labels(learned):
         return False
-    table = per_value.first()
+    table = learned.groupby("x")["y"].first()
     if len(table) < 2 or len(table) > len(learned) / 2:
         return False  # one value per row or so: nothing is learned, nothing is checked
     told = check.astype("string").map(table)
     known = told.notna()
     if float(known.mean()) < MIN_HELD:
         return False
-    return _held((told[known] == check_y[known].astype("string")).to_numpy(dtype=bool))
+    return _held((told[known] == check_y[known]).to_numpy(dtype=bool))
 
 
-def _threshold(fit: np.ndarray, fit_y: pd.Series, check: np.ndarray, check_y: pd.Series) -> bool:
-    """Sorting the learning rows by the feature puts the classes in as many runs as there
-    are classes (no value shared by two classes), and those runs sort the checked rows."""
+def _two_labels(rows: pd.DataFrame) -> bool:
+    """Whether a value of ``x`` has two values of ``y``."""
+    return len(rows) > 0 and int(rows.groupby("x")["y"].nunique().max()) > 1
+
+
+def _mostly_distinct(numbers: pd.Series) -> bool:
+    """More distinct values than half the values present, so more distinct texts too (a
+    number's text is a function of it): no lookup is learned. Cheaper than writing texts."""
+    present = int(numbers.notna().sum())
+    return present > 0 and int(numbers.nunique()) > present / 2
+
+
+def _as_text(fit: pd.Series, check: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """The label of both sides as text (lookups), and as codes of one coding (thresholds):
+    made once for every feature."""
     import numpy as np
     import pandas as pd
 
+    texts = np.concatenate([fit.to_numpy().astype(str), check.to_numpy().astype(str)])
+    codes = pd.factorize(texts)[0]
+    return fit.astype("string"), check.astype("string"), codes
+
+
+def _threshold(fit: np.ndarray, fit_y: np.ndarray, check: np.ndarray, check_y: np.ndarray) -> bool:
+    """Sorting the learning rows by the feature puts the classes in as many runs as there
+    are classes (no value shared by two classes), and those runs sort the checked rows.
+    ``fit_y`` and ``check_y``: the label's codes (one coding of its text for both sides)."""
+    import numpy as np
+
     keep = ~np.isnan(fit)
-    rows = pd.DataFrame({"x": fit[keep], "y": fit_y.to_numpy()[keep].astype(str)})
-    if len(rows) < MIN_ROWS or rows["y"].nunique() < 2:
+    if int(keep.sum()) < MIN_ROWS:
         return False
-    rows = rows.sort_values("x", kind="stable")
-    if (rows.groupby("x")["y"].nunique() > 1).any():
+    x, y = fit[keep], fit_y[keep]
+    # Classes that are runs of the sorted rows are runs of any subset of them too: the first
+    # rows rule most features out before all of them are sorted.
+    if _runs(x[:SCREEN], y[:SCREEN]) is None:
         return False
-    change = (rows["y"] != rows["y"].shift()).to_numpy()
-    if int(change.sum()) != int(rows["y"].nunique()):
+    found = _runs(x, y)
+    if found is None:
         return False
-    values = rows["x"].to_numpy()
-    first = np.flatnonzero(change)
-    last = np.r_[first[1:] - 1, len(rows) - 1]
-    classes = rows["y"].to_numpy()[first]
+    values, first, runs = found
+    if len(runs) < 2:
+        return False  # one class
+    last = np.r_[first[1:] - 1, len(values) - 1]
     present = ~np.isnan(check)
     if present.sum() < MIN_ROWS:
         return False
     # each checked row belongs to the run it falls in (cut halfway between runs)
     cuts = (values[last[:-1]] + values[first[1:]]) / 2
-    told = classes[np.searchsorted(cuts, check[present], side="right")]
-    return _held(told == check_y.to_numpy()[present].astype(str))
+    told = runs[np.searchsorted(cuts, check[present], side="right")]
+    return _held(told == check_y[present])
+
+
+def _runs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Sorted by ``x``, each class of ``y`` in one run and no value of ``x`` in two classes:
+    (the sorted values, where each run starts, its class); None when not (or one class)."""
+    import numpy as np
+
+    classes = len(np.unique(y))
+    order = np.argsort(x, kind="stable")
+    values, y = x[order], y[order]
+    differs = y[1:] != y[:-1]
+    if bool((differs & (values[1:] == values[:-1])).any()):
+        return None  # a value shared by two classes
+    change = np.r_[True, differs]
+    if int(change.sum()) != classes:
+        return None
+    return values, np.flatnonzero(change), y[change]
 
 
 def find(bundle: DataBundle, skip: set[str]) -> list[Disguise]:
@@ -233,6 +279,7 @@ def find(bundle: DataBundle, skip: set[str]) -> list[Disguise]:
         return []
     features = [c for c in bundle.features if c in check.columns and c not in skip]
     y_fit, y_check = fit[label], check[label]
+    y_text, y_check_text, y_codes = _as_text(y_fit, y_check)
     numeric_y = _numbers(y_fit)
     classes = int(y_fit.nunique())
     classification = bundle.is_classification()
@@ -254,20 +301,21 @@ def find(bundle: DataBundle, skip: set[str]) -> list[Disguise]:
             if formula is not None:
                 relation = f"{column!r} {formula}"
         if relation is None and classification:
-            if _lookup(fit[column], y_fit, check[column], y_check):
+            if _lookup(fit[column], y_text, check[column], y_check_text):
                 relation = f"each value of {column!r} belongs to one {label!r}"
             elif (
                 x_fit is not None
                 and x_check is not None
                 and classes <= 20
-                and _threshold(x_fit, y_fit, x_check, y_check)
+                and _threshold(x_fit, y_codes[: len(fit)], x_check, y_codes[len(fit) :])
             ):
                 relation = f"{label!r} is {column!r} cut at {classes - 1} point(s)"
         if relation is not None:
             found.append(Disguise((column,), relation, len(check), where))
     taken = {c for d in found for c in d.columns}
     pairs = [c for c in numeric if c not in taken][:MAX_PAIRS]
-    found += _pairs(bundle, pairs, numeric, (y_fit, y_check), y_sides, y_step, len(check), where)
+    labels = (y_text, y_check_text, classes)
+    found += _pairs(bundle, pairs, numeric, labels, y_sides, y_step, len(check), where)
     return found
 
 
@@ -275,14 +323,15 @@ def _pairs(
     bundle: DataBundle,
     names: list[str],
     numeric: dict[str, tuple[np.ndarray, np.ndarray]],
-    labels: tuple[pd.Series, pd.Series],
+    labels: tuple[pd.Series, pd.Series, int],
     y_sides: tuple[np.ndarray, np.ndarray] | None,
     y_step: float,
     checked: int,
     where: str,
 ) -> list[Disguise]:
     """Two numeric features whose sum or difference is the label (numbers) or a recoding of
-    its classes: screened on a few rows, then checked on all."""
+    its classes: screened on a few rows, then checked on all. ``labels``: the label as text
+    on both sides, and its number of classes."""
     import numpy as np
     import pandas as pd
 
@@ -335,7 +384,7 @@ def _pairs(
                         relation = f"{bundle.label!r} = {a!r} {word} {b!r}"
                 elif classification:
                     values = made[0][:head]
-                    if len(np.unique(values[np.isfinite(values)])) > labels[0].nunique():
+                    if len(np.unique(values[np.isfinite(values)])) > labels[2]:
                         continue
                     if _lookup(
                         pd.Series(made[0]),
