@@ -62,11 +62,13 @@ def record(config: Config) -> dict[str, Any]:
             model = _model(getattr(config.model, key), config)
             if model:
                 found["model" if key == "path" else "baseline"] = model
-    from sekit.threads import applied
+    from sekit.threads import applied, served
 
-    limited = applied()
-    if limited:  # how the run called the team's model (sekit.threads)
-        found["threads"] = {"limit": 1, "before": limited}
+    limited, service = applied(), served()
+    if limited or service:  # how the run called the team's model (sekit.threads)
+        found["threads"] = {"limit": 1, "before": limited} | (
+            {"service": service} if service else {}
+        )
     return found
 
 
@@ -140,7 +142,8 @@ def describe(provenance: dict[str, Any]) -> list[str]:
     if provenance.get("threads"):
         from sekit.threads import describe as threads
 
-        lines.append(threads(provenance["threads"].get("before", {})))
+        entry = provenance["threads"]
+        lines.append(threads(entry.get("before", {}), entry.get("service")))
     return lines
 
 

@@ -8,6 +8,12 @@ anyway, so every call of the team's model runs with one thread per pool (:func:`
 used by :class:`~sekit.checks.model.subject.ModelUnderTest` and the Deepchecks engine), and
 the report says so (:func:`applied`, the ``threads`` entry of its provenance).
 
+A service sekit starts (the load test, a release's shadow or canary) runs the team's model in a
+process of its own: it gets the same limit through the variables each pool reads when it starts
+(:func:`service_environment`: ``OMP_NUM_THREADS`` and the BLAS ones), unless the user's
+environment or ``[service].env`` sets them, and the report says so as well. A team that wants
+its service measured with more threads says so there.
+
 OpenMP's limit belongs to the thread that sets it (a limit set in one thread does not reach
 threads started later), so the guard goes around each call rather than once per process. It
 uses one ``threadpoolctl`` controller, made at the first call (after the model is loaded, so it
@@ -20,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 _lock = threading.Lock()
@@ -28,6 +34,15 @@ _controller: Any = None
 _before: dict[str, int] = {}  # pool (user API) -> threads it had before sekit limited it
 _used = False  # whether the team's model was called since the run began (reset)
 _modules = 0  # len(sys.modules) when the controller was made
+_served: dict[str, str] = {}  # variables set for a service sekit started since the run began
+
+# what each native pool reads when a process starts (OpenMP; OpenBLAS, MKL, Accelerate)
+POOL_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+)
 
 
 def _made() -> Any:
@@ -55,10 +70,25 @@ def one_thread() -> Iterator[None]:
         yield
 
 
+def service_environment(given: Mapping[str, str]) -> dict[str, str]:
+    """One thread per native pool for a service sekit starts: each pool variable that
+    ``given`` (the environment and the service's own ``env``) does not set already. The run
+    remembers them for its report (:func:`served`)."""
+    added = {name: "1" for name in POOL_VARIABLES if name not in given}
+    _served.update(added)
+    return added
+
+
 def reset() -> None:
     """A run begins: nothing of it has called the team's model yet."""
     global _used
     _used = False
+    _served.clear()
+
+
+def served() -> dict[str, str]:
+    """The pool variables set for a service sekit started since the run began."""
+    return dict(_served)
 
 
 def applied() -> dict[str, int]:
@@ -67,10 +97,16 @@ def applied() -> dict[str, int]:
     return dict(_before) if _used else {}
 
 
-def describe(before: dict[str, int]) -> str:
+def describe(before: dict[str, int], service: dict[str, str] | None = None) -> str:
     """One line for the report: what was limited, and from how many threads."""
     pools = ", ".join(f"{api} {count} -> 1" for api, count in sorted(before.items()))
+    where = []
+    if before:
+        where.append(f"in sekit ({pools}; threadpoolctl)")
+    if service:
+        where.append(f"in the service sekit started ({', '.join(f'{k}=1' for k in service)})")
     return (
-        f"the team's model ran with one thread per native pool ({pools or 'none loaded'}; "
-        "threadpoolctl), so that a busy machine cannot make its threads spin"
+        "the team's model ran with one thread per native pool "
+        f"{' and '.join(where) or '(none loaded)'}, so that a busy machine cannot make its "
+        "threads spin"
     )

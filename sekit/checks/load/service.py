@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sekit import processes
+from sekit import processes, threads
 from sekit.config.schema import Service
 from sekit.errors import ServiceError
 from sekit.net import check_loopback
@@ -136,9 +136,12 @@ def started(
     for attempt in range(attempts):
         port = free_port()
         argv = resolve_command(config.command, port)
+        given = {**os.environ, **config.env, **extra}
         environment = {
             **os.environ,
             "PYTHONDONTWRITEBYTECODE": "1",  # a check leaves no __pycache__ in the project
+            # the team's model with one thread per native pool, as in sekit (sekit.threads)
+            **threads.service_environment(given),
             **config.env,
             **extra,
             "PYTHONUNBUFFERED": "1",

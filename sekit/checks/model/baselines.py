@@ -13,6 +13,7 @@ from sekit.checks.model.testset import needs_labelled_test, primary, scores, tes
 from sekit.checks.spec import CheckSpec, Kind, MltsClaim, Rule
 from sekit.config.schema import Model
 from sekit.results import Finding, Outcome
+from sekit.threads import one_thread
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,7 +37,8 @@ def check_simple_baseline(ctx: Context) -> Outcome:
     findings: list[Finding] = []
     metrics: dict[str, float] = {}
     for name, estimator in _baselines(subject, train).items():
-        estimator.fit(train[subject.features], train[label])
+        with one_thread():  # fitted beside the team's model, under the same limit
+            estimator.fit(train[subject.features], train[label])
         wrapped = ModelUnderTest(
             estimator,
             name,

@@ -37,10 +37,15 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=3.0)
     parser.add_argument("--tag", default="", help="ignored; lets tests find the process")
     parser.add_argument("--env-file", default=None, help="write SEKIT_LOAD_TEST's value here")
+    parser.add_argument("--threads-file", default=None, help="write the pools' variables here")
     args = parser.parse_args()
     if args.env_file:
         with open(args.env_file, "w") as handle:  # noqa: PTH123 - a test helper
             handle.write(os.environ.get("SEKIT_LOAD_TEST", "<unset>"))
+    if args.threads_file:
+        with open(args.threads_file, "w") as handle:  # noqa: PTH123 - a test helper
+            pools = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+            json.dump({name: os.environ.get(name) for name in pools}, handle)
     if args.mode == "crash":
         print(
             "Traceback (most recent call last):\nRuntimeError: model file missing",

@@ -110,6 +110,33 @@ def test_the_service_knows_its_traffic_is_a_load_test(
     assert marker.read_text() == "1"
 
 
+@pytest.mark.parametrize("own", [None, "3"])
+def test_the_service_runs_the_model_with_one_thread_per_pool_unless_the_team_says(
+    project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, own: str | None
+) -> None:
+    """OpenMP's threads spin on a busy runner (issue 35): the service sekit starts gets one
+    thread per native pool, and the report says so; a team's own [service].env setting stands."""
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)  # tox sets OMP_NUM_THREADS for the tests
+    service = 'startup_timeout = "5s"' + (f'\nenv = {{ OMP_NUM_THREADS = "{own}" }}' if own else "")
+    root = project("fast", service=service)
+    config = root / "sekit.toml"
+    seen = tmp_path / "threads.json"
+    config.write_text(
+        config.read_text().replace("--mode fast", f"--mode fast --threads-file {seen}")
+    )
+    result = check()
+    assert result.exit_code == 0, result.output
+    assert json.loads(seen.read_text()) == {
+        "OMP_NUM_THREADS": own or "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+    service_pools = json.loads(result.stdout)["provenance"]["threads"]["service"]
+    assert ("OMP_NUM_THREADS" in service_pools) is (own is None)
+    assert service_pools["OPENBLAS_NUM_THREADS"] == "1"
+
+
 def test_a_slow_service_misses_its_p95_bound(project: Callable[..., Path]) -> None:
     project("slow", load="max_p95_ms = 100")
     result = check()
