@@ -69,9 +69,11 @@ def _one_sort(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
 
     n, m = len(a), len(b)
     values = np.concatenate([a, b])
-    # any order of tied values gives the same statistics (both count whole runs of ties), so
-    # the sort need not be stable
-    order = np.argsort(values)
+    # Any order of equal numbers gives the same statistics (both count whole runs of ties), so
+    # the sort need not be stable; NaNs are unequal to each other (each its own step of the
+    # distribution functions below), so with NaN the order stays the stable one.
+    nan = bool(np.isnan(values).any())
+    order = np.argsort(values, kind="stable" if nan else None)
     ordered = values[order]
     from_a = order < n
     last = np.r_[ordered[1:] != ordered[:-1], True]  # the last position of each tied run
@@ -79,7 +81,7 @@ def _one_sort(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
     cdf_b = np.cumsum(~from_a)[last] / m
     d = float(np.max(np.abs(cdf_a - cdf_b)))
     p_ks = float(stats.kstwobign.sf(d * np.sqrt(n * m / (n + m))))
-    if len(ordered) and np.isnan(ordered[-1]):  # NaN sorts last; np.unique makes one run of it
+    if nan:  # np.unique makes one run of the NaNs
         _, first, tied = np.unique(ordered, return_index=True, return_counts=True)
     else:  # the runs of the sorted values, without sorting them again
         first = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])

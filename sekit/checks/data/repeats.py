@@ -101,13 +101,22 @@ def unique_valued(bundle: DataBundle, columns: list[str]) -> list[tuple[str, ...
         # among distinct rows by definition, and says nothing
         for column in columns if len(columns) >= 3 else []:
             values = distinct[column].dropna()
-            if len(values) >= MIN_DISTINCT and values.nunique() >= UNIQUE * len(values):
+            if len(values) >= MIN_DISTINCT and _distinct_enough(values):
                 found.append((column,))
         if not found and len(columns) >= 4:
             found = _unique_pair(distinct, columns[:PAIRED])
         bundle._cache[key] = found
     unique: list[tuple[str, ...]] = bundle._cache[key]
     return unique
+
+
+def _distinct_enough(values: pd.Series) -> bool:
+    """At least ``UNIQUE`` of the values distinct. A tenth of them rules most columns out
+    first (a code, a category): the rest can add at most one distinct value each."""
+    head = len(values) // 10
+    if head and int(values.iloc[:head].nunique()) + len(values) - head < UNIQUE * len(values):
+        return False
+    return bool(values.nunique() >= UNIQUE * len(values))
 
 
 def _unique_pair(distinct: pd.DataFrame, columns: list[str]) -> list[tuple[str, ...]]:

@@ -48,12 +48,15 @@ def looks_categorical(series: pd.Series, *, max_levels: int = 20) -> bool:
     if pd.api.types.is_integer_dtype(series.dtype):
         return int(series.nunique()) <= max_levels
     if pd.api.types.is_float_dtype(series.dtype):
+        import numpy as np
+
         values = series.dropna()
         numbers = values.to_numpy(dtype="float64")
-        # the first values rule out most measured columns before all of them are divided
-        if not len(numbers) or not (numbers[:1000] % 1 == 0).all():
-            return False
-        return bool((numbers % 1 == 0).all() and values.nunique() <= max_levels)
+        with np.errstate(invalid="ignore"):  # inf % 1 is NaN: not a whole number
+            # the first values rule out most measured columns before all of them are divided
+            if not len(numbers) or not (numbers[:1000] % 1 == 0).all():
+                return False
+            return bool((numbers % 1 == 0).all() and values.nunique() <= max_levels)
     return False
 
 
