@@ -46,7 +46,11 @@ class Service(Section):
         "items is a failed request)",
     )
     startup_timeout: Duration = Field(30.0, gt=0, description="how long to wait for health")
-    env: dict[str, str] = Field(default_factory=dict, description="extra environment variables")
+    env: dict[str, str] = Field(
+        default_factory=dict,
+        description="extra environment variables (OMP_NUM_THREADS and the BLAS pools' "
+        "variables are 1 unless set here or in the environment: sekit.threads)",
+    )
     fallback_field: str = Field(
         "fallback",
         min_length=1,
