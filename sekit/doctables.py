@@ -46,7 +46,6 @@ def _mlts_mapping() -> str:
 
 
 def _rubric() -> str:
-    from sekit.grade.detectors import DETECTORS
     from sekit.grade.rubric import BUILTIN, RUBRIC_VERSION
 
     total = sum(item.points for item in BUILTIN)
@@ -58,8 +57,7 @@ def _rubric() -> str:
         "|---|---|---|---|",
     ]
     for item in BUILTIN:
-        doc = (DETECTORS[item.detector].__doc__ or item.title).strip().split("\n\n")[0]
-        rows.append(f"| `{item.id}` | {item.section} | {item.points:g} | {' '.join(doc.split())} |")
+        rows.append(f"| `{item.id}` | {item.section} | {item.points:g} | {item.rule} |")
     return "\n".join(rows) + "\n"
 
 

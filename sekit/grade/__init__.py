@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sekit.errors import UsageError
-from sekit.grade.detectors import DETECTORS, Outcome, custom
+from sekit.grade.detectors import Item, Outcome
 from sekit.grade.detectors.common import scaffold_commit
 from sekit.grade.mlts import committed_junit, score
 from sekit.grade.model import (
@@ -35,12 +35,11 @@ from sekit.grade.model import (
 )
 from sekit.grade.process import process
 from sekit.grade.repository import Repository
-from sekit.grade.rubric import ItemSpec, Rubric, builtin
+from sekit.grade.rubric import Rubric, builtin
 from sekit.grade.sandbox import Limits, Sandbox
 from sekit.grade.store import previous_scores, record
 from sekit.grade.teams import combine, tally
-
-SCAFFOLD_HEADER = "# sekit's configuration for "
+from sekit.scaffold import CONFIG_HEADER
 
 
 @dataclass(frozen=True)
@@ -70,13 +69,9 @@ def repositories(paths: Sequence[Path], *, each: bool) -> list[Path]:
     return found
 
 
-def _item(repo: Repository, spec: ItemSpec) -> ItemResult:
+def _item(repo: Repository, spec: Item) -> ItemResult:
     try:
-        outcome: Outcome = (
-            custom(repo, spec.files, spec.pattern)
-            if spec.detector == "custom"
-            else DETECTORS[spec.detector](repo)
-        )
+        outcome = spec(repo)
     except Exception as exc:  # one part that fails is a partial grade, never a lost team
         outcome = Outcome(
             "not_assessed",
@@ -155,7 +150,7 @@ def _template_line(repo: Repository, rubric: Rubric, team: str) -> TemplateLine 
 def _regenerated(repo: Repository, rubric: Rubric, team: str) -> TemplateLine | None:
     """A project made by ``sekit new`` whose history no longer shows it: grade a fresh one."""
     text = repo.text("sekit.toml") if "sekit.toml" in repo.files else None
-    if not text or not text.startswith(SCAFFOLD_HEADER):
+    if not text or not text.startswith(CONFIG_HEADER):
         return None
     try:
         data = tomllib.loads(text)

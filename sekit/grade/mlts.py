@@ -32,6 +32,7 @@ from typing import Any
 from sekit.grade.mlts_reasons import reasons
 from sekit.grade.model import MLTestScore
 from sekit.grade.repository import Repository
+from sekit.scaffold import TODO_MARKER
 
 TESTS: dict[str, str] = {
     "data-1": "Feature expectations are captured in a schema",
@@ -340,7 +341,7 @@ def score(
                 )
             elif len(text.split()) < MIN_WORDS:
                 evidence.append(f"{document}: under {MIN_WORDS} words (no credit)")
-            elif any(m in text for m in ("TODO(team)", "lorem ipsum")):
+            elif any(m in text for m in (TODO_MARKER, "lorem ipsum")):
                 evidence.append(f"{document}: still template text (no credit)")
             else:
                 credit, how = max(credit, 0.5), "manual"

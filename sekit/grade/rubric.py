@@ -19,170 +19,34 @@ An instructor's rubric file::
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sekit.errors import ConfigError
+from sekit.grade.detectors import BUILTIN_ITEMS, Custom, Item
 
 RUBRIC_VERSION = "sekit-2026.9"  # .8: deploy and coverage items; .9: ranking in ml.gates
+RUBRIC_FINGERPRINT = "5e1ea16bb37776e0"
+"""The :func:`fingerprint` of the built-in items of ``RUBRIC_VERSION``. An item whose id,
+section, title, points, detector or published rule changes makes grades of two versions
+incomparable: bump ``RUBRIC_VERSION`` and record the new fingerprint here
+(``tests/grade/test_rubric.py`` fails until both are done, and says so)."""
+
+BUILTIN: tuple[Item, ...] = BUILTIN_ITEMS
 
 
-@dataclass(frozen=True)
-class ItemSpec:
-    id: str
-    section: str
-    title: str
-    points: float
-    detector: str  # name in sekit.grade.detectors.DETECTORS, or "custom"
-    files: tuple[str, ...] = ()
-    pattern: str | None = None
-
-
-def _items(section: str, *rows: tuple[str, str, float, str]) -> tuple[ItemSpec, ...]:
-    return tuple(
-        ItemSpec(i, section, title, points, detector) for i, title, points, detector in rows
-    )
-
-
-BUILTIN: tuple[ItemSpec, ...] = (
-    *_items(
-        "version control",
-        ("vcs.git", "the project is a git repository with history", 3, "git"),
-        ("vcs.no_large_files", "no large files in the git history", 3, "no_large_files"),
-        (
-            "vcs.data_versioning",
-            "data versioned (DVC with a remote, git LFS)",
-            4,
-            "data_versioning",
-        ),
-        ("vcs.messages", "commit messages that say what changed", 2, "commit_messages"),
-        ("vcs.pull_requests", "work merged through pull requests", 1, "pull_requests"),
-    ),
-    *_items(
-        "dependencies",
-        ("deps.declared", "dependencies declared, with versions", 4, "dependencies"),
-        ("deps.dev_separate", "development dependencies kept apart", 2, "dev_dependencies"),
-    ),
-    *_items(
-        "code quality",
-        ("quality.linters", "linters, formatter, type checker, security scanner", 3, "linters"),
-        ("quality.lint_clean", "few lint findings per 1,000 lines", 3, "lint_findings"),
-        ("quality.formatted", "code formatted consistently", 2, "formatting"),
-        ("quality.documented", "docstrings and type annotations", 2, "documented"),
-        ("quality.secrets", "no key, token or password committed", 2, "secrets"),
-        ("quality.lint_rules", "a custom lint rule for ML code smells", 1, "lint_rules"),
-    ),
-    *_items(
-        "tests",
-        ("tests.unit", "unit tests", 5, "unit_tests"),
-        ("tests.data", "data tests", 4, "data_tests"),
-        ("tests.behaviour", "model behaviour tests", 4, "behaviour_tests"),
-        ("tests.load", "load tests", 2, "load_tests"),
-        ("tests.ratio", "test code in proportion to the code", 2, "test_ratio"),
-        ("tests.coverage", "test coverage measured, and in CI", 3, "coverage"),
-    ),
-    *_items(
-        "continuous integration",
-        ("ci.tests", "CI runs the tests", 5, "ci_tests"),
-        ("ci.gate", "CI runs `sekit gate` before deploying", 4, "ci_gate"),
-        ("ci.precommit", "pre-commit hooks", 2, "precommit"),
-        ("ci.release", "releases from version tags, artifacts published", 3, "releases"),
-        ("ci.lint", "a linter runs in CI on every push", 1, "ci_lint"),
-        (
-            "ci.readme",
-            "test adequacy, coverage and lint score kept in the README by CI",
-            1,
-            "readme_numbers",
-        ),
-    ),
-    *_items(
-        "documentation",
-        ("docs.readme", "a README the team wrote", 2, "readme"),
-        (
-            "docs.requirements",
-            "a requirements specification with actual numbers",
-            4,
-            "requirements",
-        ),
-        ("docs.model_card", "a model card", 3, "model_card"),
-        ("docs.reports", "milestone or activity reports", 2, "reports"),
-    ),
-    *_items(
-        "ML pipeline",
-        ("ml.pipeline", "the pipeline stages, gather to output", 5, "pipeline_stages"),
-        ("ml.pipeline_tool", "a pipeline tool reruns only what changed", 3, "pipeline_tool"),
-        ("ml.experiments", "experiments tracked with their metrics", 3, "experiments"),
-        ("ml.gates", "sekit.toml with schema, behaviour and gates", 3, "sekit_config"),
-        ("ml.fairness", "fairness analysed per group", 2, "fairness"),
-    ),
-    *_items(
-        "operation",
-        ("ops.service", "a service with a health endpoint", 4, "service"),
-        (
-            "ops.app",
-            "an application people use, calling the model, browser-tested",
-            3,
-            "application",
-        ),
-        ("ops.container", "containerised and orchestrated", 3, "container"),
-        ("ops.monitoring", "served predictions measured and watched", 3, "monitoring"),
-        ("ops.alerting", "alert rules and dashboards", 2, "alerting"),
-        ("ops.release", "canary or A/B releases", 2, "release_experiments"),
-        ("ops.feedback", "a feedback loop into training", 3, "feedback_loop"),
-        (
-            "ops.retraining",
-            "scheduled retraining, checked before promotion",
-            3,
-            "retraining",
-        ),
-        (
-            "ops.availability",
-            "availability of the served traffic over a week",
-            2,
-            "availability",
-        ),
-        ("ops.reproducibility", "reproducible: seeds, parameters in files", 3, "reproducibility"),
-        (
-            "ops.configuration",
-            "services configured from the environment, described by OpenAPI",
-            1,
-            "configuration",
-        ),
-        ("ops.metrics", "the app's own metrics: types, labels, collected", 2, "app_metrics"),
-        ("ops.dashboard", "a dashboard of the app's metrics, installed with it", 1, "grafana"),
-        ("ops.alert_channel", "alerts that reach a channel, no credentials", 1, "alert_channel"),
-    ),
-    *_items(
-        "release",
-        (
-            "release.versions",
-            "versions from release tags, pre-releases on main",
-            2,
-            "release_versions",
-        ),
-        ("release.images", "images in stages, multi-architecture, no model inside", 2, "images"),
-        ("release.libraries", "libraries from a registry, versioned by metadata", 1, "libraries"),
-    ),
-    *_items(
-        "deployment",
-        ("deploy.compose", "compose: only the app reachable, restart, secrets", 2, "compose"),
-        ("deploy.kubernetes", "Kubernetes objects used as the course asks", 2, "kubernetes"),
-        ("deploy.helm", "a Helm chart: values, installable twice", 2, "helm"),
-        ("deploy.istio", "Istio: gateway, 90/10 split, sticky sessions", 2, "istio"),
-        ("deploy.traffic", "a traffic use case: rate limiting, mirroring", 1, "traffic_use_case"),
-    ),
-    *_items(
-        "provisioning",
-        ("provision.vms", "virtual machines declared with loops and variables", 1, "vagrant"),
-        ("provision.software", "Ansible provisioning, idempotent", 2, "ansible_software"),
-        ("provision.cluster", "the Kubernetes cluster the playbooks set up", 1, "ansible_cluster"),
-    ),
-)
+def fingerprint(items: Sequence[Item]) -> str:
+    """A hash of what decides the items' credit: id, section, title, points, the detector
+    (module and name) and the rule it publishes (its docstring's first paragraph)."""
+    rows = [[i.id, i.section, i.title, i.points, i.detector, i.rule] for i in items]
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
 
 
 class _CustomItem(BaseModel):
@@ -218,7 +82,7 @@ class _RubricFile(BaseModel):
 @dataclass(frozen=True)
 class Rubric:
     version: str
-    items: tuple[ItemSpec, ...]
+    items: tuple[Item, ...]
 
     @property
     def total(self) -> float:
@@ -255,7 +119,7 @@ def load_rubric(path: Path | None) -> Rubric:
                 + (f" (did you mean {close[0]!r}?)" if close else "")
             )
     items = [
-        ItemSpec(i.id, i.section, i.title, spec.weights.get(i.id, i.points), i.detector)
+        replace(i, points=spec.weights.get(i.id, i.points))
         for i in BUILTIN
         if i.id not in spec.disable
     ]
@@ -265,17 +129,12 @@ def load_rubric(path: Path | None) -> Rubric:
             raise ConfigError(f"{path}: items: id {custom.id!r} is used twice")
         taken.add(custom.id)
         items.append(
-            ItemSpec(
+            Item(
                 custom.id,
                 custom.section,
                 custom.title,
                 custom.points,
-                "custom",
-                tuple(custom.files),
-                custom.pattern,
+                Custom(tuple(custom.files), custom.pattern),
             )
         )
     return Rubric(spec.version, tuple(items))
-
-
-Detector = Callable[..., object]

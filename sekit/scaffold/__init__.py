@@ -50,6 +50,15 @@ RESERVED = {
     "joblib",
     "src",
 }
+COMMIT_SUBJECT = "Project scaffolded by sekit new"
+"""The subject of the first commit :func:`create` makes: the grader finds the untouched
+template by it (the zero line of the team's own work)."""
+TODO_MARKER = "TODO(team)"
+"""What the templates write wherever the team must fill in its own text: the grader credits no
+document that still holds it."""
+CONFIG_HEADER = "# sekit's configuration for "
+"""How every template's ``sekit.toml`` begins: the grader regenerates the template of a project
+whose history no longer shows the scaffold commit."""
 
 
 @dataclass(frozen=True)
@@ -278,7 +287,7 @@ def _git_init(target: Path, written: list[str]) -> str:
             "-q",
             "--no-verify",
             "-m",
-            "Project scaffolded by sekit new",
+            COMMIT_SUBJECT,
             "--",
             *written,
         )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from sekit.grade.detectors import DETECTORS
+from sekit.grade.detectors import ITEMS
 from sekit.grade.detectors.commits import unreasonable
 from sekit.grade.repository import Repository
 from tests.grade.conftest import Repo, commit
 
-TESTED = {"commit_messages", "pull_requests"}
+TESTED = {"vcs.messages", "vcs.pull_requests"}
 SUBJECTS = [
     # (subject, says what changed)
     ("Add a data test for missing reviews", True),
@@ -40,14 +40,14 @@ def test_the_share_of_reasonable_messages_earns_the_item(repo: Repo) -> None:
     ):
         (root / "a.py").write_text(f"x = {number}\n")
         commit(root, subject)
-    found = DETECTORS["commit_messages"](Repository(root))
+    found = ITEMS["vcs.messages"](Repository(root))
     assert found.status == "partial" and found.share == pytest.approx(0.5 / 0.8, abs=1e-3)
     assert found.evidence[0] == "2 of 4 messages say what changed (50%)"
     assert "'update': one word" in " ".join(found.evidence)
     for number in range(6):
         (root / "a.py").write_text(f"y = {number}\n")
         commit(root, f"Add feature {number} to the service")
-    assert DETECTORS["commit_messages"](Repository(root)).status == "met"  # 8 of 10 = 80%
+    assert ITEMS["vcs.messages"](Repository(root)).status == "met"  # 8 of 10 = 80%
 
 
 def test_bots_and_merges_are_not_the_teams_messages(repo: Repo) -> None:
@@ -55,7 +55,7 @@ def test_bots_and_merges_are_not_the_teams_messages(repo: Repo) -> None:
     commit(root, "Add the service")
     (root / "README.md").write_text("badge\n")
     commit(root, "update", author="github-actions[bot]")
-    found = DETECTORS["commit_messages"](Repository(root))
+    found = ITEMS["vcs.messages"](Repository(root))
     assert found.status == "met" and found.evidence[0].startswith("1 of 1")
 
 
@@ -64,8 +64,8 @@ def test_pull_requests_are_counted_from_merge_subjects(repo: Repo) -> None:
     commit(root, "Add the service")
     commit(root, "Merge pull request #3 from team/feature-x")
     commit(root, "Add a load test (#4)")
-    found = DETECTORS["pull_requests"](Repository(root))
+    found = ITEMS["vcs.pull_requests"](Repository(root))
     assert found.status == "partial" and found.share == pytest.approx(0.4)
     assert "reviewed is not in git" in found.evidence[1]
     empty = repo({"a.py": "x = 1\n"})
-    assert DETECTORS["pull_requests"](Repository(empty)).status == "missing"
+    assert ITEMS["vcs.pull_requests"](Repository(empty)).status == "missing"

@@ -9,7 +9,7 @@ import subprocess
 
 from click.testing import CliRunner
 
-from sekit.grade.detectors import DETECTORS
+from sekit.grade.detectors import ITEMS
 from sekit.grade.process import process
 from sekit.grade.repository import Repository
 from sekit_cli.app import cli
@@ -57,18 +57,18 @@ def get_metrics():
 
 
 def _outcome(repo: Repo, detector: str, files: dict[str, str | bytes]):  # type: ignore[no-untyped-def]
-    return DETECTORS[detector](Repository(repo(files, git=False)))
+    return ITEMS[detector](Repository(repo(files, git=False)))
 
 
 def test_coverage_badges_are_not_quantified_requirements(repo: Repo) -> None:
     spec = _outcome(
-        repo, "requirements", {"docs/requirements.md": "# Requirements\n" + BADGES + PROSE}
+        repo, "docs.requirements", {"docs/requirements.md": "# Requirements\n" + BADGES + PROSE}
     )
     assert spec.status == "partial"  # the words, none of the numbers
     assert "quantified" not in spec.evidence[0]
     written = _outcome(
         repo,
-        "requirements",
+        "docs.requirements",
         {
             "docs/requirements.md": BADGES
             + PROSE
@@ -80,11 +80,11 @@ def test_coverage_badges_are_not_quantified_requirements(repo: Repo) -> None:
 
 
 def test_a_lint_rules_message_is_not_seeding(repo: Repo) -> None:
-    rule = _outcome(repo, "reproducibility", {"pylint_custom_ml_rules.py": LINT_RULE})
+    rule = _outcome(repo, "ops.reproducibility", {"pylint_custom_ml_rules.py": LINT_RULE})
     assert rule.status == "missing"
     seeded = _outcome(
         repo,
-        "reproducibility",
+        "ops.reproducibility",
         {
             "pylint_custom_ml_rules.py": LINT_RULE,
             "review_rating/modeling/prepare_data.py": "def prepare_data(path, test_split=0.2, random_state: int = 42):\n    return path\n",
@@ -96,11 +96,11 @@ def test_a_lint_rules_message_is_not_seeding(repo: Repo) -> None:
 
 def test_a_lint_rules_example_is_not_the_pipelines_seed(repo: Repo) -> None:
     example = "from sklearn.model_selection import train_test_split\n\nX_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\n"
-    only = _outcome(repo, "reproducibility", {"pylint_custom/warning_example.py": example})
+    only = _outcome(repo, "ops.reproducibility", {"pylint_custom/warning_example.py": example})
     assert only.status == "missing"
     both = _outcome(
         repo,
-        "reproducibility",
+        "ops.reproducibility",
         {
             "pylint_custom/warning_example.py": example,
             "src/preprocess.py": "def split(data, random_state: int = 0):\n    return data\n",
@@ -110,18 +110,20 @@ def test_a_lint_rules_example_is_not_the_pipelines_seed(repo: Repo) -> None:
 
 
 def test_dvclive_records_are_not_a_parameter_file(repo: Repo) -> None:
-    logged = _outcome(repo, "reproducibility", {"dvclive/params.yaml": "classifiers: GaussianNB\n"})
+    logged = _outcome(
+        repo, "ops.reproducibility", {"dvclive/params.yaml": "classifiers: GaussianNB\n"}
+    )
     assert logged.status == "missing"
-    read = _outcome(repo, "reproducibility", {"params.yaml": "train:\n  seed: 7\n"})
+    read = _outcome(repo, "ops.reproducibility", {"params.yaml": "train:\n  seed: 7\n"})
     assert read.status == "met"
 
 
 def test_offline_metrics_are_not_served_predictions_measured(repo: Repo) -> None:
-    offline = _outcome(repo, "monitoring", {"training/get_metrics.py": OFFLINE_METRICS})
+    offline = _outcome(repo, "ops.monitoring", {"training/get_metrics.py": OFFLINE_METRICS})
     assert offline.status == "missing"
     served = _outcome(
         repo,
-        "monitoring",
+        "ops.monitoring",
         {
             "app.py": 'from fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/metrics")\ndef metrics():\n    return ""\n'
         },
@@ -158,7 +160,7 @@ def test_bots_are_not_contributors(repo: Repo) -> None:
         "github-actions": 4,
         "dependabot[bot]": 1,
     }
-    history = DETECTORS["git"](graded)
+    history = ITEMS["vcs.git"](graded)
     assert history.status == "partial"  # one commit of the team's, not six
     assert history.evidence[0].startswith("1 commits;")
     assert history.evidence[1] == "5 commits by bots left out"

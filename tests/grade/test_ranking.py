@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sekit.grade.detectors import DETECTORS
+from sekit.grade.detectors import ITEMS
 from sekit.grade.repository import Repository
 from sekit.scaffold import plan
 from tests.grade.conftest import Repo
@@ -30,14 +30,14 @@ task = "ranking"
 
 def test_the_recommender_scaffold_is_credited_for_its_ranking_evaluation(repo: Repo) -> None:
     made = plan("films", template="recommender")
-    outcome = DETECTORS["sekit_config"](Repository(repo({"sekit.toml": made.files["sekit.toml"]})))
+    outcome = ITEMS["ml.gates"](Repository(repo({"sekit.toml": made.files["sekit.toml"]})))
     assert outcome.status == "met", outcome.evidence
     for part in PARTS:
         assert f"{part}: yes" in outcome.evidence
 
 
 def test_a_ranking_config_without_its_evaluation_earns_only_the_common_parts(repo: Repo) -> None:
-    outcome = DETECTORS["sekit_config"](Repository(repo({"sekit.toml": BARE})))
+    outcome = ITEMS["ml.gates"](Repository(repo({"sekit.toml": BARE})))
     assert outcome.status == "partial" and outcome.share == pytest.approx(0.25 + 0.75 * 3 / 6)
     for part in PARTS:
         assert f"{part}: no" in outcome.evidence

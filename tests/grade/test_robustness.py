@@ -3,13 +3,15 @@ stops the class."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-import sekit.grade.detectors as detectors
 from sekit.grade import grade
+from sekit.grade.detectors import ITEMS, Outcome
 from sekit.grade.repository import MAX_FILES, Repository
+from sekit.grade.rubric import Rubric, builtin
 from tests.grade.conftest import Repo
 
 
@@ -70,20 +72,19 @@ def test_an_empty_folder_is_ungradable_with_a_reason(tmp_path: Path) -> None:
     assert team.reason == "the folder holds no files to grade"
 
 
-def test_one_teams_failure_never_stops_the_class(
-    repo: Repo, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_one_teams_failure_never_stops_the_class(repo: Repo) -> None:
     good = repo({"README.md": "# good\n"})
     bad = repo({"README.md": "# bad\n", "POISON": "x"})
-    original = detectors.DETECTORS["readme"]
+    original = ITEMS["docs.readme"]
 
-    def fragile(repository: Repository) -> tuple[str, list[str]]:
+    def fragile(repository: Repository) -> Outcome:
         if "POISON" in repository.files:
             raise RuntimeError("detector broke")
         return original(repository)
 
-    monkeypatch.setitem(detectors.DETECTORS, "readme", fragile)
-    teams = grade([good, bad], jobs=2).teams
+    rubric = builtin()
+    broken = [replace(i, detect=fragile) if i is original else i for i in rubric.items]
+    teams = grade([good, bad], jobs=2, rubric=Rubric(rubric.version, tuple(broken))).teams
     assert teams[0].score is not None
     # one part that breaks is a partial grade: that item is not assessed and earns nothing
     assert teams[1].score is not None

@@ -12,7 +12,7 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from sekit.grade.detectors import DETECTORS
+from sekit.grade.detectors import ITEMS
 from sekit.grade.repository import Repository
 from tests.grade.conftest import Repo
 
@@ -29,7 +29,7 @@ def request(i: int, **fields: Any) -> dict[str, Any]:
 
 
 def availability(repo: Repo, text: str | bytes) -> Any:
-    return DETECTORS["availability"](Repository(repo({"logs/requests.jsonl": text}, git=False)))
+    return ITEMS["ops.availability"](Repository(repo({"logs/requests.jsonl": text}, git=False)))
 
 
 def test_lines_without_a_status_are_not_answers_and_synthetic_errors_still_count(
@@ -88,7 +88,7 @@ def test_a_huge_log_without_a_newline_takes_bounded_memory(repo: Repo) -> None:
         handle.truncate(1 << 30)  # 1 GiB, sparse: no newline anywhere
     tracemalloc.start()
     try:
-        found = DETECTORS["availability"](Repository(root))
+        found = ITEMS["ops.availability"](Repository(root))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -127,20 +127,20 @@ test:
 
 
 def test_a_workflow_of_comments_earns_no_retraining_credit(repo: Repo) -> None:
-    found = DETECTORS["retraining"](
+    found = ITEMS["ops.retraining"](
         Repository(repo({".github/workflows/retrain.yml": COMMENTED}, git=False))
     )
     assert found.status == "missing", found.evidence
 
 
 def test_a_schedule_in_a_comment_schedules_nothing(repo: Repo) -> None:
-    found = DETECTORS["retraining"](
+    found = ITEMS["ops.retraining"](
         Repository(repo({".github/workflows/retrain.yml": PUSHED}, git=False))
     )
     assert found.status == "missing", found.evidence
 
 
 def test_a_gitlab_schedule_that_retrains_is_met(repo: Repo) -> None:
-    found = DETECTORS["retraining"](Repository(repo({".gitlab-ci.yml": GITLAB}, git=False)))
+    found = ITEMS["ops.retraining"](Repository(repo({".gitlab-ci.yml": GITLAB}, git=False)))
     assert found.status == "met", found.evidence
     assert found.evidence[0].startswith(".gitlab-ci.yml:5")

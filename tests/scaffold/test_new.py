@@ -250,7 +250,7 @@ def test_ci_measures_coverage_and_keeps_the_readme_badge(generated: Path) -> Non
     README's badge block from that report on main, and the grader reads both."""
     import yaml
 
-    from sekit.grade.detectors import DETECTORS
+    from sekit.grade.detectors import ITEMS
     from sekit.grade.repository import Repository
     from sekit.report.badges import END, START
 
@@ -266,9 +266,9 @@ def test_ci_measures_coverage_and_keeps_the_readme_badge(generated: Path) -> Non
     assert readme.index(START) < readme.index("coverage") < readme.index(END)
 
     repository = Repository(generated)
-    assert DETECTORS["coverage"](repository).status == "met"
-    assert DETECTORS["ci_tests"](repository).status == "met"
-    numbers = DETECTORS["readme_numbers"](repository)
+    assert ITEMS["tests.coverage"](repository).status == "met"
+    assert ITEMS["ci.tests"](repository).status == "met"
+    numbers = ITEMS["ci.readme"](repository)
     assert numbers.parts["coverage"] == (0.25, 1.0), numbers.evidence
 
 

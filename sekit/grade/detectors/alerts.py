@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from sekit.grade.detectors.common import Outcome, from_parts, yaml_documents
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.detectors.kubernetes import app_manifests, declared
 from sekit.grade.repository import Repository
 
@@ -92,6 +93,7 @@ def _written_credentials(repo: Repository, paths: set[str]) -> list[str]:
     return found
 
 
+@item("ops.alert_channel", "operation", "alerts that reach a channel, no credentials", points=1)
 def alert_channel(repo: Repository) -> Outcome:
     """A PrometheusRule (or rule file) whose alert has a condition and a duration (0.4), an
     Alertmanager receiver that notifies a channel (0.4), and no literal password or token in
@@ -137,3 +139,6 @@ def alert_channel(repo: Repository) -> Outcome:
         evidence,
         "no PrometheusRule and no Alertmanager receiver",
     )
+
+
+ITEMS: tuple[Item, ...] = (alert_channel,)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sekit.grade.detectors.common import Outcome, from_parts, from_shares, yaml_documents
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.repository import Repository
 
 TASK_KEYS = {
@@ -61,8 +62,8 @@ def _module(task: dict[str, Any]) -> tuple[str, Any] | None:
 
 def _walk(items: Any, path: str) -> list[Task]:
     found: list[Task] = []
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict):
+    for entry in items if isinstance(items, list) else []:
+        if not isinstance(entry, dict):
             continue
         for section in (
             "tasks",
@@ -73,12 +74,12 @@ def _walk(items: Any, path: str) -> list[Task]:
             "rescue",
             "always",
         ):
-            found += _walk(item.get(section), path)
-        if any(key in item for key in ("hosts", "block", "import_playbook")):
+            found += _walk(entry.get(section), path)
+        if any(key in entry for key in ("hosts", "block", "import_playbook")):
             continue
-        module = _module(item)
+        module = _module(entry)
         if module is not None:
-            found.append(Task(path, str(item.get("name") or ""), module[0], module[1], item))
+            found.append(Task(path, str(entry.get("name") or ""), module[0], module[1], entry))
     return found
 
 
@@ -149,6 +150,7 @@ def _first(found: list[Task], modules: tuple[str, ...], pattern: str = "") -> Ta
     )
 
 
+@item("provision.software", "provisioning", "Ansible provisioning, idempotent", points=2)
 def software(repo: Repository) -> Outcome:
     """Packages installed with apt, a service started and enabled, a file copied and a
     configuration edited (0.3 together); idempotent by module choice (0.2, in proportion to
@@ -238,6 +240,7 @@ CLUSTER = {
 }
 
 
+@item("provision.cluster", "provisioning", "the Kubernetes cluster the playbooks set up", points=1)
 def cluster(repo: Repository) -> Outcome:
     """The Kubernetes cluster the playbooks set up: a kubeconfig for the host and the vagrant
     user (0.25), MetalLB, an ingress controller and Istio (0.15 each), the dashboard (0.1),
@@ -276,3 +279,6 @@ def not_run(repo: Repository) -> list[str]:
         else "the virtual machines cannot start inside the grading sandbox"
     )
     return [f"provisioning idempotence not run under --run: {why}; judged from the files"]
+
+
+ITEMS: tuple[Item, ...] = (software, cluster)

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from sekit.grade.detectors.common import Outcome, ci_files, line_of, scaled, yaml_documents
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.repository import Repository
 
 PUBLISH = re.compile(
@@ -16,6 +17,7 @@ PUBLISH = re.compile(
 )
 
 
+@item("ci.tests", "continuous integration", "CI runs the tests", points=5)
 def ci_tests(repo: Repository) -> Outcome:
     """A CI configuration that runs the tests (pytest, tox, nox, make test, ``sekit check
     tests``); half for CI that does not."""
@@ -31,6 +33,7 @@ def ci_tests(repo: Repository) -> Outcome:
     return Outcome("partial", [f"{files[0]}: CI exists but does not run the tests"])
 
 
+@item("ci.gate", "continuous integration", "CI runs `sekit gate` before deploying", points=4)
 def ci_gate(repo: Repository) -> Outcome:
     """CI runs `sekit gate` where it can block (not `|| true`, not allowed to fail), and the
     deploy job ships what the gate passed: a deploy job that trains again ships a model no
@@ -109,6 +112,7 @@ def training_deploys(repo: Repository) -> list[str]:
     return found
 
 
+@item("ci.precommit", "continuous integration", "pre-commit hooks", points=2)
 def precommit(repo: Repository) -> Outcome:
     """A pre-commit configuration with hooks."""
     if ".pre-commit-config.yaml" not in repo.files:
@@ -144,6 +148,12 @@ def _tag_triggered(repo: Repository, relative: str) -> str | None:
     return None
 
 
+@item(
+    "ci.release",
+    "continuous integration",
+    "releases from version tags, artifacts published",
+    points=3,
+)
 def releases(repo: Repository) -> Outcome:
     """Half for a release workflow started by a version tag, half for publishing an artifact
     (an image, a package, a release with the model) from CI."""
@@ -160,3 +170,6 @@ def releases(repo: Repository) -> Outcome:
             "missing", ["no CI workflow releases on a version tag or publishes an artifact"]
         )
     return scaled(0.5 * bool(tagged) + 0.5 * bool(published), evidence)
+
+
+ITEMS: tuple[Item, ...] = (ci_tests, ci_gate, precommit, releases)

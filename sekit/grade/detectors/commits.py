@@ -16,6 +16,7 @@ import re
 
 from sekit.grade.bots import is_bot
 from sekit.grade.detectors.common import Outcome, scaled
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.repository import Repository
 
 PREFIX = re.compile(r"^\s*(\w+(\([^)]*\))?!?:|\[[^\]]*\])\s*")
@@ -48,6 +49,7 @@ def unreasonable(subject: str) -> str | None:
     return None
 
 
+@item("vcs.messages", "version control", "commit messages that say what changed", points=2)
 def messages(repo: Repository) -> Outcome:
     """The share of the team's commits whose message says what changed (merges and bots left
     out): full credit from 80%, in proportion below."""
@@ -65,6 +67,7 @@ def messages(repo: Repository) -> Outcome:
     return scaled(share, evidence, met_at=MET_SHARE)
 
 
+@item("vcs.pull_requests", "version control", "work merged through pull requests", points=1)
 def pull_requests(repo: Repository) -> Outcome:
     """Work merged through pull requests: a fifth per merged pull request, full at five.
     Reviews are not in git; the instructor checks them on the forge."""
@@ -78,3 +81,6 @@ def pull_requests(repo: Repository) -> Outcome:
         "whether they were reviewed is not in git: check the forge",
     ]
     return scaled(len(merged) / 5, evidence)
+
+
+ITEMS: tuple[Item, ...] = (messages, pull_requests)

@@ -11,9 +11,9 @@ from typing import Any
 
 from sekit.grade.model import ItemStatus
 from sekit.grade.repository import Repository
+from sekit.scaffold import COMMIT_SUBJECT, TODO_MARKER
 
-SCAFFOLD_SUBJECT = "Project scaffolded by sekit new"
-TEMPLATE_MARKERS = ("TODO(team)", "lorem ipsum", "Member 1", "{{ ")
+TEMPLATE_MARKERS = (TODO_MARKER, "lorem ipsum", "Member 1", "{{ ")
 OWN_WORDS = 40
 CREDIT = {"met": 1.0, "partial": 0.5}
 
@@ -239,7 +239,7 @@ def scaffold_commit(repo: Repository) -> str | None:
     """The first commit made by ``sekit new``, when the history starts from the scaffold."""
     cache = _cache(repo)
     if "scaffold" not in cache:
-        found = [c.sha for c in repo.commits if c.subject == SCAFFOLD_SUBJECT]
+        found = [c.sha for c in repo.commits if c.subject == COMMIT_SUBJECT]
         cache["scaffold"] = found[-1] if found else None
     sha: str | None = cache["scaffold"]
     return sha

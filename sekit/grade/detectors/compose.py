@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sekit.grade.detectors.common import Outcome, from_parts, line_of, yaml_documents
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.detectors.kubernetes import app_manifests, containers
 from sekit.grade.repository import Repository
 
@@ -78,6 +79,7 @@ def _image(reference: str) -> str:
     return head if head and "/" not in tail else reference
 
 
+@item("deploy.compose", "deployment", "compose: only the app reachable, restart, secrets", points=2)
 def compose(repo: Repository) -> Outcome:
     """The compose file's semantics: only the app's ports reach the host (a model service or a
     database that publishes a port is named), port mappings, volumes, variables, a restart
@@ -156,3 +158,6 @@ def compose(repo: Repository) -> Outcome:
         evidence,
         "",
     )
+
+
+ITEMS: tuple[Item, ...] = (compose,)

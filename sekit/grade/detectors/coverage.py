@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from sekit.grade.detectors.common import Outcome, ci_files, from_parts, from_shares
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.detectors.workflows import Step, steps
 from sekit.grade.repository import Repository
 
@@ -48,6 +49,7 @@ def _measured_locally(repo: Repository) -> str | None:
     return None
 
 
+@item("tests.coverage", "tests", "test coverage measured, and in CI", points=3)
 def coverage(repo: Repository) -> Outcome:
     """Coverage measured automatically (pytest-cov or coverage.py configured, or sekit's
     ``[tests]``; with ``--run``: measured in the sandbox) and measured in a CI workflow: half
@@ -82,6 +84,7 @@ def coverage(repo: Repository) -> Outcome:
     )
 
 
+@item("ci.lint", "continuous integration", "a linter runs in CI on every push", points=1)
 def ci_lint(repo: Repository) -> Outcome:
     """A linter runs in CI on every push (met), or only as a pre-commit hook (half)."""
     pushed = [
@@ -107,6 +110,12 @@ def ci_lint(repo: Repository) -> Outcome:
     return Outcome("missing", ["CI runs no linter"])
 
 
+@item(
+    "ci.readme",
+    "continuous integration",
+    "test adequacy, coverage and lint score kept in the README by CI",
+    points=1,
+)
 def readme_numbers(repo: Repository) -> Outcome:
     """Test adequacy computed in CI (an ML Test Score: ``sekit grade``, mllint, a script of
     the team's; 0.25), and coverage, adequacy and the lint score in the README, each written
@@ -157,3 +166,6 @@ def _written(repo: Repository, writer: Step | None) -> str:
         return ""
     text = "\n".join(s.text for s in steps(repo) if s.path == writer.path and s.job == writer.job)
     return text + ("\ncoverage" if SEKIT_BADGES.search(text) else "")
+
+
+ITEMS: tuple[Item, ...] = (coverage, ci_lint, readme_numbers)

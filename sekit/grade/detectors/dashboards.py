@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sekit.grade.detectors.common import Outcome, from_shares
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.detectors.kubernetes import app_manifests, declared
 from sekit.grade.detectors.metrics import app_metrics
 from sekit.grade.repository import Repository
@@ -128,6 +129,7 @@ def installed(repo: Repository) -> str | None:
     return None
 
 
+@item("ops.dashboard", "operation", "a dashboard of the app's metrics, installed with it", points=1)
 def grafana(repo: Repository) -> Outcome:
     """A Grafana dashboard that shows the app's metrics (every one the code declares, when
     the code is in the same repository; else three of the app's own, 0.4), applies functions
@@ -170,3 +172,6 @@ def grafana(repo: Repository) -> Outcome:
         evidence,
         "",
     )
+
+
+ITEMS: tuple[Item, ...] = (grafana,)

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from sekit.grade.detectors.common import Outcome, pyproject
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.repository import Repository
 
 LOCKS = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock", "conda-lock.yml")
@@ -48,6 +49,7 @@ def _declared(repo: Repository) -> tuple[list[str], str | None]:
     return [], None
 
 
+@item("deps.declared", "dependencies", "dependencies declared, with versions", points=4)
 def dependencies(repo: Repository) -> Outcome:
     """Half for declaring dependencies, half for versions a rebuild can reproduce."""
     declared, where = _declared(repo)
@@ -75,6 +77,7 @@ def _dev_tools(data: dict[str, Any]) -> list[str]:
     return [str(n) for n in names if str(n).lower() in DEV_GROUPS | {"dev-dependencies"}]
 
 
+@item("deps.dev_separate", "dependencies", "development dependencies kept apart", points=2)
 def dev_dependencies(repo: Repository) -> Outcome:
     """A development group or extra (dev, test, lint), or a requirements-dev file."""
     named = _dev_tools(pyproject(repo))
@@ -88,3 +91,6 @@ def dev_dependencies(repo: Repository) -> Outcome:
     if files:
         return Outcome("met", [files[0]])
     return Outcome("missing", ["no development dependency group or requirements-dev.txt"])
+
+
+ITEMS: tuple[Item, ...] = (dependencies, dev_dependencies)

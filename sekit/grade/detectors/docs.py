@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sekit.grade.detectors.common import Outcome, scaled, unfilled
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.repository import Repository
 
 QUANTIFIED = re.compile(
@@ -47,6 +48,7 @@ def _document(
     return scaled(share, evidence)
 
 
+@item("docs.readme", "documentation", "a README the team wrote", points=2)
 def readme(repo: Repository) -> Outcome:
     """A README of the team's own words, full at 150 words; template text earns nothing."""
     return _document(
@@ -54,6 +56,12 @@ def readme(repo: Repository) -> Outcome:
     )
 
 
+@item(
+    "docs.requirements",
+    "documentation",
+    "a requirements specification with actual numbers",
+    points=4,
+)
 def requirements(repo: Repository) -> Outcome:
     """A requirements specification: half for 200 words, half for three quantified
     requirements (a bound, a latency, a rate); template text earns nothing."""
@@ -66,6 +74,7 @@ def requirements(repo: Repository) -> Outcome:
     )
 
 
+@item("docs.model_card", "documentation", "a model card", points=3)
 def model_card(repo: Repository) -> Outcome:
     """A model card of the team's own words, full at 150 words."""
     return _document(
@@ -79,6 +88,7 @@ REPORT = re.compile(
 GENERATED_REPORTS = re.compile(r"mllint|coverage|pylint|junit|test-?results|bandit", re.I)
 
 
+@item("docs.reports", "documentation", "milestone or activity reports", points=2)
 def reports(repo: Repository) -> Outcome:
     """Milestone, activity or project reports the team wrote (text, not generated tool output);
     full credit for two of at least 150 words each."""
@@ -102,3 +112,6 @@ def reports(repo: Repository) -> Outcome:
     if not written:
         return Outcome("missing", ["no milestone, activity or project report written by the team"])
     return scaled(len(written) / 2, written[:3])
+
+
+ITEMS: tuple[Item, ...] = (readme, requirements, model_card, reports)

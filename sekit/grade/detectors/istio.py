@@ -10,6 +10,7 @@ from typing import Any
 
 from sekit.grade.charts import Manifest, charts
 from sekit.grade.detectors.common import Outcome, from_shares, line_of
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.detectors.kubernetes import app_manifests, declared, where
 from sekit.grade.repository import Repository
 
@@ -42,6 +43,7 @@ def _matches_on(route: dict[str, Any], key: str) -> bool:
     return any(isinstance(m, dict) and key in m for m in route.get("match") or [])
 
 
+@item("deploy.istio", "deployment", "Istio: gateway, 90/10 split, sticky sessions", points=2)
 def istio(repo: Repository) -> Outcome:
     """A Gateway with a VirtualService bound to it (0.3); a 90/10 split between two subsets
     a DestinationRule declares (0.3; another split, 0.15); the model service routed by the
@@ -128,6 +130,7 @@ def _cookie_match(service: Manifest) -> bool:
     return False
 
 
+@item("deploy.traffic", "deployment", "a traffic use case: rate limiting, mirroring", points=1)
 def traffic_use_case(repo: Repository) -> Outcome:
     """A traffic use case beyond routing, realised in the mesh: rate limiting (an EnvoyFilter
     with a rate-limit filter, a local or global rate limit), a shadow launch (a VirtualService
@@ -162,3 +165,6 @@ def traffic_use_case(repo: Repository) -> Outcome:
     return Outcome(
         "missing", ["no rate limiting, mirroring or fault injection declared in the mesh"]
     )
+
+
+ITEMS: tuple[Item, ...] = (istio, traffic_use_case)

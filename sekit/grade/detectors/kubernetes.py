@@ -9,6 +9,7 @@ from typing import Any
 
 from sekit.grade.charts import Manifest, charts, collisions, manifests, render
 from sekit.grade.detectors.common import Outcome, from_parts, from_shares, line_of
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.repository import Repository
 
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Pod", "Job", "CronJob")
@@ -111,6 +112,7 @@ def _address_variable(
     return None
 
 
+@item("deploy.kubernetes", "deployment", "Kubernetes objects used as the course asks", points=2)
 def kubernetes(repo: Repository) -> Outcome:
     """Deployment, Service and Ingress (0.4); a workload that finds the model service through
     a variable (0.15); a ConfigMap and a Secret that a workload uses (0.15 each); a hostPath
@@ -183,6 +185,7 @@ VALUES_NAME = re.compile(
 )
 
 
+@item("deploy.helm", "deployment", "a Helm chart: values, installable twice", points=2)
 def helm(repo: Repository) -> Outcome:
     """A chart that renders the whole deployment (workloads and their Services, 0.4); service
     names or hosts taken from the values (0.3); installable twice in one cluster: no object's
@@ -243,3 +246,6 @@ def _values_name(repo: Repository, template: str) -> str | None:
         if key and VALUES_NAME.search(line):
             return f"{template}:{number}: {stripped[:100]}"
     return None
+
+
+ITEMS: tuple[Item, ...] = (kubernetes, helm)

@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 
 from sekit.grade.detectors.common import Outcome, sources
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.repository import Repository
 
 CONFIGS = (".pylintrc", "pylintrc", "pyproject.toml", "setup.cfg", "tox.ini", ".flake8")
 
 
+@item("quality.lint_rules", "code quality", "a custom lint rule for ML code smells", points=1)
 def lint_rules(repo: Repository) -> Outcome:
     """A custom lint rule: met when the checker is written and the configuration loads it
     (pylint's ``load-plugins``, flake8's ``local-plugins``); half when one is missing."""
@@ -44,3 +46,6 @@ def lint_rules(repo: Repository) -> Outcome:
         why = "not loaded by the lint configuration" if checkers else "no checker class found"
         return Outcome("partial", [*evidence, why])
     return Outcome("missing", ["no custom lint rule (a pylint checker the configuration loads)"])
+
+
+ITEMS: tuple[Item, ...] = (lint_rules,)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sekit.grade.detectors.common import Outcome, from_shares, sources
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.detectors.kubernetes import app_manifests, declared
 from sekit.grade.repository import Repository
 
@@ -140,6 +141,7 @@ def collected(repo: Repository) -> str | None:
     return None
 
 
+@item("ops.metrics", "operation", "the app's own metrics: types, labels, collected", points=2)
 def monitoring(repo: Repository) -> Outcome:
     """The app's own metrics: three or more (0.25), a gauge and a counter among them (0.25), a
     histogram (0.2), labels on each type used (0.15), and collected by Prometheus, through a
@@ -173,3 +175,6 @@ def monitoring(repo: Repository) -> Outcome:
         evidence,
         "no application metrics declared (prometheus_client, Micrometer, prom-client)",
     )
+
+
+ITEMS: tuple[Item, ...] = (monitoring,)

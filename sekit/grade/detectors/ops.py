@@ -1,5 +1,5 @@
 """Operation: the service, containers and their orchestration, monitoring, alerts and
-dashboards, canary or A/B releases, the feedback loop, reproducibility.
+dashboards, canary or A/B releases, the feedback loop.
 
 Each is recognised by content (a Dockerfile that builds and starts something, a manifest with
 ``kind: Deployment``, a rule with ``alert:`` and ``expr:``, a dashboard with panels), never by
@@ -20,12 +20,14 @@ from sekit.grade.detectors.common import (
     sources,
     yaml_documents,
 )
-from sekit.grade.repository import Hit, Repository
+from sekit.grade.detectors.item import Item, item
+from sekit.grade.repository import Repository
 
 CODE = ("*.py", "*.java", "*.kt", "*.js", "*.ts", "*.go")
 MANIFESTS = ("*.yml", "*.yaml")
 
 
+@item("ops.service", "operation", "a service with a health endpoint", points=4)
 def service(repo: Repository) -> Outcome:
     """A web service (FastAPI, Flask, Spring, Express, ...) with a health endpoint; half
     without one."""
@@ -82,6 +84,7 @@ def _kinds(repo: Repository) -> dict[str, str]:
     return found
 
 
+@item("ops.container", "operation", "containerised and orchestrated", points=3)
 def container(repo: Repository) -> Outcome:
     """Half for an image definition, half for running it with others (compose, Kubernetes
     objects, a Helm chart)."""
@@ -113,6 +116,7 @@ inside a file name: a script that writes ``output/metrics.json`` measures a mode
 the predictions a service served."""
 
 
+@item("ops.monitoring", "operation", "served predictions measured and watched", points=3)
 def monitoring(repo: Repository) -> Outcome:
     """Half for exposing metrics or logging every prediction, half for watching them: drift
     checks, a scrape configuration, online accuracy from feedback."""
@@ -152,6 +156,7 @@ def _dashboards(repo: Repository) -> list[str]:
     return found
 
 
+@item("ops.alerting", "operation", "alert rules and dashboards", points=2)
 def alerting(repo: Repository) -> Outcome:
     """Half for alert rules (Prometheus ``alert:`` with ``expr:``, a PrometheusRule, an
     Alertmanager route), half for a dashboard (Grafana JSON with panels)."""
@@ -179,6 +184,7 @@ def alerting(repo: Repository) -> Outcome:
     )
 
 
+@item("ops.release", "operation", "canary or A/B releases", points=2)
 def release_experiments(repo: Repository) -> Outcome:
     """A canary or A/B release: weighted routing (Istio, Flagger, Argo Rollouts, nginx canary),
     sekit's ``[release]`` check, or an experiment that compares two versions."""
@@ -213,6 +219,9 @@ CALLS = r"(httpx|requests|fetch|axios)\b.*(predict|MODEL_URL|model_url)|MODEL_UR
 BROWSER = r"selenium|playwright|cypress|puppeteer|webdriver"
 
 
+@item(
+    "ops.app", "operation", "an application people use, calling the model, browser-tested", points=3
+)
 def application(repo: Repository) -> Outcome:
     """An application people use (a page, a form, a front end) that calls the model service
     over HTTP, tested in a browser: a third each."""
@@ -236,6 +245,7 @@ def application(repo: Repository) -> Outcome:
     return from_parts(parts, evidence, "")
 
 
+@item("ops.feedback", "operation", "a feedback loop into training", points=3)
 def feedback_loop(repo: Repository) -> Outcome:
     """A feedback endpoint and training code that reads the feedback; half for either."""
     endpoint = repo.grep(r"""["']/feedback|def \w*feedback""", non_test(repo), limit=2)
@@ -252,47 +262,12 @@ def feedback_loop(repo: Repository) -> Outcome:
     )
 
 
-SEEDS = (
-    r"\b(random_state|random_seed|seed)\s*(:\s*int\s*)?=\s*(?!None\b)[\w\"'(\[]|"
-    r"\.seed\(\s*[^)\s]|manual_seed\(|set_seed\(|seed_everything\(|"
-    r"^\s*(random_)?seed\s*[:=]\s*\d+"
+ITEMS: tuple[Item, ...] = (
+    service,
+    application,
+    container,
+    monitoring,
+    alerting,
+    release_experiments,
+    feedback_loop,
 )
-"""A seed is set: a value given to ``random_state``/``seed``, a call that seeds a generator, or
-a seed in a parameter file. The word "seed" alone (a lint rule's message, a docstring) is not
-seeding."""
-
-LINT_CODE = re.compile(r"lint", re.IGNORECASE)
-"""A team's own lint rules (remla25-team8's ``pylint_custom/warning_example.py`` shows the smell
-it flags): code about seeding, not the pipeline seeding."""
-PARAMETER_FILE = re.compile(r"(params|config|hyperparameters?|settings)\.(toml|ya?ml|json)")
-TOOL_OUTPUT = ("dvclive/", "mlruns/", "wandb/")  # parameter records tools write, not read
-
-
-def _in_string(hit: Hit) -> bool:
-    """Whether the match sits inside a string literal of its line (a message, not code)."""
-    line = hit.text
-    match = re.search(SEEDS, line, re.IGNORECASE)
-    if match is None:
-        return False
-    before = line[: match.start()]
-    return before.count('"') % 2 == 1 or before.count("'") % 2 == 1
-
-
-def reproducibility(repo: Repository) -> Outcome:
-    """Fixed seeds and a parameter file; half for either."""
-    seeds = [
-        hit
-        for hit in repo.grep(SEEDS, (*non_test(repo), "params.*", "*.toml", "*.yaml"), limit=50)
-        if not _in_string(hit) and not LINT_CODE.search(hit.path)
-    ]
-    params = [
-        f
-        for f in repo.files
-        if PARAMETER_FILE.fullmatch(f.rsplit("/", 1)[-1]) and not f.startswith(TOOL_OUTPUT)
-    ]
-    evidence = [str(h) for h in seeds[:1]] + params[:1]
-    return from_parts(
-        {"seeds": (0.5, bool(seeds)), "parameters": (0.5, bool(params))},
-        evidence,
-        "no fixed seeds and no parameter file",
-    )

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from sekit.grade.detectors.common import Outcome, line_of, non_test, scaled, sources, yaml_documents
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.repository import Repository
 
 STAGES = {
@@ -52,6 +53,7 @@ def _classify(text: str) -> list[str]:
     return [stage for stage, pattern in STAGES.items() if re.search(pattern, text, re.IGNORECASE)]
 
 
+@item("ml.pipeline", "ML pipeline", "the pipeline stages, gather to output", points=5)
 def pipeline_stages(repo: Repository) -> Outcome:
     """A share per stage found (gather, sanitize, features, train, evaluate, output); met at
     five of six (a training repository that hands its model to a separate service has no
@@ -113,6 +115,7 @@ ORCHESTRATORS = re.compile(
 )
 
 
+@item("ml.pipeline_tool", "ML pipeline", "a pipeline tool reruns only what changed", points=3)
 def pipeline_tool(repo: Repository) -> Outcome:
     """A pipeline tool that reruns only what changed: DVC stages with dependencies and outputs
     (or metrics, plots; a ``dvc.lock`` shows it ran), a Makefile with file targets, or an
@@ -160,6 +163,7 @@ LOGS_PARAMS = r"mlflow\.(log_params?|autolog)\b|\.log_param\(|wandb\.config"
 LOGS_MODEL = r"mlflow\.\w+\.log_model|mlflow\.register_model|log_artifact"
 
 
+@item("ml.experiments", "ML pipeline", "experiments tracked with their metrics", points=3)
 def experiments(repo: Repository) -> Outcome:
     """Tracked experiments, each part with its evidence: a tracking library in the training
     code (MLflow, DVCLive, W&B, ...) 0.4; metrics recorded where a comparison tool finds them
@@ -194,6 +198,7 @@ def experiments(repo: Repository) -> Outcome:
     return scaled(sum(weight for weight, lines in parts if lines), evidence, met_at=0.85)
 
 
+@item("ml.gates", "ML pipeline", "sekit.toml with schema, behaviour and gates", points=3)
 def sekit_config(repo: Repository) -> Outcome:
     """A valid sekit config: a quarter for it, the rest shared by a schema, behaviour
     properties and at least three gates; for a chat model also by its prompt under version
@@ -267,6 +272,7 @@ FAIRNESS = (
 )
 
 
+@item("ml.fairness", "ML pipeline", "fairness analysed per group", points=2)
 def fairness(repo: Repository) -> Outcome:
     """A fairness analysis: per-group metrics with a fairness library or sekit's
     ``[model].sensitive``, in code, tests or config."""
@@ -281,3 +287,6 @@ def fairness(repo: Repository) -> Outcome:
     return Outcome(
         "missing", ["no fairness analysis (per-group metrics, Fairlearn, sensitive attributes)"]
     )
+
+
+ITEMS: tuple[Item, ...] = (pipeline_stages, pipeline_tool, experiments, sekit_config, fairness)

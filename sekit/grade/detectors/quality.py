@@ -17,6 +17,7 @@ import sys
 from typing import Any
 
 from sekit.grade.detectors.common import Outcome, pyproject, scaled, sources
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.repository import Repository
 
 RUFF_TIMEOUT = 120.0
@@ -82,6 +83,12 @@ def _configured_tools(repo: Repository) -> dict[str, str]:
     return found
 
 
+@item(
+    "quality.linters",
+    "code quality",
+    "linters, formatter, type checker, security scanner",
+    points=3,
+)
 def linters(repo: Repository) -> Outcome:
     """A share per kind of tool (lint, format, types, security): whole when configured (a
     config file or a pre-commit hook), half when only listed as a dependency."""
@@ -157,6 +164,7 @@ def _relative(repo: Repository, filename: str) -> str:
     return filename[len(root) :] if filename.startswith(root) else filename
 
 
+@item("quality.lint_clean", "code quality", "few lint findings per 1,000 lines", points=3)
 def lint_findings(repo: Repository) -> Outcome:
     """Findings of ruff's bug, security and pylint rules per 1,000 lines, counted continuously:
     full credit up to 2 per 1,000, none from 22."""
@@ -170,8 +178,8 @@ def lint_findings(repo: Repository) -> Outcome:
         return Outcome("not_assessed", [failure])
     per_thousand = len(findings) / lines * 1000
     codes: dict[str, int] = {}
-    for item in findings:
-        code = str(item.get("code") or "?")
+    for finding in findings:
+        code = str(finding.get("code") or "?")
         codes[code] = codes.get(code, 0) + 1
     top = ", ".join(f"{c} x{n}" for c, n in sorted(codes.items(), key=lambda kv: -kv[1])[:4])
     evidence = [
@@ -196,6 +204,7 @@ def _line_length(repo: Repository) -> int:
     return 88
 
 
+@item("quality.formatted", "code quality", "code formatted consistently", points=2)
 def formatting(repo: Repository) -> Outcome:
     """The share of Python files a formatter would leave as they are (ruff format, black's
     style, at the line length the team configured)."""
@@ -217,6 +226,7 @@ def formatting(repo: Repository) -> Outcome:
     return scaled(share, evidence, met_at=0.95)
 
 
+@item("quality.documented", "code quality", "docstrings and type annotations", points=2)
 def documented(repo: Repository) -> Outcome:
     """Half for docstrings on public modules, classes and functions, half for type annotations
     on function signatures (of the code, not the tests)."""
@@ -250,3 +260,6 @@ def documented(repo: Repository) -> Outcome:
         f"type annotations on {annotated} of {functions} function signatures",
     ]
     return scaled(0.5 * doc_share + 0.5 * type_share, evidence, met_at=0.8)
+
+
+ITEMS: tuple[Item, ...] = (linters, lint_findings, formatting, documented)

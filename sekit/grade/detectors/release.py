@@ -10,6 +10,7 @@ from typing import Any
 
 from sekit.grade.detectors import dockerfile
 from sekit.grade.detectors.common import Outcome, from_parts, line_of, pyproject, sources
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.detectors.workflows import Step, steps
 from sekit.grade.repository import Hit, Repository
 
@@ -41,6 +42,7 @@ def _on_main(step: Step) -> bool:
     ) and not re.search(r"startsWith\(github\.ref, 'refs/tags", step.condition)
 
 
+@item("release.versions", "release", "versions from release tags, pre-releases on main", points=2)
 def release_versions(repo: Repository) -> Outcome:
     """Versions from release tags (a workflow started by a ``v1.2.3`` tag that takes its version
     from the tag) and pre-releases on main (a workflow on pushes to main that versions what it
@@ -90,6 +92,9 @@ def _with_scripts(repo: Repository, step: Step) -> str:
 ARCHITECTURES = re.compile(r"(amd64|x86_64).*(arm64|aarch64)|(arm64|aarch64).*(amd64|x86_64)")
 
 
+@item(
+    "release.images", "release", "images in stages, multi-architecture, no model inside", points=2
+)
 def images(repo: Repository) -> Outcome:
     """Images built in stages (a ``COPY --from`` a build stage), for several architectures (a
     workflow that builds amd64 and arm64), without the model inside (no model file copied in:
@@ -205,6 +210,7 @@ def _dependencies(repo: Repository) -> list[tuple[str, str]]:
     return found
 
 
+@item("release.libraries", "release", "libraries from a registry, versioned by metadata", points=1)
 def libraries(repo: Repository) -> Outcome:
     """Shared code reused through a package manager (a dependency on the team's library from a
     registry or a tagged git URL, never a local path), and a library whose version comes from
@@ -247,3 +253,6 @@ def libraries(repo: Repository) -> Outcome:
         evidence,
         "no library of the team reused through a package manager, no version from metadata",
     )
+
+
+ITEMS: tuple[Item, ...] = (release_versions, images, libraries)

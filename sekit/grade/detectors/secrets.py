@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from sekit.grade.detectors.common import Outcome
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.repository import Repository
 
 SHAPES = (
@@ -26,6 +27,7 @@ FILES = ("*.py", "*.toml", "*.yml", "*.yaml", "*.json", "*.cfg", "*.ini", "*.env
 PLACEHOLDER = re.compile(r"x{6,}|\.\.\.|<[^>]+>|your[_-]|example|changeme|dummy|fake", re.I)
 
 
+@item("quality.secrets", "code quality", "no key, token or password committed", points=2)
 def secrets(repo: Repository) -> Outcome:
     """No key, token or password in the files: met; each one found is named (masked)."""
     found = []
@@ -39,3 +41,6 @@ def secrets(repo: Repository) -> Outcome:
             "missing", [f"{len(found)} committed secret(s): revoke and move them", *found]
         )
     return Outcome("met", ["no key, token or password in the files"])
+
+
+ITEMS: tuple[Item, ...] = (secrets,)

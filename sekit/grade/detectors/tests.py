@@ -23,6 +23,7 @@ from sekit.grade.detectors.common import (
     test_functions,
     tests,
 )
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.repository import Repository
 
 DATA_LIBRARIES = (
@@ -79,6 +80,7 @@ def _effective(functions: list[TestFunction]) -> tuple[list[TestFunction], list[
     return [f for f in functions if f not in never], never
 
 
+@item("tests.unit", "tests", "unit tests", points=5)
 def unit_tests(repo: Repository) -> Outcome:
     """A share for every test function, full at ten; always-skipped tests earn nothing."""
     functions = test_functions(repo)
@@ -181,6 +183,7 @@ def is_behaviour_test(function: TestFunction) -> bool:
     return named and (predictions + trainings) >= 1
 
 
+@item("tests.data", "tests", "data tests", points=4)
 def data_tests(repo: Repository) -> Outcome:
     """Tests that load or receive data and assert on it (a third each, full at three; half
     for a data-test library), whatever library they use."""
@@ -203,6 +206,7 @@ def data_tests(repo: Repository) -> Outcome:
     return scaled(len(found) / 3 + (0.5 if library else 0.0), evidence)
 
 
+@item("tests.behaviour", "tests", "model behaviour tests", points=4)
 def behaviour_tests(repo: Repository) -> Outcome:
     """Tests that perturb inputs or compare the model's outputs across runs (a third each,
     full at three; half for Hypothesis properties or sekit's `[[behaviour]]`)."""
@@ -221,6 +225,7 @@ def behaviour_tests(repo: Repository) -> Outcome:
     return scaled(share, evidence)
 
 
+@item("tests.load", "tests", "load tests", points=2)
 def load_tests(repo: Repository) -> Outcome:
     """A load test: a locustfile, k6 or wrk script, or sekit's `[service]`/`[load]`."""
     files = repo.exists("*locustfile*.py") + [
@@ -239,6 +244,7 @@ def load_tests(repo: Repository) -> Outcome:
     )
 
 
+@item("tests.ratio", "tests", "test code in proportion to the code", points=2)
 def test_ratio(repo: Repository) -> Outcome:
     """Lines of tests per line of code, full at 0.5."""
     test_lines = sum(len((repo.text(f) or "").splitlines()) for f in tests(repo))
@@ -251,3 +257,6 @@ def test_ratio(repo: Repository) -> Outcome:
 
 
 __all__ = ["behaviour_tests", "data_tests", "load_tests", "non_test", "test_ratio", "unit_tests"]
+
+
+ITEMS: tuple[Item, ...] = (unit_tests, data_tests, behaviour_tests, load_tests, test_ratio)

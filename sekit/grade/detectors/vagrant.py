@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from sekit.grade.detectors.common import Outcome, from_parts
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.repository import Repository
 
 CHECKS = {
@@ -48,6 +49,9 @@ CHECKS = {
 }
 
 
+@item(
+    "provision.vms", "provisioning", "virtual machines declared with loops and variables", points=1
+)
 def vagrant(repo: Repository) -> Outcome:
     """What the Vagrantfile declares, each with its weight: machines with host names (0.15), a
     private network with fixed addresses (0.1), Ansible provisioning (0.1), a loop over the
@@ -79,3 +83,6 @@ def _line(repo: Repository, relative: str, matched: str) -> str:
         if first and first in line and not line.lstrip().startswith("#"):
             return f"{relative}:{number}: {line.strip()[:100]}"
     return relative
+
+
+ITEMS: tuple[Item, ...] = (vagrant,)

@@ -7,6 +7,7 @@ import re
 
 from sekit.grade.bots import is_bot
 from sekit.grade.detectors.common import Outcome, line_of, scaled
+from sekit.grade.detectors.item import Item, item
 from sekit.grade.repository import Repository
 
 LARGE_BLOB = 5_000_000
@@ -42,6 +43,7 @@ def _why_no_history(repo: Repository) -> str:
     return refused[0] if refused else "no .git folder: the project is not under version control"
 
 
+@item("vcs.git", "version control", "the project is a git repository with history", points=3)
 def git(repo: Repository) -> Outcome:
     """A share per commit of the team in the history (bots left out), full at five (read without
     running git)."""
@@ -60,6 +62,7 @@ def git(repo: Repository) -> Outcome:
     return scaled(len(commits) / 5, evidence)
 
 
+@item("vcs.no_large_files", "version control", "no large files in the git history", points=3)
 def no_large_files(repo: Repository) -> Outcome:
     """No file version over 5 MB anywhere in the history (every branch and tag), sized from
     git's object headers."""
@@ -119,6 +122,12 @@ def _data_in_git(repo: Repository) -> list[str]:
     return found
 
 
+@item(
+    "vcs.data_versioning",
+    "version control",
+    "data versioned (DVC with a remote, git LFS)",
+    points=4,
+)
 def data_versioning(repo: Repository) -> Outcome:
     """DVC (tracked data, a remote, data kept out of git) or git LFS: a share for each."""
     evidence: list[str] = []
@@ -161,3 +170,6 @@ def data_versioning(repo: Repository) -> Outcome:
             )
         return Outcome("missing", ["no DVC, no git LFS, and data is not kept out of git"])
     return scaled(share, evidence)
+
+
+ITEMS: tuple[Item, ...] = (git, no_large_files, data_versioning)
