@@ -18,6 +18,10 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sekit.grade.rubric import Rubric
 
 FILES = ("README.md", "docs/explanation/grading.md", "docs/explanation/ml-test-score.md")
 BLOCK = re.compile(
@@ -46,17 +50,22 @@ def _mlts_mapping() -> str:
 
 
 def _rubric() -> str:
-    from sekit.grade.rubric import BUILTIN, RUBRIC_VERSION
+    from sekit.grade.rubric import builtin
 
-    total = sum(item.points for item in BUILTIN)
+    return rubric_table(builtin())
+
+
+def rubric_table(rubric: Rubric) -> str:
+    """A rubric's items as the Markdown table of the reference: id, section, points, and the
+    rule each detector publishes."""
     rows = [
-        f"Rubric `{RUBRIC_VERSION}`: {len(BUILTIN)} items, {total:g} points (the score is the "
-        "share of them, 0-100).",
+        f"Rubric `{rubric.version}`: {len(rubric.items)} items, {rubric.total:g} points (the "
+        "score is the share of them, 0-100).",
         "",
         "| item | section | points | what earns it |",
         "|---|---|---|---|",
     ]
-    for item in BUILTIN:
+    for item in rubric.items:
         rows.append(f"| `{item.id}` | {item.section} | {item.points:g} | {item.rule} |")
     return "\n".join(rows) + "\n"
 

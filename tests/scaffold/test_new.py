@@ -4,6 +4,7 @@ file valid (Python, TOML, the config, CI schemas, the Dockerfile, lint)."""
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,16 @@ from click.testing import CliRunner
 
 from sekit.config.loader import load_config
 from sekit.errors import UsageError
-from sekit.scaffold import Plan, create, package_name, plan
+from sekit.scaffold import (
+    COMMIT_SUBJECT,
+    CONFIG_HEADER,
+    TEMPLATES,
+    TODO_MARKER,
+    Plan,
+    create,
+    package_name,
+    plan,
+)
 from sekit_cli.app import cli
 
 
@@ -174,7 +184,7 @@ def test_git_init_makes_a_first_commit(tmp_path: Path, monkeypatch: pytest.Monke
         text=True,
         check=True,
     ).stdout
-    assert "Project scaffolded by sekit new" in log
+    assert COMMIT_SUBJECT in log
     status = subprocess.run(
         ["git", "status", "--porcelain"],
         cwd=tmp_path / "demo",
@@ -376,3 +386,13 @@ def test_force_commits_only_what_sekit_wrote_and_runs_no_hook(tmp_path: Path) ->
     assert "secret-notes.txt" not in tracked
     assert sorted(tracked) == sorted(made.files)
     assert (target / "secret-notes.txt").read_text().startswith("mine")
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_the_grader_reads_what_the_templates_write(template: str, tmp_path: Path) -> None:
+    """sekit.grade imports these markers from the scaffold: the config header finds a project
+    whose history lost the scaffold commit, the TODO marker template text left unfilled."""
+    made = plan("marked", template=template, target=tmp_path / "marked")
+    assert made.files["sekit.toml"].startswith(CONFIG_HEADER)
+    todos = {todo for text in made.files.values() for todo in re.findall(r"TODO\(\w*\)", text)}
+    assert todos == ({TODO_MARKER} if template != "recommender" else set())
