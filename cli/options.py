@@ -31,7 +31,11 @@ def quiet_option(func: F) -> F:
     )(func)
 
 
-def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
+def format_option(
+    *choices: str, default: str = "table", help: str = "Output format."
+) -> Callable[[F], F]:
+    """``--format`` (into ``fmt``): one of ``choices`` (default: :data:`RESULT_FORMATS`)."""
+
     def decorate(func: F) -> F:
         return click.option(
             "--format",
@@ -39,7 +43,7 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
             type=click.Choice(choices or RESULT_FORMATS),
             default=default,
             show_default=True,
-            help="Output format.",
+            help=help,
         )(func)
 
     return decorate

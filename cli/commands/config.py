@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sekit_cli.options import config_option, quiet_option
+from sekit_cli.options import config_option, format_option, quiet_option
 
 
 @click.group(short_help="Validate the config or print its schema.")
@@ -29,14 +29,7 @@ def config() -> None:
     help="Do not require the files the config names to exist yet (for a fresh "
     "checkout, before the pipeline has produced data and model).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("table", "json")
 @config_option
 @quiet_option
 def validate(no_files: bool, fmt: str, config_path: Path | None, quiet: bool) -> int:

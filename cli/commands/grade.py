@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from sekit_cli.options import quiet_option
-
-if TYPE_CHECKING:
-    from sekit.grade import SandboxRun
-    from sekit.grade.rubric import Rubric
+from sekit_cli.options import format_option, quiet_option
 
 
 @click.command(short_help="Grade team repositories for readiness.")
@@ -105,12 +100,10 @@ if TYPE_CHECKING:
     metavar="FILE",
     help="Also write the class overview and every team's report (with --history: the curve).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "mllint"]),
-    default="table",
-    show_default=True,
+@format_option(
+    "table",
+    "json",
+    "mllint",
     help="Output format (mllint: mllint's categories, rule slugs and Markdown layout, for a "
     "course whose CI requires mllint).",
 )
@@ -193,167 +186,67 @@ def grade(
       sekit grade team-07 --history --html team-07-history.html
     """
     from sekit.fs import atomic_write_text
-    from sekit.grade import SandboxRun, grade_history, repositories
-    from sekit.grade import grade as grade_all
-    from sekit.grade.model import TeamGrade
+    from sekit.grade.api import run_grade
+    from sekit.grade.attest import Attestation
+    from sekit.grade.model import HistoryReport
     from sekit.grade.render import history_html, to_csv, to_html
-    from sekit.grade.roster import load_roster
-    from sekit.grade.rubric import load_rubric
-    from sekit.grade.sandbox import Limits, Sandbox, find_sandbox
     from sekit_cli.render.console import console
-    from sekit_cli.render.grades import print_grades, print_history
+    from sekit_cli.render.grades import print_collection, print_grades, print_history
 
-    if not paths and not each and roster is None and collect is None:
-        raise click.UsageError("give at least one PATH, --each DIR, --roster FILE or --collect DIR")
-    if (seed is not None or sample != 0.1) and collect is None:
-        raise click.UsageError("--sample and --seed only apply with --collect")
-    if no_sandbox and not run:
-        raise click.UsageError("--no-sandbox only applies with --run")
-    if every is not None and not history:
-        raise click.UsageError("--every only applies with --history")
-    chosen = load_rubric(rubric)
-    names = load_roster(roster) if roster is not None else None
+    if fmt == "mllint" and history:
+        raise click.UsageError("--format mllint grades the present, not --history")
     err = console(stderr=True)
-    if history:
-        if each or len(paths) != 1 or run:
-            raise click.UsageError("--history grades one PATH (without --each or --run)")
-        target = paths[0]
-
-        def step(done: int, total: int) -> None:
-            if not quiet:
-                err.print(f"[muted][{done}/{total}] graded[/]")
-
-        curve = grade_history(
-            target,
-            rubric=chosen,
-            every=every,
-            team=(names or {}).get(target.resolve().name),
-            progress=step,
-        )
-        if html_path is not None:
-            atomic_write_text(html_path, history_html(curve))
-        if fmt == "mllint":
-            raise click.UsageError("--format mllint grades the present, not --history")
-        if fmt == "json":
-            click.echo(curve.model_dump_json(indent=2))
-        else:
-            print_history(console(), curve)
-        return 0
-    if attest is not None:
-        if len(paths) != 1 or each or run or collect is not None or history:
-            raise click.UsageError("--attest grades one PATH (the CI's checkout), without --run")
-        from sekit.grade.attest import attest as attest_one
-
-        attestation = attest_one(paths[0], chosen)
-        atomic_write_text(attest, attestation.model_dump_json(indent=2))
+    graded = run_grade(
+        paths,
+        each=each,
+        roster=roster,
+        rubric=rubric,
+        run=run,
+        sandbox=not no_sandbox,
+        timeout=timeout,
+        jobs=jobs,
+        db=db,
+        history=history,
+        every=every,
+        attest=attest is not None,
+        collect=collect,
+        sample=sample,
+        seed=seed,
+        progress=None if quiet else lambda line: err.print(f"[muted]{line}[/]"),
+    )
+    if isinstance(graded, Attestation):
+        assert attest is not None
+        atomic_write_text(attest, graded.model_dump_json(indent=2))
         if not quiet:
             click.echo(
-                f"{attest}: {attestation.grade.score} for commit "
-                f"{attestation.binding.commit[:12]} (gate: "
-                f"{attestation.gate.verdict if attestation.gate else 'not run'})"
+                f"{attest}: {graded.grade.score} for commit {graded.binding.commit[:12]} "
+                f"(gate: {graded.gate.verdict if graded.gate else 'not run'})"
             )
         return 0
-    options = None
-    if run or (collect is not None and sample > 0):
-        bwrap, why = find_sandbox()
-        if bwrap is None and not no_sandbox:
-            raise click.UsageError(
-                f"--run runs team code only inside a sandbox, and {why}; install it, "
-                "or pass --no-sandbox for repositories you trust"
-            )
-        options = SandboxRun(
-            Sandbox(bwrap if not no_sandbox else None), Limits(wall_seconds=timeout)
-        )
-    if not paths and not each and names is not None and roster is not None:
-        paths = tuple(roster.parent / folder for folder in names)  # the roster's own folders
-    if collect is not None:
-        if paths or each or run:
-            raise click.UsageError("--collect DIR grades the class in DIR (re-runs: --sample)")
-        return _collect(
-            collect, chosen, options, sample, seed, jobs, fmt, quiet, verbose, csv_path, html_path
-        )
-    targets = [*repositories(list(paths), each=False)] if paths else []
-    targets += repositories(list(each), each=True) if each else []
-
-    def progress(team: TeamGrade, done: int, total: int) -> None:
-        if not quiet:
-            err.print(f"[muted][{done}/{total}] {team.path}[/]")
-
-    report = grade_all(
-        targets, rubric=chosen, run=options, jobs=jobs, db=db, roster=names, progress=progress
-    )
+    if isinstance(graded, HistoryReport):
+        if html_path is not None:
+            atomic_write_text(html_path, history_html(graded))
+        if fmt == "json":
+            click.echo(graded.model_dump_json(indent=2))
+        else:
+            print_history(console(), graded)
+        return 0
     if csv_path is not None:
-        atomic_write_text(csv_path, to_csv(report))
+        atomic_write_text(csv_path, to_csv(graded))
     if html_path is not None:
-        atomic_write_text(html_path, to_html(report))
+        atomic_write_text(html_path, to_html(graded))
     if fmt == "json":
-        click.echo(report.model_dump_json(indent=2))
+        click.echo(graded.model_dump_json(indent=2))
     elif fmt == "mllint":
         from sekit.grade.mllint import to_mllint
 
-        click.echo(to_mllint(report))
+        click.echo(to_mllint(graded))
     else:
-        print_grades(console(), report, verbose=verbose, quiet=quiet)
-    for team in report.teams:
-        if team.score is None:
-            click.echo(f"sekit: warning: {team.path}: {team.reason}", err=True)
-    return 0
-
-
-def _collect(
-    folder: Path,
-    rubric: Rubric,
-    options: SandboxRun | None,
-    sample: float,
-    seed: int | None,
-    jobs: int,
-    fmt: str,
-    quiet: bool,
-    verbose: bool,
-    csv_path: Path | None,
-    html_path: Path | None,
-) -> int:
-    from sekit.fs import atomic_write_text
-    from sekit.grade import grade_one
-    from sekit.grade.collect import Sampling, collect
-    from sekit.grade.model import TeamGrade
-    from sekit.grade.render import to_csv, to_html
-    from sekit_cli.render.console import console
-    from sekit_cli.render.grades import print_collection, print_grades
-
-    run = options
-    sampling = Sampling.drawn(sample, seed)
-    err = console(stderr=True)
-
-    def progress(team: TeamGrade, done: int, total: int) -> None:
-        if not quiet:
-            err.print(f"[muted][{done}/{total}] {team.path}[/]")
-
-    def rerun(root: Path) -> TeamGrade:
-        if not quiet:
-            err.print(f"[muted]re-running {root.name} in the sandbox[/]")
-        return grade_one(root, rubric, run=run, template=False)
-
-    report = collect(
-        folder,
-        rubric,
-        sampling=sampling,
-        rerun=rerun,
-        grade_here=lambda root: grade_one(root, rubric, template=False),
-        jobs=jobs,
-        progress=progress,
-    )
-    if csv_path is not None:
-        atomic_write_text(csv_path, to_csv(report))
-    if html_path is not None:
-        atomic_write_text(html_path, to_html(report))
-    if fmt == "json":
-        click.echo(report.model_dump_json(indent=2))
-    elif fmt == "mllint":
-        from sekit.grade.mllint import to_mllint
-
-        click.echo(to_mllint(report))
-    else:
-        print_grades(console(), report, verbose=verbose, quiet=quiet)
-        print_collection(console(), report)
+        print_grades(console(), graded, verbose=verbose, quiet=quiet)
+        if graded.collection is not None:
+            print_collection(console(), graded)
+    if graded.collection is None:
+        for team in graded.teams:
+            if team.score is None:
+                click.echo(f"sekit: warning: {team.path}: {team.reason}", err=True)
     return 0

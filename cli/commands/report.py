@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sekit_cli.options import config_option, quiet_option
+from sekit_cli.options import config_option, format_option, quiet_option
 
 if TYPE_CHECKING:
     from sekit.report.model import Report
@@ -15,14 +15,7 @@ if TYPE_CHECKING:
 
 @click.command(short_help="Render a saved report.")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "markdown", "junit", "html"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("table", "json", "markdown", "junit", "html")
 @click.option(
     "--output",
     "-o",
