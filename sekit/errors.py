@@ -8,6 +8,7 @@ message and the exit code below; anything else is an internal error (exit 3).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -54,6 +55,15 @@ class InputError(SekitError):
         super().__init__(f"{where}: {problem}", hint=hint)
         self.path = Path(path)
         self.key = key
+
+
+def did_you_mean(word: str, options: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """``did you mean 'name'?`` for the option closest to ``word`` (difflib's ratio at least
+    ``cutoff``), or None when none is that close: every "unknown name" message says it so."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
+    return f"did you mean {close[0]!r}?" if close else None
 
 
 NOT_RUN = "not run: "  # how the summary of a check that did not run for want of input begins

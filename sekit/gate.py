@@ -7,12 +7,12 @@ the infinities are not measurements, :mod:`sekit.bounds`), or when nothing was c
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 
 from sekit.bounds import Bound
 from sekit.checks.kinds import CHECK_ERROR
 from sekit.config.schema import Config, Gate
+from sekit.errors import did_you_mean
 from sekit.report.model import GateResult, ProjectInfo, ReleaseDecision, Report, Verdict
 from sekit.results import CheckResult, Severity, Status
 
@@ -77,9 +77,9 @@ def _not_produced(metric: str, metrics: Mapping[str, float | None]) -> str:
     declared = {name for spec in specs() for name in spec.metric_names}
     known = sorted(set(metrics) | declared)
     if metric not in declared:
-        close = difflib.get_close_matches(metric, known, n=1, cutoff=0.7)
-        if close:
-            return f"{reason}; did you mean {close[0]!r}?"
+        suggestion = did_you_mean(metric, known, cutoff=0.7)
+        if suggestion:
+            return f"{reason}; {suggestion}"
     suite = metric.split(".", 1)[0]
     if suite in {"data", "model", "load", "behaviour"}:
         suite = "model" if suite == "behaviour" else suite

@@ -13,7 +13,6 @@ or a run outside the main thread), an overlong check is still marked ``error`` a
 from __future__ import annotations
 
 import contextlib
-import difflib
 import importlib.util
 import signal
 import threading
@@ -38,6 +37,7 @@ from sekit.errors import (
     MissingExtraError,
     SekitError,
     UsageError,
+    did_you_mean,
 )
 from sekit.gate import build_report
 from sekit.report import Report, default_report_path, save_report
@@ -117,8 +117,8 @@ def _accepts(model: type[SuiteOptions], name: str, value: Any) -> bool:
 
 
 def _did_you_mean(word: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    suggestion = did_you_mean(word, options)
+    return f" ({suggestion})" if suggestion else ""
 
 
 def run_options(

@@ -138,3 +138,14 @@ def test_the_library_does_not_import_its_command_layer() -> None:
                 node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")]
             )
         }, name
+
+
+def test_one_helper_suggests_a_name() -> None:
+    """Every "did you mean" is :func:`sekit.errors.did_you_mean`: one wording, one cutoff
+    default."""
+    suggesting = sorted(
+        name
+        for name, path in MODULES.items()
+        if "get_close_matches" in path.read_text(encoding="utf-8")
+    )
+    assert suggesting == ["sekit.errors"]

@@ -12,11 +12,10 @@ A registry is a plain dict of small declarations: ``suites()`` maps each name to
 
 from __future__ import annotations
 
-import difflib
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
-from sekit.errors import SekitError
+from sekit.errors import SekitError, did_you_mean
 
 if TYPE_CHECKING:  # kept light: sekit.checks.kinds and the per-suite kinds import this package
     from sekit.checks.spec import CheckSpec
@@ -61,8 +60,7 @@ def suite(name: str) -> Suite:
     """The suite called ``name``; an error with the nearest name otherwise."""
     known = suites()
     if name not in known:
-        close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(known)}"
+        hint = did_you_mean(name, known) or f"expected one of {', '.join(known)}"
         raise SekitError(f"unknown suite {name!r}", hint=hint)
     return known[name]
 

@@ -7,7 +7,6 @@ key path and what was expected, e.g. ``sekit.toml: gates.model.acuracy: ...``. U
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from pathlib import Path
 from types import UnionType
@@ -16,7 +15,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from sekit.config.schema import Config, assembled
-from sekit.errors import ConfigError
+from sekit.errors import ConfigError, did_you_mean
 
 CONFIG_NAME = "sekit.toml"
 PYPROJECT = "pyproject.toml"
@@ -263,8 +262,8 @@ def _show(value: Any) -> str:
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    suggestion = did_you_mean(word, options)
+    return f" ({suggestion})" if suggestion else ""
 
 
 def _suggest(loc: tuple[int | str, ...]) -> str:

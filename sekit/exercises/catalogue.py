@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sekit.errors import UsageError
+from sekit.errors import UsageError, did_you_mean
 
 MARKER = ".sekit-exercise.toml"
 
@@ -132,12 +132,9 @@ READINESS_ITEMS = ("docs.requirements", "docs.model_card", "docs.readme", "vcs.g
 
 def get(name: str) -> Exercise:
     if name not in EXERCISES:
-        import difflib
-
-        close = difflib.get_close_matches(name, list(EXERCISES), n=1)
         raise UsageError(
             f"no exercise named {name!r}",
-            hint=f"did you mean {close[0]!r}?" if close else "`sekit exercise list` shows them",
+            hint=did_you_mean(name, EXERCISES) or "`sekit exercise list` shows them",
         )
     return EXERCISES[name]
 

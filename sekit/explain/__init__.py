@@ -9,12 +9,11 @@ checks that emit a kind, the config keys that tune them, and the gates on their 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from sekit.checks import specs
 from sekit.checks.kinds import CHECK_ERROR
-from sekit.errors import UsageError
+from sekit.errors import UsageError, did_you_mean
 from sekit.vocabulary import Term, declared
 
 
@@ -77,10 +76,9 @@ def explain(name: str) -> Explanation:
             metric.fix,
             _metric_checked_by(name, metric.gate),
         )
-    close = difflib.get_close_matches(name, [*kinds, *metrics], n=1, cutoff=0.6)
     raise UsageError(
         f"no finding kind or metric named {name!r}",
-        hint=f"did you mean {close[0]!r}?" if close else "`sekit explain` lists them all",
+        hint=did_you_mean(name, [*kinds, *metrics]) or "`sekit explain` lists them all",
     )
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from sekit.errors import ConfigError
+from sekit.errors import ConfigError, did_you_mean
 from sekit.grade.detectors import BUILTIN_ITEMS, Custom, Item
 
 RUBRIC_VERSION = "sekit-2026.9"  # .8: deploy and coverage items; .9: ranking in ml.gates
@@ -111,12 +111,9 @@ def load_rubric(path: Path | None) -> Rubric:
     known = {item.id for item in BUILTIN}
     for name in [*spec.disable, *spec.weights]:
         if name not in known:
-            import difflib
-
-            close = difflib.get_close_matches(name, sorted(known), n=1)
+            suggestion = did_you_mean(name, known)
             raise ConfigError(
-                f"{path}: unknown rubric item {name!r}"
-                + (f" (did you mean {close[0]!r}?)" if close else "")
+                f"{path}: unknown rubric item {name!r}" + (f" ({suggestion})" if suggestion else "")
             )
     items = [
         replace(i, points=spec.weights.get(i.id, i.points))

@@ -7,12 +7,11 @@ wrong encoding, ragged rows, garbled JSON, a label column that is absent.
 
 from __future__ import annotations
 
-import difflib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sekit.errors import DataLoadError
+from sekit.errors import DataLoadError, did_you_mean
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -216,10 +215,7 @@ def require_column(
     """A column a setting names must be present where it is needed."""
     if column in frame.columns:
         return
-    close = difflib.get_close_matches(column, [str(c) for c in frame.columns], n=1, cutoff=0.6)
-    hint = (
-        f"did you mean {close[0]!r}?"
-        if close
-        else f"its columns are: {', '.join(map(str, frame.columns[:12]))}"
+    hint = did_you_mean(column, map(str, frame.columns)) or (
+        f"its columns are: {', '.join(map(str, frame.columns[:12]))}"
     )
     raise DataLoadError(path, f"{what} {column!r} ({setting}) is absent", key=key, hint=hint)
