@@ -30,7 +30,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sekit.errors import ConfigError, did_you_mean
-from sekit.grade.detectors import BUILTIN_ITEMS, Custom, Item
+from sekit.grade.detectors import ITEMS, Custom, Item
 
 RUBRIC_VERSION = "sekit-2026.9"  # .8: deploy and coverage items; .9: ranking in ml.gates
 RUBRIC_FINGERPRINT = "5e1ea16bb37776e0"
@@ -39,7 +39,7 @@ section, title, points, detector or published rule changes makes grades of two v
 incomparable: bump ``RUBRIC_VERSION`` and record the new fingerprint here
 (``tests/grade/test_rubric.py`` fails until both are done, and says so)."""
 
-BUILTIN: tuple[Item, ...] = BUILTIN_ITEMS
+BUILTIN: tuple[Item, ...] = tuple(ITEMS.values())
 
 
 def fingerprint(items: Sequence[Item]) -> str:

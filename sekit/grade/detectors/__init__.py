@@ -93,8 +93,8 @@ def collect(sections: Sequence[tuple[str, Sequence[ModuleType]]]) -> tuple[Item,
     return tuple(found)
 
 
-BUILTIN_ITEMS: tuple[Item, ...] = collect(SECTIONS)
-ITEMS: dict[str, Item] = {each.id: each for each in BUILTIN_ITEMS}
-"""Every built-in item by its id (``ITEMS["vcs.git"](repo)`` runs its detector)."""
+ITEMS: dict[str, Item] = {each.id: each for each in collect(SECTIONS)}
+"""Every built-in item by its id, in the rubric's order (``ITEMS["vcs.git"](repo)`` runs its
+detector)."""
 
-__all__ = ["BUILTIN_ITEMS", "ITEMS", "SECTIONS", "Custom", "Item", "Outcome", "collect", "item"]
+__all__ = ["ITEMS", "SECTIONS", "Custom", "Item", "Outcome", "collect", "item"]
