@@ -14,8 +14,11 @@ commas) is read with :mod:`sekit.ranking`. Over the whole log:
 * **floods**: the most requests one user made in one ``[monitor].window``, judged against
   ``[monitor.ranking].max_user_requests`` when set (``request_flood``, fail);
 * **concentration**: how unequally the catalogue's items were served (Gini) and the share of
-  served slots the ten most served items took, per window: reported for the eye and the gates,
-  not judged (the number moves with the volume of a window).
+  served slots the ten most served items took, per window, reported (the number moves with the
+  volume of a window); the feedback loop, the Gini's rise from the log's first
+  ``[monitor].reference`` to its last, judged against
+  ``[monitor.ranking].max_gini_increase`` with a permutation test
+  (:mod:`sekit.checks.monitor.concentration`; ``feedback_loop``, fail).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from sekit.checks.findings import finding, outcome, percent, worst_summary
 from sekit.checks.kinds import CHECK_ERROR
 from sekit.checks.model.behaviour.kinds import INVALID_OUTPUT
 from sekit.checks.model.ranking.behaviour import COLD_START, NOT_PERSONALISED
+from sekit.checks.monitor import concentration
 from sekit.checks.monitor import served as sv
 from sekit.checks.monitor.settings import Monitor, ServedLists
 from sekit.checks.spec import CheckSpec, Kind, Metric
@@ -98,6 +102,14 @@ def check_recommendations(ctx: Context) -> Outcome:
     findings += _cold_start(ctx, frame, status, field, user_field, ranking, monitor, metrics)
     findings += _floods(frame, user_field, lists_settings, metrics)
     findings.append(_concentration(answered, lists, metrics))
+    findings += concentration.judge(
+        answered[valid.to_numpy()],
+        lists[valid],
+        reference=monitor.reference,
+        bound=lists_settings.max_gini_increase,
+        level=monitor.p_value,
+        metrics=metrics,
+    )
     summary = worst_summary(
         findings,
         f"{len(lists)} served lists ({source}): all valid, "
@@ -345,17 +357,29 @@ RECOMMENDATIONS_CHECK = CheckSpec(
     id="monitor.recommendations",
     title="served lists: valid, personal, answered for new users, no floods, concentration",
     func=check_recommendations,
-    emits="`invalid_output`, `not_personalised`, `cold_start`, `request_flood`, fail; "
-    "`item_concentration` (info)",
+    emits="`invalid_output`, `not_personalised`, `cold_start`, `request_flood`, "
+    "`feedback_loop`, fail; `item_concentration` (info)",
     kinds=(
         REQUEST_FLOOD,
         ITEM_CONCENTRATION,
+        concentration.FEEDBACK_LOOP,
         INVALID_OUTPUT,
         NOT_PERSONALISED,
         COLD_START,
     ),
-    metrics=(PERSONALISED_SERVED, COLD_ANSWERED, MAX_USER_REQUESTS, ITEM_GINI),
+    metrics=(
+        PERSONALISED_SERVED,
+        COLD_ANSWERED,
+        MAX_USER_REQUESTS,
+        ITEM_GINI,
+        concentration.GINI_EXCESS,
+    ),
     requires=needs_lists,
-    settings=("[monitor.ranking]", "[model.ranking]", "[monitor].prediction"),
+    settings=(
+        "[monitor.ranking]",
+        "[model.ranking]",
+        "[monitor].prediction",
+        "[monitor].reference",
+    ),
     section=("[monitor.ranking]", ServedLists),
 )

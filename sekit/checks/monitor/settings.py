@@ -75,6 +75,14 @@ class ServedLists(Section):
         description="requests one user may make in one [monitor].window; more is a flood "
         "(request_flood, fail). Without it the busiest user is reported, not judged",
     )
+    max_gini_increase: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="the most the served items' Gini may rise from the log's first "
+        "[monitor].reference to its last, beyond what the two periods' volumes explain "
+        "(permutation test); more is a feedback_loop (fail). Without it the rise is reported",
+    )
     feedback: ProjectPath | None = Field(
         None,
         description="what users did after they were served (monitor.online_ranking): a CSV, "

@@ -1,0 +1,68 @@
+"""False alarms and power of the telemetry verdicts added for CMU's M4 lines (issue 37).
+
+**feedback_loop** (:mod:`sekit.checks.monitor.concentration`): pairs of periods of lists of ten
+items drawn from a Zipf popularity over 400 items. Steady: the same exponent (0.6) in both
+periods, at equal volumes (300/300) and at very unequal ones (1,500 then 60, 60 then 1,500),
+where a raw Gini bound is fooled by volume. Narrowing: 0.6 to 0.8 and 0.6 to 1.0, 300/300.
+Judged as the check does: excess above 0.05 and p < 0.05. Seeds 1,000 and up (the tests use
+seeds below 10).
+
+    nice -n 10 python benchmarks/telemetry_verdicts.py --rounds 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._record import record  # noqa: E402
+from sekit.checks.monitor.concentration import rise  # noqa: E402
+
+CATALOGUE = 400
+
+
+def lists(count: int, exponent: float, generator: np.random.Generator) -> list[list[str]]:
+    weights = 1 / np.arange(1, CATALOGUE + 1) ** exponent
+    weights /= weights.sum()
+    return [
+        [str(i) for i in generator.choice(CATALOGUE, size=10, replace=False, p=weights)]
+        for _ in range(count)
+    ]
+
+
+def feedback_loop(rounds: int) -> dict[str, dict[str, float]]:
+    cases = {
+        "steady 300/300": (300, 300, 0.6, 0.6),
+        "steady 1500/60": (1500, 60, 0.6, 0.6),
+        "steady 60/1500": (60, 1500, 0.6, 0.6),
+        "narrowing 0.6->0.8": (300, 300, 0.6, 0.8),
+        "narrowing 0.6->1.0": (300, 300, 0.6, 1.0),
+    }
+    out: dict[str, dict[str, float]] = {}
+    for name, (first, last, a, b) in cases.items():
+        failed = 0
+        raw = 0
+        for seed in range(1000, 1000 + rounds):
+            generator = np.random.default_rng(seed)
+            measured = rise(lists(first, a, generator), lists(last, b, generator), seed=seed)
+            failed += measured.excess > 0.05 and measured.p_value < 0.05
+            raw += measured.rise > 0.05
+        out[name] = {"rounds": rounds, "fail_share": failed / rounds, "raw_rise_share": raw / rounds}
+        print(name, out[name], flush=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=200)
+    args = parser.parse_args()
+    record("telemetry_verdicts", {"feedback_loop": feedback_loop(args.rounds)})
+
+
+if __name__ == "__main__":
+    main()
