@@ -20,8 +20,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._record import record  # noqa: E402
-from sekit.checks.monitor.concentration import rise  # noqa: E402
+from benchmarks._record import record
+from sekit.checks.monitor.concentration import rise
 
 CATALOGUE = 400
 
@@ -52,7 +52,11 @@ def feedback_loop(rounds: int) -> dict[str, dict[str, float]]:
             measured = rise(lists(first, a, generator), lists(last, b, generator), seed=seed)
             failed += measured.excess > 0.05 and measured.p_value < 0.05
             raw += measured.rise > 0.05
-        out[name] = {"rounds": rounds, "fail_share": failed / rounds, "raw_rise_share": raw / rounds}
+        out[name] = {
+            "rounds": rounds,
+            "fail_share": failed / rounds,
+            "raw_rise_share": raw / rounds,
+        }
         print(name, out[name], flush=True)
     return out
 

@@ -21,7 +21,7 @@ re-dealt, which is what a loop that did not narrow anything would look like.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sekit.checks.findings import finding
 from sekit.checks.monitor import served as sv
@@ -151,8 +151,7 @@ def judge(
         )
         return [
             not_measured(
-                f"the feedback loop is not measured: {why} ([monitor].reference sets the "
-                "period)",
+                f"the feedback loop is not measured: {why} ([monitor].reference sets the period)",
                 metric="monitor.item_gini_rise",
             )
         ]
@@ -165,7 +164,7 @@ def judge(
         f"({measured.last_lists}): {measured.excess:+.3f} beyond what the periods' volumes "
         f"explain (permutation test, {DEALS} deals, p = {measured.p_value:.3g})"
     )
-    evidence = {
+    evidence: dict[str, Any] = {
         "gini_first": round(measured.first, 6),
         "gini_last": round(measured.last, 6),
         "excess": round(measured.excess, 6),

@@ -35,6 +35,49 @@ class Cost(Section):
         return self
 
 
+class Safety(Section):
+    """``[monitor.safety]``: what the service must never serve (CMU's M4 "safety harm analysed
+    with telemetry"): items (a recommender's blocked or age-restricted titles) and text
+    patterns (an answer that gives out a secret, a slur, a medical dose), judged on every
+    answered request of the log (monitor.safety)."""
+
+    items: list[str] = Field(
+        default_factory=list,
+        description="item ids never to serve: an answered list holding one, or an answer "
+        "equal to one, is unsafe",
+    )
+    patterns: list[str] = Field(
+        default_factory=list,
+        description="regular expressions (Python, case-insensitive) no answer's text may "
+        "match, e.g. 'password\\s*[:=]'",
+    )
+    field: str | None = Field(
+        None, description="the log's answer field (default: the prediction field)"
+    )
+    max_share: float = Field(
+        0.0,
+        ge=0,
+        lt=1,
+        description="the share of answers that may be unsafe; 0: any one fails. Above 0 the "
+        "share is judged with a one-sided exact binomial test at [monitor].p_value",
+    )
+
+    @model_validator(mode="after")
+    def _declared(self) -> Safety:
+        import re
+
+        if not self.items and not self.patterns:
+            raise ValueError("nothing is declared unsafe: set items or patterns")
+        for pattern in self.patterns:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(
+                    f"patterns: {pattern!r} is not a regular expression ({error})"
+                ) from error
+        return self
+
+
 class Levels(Section):
     """``[monitor.levels]``: service levels over a long window (CMU's project: at least 2,000
     requests, 70% of them answered over 72 hours, two model updates), from the served log.
@@ -183,6 +226,9 @@ class Monitor(Table):
     )
     request_id: str = Field("request_id", min_length=1, description="the log's request id field")
     cost: Cost | None = Field(None, description="what a request costs (monitor.cost)")
+    safety: Safety | None = Field(
+        None, description="what the service must never serve (monitor.safety)"
+    )
     levels: Levels | None = Field(
         None, description="service levels over a long window (monitor.levels)"
     )

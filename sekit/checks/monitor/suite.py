@@ -42,6 +42,7 @@ def _checks() -> list[CheckSpec]:
         levels,
         online_ranking,
         recommendations,
+        safety,
         slo,
     )
 
@@ -52,6 +53,7 @@ def _checks() -> list[CheckSpec]:
         accuracy.ACCURACY_CHECK,
         recommendations.RECOMMENDATIONS_CHECK,
         online_ranking.ONLINE_RANKING_CHECK,
+        safety.SAFETY_CHECK,
         drift.DRIFT_CHECK,
     ]
 
