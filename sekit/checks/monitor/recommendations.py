@@ -10,7 +10,10 @@ commas) is read with :mod:`sekit.ranking`. Over the whole log:
   against ``min_personalised`` with a one-sided exact binomial test (``not_personalised``,
   fail); too few users to show the bound is missed even with no personal list is not measured;
 * **cold start**: requests for users the training interactions never saw must be answered
-  with a list as often as the others' (Fisher's exact test, one-sided; ``cold_start``, fail);
+  with a list as often as the others' (Fisher's exact test, one-sided; ``cold_start``, fail),
+  and, when ``[monitor.ranking].cold_start_llm`` names the log's LLM usage field, their
+  answers made by a language model (:mod:`sekit.checks.monitor.cold_start`;
+  ``cold_start_without_llm``, fail);
 * **floods**: the most requests one user made in one ``[monitor].window``, judged against
   ``[monitor.ranking].max_user_requests`` when set (``request_flood``, fail);
 * **concentration**: how unequally the catalogue's items were served (Gini) and the share of
@@ -31,7 +34,7 @@ from sekit.checks.findings import finding, outcome, percent, worst_summary
 from sekit.checks.kinds import CHECK_ERROR
 from sekit.checks.model.behaviour.kinds import INVALID_OUTPUT
 from sekit.checks.model.ranking.behaviour import COLD_START, NOT_PERSONALISED
-from sekit.checks.monitor import concentration
+from sekit.checks.monitor import cold_start, concentration
 from sekit.checks.monitor import served as sv
 from sekit.checks.monitor.settings import Monitor, ServedLists
 from sekit.checks.spec import CheckSpec, Kind, Metric
@@ -49,19 +52,6 @@ def needs_lists(config: Any) -> str | None:
     if monitor is None or (monitor.ranking is None and not ranking):
         return 'not a recommendation service ([model].task = "ranking" or [monitor.ranking])'
     return None
-
-
-def _known_users(ctx: Context, column: str) -> set[str] | None:
-    """The users of the training interactions, or None when there are none to read."""
-    data = ctx.config.data
-    if data is None or data.train is None or not data.train.exists():
-        return None
-    from sekit.checks.data.tables import read_table
-
-    frame = read_table(data.train, key="data.train")
-    if column not in frame.columns:
-        return None
-    return {key(user) for user in frame[column].dropna().unique()}
 
 
 def check_recommendations(ctx: Context) -> Outcome:
@@ -99,7 +89,7 @@ def check_recommendations(ctx: Context) -> Outcome:
     findings += _invariants(lists, users, k, metrics)
     valid = lists.map(lambda ranked: ranked is not None and not defects(ranked, k))
     findings += _personalisation(lists[valid], users[valid], ranking, monitor.p_value, metrics)
-    findings += _cold_start(ctx, frame, status, field, user_field, ranking, monitor, metrics)
+    findings += cold_start.judge(ctx, frame, status, field, user_field, ranking, monitor, metrics)
     findings += _floods(frame, user_field, lists_settings, metrics)
     findings.append(_concentration(answered, lists, metrics))
     findings += concentration.judge(
@@ -193,52 +183,6 @@ def _personalisation(
             personalised_share=share,
             users=n,
             bound=bound,
-        )
-    ]
-
-
-def _cold_start(
-    ctx: Context,
-    frame: pd.DataFrame,
-    status: pd.Series,
-    field: str,
-    user_field: str,
-    ranking: Ranking,
-    monitor: Monitor,
-    metrics: dict[str, float],
-) -> list[Finding]:
-    known = _known_users(ctx, ranking.user)
-    if known is None:
-        return []
-    users = frame[user_field].map(key)
-    lists = frame[field].map(parse)
-    ok = ((status >= 200) & (status < 400)).to_numpy() & lists.map(
-        lambda ranked: ranked is not None and not defects(ranked, ranking.k)
-    ).to_numpy(dtype=bool)
-    unseen = ~users.isin(known).to_numpy()
-    cold, warm = int(unseen.sum()), int((~unseen).sum())
-    metrics["cold_start_requests"] = float(cold)
-    if cold == 0:
-        return []
-    cold_ok, warm_ok = int(ok[unseen].sum()), int(ok[~unseen].sum())
-    metrics["cold_start_answered"] = cold_ok / cold
-    if cold_ok == cold or warm == 0:
-        return []
-    from scipy import stats
-
-    table = [[cold_ok, cold - cold_ok], [warm_ok, warm - warm_ok]]
-    p_value = float(stats.fisher_exact(table, alternative="less").pvalue)
-    if p_value >= monitor.p_value:
-        return []
-    return [
-        finding(
-            COLD_START,
-            "fail",
-            f"requests for users the training data never saw got a valid list "
-            f"{percent(cold_ok / cold)} of the time ({cold_ok} of {cold}), the others "
-            f"{percent(warm_ok / warm)} (Fisher's exact test, p = {p_value:.2g})",
-            cold_requests=cold,
-            cold_answered=cold_ok,
         )
     ]
 
@@ -358,7 +302,7 @@ RECOMMENDATIONS_CHECK = CheckSpec(
     title="served lists: valid, personal, answered for new users, no floods, concentration",
     func=check_recommendations,
     emits="`invalid_output`, `not_personalised`, `cold_start`, `request_flood`, "
-    "`feedback_loop`, fail; `item_concentration` (info)",
+    "`feedback_loop`, `cold_start_without_llm`, fail; `item_concentration` (info)",
     kinds=(
         REQUEST_FLOOD,
         ITEM_CONCENTRATION,
@@ -366,6 +310,7 @@ RECOMMENDATIONS_CHECK = CheckSpec(
         INVALID_OUTPUT,
         NOT_PERSONALISED,
         COLD_START,
+        cold_start.COLD_START_WITHOUT_LLM,
     ),
     metrics=(
         PERSONALISED_SERVED,
@@ -373,6 +318,7 @@ RECOMMENDATIONS_CHECK = CheckSpec(
         MAX_USER_REQUESTS,
         ITEM_GINI,
         concentration.GINI_EXCESS,
+        cold_start.COLD_LLM_SHARE,
     ),
     requires=needs_lists,
     settings=(

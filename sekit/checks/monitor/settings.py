@@ -118,6 +118,20 @@ class ServedLists(Section):
         description="requests one user may make in one [monitor].window; more is a flood "
         "(request_flood, fail). Without it the busiest user is reported, not judged",
     )
+    cold_start_llm: str | None = Field(
+        None,
+        min_length=1,
+        description="the log's LLM usage field (e.g. tokens_out): every answered request of a "
+        "user the training data never saw must carry a positive number in it, an answer a "
+        "language model made (cold_start_without_llm, fail)",
+    )
+    min_cold_start_llm: float = Field(
+        1.0,
+        gt=0,
+        le=1,
+        description="the share of new users' answers that must carry LLM usage; below 1 it is "
+        "judged with a one-sided exact binomial test at [monitor].p_value",
+    )
     max_gini_increase: float | None = Field(
         None,
         gt=0,
