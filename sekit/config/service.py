@@ -121,6 +121,12 @@ class Load(Section):
         description="model faults injected on every run by load.fallback (else only with "
         "sekit check load --fault)",
     )
+    malformed: bool = Field(
+        False,
+        description="probe the service with requests that break its schema (wrong types, "
+        "missing fields, garbage ids, oversized values): each must be refused with a 4xx, "
+        "never a server error or a hang (load.malformed)",
+    )
     max_p50_ms: float | None = Field(None, gt=0, description="median latency bound (latency)")
     max_p95_ms: float | None = Field(None, gt=0, description="95th percentile bound (latency)")
     max_p99_ms: float | None = Field(None, gt=0, description="99th percentile bound (latency)")

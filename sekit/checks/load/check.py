@@ -53,7 +53,8 @@ def locustfile_of(ctx: Context, mode: locust.Mode) -> Path:
 
 
 @contextlib.contextmanager
-def _target(ctx: Context) -> Iterator[RunningService]:
+def target(ctx: Context) -> Iterator[RunningService]:
+    """The service to load: the --url one, else [service] started for the run."""
     config = ctx.config
     health = config.service.health if config.service is not None else "/health"
     if ctx.options.urls:
@@ -114,7 +115,7 @@ def check_load(ctx: Context) -> Outcome:
     spread = _spread(ctx)
     runs: list[Run] = []
     try:
-        with _target(ctx) as service:
+        with target(ctx) as service:
             for mode in modes:
                 name = "locust" if mode == modes[0] else f"locust-{mode}"
                 runs.append(measure(ctx, service.url, mode, spread, name))

@@ -35,11 +35,12 @@ def _worker(config: Config, options: RunOptions) -> int | None:
 
 def _checks() -> list[CheckSpec]:
     """The checks, in report order (imported when listed or run)."""
-    from sekit.checks.load import check, fallback
+    from sekit.checks.load import check, fallback, malformed
 
     return [
         check.LOCUST_CHECK,
         fallback.FALLBACK_CHECK,
+        malformed.MALFORMED_CHECK,
     ]
 
 

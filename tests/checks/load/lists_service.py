@@ -5,6 +5,7 @@ separated by commas, as plain text, as CMU's movie service does.
 
 good        ten distinct items per user
 duplicates  every other user gets an item twice
+strict      like good, and answers 404 to an id that is not a number of at most 9 digits
 Every path it was asked is appended to --seen, one per line.
 """
 
@@ -36,7 +37,10 @@ def main() -> None:
                 return self.answer(404, "no such path")
             with lock, open(args.seen, "a") as handle:  # noqa: PTH123 - a test helper
                 handle.write(self.path + "\n")
-            user = int(self.path.rsplit("/", 1)[1])
+            given = self.path.rsplit("/", 1)[1]
+            if args.mode == "strict" and not (given.isdigit() and len(given) <= 9):
+                return self.answer(404, "no such user")
+            user = int(given)
             items = [user * 10 + i for i in range(10)]
             if args.mode == "duplicates" and user % 2:
                 items[1] = items[0]

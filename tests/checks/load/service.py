@@ -9,6 +9,9 @@ unhealthy  answers 503 on /health, forever
 dies       exits 2 seconds after start (mid-run)
 crash      exits at once with an error (never comes up)
 echo       like fast, and answers 422 to a body without "features"
+strict     like fast, and answers 400 to a body that is not a JSON object, 422 to one whose
+           "features" is not an object (a service that validates its input)
+fragile    like fast, but a body without "features" is a KeyError answered 500
 stall      like fast, but frozen for --stall seconds every --every seconds (a garbage collector
            that stops the world, a lock held by a background job): requests that arrive during a
            freeze wait until it ends
@@ -86,13 +89,32 @@ def main() -> None:
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
-            body = json.loads(self.rfile.read(length) or b"{}")
+            raw = self.rfile.read(length) or b"{}"
+            if args.mode == "strict":
+                try:
+                    body = json.loads(raw)
+                except ValueError:
+                    self._send(400, {"error": "not JSON"})
+                    return
+                if not isinstance(body, dict):
+                    self._send(400, {"error": "not an object"})
+                    return
+                if not isinstance(body.get("features"), dict):
+                    self._send(422, {"error": "features must be an object"})
+                    return
+            body = json.loads(raw)
             if self.path != "/predict":
                 self._send(404, {"error": "not found"})
                 return
             if args.mode == "echo" and "features" not in body:
                 self._send(422, {"error": "features missing"})
                 return
+            if args.mode == "fragile":
+                try:
+                    body["features"]["a"]
+                except (KeyError, TypeError):
+                    self._send(500, {"error": "internal"})
+                    return
             if args.mode == "slow":
                 time.sleep(args.delay)
             with world:
