@@ -27,6 +27,9 @@ class Run:
     weights: dict[str, float] = field(default_factory=lambda: {"control": 0.5, "treatment": 0.5})
     accuracy: dict[str, float] = field(default_factory=lambda: {"control": 0.8, "treatment": 0.8})
     latency_ms: dict[str, float] = field(default_factory=lambda: {"control": 40, "treatment": 40})
+    # mean cost of one request per arm (an LLM's tokens priced), drawn from its own stream so
+    # that the other fields of a seed stay what they were before it existed
+    cost: dict[str, float] = field(default_factory=lambda: {"control": 0.002, "treatment": 0.002})
     requests_per_user: float = 3.0  # mean; every user makes at least one
     feedback_share: float = 0.5  # share of requests that get a label back
     spread: float = 20.0  # Beta concentration of users' accuracy around the arm's (lower: wider)
@@ -49,6 +52,7 @@ def arm_of(user: str, weights: dict[str, float], salt: str = "exp") -> str:
 def write(run: Run, folder: Path) -> tuple[Path, Path]:
     """The run's log and feedback in ``folder``; returns their paths."""
     rng = np.random.default_rng(run.seed)
+    priced = np.random.default_rng([run.seed, 1])
     folder.mkdir(parents=True, exist_ok=True)
     log_path, feedback_path = folder / "requests.jsonl", folder / "feedback.csv"
     arms = list(run.weights)
@@ -87,6 +91,9 @@ def write(run: Run, folder: Path) -> tuple[Path, Path]:
                             ),
                             "status": 200,
                             "prediction": served,
+                            "cost": round(
+                                float(run.cost.get(arm, 0.002) * priced.lognormal(0, 0.5)), 6
+                            ),
                         }
                     )
                     + "\n"

@@ -90,8 +90,12 @@ class Observations:
         return grouped.reset_index()
 
 
-def observations(ctx: Context) -> Observations:
-    return ctx.shared("experiment.observations", lambda: _read(ctx))
+def observations(ctx: Context, metric: str | None = None) -> Observations:
+    """The experiment's requests with ``metric`` (default ``[experiment].metric``) as each
+    one's value; read once per metric."""
+    if metric is None or metric == settings(ctx).metric:
+        return ctx.shared("experiment.observations", lambda: _read(ctx))
+    return ctx.shared(f"experiment.observations.{metric}", lambda: _read(ctx, metric))
 
 
 def no_log_reason(ctx: Context) -> str | None:
@@ -110,12 +114,14 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _read(ctx: Context) -> Observations:
+def _read(ctx: Context, metric: str | None = None) -> Observations:
     import pandas as pd
 
     from sekit import servedlog
 
     experiment = settings(ctx)
+    if metric is not None:
+        experiment = experiment.model_copy(update={"metric": metric})
     path = log_path(ctx)
     assert path is not None
     counted = () if experiment.metric in FEEDBACK_METRICS else _counts(experiment.metric)

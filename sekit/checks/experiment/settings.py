@@ -59,6 +59,13 @@ class Experiment(Table):
         description="which direction of the metric is better (default: lower for "
         "latency_ms, cost, tokens and absolute_error, else higher)",
     )
+    guardrails: dict[str, Literal["higher", "lower"]] = Field(
+        default_factory=dict,
+        description="more metrics judged beside metric, each with the direction that is "
+        'better, e.g. { cost = "lower", latency_ms = "lower" } (quality and cost together): '
+        "every arm against the control on every metric, Holm over all of them "
+        "(experiment.guardrails)",
+    )
     min_effect: float | None = Field(
         None,
         gt=0,

@@ -30,11 +30,12 @@ def _tables() -> tuple[type[Table], ...]:
 
 def _checks() -> list[CheckSpec]:
     """The checks, in report order (imported when listed or run)."""
-    from sekit.checks.experiment import assignment, difference
+    from sekit.checks.experiment import assignment, difference, guardrails
 
     return [
         assignment.ASSIGNMENT_CHECK,
         difference.DIFFERENCE_CHECK,
+        guardrails.GUARDRAILS_CHECK,
     ]
 
 
