@@ -21,6 +21,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -218,3 +219,40 @@ def wait(process: subprocess.Popen[bytes], timeout: float) -> int | None:
             return code
         time.sleep(0.05)
     return process.poll()
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What a command and the descendants it waited for used: CPU seconds (user and system)
+    and the largest resident set any of them reached, in bytes."""
+
+    cpu_seconds: float
+    peak_rss_bytes: int
+
+
+MEASURE = Path(__file__).with_name("_measure.py")
+
+
+def measured(argv: Sequence[str], report: Path) -> list[str]:
+    """``argv`` run under a small launcher that waits for it with ``wait4`` and writes its
+    resource usage to ``report`` (read it with :func:`usage_of`).
+
+    Why a launcher: a child forked from sekit starts as a copy of sekit's memory (pandas,
+    scikit-learn: 150 MB and more), and the kernel's peak resident set keeps that copy's size
+    even after the child runs another program; forked from the launcher (a bare Python, about
+    10 MB), the command's peak is its own, and its descendants' it waited for (a ``dvc repro``
+    and the ``python train.py`` it ran)."""
+    import sys
+
+    return [sys.executable, "-I", "-S", str(MEASURE), str(report), *argv]
+
+
+def usage_of(report: Path) -> Usage | None:
+    """The usage the launcher wrote, or None (the command was stopped, or never ran)."""
+    import json
+
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+        return Usage(float(data["cpu_seconds"]), int(data["peak_rss_bytes"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

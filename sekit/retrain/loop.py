@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sekit.errors import ConfigError, SekitError
+from sekit.retrain.commands import StepFailed, command, measured_training
 from sekit.retrain.policy import count_labels, history, record_path, triggers
 
 if TYPE_CHECKING:
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 # Suites that judge the running system's past, not the new model: never a gate on a challenger
 # (a failing monitor is a reason to retrain; it must not block the model that fixes it).
 NOT_GATED = ("monitor", "experiment", "release")
-LOGS = Path(".sekit") / "retrain"
 
 
 @dataclass
@@ -33,10 +32,6 @@ class Outcome:
 
     record: dict[str, Any]  # its "steps" say what each step did
     exit_code: int
-
-
-class StepFailed(Exception):
-    """A step of the loop failed: the loop stops there, the champion stays."""
 
 
 def _now() -> datetime:
@@ -55,25 +50,6 @@ def settings_of(config: Config) -> Retrain:
     if settings.on_monitor and config.table(Monitor) is None:
         raise ConfigError(f"{config.source.name} (retrain.on_monitor): there is no [monitor] table")
     return settings
-
-
-def command(line: str, *, root: Path, key: str, timeout: float) -> str:
-    """Run one configured command in the project's folder; its output's tail, or StepFailed."""
-    from sekit import processes
-
-    argv = processes.resolve(shlex.split(line), what=f"retrain.{key}")  # split: [retrain]
-    logs = root / LOGS
-    logs.mkdir(parents=True, exist_ok=True)
-    with (logs / f"{key}.log").open("wb") as log:
-        process = processes.spawn(argv, cwd=root, log=log, env=dict(os.environ))
-        code = processes.wait(process, timeout)
-        if code is None:
-            processes.stop(process)
-    tail = (logs / f"{key}.log").read_text(errors="replace").strip().splitlines()[-5:]
-    if code != 0:
-        why = "timed out" if code is None else f"exited {code}"
-        raise StepFailed(f"`{line}` {why}: " + " | ".join(tail))
-    return tail[-1] if tail else ""
 
 
 def gate(config: Config, options: Any = None) -> Report:
@@ -207,11 +183,12 @@ def step(
 
 
 def _identity(config: Config) -> dict[str, str]:
-    """The model's version (its sidecar file) and MLflow run, as far as they are known."""
+    """The model's version (its sidecar file), MLflow run and file's md5, as far as they are
+    known."""
     from sekit.provenance import record
 
     model = record(config).get("model") or {}
-    return {k: str(model[k]) for k in ("version", "mlflow_run_id") if model.get(k)}
+    return {k: str(model[k]) for k in ("version", "mlflow_run_id", "md5") if model.get(k)}
 
 
 def retrain(
@@ -271,9 +248,18 @@ def retrain(
             return Outcome(record, 0)
         record["champion_run"] = _identity(_at(config, champion)).get("mlflow_run_id")
         with step(steps, "train", say) as entry:
-            command(settings.train, root=config.root, key="train", timeout=settings.timeout)
+            command(
+                settings.train,
+                root=config.root,
+                key="train",
+                timeout=settings.timeout,
+                measured=entry,
+            )
             record["trained"] = True
             trained = _identity(config)
+            if trained.get("md5"):
+                entry["model_md5"] = trained["md5"]
+            measured_training(config, entry, now)
             record["challenger"] = entry["model_version"] = trained.get("version")
             record["challenger_run"] = trained.get("mlflow_run_id")
         with step(steps, "gate", say) as entry:

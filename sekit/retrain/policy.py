@@ -22,6 +22,12 @@ def record_path(config: Config) -> Path:
     return (settings.record if settings and settings.record else None) or config.root / RECORD
 
 
+def training_path(config: Config) -> Path:
+    """What each training of the loop measured (``model.training_cost`` reads it): beside the
+    history."""
+    return record_path(config).with_name("training.jsonl")
+
+
 def history(path: Path) -> list[dict[str, Any]]:
     """The records of earlier runs, oldest first (none when the file does not exist yet).
 

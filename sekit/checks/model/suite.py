@@ -26,6 +26,7 @@ def _checks() -> list[CheckSpec]:
         previous,
         quality,
         slices,
+        training_cost,
     )
     from sekit.checks.model.behaviour import check as behaviour
     from sekit.checks.model.llm import contract, injection
@@ -46,6 +47,7 @@ def _checks() -> list[CheckSpec]:
         text.TEXT_BEHAVIOUR_CHECK,
         injection.INJECTION_CHECK,
         footprint.FOOTPRINT_CHECK,
+        training_cost.TRAINING_COST_CHECK,
         contract.CONTRACT_CHECK,
         budget.ENDPOINT_CHECK,
         deepchecks_engine.DEEPCHECKS_EVALUATION_CHECK,
