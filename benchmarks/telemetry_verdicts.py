@@ -13,7 +13,7 @@ alpha = 0.05. A/A: the share of runs where any of the three comparisons decides 
 family-wise error Holm holds at 5%). Costlier: the treatment's mean cost 25% higher, the rest
 equal: the share of runs with experiment_harm on cost. Seeds 5,000 and up.
 
-    nice -n 10 python benchmarks/telemetry_verdicts.py --rounds 200
+    nice -n 10 python benchmarks/telemetry_verdicts.py --rounds 200 --runs 300
 """
 
 from __future__ import annotations
@@ -101,14 +101,16 @@ def guardrails(rounds: int) -> dict[str, dict[str, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=200, help="feedback_loop: per case")
+    parser.add_argument("--runs", type=int, default=300, help="guardrails: per case")
     parser.add_argument("--only", choices=["feedback_loop", "guardrails"], default=None)
     args = parser.parse_args()
+    sizes = {"feedback_loop": args.rounds, "guardrails": args.runs}
     parts = {"feedback_loop": feedback_loop, "guardrails": guardrails}
     chosen = [args.only] if args.only else list(parts)
     record(
         "telemetry_verdicts" + (f"_{args.only}" if args.only else ""),
-        {name: parts[name](args.rounds) for name in chosen},
+        {name: parts[name](sizes[name]) for name in chosen},
     )
 
 
