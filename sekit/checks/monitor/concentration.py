@@ -152,7 +152,7 @@ def judge(
         return [
             not_measured(
                 f"the feedback loop is not measured: {why} ([monitor].reference sets the period)",
-                metric="monitor.item_gini_rise",
+                metric="monitor.item_gini_excess",
             )
         ]
     measured = rise(*split)
