@@ -2,7 +2,10 @@
 
 What blocks is more test rows seen in train than 1,999 random re-splits of the pooled rows
 produce (:mod:`.pairs`: the null is the data's own, exact for a random split), above
-``[data.leakage].max_overlap``. Test rows that a model of chance (:mod:`.chance`) calls
+``[data.leakage].max_overlap``: counted over every rare pattern at 0.001, and over the rows
+that hold a value no other record holds, or that no other record comes within one column of,
+at a looser level (a clean source seldom holds such rows twice; three or five copies of them
+are enough). Test rows that a model of chance (:mod:`.chance`) calls
 copies, and rows equal down to a value no other record holds (:func:`.repeats.unique_valued`:
 records the source itself may hold twice, which a random split puts on both sides) warn.
 Rows of one entity measured several times are ``repeated_entities`` (:mod:`.entities`), not
