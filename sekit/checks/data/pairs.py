@@ -43,10 +43,11 @@ PERMUTATIONS = 1999  # the smallest p-value is 1/2000
 ALPHA = 0.001
 CHUNK = 100  # re-splits drawn at once
 RARE = 4  # patterns the pooled rows hold at most this often are counted
-# Levels for the count over rich patterns alone. Tuning half of the corpus (413 tables, one
-# random split each): clean tables blocked 1 (a college scorecard, p = 0.06 over 93 twins of
-# the rich kind); three copied test rows found in 179, five in 224 (none of either by the count
-# over every rare pattern alone). At 0.1 for isolated rows as well, 3 clean tables blocked.
+# Levels for the count over rich patterns alone, chosen on the corpus' tuning half (413 tables,
+# one random split each; benchmarks/copies.py): no clean split blocked; three copied test rows
+# found in 179, five in 224, where the count over every rare pattern found none. At 0.1 for
+# isolated rows as well, 3 clean tables were blocked. Held-out half, measured once after:
+# 2 of 594 clean splits blocked (docs/explanation/trust.md).
 RICH_ALPHA = 0.1  # rows holding a value no other record holds (repeats.unique_valued)
 ISOLATED_ALPHA = 0.05  # rows no other pooled row comes within one column of
 
