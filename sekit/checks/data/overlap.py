@@ -2,7 +2,10 @@
 
 What blocks is more test rows seen in train than 1,999 random re-splits of the pooled rows
 produce (:mod:`.pairs`: the null is the data's own, exact for a random split), above
-``[data.leakage].max_overlap``. Test rows that a model of chance (:mod:`.chance`) calls
+``[data.leakage].max_overlap``: counted over every rare pattern at 0.001, and over the rows
+that hold a value no other record holds, or that no other record comes within one column of,
+at a looser level (a clean source seldom holds such rows twice; three or five copies of them
+are enough). Test rows that a model of chance (:mod:`.chance`) calls
 copies, and rows equal down to a value no other record holds (:func:`.repeats.unique_valued`:
 records the source itself may hold twice, which a random split puts on both sides) warn.
 Rows of one entity measured several times are ``repeated_entities`` (:mod:`.entities`), not
@@ -148,32 +151,58 @@ def _copied_findings(
     ]
 
 
+# what a count over some patterns says, in a finding's message
+AMONG = {
+    "rare": "",
+    "rich": " over rows with a value no other record holds, judged at {alpha:g}: a clean "
+    "source seldom holds such a row twice",
+    "isolated": " over rows no other record comes within one column of, judged at {alpha:g}: "
+    "a clean source seldom holds such a row twice",
+}
+
+
 def _excess_findings(
     bundle: DataBundle, train_hashes: pd.Series, test_hashes: pd.Series, metrics: dict[str, float]
 ) -> list[Finding]:
-    """Leaked rows that each look like chance, seen together (:mod:`.pairs`)."""
+    """Leaked rows that each look like chance, seen together (:mod:`.pairs`): over every rare
+    pattern, and over the twins of rich rows alone, which a clean source seldom holds."""
+    import numpy as np
+    import pandas as pd
+
+    from sekit.checks.data.repeats import unique_valued, with_unique_value
+
     assert bundle.test is not None
-    split = pairs.compare(train_hashes, test_hashes)
+    if not pd.concat([train_hashes, test_hashes], ignore_index=True).duplicated().any():
+        return []  # no row occurs twice: nothing to count
+    features = bundle.shared_features(bundle.test)
+    frames = [bundle.train.frame[features], bundle.test.frame[features]]
+    unique = unique_valued(bundle, features)
+    rich = np.concatenate([with_unique_value(f, unique).to_numpy() for f in frames])
+    isolated = pairs.isolated_rows(pd.concat(frames, ignore_index=True))
+    split = pairs.compare(train_hashes, test_hashes, rich=rich, isolated=isolated)
     if split is None:
         return []
-    seen = split.test_seen
-    metrics["excess_train_test_overlap"] = seen.share
-    if not seen.significant:
+    metrics["excess_train_test_overlap"] = split.test_seen.share
+    seen = split.leaked
+    if seen is None:
         return []
     limit = bundle.leakage.max_overlap
+    among = AMONG[seen.among].format(alpha=seen.alpha)
     return [
         finding(
             LABEL_LEAKAGE,
             "fail" if seen.share > limit else "warn",
             f"{bundle.test.source}: {seen.observed:,} test rows also appear in the training set "
-            f"where a random split of the same rows gives {seen.expected:,.0f} on average "
-            f"(p = {seen.p_value:.2g}, {pairs.PERMUTATIONS:,} re-splits): about "
+            f"where a random split of the same rows gives {seen.expected:,.1f} on average "
+            f"(p = {seen.p_value:.2g}, {pairs.PERMUTATIONS:,} re-splits{among}): about "
             f"{percent(seen.share)} of the test set looks leaked from train (limit "
             f"{percent(limit)})",
             count=seen.observed,
             expected=seen.expected,
             share=seen.share,
             p_value=seen.p_value,
+            alpha=seen.alpha,
+            among=seen.among,
             problem="train_test_overlap",
         )
     ]

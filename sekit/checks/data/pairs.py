@@ -12,6 +12,19 @@ keeping both sizes (``PERMUTATIONS`` times, drawn
 exactly from the multivariate hypergeometric distribution), and the observed count is compared
 with those splits. The effect size is the excess over the splits' mean, as a share of the set.
 
+**Rich rows** (:func:`compare`'s ``rich`` and ``isolated``). A copy of a row that holds a value
+no other record holds, or that no other record comes within one column of, makes a pattern
+that honest data all but never repeats: in clean data such twins are records the source holds
+twice, and the pooled rows of most tables hold none (28 of the 413 tables of the corpus'
+tuning half held a twin with a unique value, 80 a twin of either kind). The same re-split
+count, taken over those patterns alone, is therefore judged at a looser level
+(``RICH_ALPHA``, ``ISOLATED_ALPHA``): still exact conditional on the pooled rows (which rows
+are rich is decided on the pooled rows, which re-splitting does not change), it can only fire
+on a table whose pooled rows hold such twins, and then with at most that probability. It
+finds three copied rows when the source holds no twins (a random split puts all of three
+pairs across with probability ``(2pq)^3``, 0.074 at 70/30) where the count over every rare
+pattern needs about eight (0.42^8 < 0.001).
+
 What it assumes: the split was random. A split by group or by time (every answer of one person
 on one side) also puts identical rows together; read a finding then as "these rows are not
 spread like a random split", which is worth a look but not proof of copying.
@@ -23,12 +36,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 PERMUTATIONS = 1999  # the smallest p-value is 1/2000
 ALPHA = 0.001
 CHUNK = 100  # re-splits drawn at once
 RARE = 4  # patterns the pooled rows hold at most this often are counted
+# Levels for the count over rich patterns alone, chosen on the corpus' tuning half (413 tables,
+# one random split each; benchmarks/copies.py): no clean split blocked; three copied test rows
+# found in 179, five in 224, where the count over every rare pattern found none. At 0.1 for
+# isolated rows as well, 3 clean tables were blocked. Held-out half, measured once after:
+# 2 of 594 clean splits blocked (docs/explanation/trust.md).
+RICH_ALPHA = 0.1  # rows holding a value no other record holds (repeats.unique_valued)
+ISOLATED_ALPHA = 0.05  # rows no other pooled row comes within one column of
 
 
 @dataclass(frozen=True)
@@ -40,6 +61,8 @@ class Excess:
     p_value: float  # share of re-splits at least as extreme (one-sided, with the +1 rule)
     size: int  # rows of the set the count is about
     per_copy: float = 1.0  # the excess one copied row makes, on average (see share)
+    alpha: float = ALPHA  # the level the count is judged at
+    among: str = "rare"  # the patterns counted: rare, rich or isolated
 
     @property
     def share(self) -> float:
@@ -52,7 +75,7 @@ class Excess:
 
     @property
     def significant(self) -> bool:
-        return self.p_value < ALPHA and self.observed > self.expected
+        return self.p_value < self.alpha and self.observed > self.expected
 
 
 @dataclass(frozen=True)
@@ -62,10 +85,31 @@ class Split:
     train_repeats: Excess  # train rows that repeat an earlier train row
     test_repeats: Excess  # the same within the test set
     test_seen: Excess  # test rows whose pattern is in train
+    test_seen_rich: Excess | None = None  # the same, over patterns of rows with a unique value
+    test_seen_isolated: Excess | None = None  # ... of rows no other row is one column from
+
+    @property
+    def leaked(self) -> Excess | None:
+        """The first significant count of test rows seen in train, if any: over every rare
+        pattern, over rich rows, over isolated rows."""
+        counts = (self.test_seen, self.test_seen_rich, self.test_seen_isolated)
+        return next((c for c in counts if c is not None and c.significant), None)
 
 
-def compare(train: pd.Series, test: pd.Series, *, seed: int = 0) -> Split | None:
-    """Row hashes of train and test (same columns). None when no rare pattern occurs twice."""
+def compare(
+    train: pd.Series,
+    test: pd.Series,
+    *,
+    seed: int = 0,
+    rich: np.ndarray | None = None,
+    isolated: np.ndarray | None = None,
+) -> Split | None:
+    """Row hashes of train and test (same columns). None when no rare pattern occurs twice.
+
+    ``rich`` and ``isolated``: a flag per pooled row (train's rows, then test's), decided on the
+    pooled rows; test rows seen in train are also counted over the patterns of flagged rows
+    alone, judged at ``RICH_ALPHA`` and ``ISOLATED_ALPHA``.
+    """
     import numpy as np
     import pandas as pd
 
@@ -74,32 +118,42 @@ def compare(train: pd.Series, test: pd.Series, *, seed: int = 0) -> Split | None
     shared = (sizes >= 2) & (sizes <= RARE)  # common patterns repeat anyway: no signal
     if not shared.any():
         return None
+    flagged = []
+    for flags in (rich, isolated):
+        of_pattern = np.zeros(len(sizes), dtype=bool)
+        if flags is not None:
+            of_pattern[group[np.asarray(flags, dtype=bool)]] = True
+        flagged.append(of_pattern[shared])
     in_train = np.bincount(group[: len(train)], minlength=len(sizes))[shared]
     sizes = sizes[shared]
     singles = len(pooled) - int(sizes.sum())
     rng = np.random.default_rng(seed)
     colours = np.append(sizes, singles)
 
-    def counts(k: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def counts(k: np.ndarray) -> tuple[np.ndarray, ...]:
         rest = sizes - k
         train_repeats = np.maximum(k - 1, 0).sum(axis=-1)
         test_repeats = np.maximum(rest - 1, 0).sum(axis=-1)
-        seen = np.where(k > 0, rest, 0).sum(axis=-1)
-        return train_repeats, test_repeats, seen
+        seen = np.where(k > 0, rest, 0)
+        subsets = tuple((seen * mask).sum(axis=-1) for mask in flagged)
+        return train_repeats, test_repeats, seen.sum(axis=-1), *subsets
 
     observed = counts(in_train)
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    parts: list[tuple[np.ndarray, ...]] = []
     for start in range(0, PERMUTATIONS, CHUNK):  # bounded memory: CHUNK x groups at a time
         size = min(CHUNK, PERMUTATIONS - start)
         drawn = rng.multivariate_hypergeometric(colours, len(train), size=size, method="marginals")
         parts.append(counts(drawn[:, :-1]))
-    simulated = tuple(np.concatenate([part[i] for part in parts]) for i in range(3))
-    sets = (len(train), len(test), len(test))
+    simulated = tuple(np.concatenate([part[i] for part in parts]) for i in range(5))
+    sets = (len(train), len(test), len(test), len(test), len(test))
+    levels = (ALPHA, ALPHA, ALPHA, RICH_ALPHA, ISOLATED_ALPHA)
+    kinds = ("rare", "rare", "rare", "rich", "isolated")
     # a pair of rows lands as a copy would count it (both in train; both in test; one on each
     # side) with these chances in a random re-split
     t, s, n = len(train), len(test), len(pooled)
     pairs = max(n * (n - 1), 1)
-    chances = (t * (t - 1) / pairs, s * (s - 1) / pairs, 2 * t * s / pairs)
+    across = 2 * t * s / pairs
+    chances = (t * (t - 1) / pairs, s * (s - 1) / pairs, across, across, across)
     made = [
         Excess(
             observed=int(value),
@@ -107,7 +161,44 @@ def compare(train: pd.Series, test: pd.Series, *, seed: int = 0) -> Split | None
             p_value=(1 + int(np.sum(draws >= value))) / (1 + PERMUTATIONS),
             size=size,
             per_copy=max(1.0 - chance, 0.05),
+            alpha=level,
+            among=kind,
         )
-        for value, draws, size, chance in zip(observed, simulated, sets, chances, strict=True)
+        for value, draws, size, chance, level, kind in zip(
+            observed, simulated, sets, chances, levels, kinds, strict=True
+        )
     ]
-    return Split(*made)
+    train_repeats, test_repeats, seen, seen_rich, seen_isolated = made
+    return Split(
+        train_repeats,
+        test_repeats,
+        seen,
+        seen_rich if flagged[0].any() else None,
+        seen_isolated if flagged[1].any() else None,
+    )
+
+
+def isolated_rows(frame: pd.DataFrame, *, seed: int = 0) -> np.ndarray:
+    """Rows that no other row of ``frame`` comes within one column of: no row differs from
+    them in exactly one column (rows equal to them in every column are not counted). Honest
+    coarse data puts a common pattern among many near neighbours; a copy of a row nobody
+    resembles makes twins that chance all but never makes."""
+    import numpy as np
+    import pandas as pd
+
+    rows = len(frame)
+    rng = np.random.default_rng(seed)
+    parts = []
+    for name in frame.columns:  # an additive hash: one column can be taken out of it
+        codes, _ = pd.factorize(frame[name], use_na_sentinel=False)
+        salts = rng.integers(0, 2**63, size=int(codes.max(initial=0)) + 1, dtype=np.uint64)
+        parts.append(salts[codes])
+    whole = np.zeros(rows, dtype=np.uint64)
+    for part in parts:
+        whole += part  # wraps around
+    _, same_group, same = np.unique(whole, return_inverse=True, return_counts=True)
+    alone = np.ones(rows, dtype=bool)
+    for part in parts:
+        _, near_group, near = np.unique(whole - part, return_inverse=True, return_counts=True)
+        alone &= near[near_group] == same[same_group]
+    return alone
