@@ -54,7 +54,7 @@ def project(root: Path, examples: int | None, batch_rows: int | None = None) -> 
 
 def batched(config: Any) -> dict[str, Any]:
     from sekit.checks.context import Context, RunOptions
-    from sekit.checks.model.behaviour import check_behaviour
+    from sekit.checks.model.behaviour.check import check_behaviour
 
     result = check_behaviour(Context(config, RunOptions(ci=True)))
     properties = next(f for f in result.findings if f.severity.value == "info").evidence[

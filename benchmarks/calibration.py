@@ -174,7 +174,7 @@ def native_model(data: DataSet, train: pd.DataFrame, test: pd.DataFrame, seed: i
 def deepchecks_data(data: DataSet, train: pd.DataFrame, test: pd.DataFrame) -> tuple[bool, Any]:
     """(Deepchecks' own verdict: some condition failed, sekit's reading of the results)."""
     from sekit.checks.context import Context, RunOptions
-    from sekit.checks.data import DECLARED
+    from sekit.checks.data.suite import SUITE
     from sekit.checks.data.bundle import DataBundle, Dataset
     from sekit.config.schema import Config
     from sekit.runner import run_check
@@ -188,7 +188,7 @@ def deepchecks_data(data: DataSet, train: pd.DataFrame, test: pd.DataFrame) -> t
     config = Config.model_validate({"project": {"name": "calibration"}})
     ctx = Context(config, RunOptions(ci=True, engine="deepchecks"))
     ctx.provide("data.bundle", bundle)
-    results = [run_check(s, ctx, 1200) for s in DECLARED if s.engine == "deepchecks"]
+    results = [run_check(s, ctx, 1200) for s in SUITE.specs() if s.engine == "deepchecks"]
     failed = any(r.metrics.get("deepchecks_failed_conditions") for r in results)
     return failed, results
 
