@@ -98,9 +98,9 @@ def one_row_per_example(config: Any, examples: int) -> dict[str, Any]:
     from hypothesis import HealthCheck, given, settings
 
     from sekit.checks.context import Context, RunOptions
-    from sekit.checks.data.bundle import bundle_from_config
-    from sekit.checks.model.subject import subject_from_config
     from sekit.strategies import frames, profiles
+    from sekit.subjects.datasets import bundle_from_config
+    from sekit.subjects.model import subject_from_config
 
     ctx = Context(config, RunOptions(ci=True))
     subject = subject_from_config(ctx)

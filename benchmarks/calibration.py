@@ -131,10 +131,10 @@ def default_model(data: DataSet, train: pd.DataFrame, seed: int) -> Any:
 def native_model(data: DataSet, train: pd.DataFrame, test: pd.DataFrame, seed: int) -> Any:
     from sekit.checks import specs
     from sekit.checks.context import Context, RunOptions
-    from sekit.checks.data.bundle import DataBundle, Dataset
-    from sekit.checks.model.subject import wrap
     from sekit.config.schema import Config
     from sekit.runner import run_check
+    from sekit.subjects.datasets import DataBundle, Dataset
+    from sekit.subjects.model import wrap
 
     train, test = train.reset_index(drop=True), test.reset_index(drop=True)
     config = Config.model_validate(
@@ -175,9 +175,9 @@ def deepchecks_data(data: DataSet, train: pd.DataFrame, test: pd.DataFrame) -> t
     """(Deepchecks' own verdict: some condition failed, sekit's reading of the results)."""
     from sekit.checks.context import Context, RunOptions
     from sekit.checks.data.suite import SUITE
-    from sekit.checks.data.bundle import DataBundle, Dataset
     from sekit.config.schema import Config
     from sekit.runner import run_check
+    from sekit.subjects.datasets import DataBundle, Dataset
 
     bundle = DataBundle(
         train=Dataset("train", train.reset_index(drop=True), "train"),

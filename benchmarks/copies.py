@@ -37,9 +37,9 @@ COUNTS = (3, 5, 10, 20, 50)
 
 def blocked(table: Table, train: pd.DataFrame, test: pd.DataFrame) -> tuple[bool, bool]:
     """(the overlap blocked, the table has rich rows)."""
-    from sekit.checks.data.bundle import DataBundle, Dataset
     from sekit.checks.data.overlap import overlap_findings
     from sekit.checks.data.repeats import unique_valued
+    from sekit.subjects.datasets import DataBundle, Dataset
 
     bundle = DataBundle(
         train=Dataset("train", train, "train"),

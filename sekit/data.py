@@ -112,9 +112,9 @@ def check(
     """
     from sekit.checks import specs
     from sekit.checks.context import Context, RunOptions
-    from sekit.checks.data.bundle import DataBundle
     from sekit.config.schema import Checks, Config, Project
     from sekit.runner import run_check
+    from sekit.subjects.datasets import DataBundle
 
     bundle = DataBundle(
         train=_dataset("train", train),
@@ -170,8 +170,8 @@ def _section(kind: type[Any], value: Any) -> Any:
 def _dataset(role: str, value: Any) -> Any:
     import pandas as pd
 
-    from sekit.checks.data.bundle import Dataset
-    from sekit.checks.data.tables import read_table
+    from sekit.subjects.datasets import Dataset
+    from sekit.subjects.tables import read_table
 
     if isinstance(value, pd.DataFrame):
         return Dataset(role, value, f"<{role} DataFrame>")

@@ -111,7 +111,7 @@ def _run_of_uri(uri: str, config: Config) -> str | None:
     if match:
         return match.group(1)
     # models:/name@alias or models:/name/version: ask the registry, when MLflow is here
-    from sekit.checks.model.mlflow_models import run_of, tracking_uri
+    from sekit.subjects.mlflow_models import run_of, tracking_uri
 
     assert config.model is not None
     store = tracking_uri(config.root, config.model.tracking_uri)

@@ -84,8 +84,8 @@ def sekit_config(sekit_context: Context) -> Any:
 
 
 def _bundle(context: Context) -> Any:
-    from sekit.checks.data.bundle import bundle_from_config
     from sekit.errors import SekitError
+    from sekit.subjects.datasets import bundle_from_config
 
     if context.config.data is None:
         _fail(Exception(f"{context.config.source.name} has no [data] table"))
@@ -117,8 +117,8 @@ def sekit_schema(sekit_context: Context) -> Any:
 
 @pytest.fixture(scope="session")
 def sekit_model(sekit_context: Context) -> Any:
-    from sekit.checks.model.subject import subject_from_config
     from sekit.errors import SekitError
+    from sekit.subjects.model import subject_from_config
 
     if sekit_context.config.model is None:
         _fail(Exception(f"{sekit_context.config.source.name} has no [model] table"))

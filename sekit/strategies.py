@@ -108,7 +108,7 @@ def profiles(
 def profile(name: str, spec: Column | None, seen: pd.Series | None) -> FeatureProfile:
     import pandas as pd
 
-    from sekit.checks.data.types import is_number, looks_categorical
+    from sekit.subjects.types import is_number, looks_categorical
 
     kind = spec.type if spec is not None else None
     nullable = spec.nullable if spec is not None else bool(seen is not None and seen.isna().any())

@@ -5,7 +5,7 @@ core, and on a busy machine those threads spin while they wait for each other. M
 2-core machine at load average 4: the tutorial's ``sekit gate`` took 7 min 40 s, 422 s of it in
 ``model.behaviour``, against 20 s at load 1. The batches sekit predicts gain little from threads
 anyway, so every call of the team's model runs with one thread per pool (:func:`one_thread`,
-used by :class:`~sekit.checks.model.subject.ModelUnderTest` and the Deepchecks engine), and
+used by :class:`~sekit.subjects.model.ModelUnderTest` and the Deepchecks engine), and
 the report says so (:func:`applied`, the ``threads`` entry of its provenance).
 
 A service sekit starts (the load test, a release's shadow or canary) runs the team's model in a

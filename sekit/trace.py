@@ -212,7 +212,7 @@ def _feedback(config: Config, request_id: str) -> Any:
 
 
 def _run(config: Config, version: str, gaps: list[str]) -> dict[str, Any] | None:
-    from sekit.checks.model.mlflow_models import tracking_uri
+    from sekit.subjects.mlflow_models import tracking_uri
 
     store = tracking_uri(config.root, config.model.tracking_uri if config.model else None)
     if store is None:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sekit import servedlog
 from sekit.bounds import Bound, measured, measured_on, tolerated
-from sekit.servedlog import Fields
+from sekit.subjects import servedlog
+from sekit.subjects.servedlog import Fields
 
 GOOD = {
     "timestamp": "2026-12-01T10:00:00Z",

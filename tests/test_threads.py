@@ -10,7 +10,7 @@ from sklearn.linear_model import LinearRegression
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from sekit import threads
-from sekit.checks.model.subject import ModelUnderTest
+from sekit.subjects.model import ModelUnderTest
 
 
 def pools() -> dict[str, int]:

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sekit.checks.spec import Kind
-    from sekit.servedlog import Problems
+    from sekit.subjects.servedlog import Problems
 
 EXAMPLES = 10
 
@@ -73,7 +73,7 @@ def worst_summary(findings: list[Finding], clean: str) -> str:
 
 def invalid_lines(source: str, problems: Problems | None) -> list[Finding]:
     """``invalid_log_lines`` (a warning) when a served log had invalid lines, few enough that
-    the rest still measures the checks' bounds (:mod:`sekit.servedlog`)."""
+    the rest still measures the checks' bounds (:mod:`sekit.subjects.servedlog`)."""
     if problems is None or not problems.invalid:
         return []
     return [

@@ -46,5 +46,5 @@ INVALID_LOG_LINES = Kind(
         "at least 0 (a time-out has a latency: the time waited), standard JSON only "
         "(json.dumps(..., allow_nan=False) refuses NaN and Infinity)."
     ),
-    trust="Exact: a count of the lines that fail the reader's rules (sekit.servedlog).",
+    trust="Exact: a count of the lines that fail the reader's rules (sekit.subjects.servedlog).",
 )

@@ -39,8 +39,8 @@ def running_endpoint(ctx: Context) -> str:
     def start() -> str:
         import contextlib
 
-        from sekit.checks.load.service import started
         from sekit.config.schema import Service
+        from sekit.subjects.service import started
 
         stack = contextlib.ExitStack()
         stand_in = Service(command=command, health=model.health)

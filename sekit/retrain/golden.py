@@ -117,8 +117,8 @@ def golden_rows(path: Path, label: str) -> Any:
 def compare(config: Config, champion: Config) -> Comparison:
     """``config``'s model (the challenger) against ``champion``'s on ``[retrain].golden``."""
     from sekit.checks.context import Context
-    from sekit.checks.model.subject import subject_from_config
     from sekit.checks.release.accuracy import _losses
+    from sekit.subjects.model import subject_from_config
 
     settings = config.retrain
     assert settings is not None and settings.golden is not None

@@ -95,7 +95,7 @@ def count_labels(path: Path) -> int:
             return 0
         except (OSError, ValueError) as exc:
             raise InputError(path, f"cannot read it as CSV: {exc}", key="retrain.labels") from None
-    from sekit.checks.data.tables import read_table
+    from sekit.subjects.tables import read_table
 
     return len(read_table(path, key="retrain.labels"))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from sekit.checks.load.service import free_port
+from sekit.subjects.service import free_port
 
 
 class LocalModel:

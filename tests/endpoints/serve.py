@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from sekit.checks.load.service import free_port
+from sekit.subjects.service import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

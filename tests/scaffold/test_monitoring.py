@@ -20,9 +20,9 @@ import pytest
 import yaml
 
 from sekit import processes
-from sekit.checks.load.service import started
 from sekit.config.loader import load_config
 from sekit.scaffold import create, plan
+from sekit.subjects.service import started
 from tests.checks.load.test_load import leftovers
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "classification"

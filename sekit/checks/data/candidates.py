@@ -29,8 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sekit.checks.data.bundle import DataBundle
-from sekit.checks.data.types import is_number, is_text
+from sekit.subjects.datasets import DataBundle
+from sekit.subjects.types import is_number, is_text
 
 if TYPE_CHECKING:
     import numpy as np

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
-from sekit.checks.data.bundle import DataBundle, bundle_from_config
 from sekit.checks.deepchecks_adapter import (
     build_result,
     findings_of,
@@ -23,6 +22,7 @@ from sekit.checks.deepchecks_adapter import (
 from sekit.checks.kinds import CHECK_ERROR
 from sekit.checks.spec import CheckSpec
 from sekit.results import Outcome
+from sekit.subjects.datasets import DataBundle, bundle_from_config
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -16,15 +16,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sekit import stats
-from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
 from sekit.checks.data.figures import DriftScores, figures
 from sekit.checks.data.kinds import DRIFT
-from sekit.checks.data.types import is_number, is_text, looks_categorical
 from sekit.checks.findings import finding, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim, Rule, default, on, share
 from sekit.config.data import Drift
 from sekit.results import Finding, Outcome
 from sekit.stats import Comparison
+from sekit.subjects.datasets import DataBundle, Dataset, bundle_from_config
+from sekit.subjects.types import is_number, is_text, looks_categorical
 
 if TYPE_CHECKING:
     import pandas as pd

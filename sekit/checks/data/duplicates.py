@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sekit.checks.data import chance, measured, pairs
-from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
 from sekit.checks.data.entities import entities, repeats_of_entities
 from sekit.checks.data.repeats import (
     MIN_COPIES,
@@ -24,6 +23,7 @@ from sekit.checks.findings import example_rows, finding, outcome, percent, worst
 from sekit.checks.spec import CheckSpec, Kind, Metric, Rule, default, on, share
 from sekit.config.data import Quality
 from sekit.results import Finding, Outcome
+from sekit.subjects.datasets import DataBundle, Dataset, bundle_from_config
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -42,12 +42,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sekit.checks.data import measured
-from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
 from sekit.checks.data.candidates import candidates
 from sekit.checks.findings import example_rows, finding, outcome, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, default, on, share
 from sekit.config.data import Leakage
 from sekit.results import Finding, Outcome
+from sekit.subjects.datasets import DataBundle, Dataset, bundle_from_config
 
 if TYPE_CHECKING:
     import pandas as pd

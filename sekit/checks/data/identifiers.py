@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sekit.checks.data.bundle import DataBundle, bundle_from_config
-from sekit.checks.data.types import is_number, is_text
 from sekit.checks.findings import finding, outcome, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, on
 from sekit.results import Finding, Outcome
+from sekit.subjects.datasets import DataBundle, bundle_from_config
+from sekit.subjects.types import is_number, is_text
 
 if TYPE_CHECKING:
     import pandas as pd

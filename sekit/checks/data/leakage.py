@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sekit.checks.data import disguise, measured, unavailable
-from sekit.checks.data.bundle import DataBundle, bundle_from_config
 from sekit.checks.data.entities import entity_columns
 from sekit.checks.data.kinds import DRIFT, LABEL_LEAKAGE
 from sekit.checks.data.overlap import overlap_findings
@@ -36,6 +35,7 @@ from sekit.checks.findings import finding, worst_summary
 from sekit.checks.spec import CheckSpec, Rule, default, on, share
 from sekit.config.data import Leakage
 from sekit.results import Finding, Outcome
+from sekit.subjects.datasets import DataBundle, bundle_from_config
 
 CANDIDATES = 3  # the strongest features, at most, are compared with the rest
 RIVALS = 2  # the strongest other features, each also a challenger on its own

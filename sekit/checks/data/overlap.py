@@ -17,11 +17,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sekit.checks.data import chance, measured, pairs
-from sekit.checks.data.bundle import DataBundle
 from sekit.checks.data.entities import entities
 from sekit.checks.data.kinds import LABEL_LEAKAGE
 from sekit.checks.findings import example_rows, finding, percent
 from sekit.results import Finding
+from sekit.subjects.datasets import DataBundle
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sekit.checks.data.bundle import DataBundle
-from sekit.checks.data.types import is_number, looks_categorical
+from sekit.subjects.datasets import DataBundle
+from sekit.subjects.types import is_number, looks_categorical
 
 if TYPE_CHECKING:
     import numpy as np

@@ -4,12 +4,12 @@
 
 from __future__ import annotations
 
-from sekit.checks.data.bundle import DataBundle, bundle_from_config
-from sekit.checks.data.types import is_number, looks_categorical
 from sekit.checks.findings import finding, outcome, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, MltsClaim, Rule, default, on, share
 from sekit.config.data import Quality
 from sekit.results import Finding, Outcome
+from sekit.subjects.datasets import DataBundle, bundle_from_config
+from sekit.subjects.types import is_number, looks_categorical
 
 
 def check_constant_columns(bundle: DataBundle) -> Outcome:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sekit.checks.data import chance
-from sekit.checks.data.bundle import DataBundle, Dataset
+from sekit.subjects.datasets import DataBundle, Dataset
 
 if TYPE_CHECKING:
     import numpy as np

@@ -18,11 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 from sekit.checks.context import Context
-from sekit.checks.data.bundle import bundle_from_config
 from sekit.checks.findings import finding, outcome, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric
 from sekit.errors import InputError
 from sekit.results import Finding, Outcome
+from sekit.subjects.datasets import bundle_from_config
 
 LEVEL = 0.05
 MIN_RATIO = 0.5

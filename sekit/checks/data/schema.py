@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sekit.checks.data.bundle import DataBundle, bundle_from_config
-from sekit.checks.data.types import conforms, is_text, text_profile
 from sekit.checks.findings import finding, outcome, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim, Rule, on
 from sekit.results import Finding, Outcome
+from sekit.subjects.datasets import DataBundle, bundle_from_config
+from sekit.subjects.types import conforms, is_text, text_profile
 
 
 def check_schema(bundle: DataBundle) -> Outcome:

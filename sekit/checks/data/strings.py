@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sekit.checks.data.bundle import DataBundle, bundle_from_config
-from sekit.checks.data.types import is_text
 from sekit.checks.findings import finding, outcome, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Rule, on
 from sekit.results import Finding, Outcome
+from sekit.subjects.datasets import DataBundle, bundle_from_config
+from sekit.subjects.types import is_text
 
 
 def check_string_mismatch(bundle: DataBundle) -> Outcome:

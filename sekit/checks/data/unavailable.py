@@ -18,10 +18,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sekit.checks.data import measured
-from sekit.checks.data.bundle import DataBundle
 from sekit.checks.data.kinds import LABEL_LEAKAGE
 from sekit.checks.findings import finding, percent
 from sekit.results import Finding
+from sekit.subjects.datasets import DataBundle
 
 if TYPE_CHECKING:
     import pandas as pd

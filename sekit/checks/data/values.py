@@ -11,13 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sekit.checks.data.bundle import DataBundle, Dataset, bundle_from_config
 from sekit.checks.data.schema import SCHEMA_EXPECTATIONS
-from sekit.checks.data.types import is_number, is_text
 from sekit.checks.findings import example_rows, finding, outcome, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, Rule, on
 from sekit.config.schema import Column
 from sekit.results import Finding, Outcome
+from sekit.subjects.datasets import DataBundle, Dataset, bundle_from_config
+from sekit.subjects.types import is_number, is_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,7 +31,7 @@ def to_pandera(
 ) -> pa.DataFrameSchema:
     """The pandera schema of ``[data.columns]``: nullability, min/max and allowed values.
 
-    Types are judged by :func:`sekit.checks.data.types.conforms` (semantically: an int column
+    Types are judged by :func:`sekit.subjects.types.conforms` (semantically: an int column
     read as float because of a gap is still int), so the pandera columns carry no dtype.
     Given ``frame``, range checks are only attached where the column's values can be compared.
     """

@@ -1,6 +1,6 @@
 """An experiment's observations, from the prediction log (and the feedback store).
 
-The log is read by :mod:`sekit.servedlog` (each line validated; invalid lines left out and
+The log is read by :mod:`sekit.subjects.servedlog` (each line validated; invalid lines left out and
 counted, and beyond :func:`sekit.bounds.tolerated` the run is not measured: an input error).
 Every line of the log with an arm and a user is a request of the experiment; lines marked
 ``synthetic`` (load tests) and lines outside ``[experiment].start``/``end`` are not (with
@@ -30,7 +30,7 @@ from sekit.errors import InputError, UsageError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sekit import servedlog
+    from sekit.subjects import servedlog
 
 
 def settings(ctx: Context) -> Experiment:
@@ -117,7 +117,7 @@ def _shown(path: Path, root: Path) -> str:
 def _read(ctx: Context, metric: str | None = None) -> Observations:
     import pandas as pd
 
-    from sekit import servedlog
+    from sekit.subjects import servedlog
 
     experiment = settings(ctx)
     if metric is not None:

@@ -26,13 +26,13 @@ from sekit.checks.load.kinds import (
     THROUGHPUT,
 )
 from sekit.checks.load.options import LoadOptions
-from sekit.checks.load.service import RunningService, ServiceDown, external, started
 from sekit.checks.load.validity import read_generator
 from sekit.checks.load.verdict import Run, judge, last_line
 from sekit.checks.spec import CheckSpec, Metric, MltsClaim
 from sekit.config.schema import Config, Load
 from sekit.errors import UsageError
 from sekit.results import Outcome
+from sekit.subjects.service import RunningService, ServiceDown, external, started
 
 STARTUP_MARGIN = 60.0  # seconds Locust may take beyond warm-up + duration
 

@@ -30,11 +30,11 @@ from sekit.checks.load import locust
 from sekit.checks.load.check import measure
 from sekit.checks.load.kinds import INVALID_MEASUREMENT, NO_FALLBACK
 from sekit.checks.load.options import LoadOptions
-from sekit.checks.load.service import ServiceDown, started
 from sekit.checks.load.validity import invalid, undecided
 from sekit.checks.load.verdict import Run, bound_of, latency_bounds
 from sekit.checks.spec import CheckSpec, Metric
 from sekit.results import Finding, Outcome, Severity, Status
+from sekit.subjects.service import ServiceDown, started
 
 FAULTS = ("model-error", "model-slow")
 SLOW_S = 2.0
@@ -92,7 +92,7 @@ def check_fallback(ctx: Context) -> Outcome:
         )
     import joblib
 
-    from sekit.checks.model.subject import subject_from_config
+    from sekit.subjects.model import subject_from_config
 
     model = subject_from_config(ctx).model
     findings: list[Finding] = []

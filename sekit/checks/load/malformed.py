@@ -141,8 +141,8 @@ def check_malformed(ctx: Context) -> Outcome:
         return Outcome.skipped(reason="no [service] to form requests from")
     from sekit.checks.load.check import target
     from sekit.checks.load.locust import payloads
-    from sekit.checks.load.service import ServiceDown, healthy
     from sekit.net import http
+    from sekit.subjects.service import ServiceDown, healthy
 
     planned = probes(config.service, payloads(config.service))
     answers: list[tuple[Probe, int | None, str | None]] = []

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
-from sekit.checks.data.types import is_number, looks_categorical
 from sekit.checks.findings import finding, worst_summary
-from sekit.checks.model.subject import ModelUnderTest, subject_from_config
-from sekit.checks.model.testset import needs_labelled_test, primary, scores, test_set
 from sekit.checks.spec import CheckSpec, Kind, MltsClaim, Rule
 from sekit.config.schema import Model
 from sekit.results import Finding, Outcome
+from sekit.subjects.model import ModelUnderTest, subject_from_config
+from sekit.subjects.testset import needs_labelled_test, primary, scores, test_set
+from sekit.subjects.types import is_number, looks_categorical
 from sekit.threads import one_thread
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def _baselines(subject: ModelUnderTest, train: pd.DataFrame) -> dict[str, Any]:
 def free_text(series: pd.Series) -> bool:
     """A column of prose (reviews, messages), not of codes: text with several words per value
     on average and mostly distinct values."""
-    from sekit.checks.data.types import is_text
+    from sekit.subjects.types import is_text
 
     if not is_text(series):
         return False

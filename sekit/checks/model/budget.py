@@ -34,8 +34,8 @@ def needs_endpoint(config: Any) -> str | None:
 def check_endpoint(ctx: Context) -> Outcome:
     import numpy as np
 
-    from sekit.checks.model.subject import endpoint_client, subject_from_config
-    from sekit.checks.model.testset import needs_labelled_test, test_set
+    from sekit.subjects.model import endpoint_client, subject_from_config
+    from sekit.subjects.testset import needs_labelled_test, test_set
 
     subject = subject_from_config(ctx)  # the endpoint as a model: its client is the run's
     client = endpoint_client(ctx)

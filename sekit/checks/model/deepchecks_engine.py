@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sekit.checks.context import Context
-from sekit.checks.data.bundle import bundle_from_config
 from sekit.checks.data.deepchecks_engine import deepchecks_dataset
 from sekit.checks.deepchecks_adapter import (
     build_result,
@@ -21,10 +20,11 @@ from sekit.checks.deepchecks_adapter import (
     save_html,
 )
 from sekit.checks.kinds import CHECK_ERROR
-from sekit.checks.model.subject import subject_from_config
-from sekit.checks.model.testset import needs_labelled_test
 from sekit.checks.spec import CheckSpec, Kind, Rule
 from sekit.results import Outcome
+from sekit.subjects.datasets import bundle_from_config
+from sekit.subjects.model import subject_from_config
+from sekit.subjects.testset import needs_labelled_test
 from sekit.threads import one_thread
 
 UNUSED_FEATURES = Kind(

@@ -36,11 +36,11 @@ from sekit.checks.model.groups import (
     proportion_rows,
 )
 from sekit.checks.model.kinds import UNFAIR_OUTCOME
-from sekit.checks.model.subject import subject_from_config
-from sekit.checks.model.testset import needs_labelled_test, test_set
 from sekit.checks.spec import CheckSpec, Metric, MltsClaim
 from sekit.errors import InputError
 from sekit.results import Outcome
+from sekit.subjects.model import subject_from_config
+from sekit.subjects.testset import needs_labelled_test, test_set
 
 if TYPE_CHECKING:
     import pandas as pd

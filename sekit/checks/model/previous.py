@@ -6,17 +6,17 @@ from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, worst_summary
-from sekit.checks.model.subject import previous_from_config, subject_from_config
-from sekit.checks.model.testset import needs_labelled_test, primary, scores, test_set
 from sekit.checks.spec import CheckSpec, Kind, MltsClaim, default, share
 from sekit.config.schema import Model
 from sekit.results import Outcome
+from sekit.subjects.model import previous_from_config, subject_from_config
+from sekit.subjects.testset import needs_labelled_test, primary, scores, test_set
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from sekit.checks.data.bundle import DataBundle
+    from sekit.subjects.datasets import DataBundle
 
 
 def needs_previous(config: Any) -> str | None:

@@ -9,16 +9,16 @@ from sekit.checks.data.kinds import DRIFT
 from sekit.checks.findings import finding, worst_summary
 from sekit.checks.model.behaviour.kinds import INVALID_OUTPUT
 from sekit.checks.model.figures import Confusion, quality_figures
-from sekit.checks.model.subject import ModelUnderTest, subject_from_config
-from sekit.checks.model.testset import (
+from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim, Rule
+from sekit.config.schema import Model
+from sekit.results import Finding, Outcome, not_measured
+from sekit.subjects.model import ModelUnderTest, subject_from_config
+from sekit.subjects.testset import (
     InvalidPredictions,
     needs_labelled_test,
     scores,
     test_set,
 )
-from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim, Rule
-from sekit.config.schema import Model
-from sekit.results import Finding, Outcome, not_measured
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,7 +40,7 @@ MIN_ANSWERED = 0.5  # of the test rows, for an endpoint's quality to be measured
 def _unanswered(subject: ModelUnderTest, frame: pd.DataFrame) -> tuple[int, str]:
     """How many test rows an endpoint left without an answer, and why (``timeout 3, http 503
     1``); (0, "") for a model sekit loads."""
-    from sekit.checks.model.remote import EndpointModel
+    from sekit.subjects.endpoint_model import EndpointModel
 
     if not isinstance(subject.model, EndpointModel):
         return 0, ""

@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sekit.checks.context import Context
-from sekit.checks.data.types import is_number, looks_categorical
 from sekit.checks.findings import finding, worst_summary
 from sekit.checks.model.figures import Slices, slice_figures
 from sekit.checks.model.kinds import WEAK_SLICE
-from sekit.checks.model.subject import subject_from_config
-from sekit.checks.model.testset import needs_labelled_test, test_set
 from sekit.checks.spec import CheckSpec, MltsClaim, Rule
 from sekit.config.schema import Model
 from sekit.results import Outcome
+from sekit.subjects.model import subject_from_config
+from sekit.subjects.testset import needs_labelled_test, test_set
+from sekit.subjects.types import is_number, looks_categorical
 
 if TYPE_CHECKING:
     import pandas as pd

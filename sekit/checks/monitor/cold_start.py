@@ -37,7 +37,7 @@ def known_users(ctx: Context, column: str) -> set[str] | None:
     data = ctx.config.data
     if data is None or data.train is None or not data.train.exists():
         return None
-    from sekit.checks.data.tables import read_table
+    from sekit.subjects.tables import read_table
 
     frame = read_table(data.train, key="data.train")
     if column not in frame.columns:

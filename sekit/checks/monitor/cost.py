@@ -11,8 +11,8 @@ A request without a priced field is not priced (counted, and a warning), never p
 With ``max_per_request``, the bound is measured only when at most one request in a thousand is
 unpriced (:func:`sekit.bounds.tolerated`): beyond that the unpriced requests could be the
 expensive ones, and the check ends ``error``. A priced field the log never has is an input
-error, not a zero cost; a negative or non-finite count is an invalid line (:mod:`sekit.servedlog`),
-left out and counted, never a negative cost.
+error, not a zero cost; a negative or non-finite count is an invalid line
+(:mod:`sekit.subjects.servedlog`), left out and counted, never a negative cost.
 """
 
 from __future__ import annotations

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from sekit import stats
 from sekit.checks.context import Context
-from sekit.checks.data.bundle import bundle_from_config
 from sekit.checks.data.drift import compare
 from sekit.checks.data.kinds import DRIFT
 from sekit.checks.findings import finding, percent, worst_summary
@@ -34,6 +33,7 @@ from sekit.checks.spec import CheckSpec, Metric, MltsClaim
 from sekit.errors import InputError
 from sekit.results import Finding, Outcome
 from sekit.stats import Comparison
+from sekit.subjects.datasets import bundle_from_config
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,8 +51,8 @@ def _reference_predictions(ctx: Context, train: pd.DataFrame) -> tuple[Any, str 
     """The model's predictions on the training inputs, or None and why not."""
     if ctx.config.model is None:
         return None, "no [model]: predictions not compared"
-    from sekit.checks.model.subject import subject_from_config
     from sekit.errors import SekitError
+    from sekit.subjects.model import subject_from_config
 
     try:
         subject = subject_from_config(ctx)

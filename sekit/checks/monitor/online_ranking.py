@@ -69,7 +69,7 @@ def _seconds(values: pd.Series, path: Path, column: str) -> pd.Series:
 
 def read_history(path: Path, ranking: Ranking) -> tuple[History, float]:
     """Each user's relevant interactions in time order, and the time of the last one."""
-    from sekit.checks.data.tables import read_table
+    from sekit.subjects.tables import read_table
 
     frame = read_table(path, key="monitor.ranking.feedback")
     column = ranking.timestamp or "timestamp"

@@ -3,7 +3,7 @@
 The prediction log holds one JSON object per request (SPEC.md's line: ``timestamp``,
 ``request_id``, ``model_version``, ``latency_ms``, ``status``, ``prediction`` and the inputs;
 the scaffold's service writes ``answer_<label>`` for the prediction and ``answer_fallback``; the
-field names are ``[monitor]`` keys for other services). It is read by :mod:`sekit.servedlog`,
+field names are ``[monitor]`` keys for other services). It is read by :mod:`sekit.subjects.servedlog`,
 which validates each line: invalid lines are left out and counted (``invalid_log_lines``, a
 warning), and when more are invalid than :func:`sekit.bounds.tolerated` allows, no bound on
 the log is measured and every check that reads it ends ``error``. Each window is judged on its own
@@ -40,7 +40,7 @@ from sekit.results import Finding
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sekit import servedlog
+    from sekit.subjects import servedlog
 
 
 @dataclass
@@ -169,7 +169,7 @@ def served(ctx: Context) -> pd.DataFrame:
 
 def fields(monitor: Monitor) -> servedlog.Fields:
     """The log's fields as ``[monitor]`` names them, for the reader to validate."""
-    from sekit import servedlog
+    from sekit.subjects import servedlog
 
     return servedlog.Fields(
         timestamp=monitor.timestamp,
@@ -185,7 +185,7 @@ def fields(monitor: Monitor) -> servedlog.Fields:
 def _read(ctx: Context) -> pd.DataFrame:
     import pandas as pd
 
-    from sekit import servedlog
+    from sekit.subjects import servedlog
 
     path = log_path(ctx)
     assert path is not None

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, worst_summary
-from sekit.checks.model.subject import ModelUnderTest, previous_from_config, subject_from_config
-from sekit.checks.model.testset import test_set
 from sekit.checks.release.settings import Release
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
 from sekit.errors import InputError
 from sekit.results import Finding, Outcome
+from sekit.subjects.model import ModelUnderTest, previous_from_config, subject_from_config
+from sekit.subjects.testset import test_set
 
 SHOWN_SLICES = 5
 
@@ -124,7 +124,7 @@ def _slice_columns(
     """``[release].slices``, else the categorical features: a few slices that mean something
     to users keep the Holm correction from drowning a real loss (slicing every numeric
     feature into quartiles makes 100+ tests)."""
-    from sekit.checks.data.types import looks_categorical
+    from sekit.subjects.types import looks_categorical
 
     if release.slices is not None:
         missing = [c for c in release.slices if c not in frame.columns]

@@ -51,7 +51,6 @@ from typing import Any
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, worst_summary
 from sekit.checks.load.kinds import INVALID_MEASUREMENT
-from sekit.checks.load.service import ServiceDown
 from sekit.checks.load.validity import Generator, invalid, unclear_difference
 from sekit.checks.release.compare import agreement_of, more_degraded
 from sekit.checks.release.kinds import RELEASE_LATENCY
@@ -61,6 +60,7 @@ from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
 from sekit.config.schema import Config
 from sekit.errors import UsageError
 from sekit.results import Finding, Outcome, Severity, Status
+from sekit.subjects.service import ServiceDown
 
 
 def prediction_field(config: Config) -> str:

@@ -17,10 +17,10 @@ from typing import Any
 from sekit.checks.context import Context
 from sekit.checks.load import locust
 from sekit.checks.load.check import STARTUP_MARGIN
-from sekit.checks.load.service import RunningService, external, started
 from sekit.checks.load.validity import Generator, read_generator
 from sekit.checks.release.settings import Release
 from sekit.errors import UsageError
+from sekit.subjects.service import RunningService, external, started
 
 ARMS = ("deployed", "candidate")
 
@@ -175,7 +175,7 @@ def _served_file(ctx: Context, *, baseline: bool) -> Path:
         return location
     import joblib
 
-    from sekit.checks.model.subject import previous_from_config, subject_from_config
+    from sekit.subjects.model import previous_from_config, subject_from_config
 
     subject = previous_from_config(ctx) if baseline else subject_from_config(ctx)
     written = ctx.workdir / f"release-{'deployed' if baseline else 'candidate'}.joblib"

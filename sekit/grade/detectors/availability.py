@@ -12,12 +12,12 @@ import tomllib
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sekit import servedlog
 from sekit.bounds import tolerated
 from sekit.grade.detectors.common import Outcome
 from sekit.grade.detectors.item import Item, item
 from sekit.grade.repository import Repository
-from sekit.servedlog import Problems
+from sekit.subjects import servedlog
+from sekit.subjects.servedlog import Problems
 
 WINDOW = timedelta(days=7)
 MIN_REQUESTS = 100  # fewer cannot show 99% (the Wilson interval of 100/100 reaches 96.3%)
@@ -49,7 +49,7 @@ def served_requests(
     """(time, answered without a server error) per request of a served log, the time of its
     last valid line, what the reader left out, and the lines without a status.
 
-    Read by sekit's one reader (:mod:`sekit.servedlog`: each line validated and capped,
+    Read by sekit's one reader (:mod:`sekit.subjects.servedlog`: each line validated and capped,
     ``MAX_LOG_BYTES`` in all: a graded repository is untrusted and may hold a log of any
     size). A line without a status is no answer and is not counted. A line marked synthetic
     (a load test's) is left out when it was answered, and counted when it failed: the grader

@@ -174,8 +174,8 @@ def test_a_column_names_an_entity_by_what_its_rows_share_not_by_its_name(name: s
     """Rows of one value that share their other features (a person's sex and height, a
     firm's sector) make the column an entity, whatever it is called; a column whose rows share
     nothing else is not one, even when it is called patient_id."""
-    from sekit.checks.data.bundle import DataBundle, Dataset
     from sekit.checks.data.candidates import candidates
+    from sekit.subjects.datasets import DataBundle, Dataset
 
     rng = np.random.default_rng(0)
     ids = np.repeat(np.arange(60), 5)

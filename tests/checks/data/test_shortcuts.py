@@ -12,7 +12,7 @@ from scipy import stats as scipy_stats
 
 from sekit import stats
 from sekit.checks.data import disguise, repeats
-from sekit.checks.data.types import looks_categorical
+from sekit.subjects.types import looks_categorical
 
 FEW = st.sampled_from([0.0, -0.0, 1.0, 2.5, 3.0, np.nan, np.inf])
 NUMBERS = st.lists(st.one_of(FEW, st.floats(-5, 5)), min_size=0, max_size=300)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from sekit.checks.data.tables import read_table
+from sekit.subjects.tables import read_table
 from sekit_cli.app import cli
 
 BROKEN = Path(__file__).parent / "broken_files"

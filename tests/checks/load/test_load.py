@@ -346,7 +346,7 @@ def test_a_command_that_is_not_installed_exits_2(project: Callable[..., Path]) -
 def test_a_taken_port_exits_2(
     project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sekit.checks.load.service as service
+    import sekit.subjects.service as service
 
     project("fast")
     holder = socket.socket()
@@ -368,7 +368,7 @@ def test_a_port_taken_between_probe_and_bind_is_not_a_failure(
     """The race of every free-port probe: another process binds the port first. The service
     is started again on another port (the control of the test above, where every port offered
     is taken and the run exits 2)."""
-    import sekit.checks.load.service as service
+    import sekit.subjects.service as service
 
     project("fast")
     holder = socket.socket()

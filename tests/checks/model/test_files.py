@@ -194,7 +194,7 @@ def test_common_skops_models_load_without_listing_types(kind: str, tmp_path: Pat
     from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
     from skops import io as skops_io
 
-    from sekit.checks.model.files import load_model_file
+    from sekit.subjects.model_files import load_model_file
 
     train, _ = frames()
     estimator = (

@@ -90,7 +90,7 @@ def test_a_registry_alias_names_the_model_and_its_run(
 
 
 def test_the_loaded_model_is_the_logged_one(tmp_path: Path) -> None:
-    from sekit.checks.model.mlflow_models import load_mlflow_model
+    from sekit.subjects.mlflow_models import load_mlflow_model
 
     model = clean_model()
     run_id = log_model(tmp_path, model)

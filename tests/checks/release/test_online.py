@@ -119,8 +119,8 @@ def test_a_slow_model_is_rolled_back_for_its_latency(project: Path) -> None:
 
 
 def test_two_running_services_are_compared_by_url(project: Path) -> None:
-    from sekit.checks.load.service import started
     from sekit.config.loader import load_config
+    from sekit.subjects.service import started
 
     config = load_config(project)
     assert config.service is not None

@@ -15,9 +15,9 @@ import joblib
 import pytest
 
 from sekit.checks.load import locust
-from sekit.checks.load.service import started
 from sekit.config.loader import load_config
 from sekit.scaffold.variants import break_in_place
+from sekit.subjects.service import started
 from tests.checks.load.test_load import leftovers
 
 pytestmark = pytest.mark.services

@@ -34,12 +34,12 @@ from sekit.checks.model.behaviour.kinds import (
 )
 from sekit.checks.model.behaviour.minimum import run_minimum
 from sekit.checks.model.behaviour.properties import directional, invariance
-from sekit.checks.model.subject import subject_from_config
 from sekit.checks.spec import CheckSpec, Metric
 from sekit.config.schema import Model
 from sekit.config.text import Edit, Template
 from sekit.errors import InputError
 from sekit.strategies import profiles
+from sekit.subjects.model import subject_from_config
 
 
 def _tabular(config: Any) -> str | None:
@@ -52,7 +52,7 @@ def _tabular(config: Any) -> str | None:
 
 
 def check_behaviour(ctx: Context) -> results.Outcome:
-    from sekit.checks.data.bundle import bundle_from_config
+    from sekit.subjects.datasets import bundle_from_config
 
     subject = subject_from_config(ctx)
     config = ctx.config

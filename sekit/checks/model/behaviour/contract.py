@@ -27,7 +27,7 @@ from sekit.checks.model.behaviour.engine import (
     show,
 )
 from sekit.checks.model.behaviour.kinds import CRASH, INVALID_OUTPUT, NONDETERMINISM
-from sekit.checks.model.subject import ModelUnderTest
+from sekit.subjects.model import ModelUnderTest
 
 if TYPE_CHECKING:
     import numpy as np

@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sekit.checks.data.tables import read_table
 from sekit.checks.findings import finding
 from sekit.checks.model.behaviour.engine import Outcome, records
 from sekit.checks.model.behaviour.kinds import MINIMUM_FUNCTIONALITY
-from sekit.checks.model.subject import ModelUnderTest
 from sekit.errors import DataLoadError
+from sekit.subjects.model import ModelUnderTest
+from sekit.subjects.tables import read_table
 
 
 def run_minimum(name: str, subject: ModelUnderTest, item: Any, data: Any) -> Outcome:

@@ -16,9 +16,9 @@ from sekit.checks.model.behaviour.engine import (
     show,
 )
 from sekit.checks.model.behaviour.kinds import DIRECTIONAL_VIOLATION, INVARIANCE_VIOLATION
-from sekit.checks.model.subject import ModelUnderTest
 from sekit.errors import InputError
 from sekit.strategies import FeatureProfile
+from sekit.subjects.model import ModelUnderTest
 
 if TYPE_CHECKING:
     import numpy as np

@@ -44,8 +44,8 @@ def kept(call: Call, labels: set[str]) -> bool | None:
 
 
 def check_contract(ctx: Context) -> Outcome:
-    from sekit.checks.model.remote import TEST_SET
-    from sekit.checks.model.subject import endpoint_client
+    from sekit.subjects.endpoint_model import TEST_SET
+    from sekit.subjects.model import endpoint_client
 
     model = ctx.config.model
     assert model is not None
@@ -134,8 +134,8 @@ def check_contract(ctx: Context) -> Outcome:
 
 def _ask_test_set(ctx: Context) -> None:
     """The test set, when no other check of the run asked it."""
-    from sekit.checks.model.subject import subject_from_config
-    from sekit.checks.model.testset import needs_labelled_test, test_set
+    from sekit.subjects.model import subject_from_config
+    from sekit.subjects.testset import needs_labelled_test, test_set
 
     if needs_labelled_test(ctx.config) is None:
         _, frame, _ = test_set(ctx)
@@ -144,9 +144,9 @@ def _ask_test_set(ctx: Context) -> None:
 
 def _more_trials_of_the_test_set(ctx: Context) -> None:
     """Trials 1.. of each test row (trial 0 is the quality checks'), for a sampling model."""
-    from sekit.checks.model.remote import TEST_SET, plain_row, records
-    from sekit.checks.model.subject import endpoint_client
-    from sekit.checks.model.testset import needs_labelled_test, test_set
+    from sekit.subjects.endpoint_model import TEST_SET, plain_row, records
+    from sekit.subjects.model import endpoint_client
+    from sekit.subjects.testset import needs_labelled_test, test_set
 
     model = ctx.config.model
     assert model is not None

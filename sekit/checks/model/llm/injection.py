@@ -61,11 +61,11 @@ class Moved:
 
 
 def check_injection(ctx: Context) -> Outcome:
-    from sekit.checks.data.bundle import bundle_from_config
     from sekit.checks.model.llm import probes as made
-    from sekit.checks.model.subject import endpoint_client
     from sekit.checks.model.text import properties as p
     from sekit.checks.model.text.engine import Asker
+    from sekit.subjects.datasets import bundle_from_config
+    from sekit.subjects.model import endpoint_client
 
     config = ctx.config
     model = config.model

@@ -97,8 +97,8 @@ def interactions_from_config(ctx: Context) -> Interactions:
 
 
 def _load(ctx: Context) -> Interactions:
-    from sekit.checks.data.bundle import bundle_from_config
-    from sekit.checks.data.tables import read_table, require_column
+    from sekit.subjects.datasets import bundle_from_config
+    from sekit.subjects.tables import read_table, require_column
 
     config = ctx.config
     assert config.model is not None and config.data is not None

@@ -66,7 +66,7 @@ def recommender_from_config(ctx: Context) -> Recommender:
 
 
 def _load(ctx: Context) -> Recommender:
-    from sekit.checks.model.files import call_loader, load_model_file, shown_path
+    from sekit.subjects.model_files import call_loader, load_model_file, shown_path
 
     config = ctx.config
     section = config.model

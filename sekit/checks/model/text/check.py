@@ -37,9 +37,9 @@ def needs_text_endpoint(config: Any) -> str | None:
 
 
 def check_text_behaviour(ctx: Context) -> results.Outcome:
-    from sekit.checks.data.bundle import bundle_from_config
-    from sekit.checks.model.subject import endpoint_client
     from sekit.checks.model.text import properties as p
+    from sekit.subjects.datasets import bundle_from_config
+    from sekit.subjects.model import endpoint_client
 
     config = ctx.config
     model = config.model

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
-from sekit.checks.data.bundle import DataBundle, bundle_from_config
-from sekit.checks.model.subject import ModelUnderTest
+from sekit.subjects.datasets import DataBundle, bundle_from_config
+from sekit.subjects.model import ModelUnderTest
 
 if TYPE_CHECKING:
     import pandas as pd

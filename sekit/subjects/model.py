@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sekit.checks.context import Context
-    from sekit.checks.data.bundle import DataBundle
+    from sekit.subjects.datasets import DataBundle
 
 
 @dataclass
@@ -115,8 +115,8 @@ def previous_from_config(ctx: Context) -> ModelUnderTest:
 
 
 def _load(ctx: Context, *, baseline: bool) -> ModelUnderTest:
-    from sekit.checks.data.bundle import bundle_from_config
-    from sekit.checks.model.files import call_loader, load_model_file, require_predict
+    from sekit.subjects.datasets import bundle_from_config
+    from sekit.subjects.model_files import call_loader, load_model_file, require_predict
 
     config = ctx.config
     section = config.model
@@ -128,7 +128,7 @@ def _load(ctx: Context, *, baseline: bool) -> ModelUnderTest:
         model = _endpoint_model(ctx, data)
         source = section.endpoint
     elif isinstance(path, str):  # an MLflow model URI
-        from sekit.checks.model.mlflow_models import load_mlflow_model
+        from sekit.subjects.mlflow_models import load_mlflow_model
 
         model, _ = load_mlflow_model(
             path, key=key, root=config.root, configured=section.tracking_uri
@@ -151,7 +151,7 @@ def _load(ctx: Context, *, baseline: bool) -> ModelUnderTest:
 def _endpoint_model(ctx: Context, data: DataBundle | None) -> Any:
     """The endpoint as a model: its client is the run's (shared with the budget check), its
     classes the training labels."""
-    from sekit.checks.model.remote import EndpointModel
+    from sekit.subjects.endpoint_model import EndpointModel
 
     section = ctx.config.model
     assert section is not None

@@ -64,7 +64,7 @@ class DataBundle:
             return self.task == "classification"
         if self.label is None:
             return False
-        from sekit.checks.data.types import looks_categorical
+        from sekit.subjects.types import looks_categorical
 
         return looks_categorical(self.train.frame[self.label])
 
@@ -106,7 +106,7 @@ def bundle_from_config(ctx: Context) -> DataBundle:
 
 
 def _load(ctx: Context) -> DataBundle:
-    from sekit.checks.data.tables import read_table, require_column, require_label
+    from sekit.subjects.tables import read_table, require_column, require_label
 
     config = ctx.config
     data: Data | None = config.data
