@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sekit.checks.suite import Options, SuiteOptions
+from sekit.checks.options import Options, SuiteOptions
 from sekit.config.schema import Config
 from sekit.errors import InputError, InputUnavailable
 
@@ -21,7 +21,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class RunOptions:
     """Options of one run, set from the command line: those every suite shares, and each
-    suite's own (typed, validated by the suite: :class:`~sekit.checks.suite.SuiteOptions`)."""
+    suite's own (typed, validated by the suite: :class:`~sekit.checks.options.SuiteOptions`)."""
 
     engine: str = "native"
     ci: bool = field(default_factory=lambda: bool(os.environ.get("CI")))

@@ -17,32 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+# A plugin imports Suite, SuiteOptions and Table from here; SuiteOptions is declared in
+# sekit.checks.options so that the run context need not import this module (no import circle).
+from sekit.checks.options import SuiteOptions as SuiteOptions
 
 if TYPE_CHECKING:
     from sekit.checks.context import RunOptions
     from sekit.checks.spec import CheckSpec
     from sekit.checks.table import Table as Table
     from sekit.config.schema import Config
-
-
-class SuiteOptions(BaseModel):
-    """The options a suite adds to ``sekit check``: one field per option.
-
-    A field ``log: Path | None`` becomes ``--log PATH``; ``bool`` a flag, ``Literal[...]`` a
-    choice, ``int`` with bounds a range; the field's ``description`` is the help text and
-    ``json_schema_extra={"metavar": ...}`` its metavar. A suite validates its own options with
-    pydantic validators; the validation context holds ``run`` (the
-    :class:`~sekit.checks.context.RunOptions` shared by every suite) and ``asked`` (whether the
-    suite was named on the command line).
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-Options = TypeVar("Options", bound=SuiteOptions)
 
 
 @dataclass(frozen=True)

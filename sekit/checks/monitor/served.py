@@ -3,10 +3,11 @@
 The prediction log holds one JSON object per request (SPEC.md's line: ``timestamp``,
 ``request_id``, ``model_version``, ``latency_ms``, ``status``, ``prediction`` and the inputs;
 the scaffold's service writes ``answer_<label>`` for the prediction and ``answer_fallback``; the
-field names are ``[monitor]`` keys for other services). It is read by :mod:`sekit.subjects.servedlog`,
-which validates each line: invalid lines are left out and counted (``invalid_log_lines``, a
-warning), and when more are invalid than :func:`sekit.bounds.tolerated` allows, no bound on
-the log is measured and every check that reads it ends ``error``. Each window is judged on its own
+field names are ``[monitor]`` keys for other services). It is read by
+:mod:`sekit.subjects.servedlog`, which validates each line: invalid lines are left out and
+counted (``invalid_log_lines``, a warning), and when more are invalid than
+:func:`sekit.bounds.tolerated` allows, no bound on the log is measured and every check that
+reads it ends ``error``. Each window is judged on its own
 requests, and every verdict is a one-sided exact binomial test against the bound, so a window
 with few requests cannot break a bound by chance:
 
