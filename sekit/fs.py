@@ -36,3 +36,11 @@ def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
         raise
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """A path as the config would write it: relative to the project when inside it."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

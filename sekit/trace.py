@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sekit.errors import InputError, UsageError
+from sekit.fs import shown_path
 
 if TYPE_CHECKING:
     from sekit.config.schema import Config
@@ -90,7 +91,7 @@ class Trace:
 
 def trace(config: Config, request_id: str, *, log: Path | None = None) -> Trace:
     path, line = _look_up(config, request_id, log)
-    found = Trace(request_id=request_id, log=_shown(path, config.root), served=line)
+    found = Trace(request_id=request_id, log=shown_path(path, config.root), served=line)
     found.feedback = _feedback(config, request_id)
     version = line.get("model_version") or line.get("answer_model_version")
     if version is None:
@@ -156,18 +157,11 @@ def _look_up(config: Config, request_id: str, log: Path | None) -> tuple[Path, d
     for path in existing:
         with contextlib.suppress(UsageError):
             return path, _served(path, request_id, config.root)
-    searched = ", ".join(_shown(path, config.root) for path in existing)
+    searched = ", ".join(shown_path(path, config.root) for path in existing)
     raise UsageError(
         f"request {request_id!r} is in none of the prediction logs ({searched})",
         hint="copy the request_id from an answer or from the log, or pass --log",
     )
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
 
 
 def _served(path: Path, request_id: str, root: Path) -> dict[str, Any]:
@@ -191,7 +185,7 @@ def _served(path: Path, request_id: str, root: Path) -> dict[str, Any]:
         raise InputError(path, f"cannot read the prediction log: {exc}") from None
     if found is None:
         raise UsageError(
-            f"request {request_id!r} is not in {_shown(path, root)} ({lines} lines)",
+            f"request {request_id!r} is not in {shown_path(path, root)} ({lines} lines)",
             hint="copy the request_id from an answer or from the log",
         )
     return found
@@ -203,7 +197,7 @@ def _feedback(config: Config, request_id: str) -> Any:
     monitor = config.table(Monitor)
     if monitor is None or monitor.feedback is None or not monitor.feedback.exists():
         return None
-    from sekit.checks.monitor.accuracy import read_feedback
+    from sekit.subjects.feedback import read_feedback
 
     label = config.data.label if config.data is not None else None
     labels = read_feedback(monitor.feedback, label)

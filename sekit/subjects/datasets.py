@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sekit.config.schema import Column, Data, Drift, Leakage, Quality
 from sekit.errors import DataLoadError
+from sekit.fs import shown_path
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -119,7 +120,7 @@ def _load(ctx: Context) -> DataBundle:
         if path is None:
             continue
         if role == "production" and data.production_optional and not path.exists():
-            absent.append(_shown(path, config.root))
+            absent.append(shown_path(path, config.root))
             continue
         frame = read_table(path, key=f"data.{role}")
         if data.sample_rows is not None and len(frame) > data.sample_rows:
@@ -128,7 +129,7 @@ def _load(ctx: Context) -> DataBundle:
             require_label(frame, data.label, path, key=f"data.{role}")
         if data.group is not None and role in ("train", "test"):
             require_column(frame, data.group, path, setting="data.group", key=f"data.{role}")
-        frames[role] = Dataset(role, frame, _shown(path, config.root))
+        frames[role] = Dataset(role, frame, shown_path(path, config.root))
     return DataBundle(
         # Without training data (a given endpoint), the test data stands in wherever the
         # model checks need example rows; the data suite does not run (sekit.checks.data.suite).
@@ -145,10 +146,3 @@ def _load(ctx: Context) -> DataBundle:
         task=config.model.task if config.model is not None else None,
         absent=tuple(absent),
     )
-
-
-def _shown(path: Any, root: Any) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)

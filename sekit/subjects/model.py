@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sekit.errors import ModelLoadError
+from sekit.fs import shown_path
 from sekit.threads import one_thread
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ def _load(ctx: Context, *, baseline: bool) -> ModelUnderTest:
         source = path
     elif path is not None:
         model = load_model_file(path, key=key, root=config.root, trusted=section.trusted_types)
-        source = _shown(path, config.root)
+        source = shown_path(path, config.root)
     else:
         assert section.loader is not None
         model = call_loader(section.loader, root=config.root, source=config.source)
@@ -194,10 +195,3 @@ def _smoke(subject: ModelUnderTest, data: DataBundle) -> None:
             key="model",
             hint="was it trained on this data's columns and types?",
         ) from None
-
-
-def _shown(path: Any, root: Any) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)

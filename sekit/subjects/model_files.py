@@ -176,14 +176,6 @@ def require_predict(model: Any, where: str, key: str, method: str = "predict") -
     return model
 
 
-def shown_path(path: Path, root: Path) -> str:
-    """A path as the config would write it: relative to the project when inside it."""
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:200] if text else "no message"

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sekit.bounds import tolerated
+from sekit.errors import InputError
 
 LINE_BYTES = 1_000_000
 EXAMPLES = 5  # line numbers kept per reason
@@ -210,6 +211,34 @@ def read(
     """Every valid line of the log, and what was left out."""
     problems = Problems()
     kept = list(lines(path, fields, problems, line_bytes=line_bytes, max_bytes=max_bytes))
+    return kept, problems
+
+
+def read_judged(
+    path: Path,
+    fields: Fields,
+    *,
+    unmeasured: str,
+    unusable: Callable[[Problems], tuple[str, str | None]],
+) -> tuple[list[Line], Problems]:
+    """The valid lines of a prediction log, or a one-line :class:`~sekit.errors.InputError`:
+    the file cannot be read; no line is usable (``unusable`` says why, and the key to set, if
+    any); or more lines are invalid than :func:`sekit.bounds.tolerated` allows (``unmeasured``
+    says what is then not measured, e.g. "no bound on this log is measured")."""
+    try:
+        kept, problems = read(path, fields)
+    except OSError as exc:
+        raise InputError(path, f"cannot read the prediction log: {exc.strerror or exc}") from None
+    if not kept:
+        message, key = unusable(problems)
+        raise InputError(path, message, key=key)
+    if not problems.tolerable:
+        raise InputError(
+            path,
+            f"{problems.describe()}; with more than {tolerated(problems.lines)} of "
+            f"{problems.lines} invalid, {unmeasured}",
+            hint="fix how the service writes its log (SPEC.md: one line of the prediction log)",
+        )
     return kept, problems
 
 

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sekit.bounds import tolerated
 from sekit.checks.context import Context
 from sekit.checks.experiment.options import ExperimentOptions
 from sekit.checks.experiment.settings import FEEDBACK_METRICS, LOWER_IS_BETTER, Experiment
 from sekit.errors import InputError, UsageError
+from sekit.fs import shown_path
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,15 +103,8 @@ def no_log_reason(ctx: Context) -> str | None:
     if path is None:
         return "no prediction log: set [experiment].log (or [monitor].log)"
     if not path.exists():
-        return f"no requests logged yet ({_shown(path, ctx.config.root)} does not exist)"
+        return f"no requests logged yet ({shown_path(path, ctx.config.root)} does not exist)"
     return None
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
 
 
 def _read(ctx: Context, metric: str | None = None) -> Observations:
@@ -131,20 +124,9 @@ def _read(ctx: Context, metric: str | None = None) -> Observations:
         counts=counted,
         required=(experiment.timestamp,) if experiment.start or experiment.end else (),
     )
-    try:
-        kept, problems = servedlog.read(path, fields)
-    except OSError as exc:
-        raise InputError(path, f"cannot read the prediction log: {exc.strerror or exc}") from None
-    told = f": {problems.describe()}" if problems.invalid else ""
-    if not kept:
-        raise InputError(path, f"the prediction log holds no usable JSON object per line{told}")
-    if not problems.tolerable:
-        raise InputError(
-            path,
-            f"{problems.describe()}; with more than {tolerated(problems.lines)} of "
-            f"{problems.lines} invalid, the experiment is not measured",
-            hint="fix how the service writes its log (SPEC.md: one line of the prediction log)",
-        )
+    kept, problems = servedlog.read_judged(
+        path, fields, unmeasured="the experiment is not measured", unusable=_unusable
+    )
     frame = pd.DataFrame.from_records([line.record for line in kept])
     if experiment.start is not None or experiment.end is not None:
         frame["_time"] = pd.Series(
@@ -174,11 +156,16 @@ def _read(ctx: Context, metric: str | None = None) -> Observations:
     )
     return Observations(
         frame=kept_frame,
-        source=_shown(path, ctx.config.root),
+        source=shown_path(path, ctx.config.root),
         requests=len(kept_frame),
         outside=int((~keep).sum()),
         problems=problems,
     )
+
+
+def _unusable(problems: servedlog.Problems) -> tuple[str, str | None]:
+    told = f": {problems.describe()}" if problems.invalid else ""
+    return f"the prediction log holds no usable JSON object per line{told}", None
 
 
 def _counts(metric: str) -> tuple[str, ...]:
@@ -235,8 +222,7 @@ def _from_feedback(
 ) -> pd.Series:
     import pandas as pd
 
-    from sekit.checks.monitor.accuracy import read_feedback
-    from sekit.checks.monitor.served import as_labels
+    from sekit.subjects.feedback import as_labels, read_feedback
 
     store = feedback_path(ctx)
     if store is None:

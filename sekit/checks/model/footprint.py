@@ -19,8 +19,9 @@ from typing import Any
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, outcome
 from sekit.checks.spec import CheckSpec, Kind, Metric
+from sekit.fs import shown_path
 from sekit.results import Outcome
-from sekit.subjects.model_files import PICKLE, SKOPS, load_model_file, shown_path
+from sekit.subjects.model_files import PICKLE, SKOPS, load_model_file
 
 
 def needs_file(config: Any) -> str | None:

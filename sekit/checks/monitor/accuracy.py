@@ -18,7 +18,6 @@ judged as well.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
@@ -37,6 +36,7 @@ from sekit.checks.spec import CheckSpec, Metric, MltsClaim
 from sekit.config.schema import Config
 from sekit.errors import InputError
 from sekit.results import Finding, Outcome
+from sekit.subjects.feedback import as_labels, read_feedback
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,38 +49,6 @@ def needs_feedback(config: Config) -> str | None:
     if monitor is None or (monitor.feedback is None and monitor.prometheus is None):
         return "no [monitor].feedback store of true labels (nor a Prometheus server)"
     return None
-
-
-def read_feedback(path: Path, label: str | None) -> pd.DataFrame:
-    """request_id and label of every request that received one."""
-    import sqlite3
-
-    import pandas as pd
-
-    if not path.exists():
-        return pd.DataFrame(columns=["request_id", "label"])
-    try:
-        if path.suffix in (".sqlite", ".sqlite3", ".db"):
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-                frame = pd.read_sql("SELECT request_id, label FROM feedback", connection)
-        elif path.suffix in (".jsonl", ".json"):
-            frame = pd.read_json(path, lines=path.suffix == ".jsonl")
-        else:
-            frame = pd.read_csv(path)
-    except (OSError, ValueError, sqlite3.Error, pd.errors.ParserError) as exc:
-        raise InputError(
-            path, f"cannot read the feedback store: {exc}", key="monitor.feedback"
-        ) from None
-    if "label" not in frame.columns and label is not None and label in frame.columns:
-        frame = frame.rename(columns={label: "label"})
-    missing = [c for c in ("request_id", "label") if c not in frame.columns]
-    if missing:
-        raise InputError(
-            path,
-            f"the feedback store has no {' or '.join(missing)} column",
-            key="monitor.feedback",
-        )
-    return frame[["request_id", "label"]].drop_duplicates("request_id", keep="last")
 
 
 def check_accuracy(ctx: Context) -> Outcome:
@@ -128,7 +96,7 @@ def check_accuracy(ctx: Context) -> Outcome:
     else:
         bound = monitor.min_accuracy or _gate(ctx, "model.accuracy", "min")
         series = Series("monitor.accuracy", bound, "min")
-        right = sv.as_labels(joined[field]) == sv.as_labels(joined["_truth"])
+        right = as_labels(joined[field]) == as_labels(joined["_truth"])
         counted = []
         for start, rows in joined.groupby("_window", sort=True):
             n, k = len(rows), int(right[rows.index].sum())

@@ -34,6 +34,7 @@ from sekit.errors import InputError
 from sekit.results import Finding, Outcome
 from sekit.stats import Comparison
 from sekit.subjects.datasets import bundle_from_config
+from sekit.subjects.feedback import as_labels
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,8 +107,8 @@ def check_drift(ctx: Context) -> Outcome:
                 else None
             )
             outcome = compare(
-                sv.as_labels(reference) if kind else reference,
-                sv.as_labels(rows[field]) if kind else rows[field],
+                as_labels(reference) if kind else reference,
+                as_labels(rows[field]) if kind else rows[field],
                 declared=kind,
             )
             if outcome is not None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sekit.checks.context import Context
-from sekit.checks.monitor import served as sv
 from sekit.results import Finding
+from sekit.subjects.feedback import as_labels
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,7 +34,7 @@ def groups_on_feedback(
     if section is None or not section.sensitive or joined.empty:
         return [], []
     columns = [c for c in section.sensitive if c in joined.columns]
-    truth, predicted = sv.as_labels(joined["_truth"]), sv.as_labels(joined[field])
+    truth, predicted = as_labels(joined["_truth"]), as_labels(joined[field])
     positive = section.positive_class or sorted(set(truth.dropna()))[-1]
     y_true = (truth == str(positive)).to_numpy()
     y_pred = (predicted == str(positive)).to_numpy()

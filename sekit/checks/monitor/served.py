@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sekit.bounds import measured, tolerated
+from sekit.bounds import measured
 from sekit.checks.context import Context
 from sekit.checks.findings import invalid_lines as lines_left_out
 from sekit.checks.monitor.options import MonitorOptions
 from sekit.checks.monitor.settings import Monitor
-from sekit.errors import InputError, UsageError
+from sekit.errors import UsageError
+from sekit.fs import shown_path
 from sekit.results import Finding
 
 if TYPE_CHECKING:
@@ -151,15 +152,8 @@ def no_log_reason(ctx: Context) -> str | None:
     if not path.exists():
         if ctx.options.of(MonitorOptions).log is not None:
             raise UsageError(f"--log {path}: no such file", hint="name the service's log")
-        return f"no requests logged yet ({_shown(path, ctx.config.root)} does not exist)"
+        return f"no requests logged yet ({shown_path(path, ctx.config.root)} does not exist)"
     return None
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
 
 
 def served(ctx: Context) -> pd.DataFrame:
@@ -191,26 +185,18 @@ def _read(ctx: Context) -> pd.DataFrame:
     path = log_path(ctx)
     assert path is not None
     monitor = settings(ctx)
-    try:
-        kept, problems = servedlog.read(path, fields(monitor))
-    except OSError as exc:
-        raise InputError(path, f"cannot read the prediction log: {exc.strerror or exc}") from None
-    if not kept:
-        message, key = _unusable(problems, monitor)
-        raise InputError(path, message, key=key)
-    if not problems.tolerable:
-        raise InputError(
-            path,
-            f"{problems.describe()}; with more than {tolerated(problems.lines)} of "
-            f"{problems.lines} invalid, no bound on this log is measured",
-            hint="fix how the service writes its log (SPEC.md: one line of the prediction log)",
-        )
+    kept, problems = servedlog.read_judged(
+        path,
+        fields(monitor),
+        unmeasured="no bound on this log is measured",
+        unusable=lambda found: _unusable(found, monitor),
+    )
     frame = pd.DataFrame.from_records([line.record for line in kept])
     times = pd.Series([line.time for line in kept], index=frame.index, dtype="datetime64[ns, UTC]")
     frame = frame.assign(_time=times).sort_values("_time", kind="stable")
     frame["_window"] = frame["_time"].dt.floor(f"{int(monitor.window)}s")
     frame.attrs["problems"] = problems
-    frame.attrs["source"] = _shown(path, ctx.config.root)
+    frame.attrs["source"] = shown_path(path, ctx.config.root)
     return frame.reset_index(drop=True)
 
 
@@ -236,20 +222,6 @@ def _unusable(problems: servedlog.Problems, monitor: Monitor) -> tuple[str, str 
 def invalid_lines(frame: pd.DataFrame) -> list[Finding]:
     """A warning when the log had invalid lines (few enough to judge the rest)."""
     return lines_left_out(frame.attrs["source"], frame.attrs.get("problems"))
-
-
-def as_labels(values: pd.Series) -> pd.Series:
-    """Class labels as text, so that 1, 1.0 and "1" (JSON, CSV and SQLite spell them
-    differently) are one class; missing stays missing."""
-
-    def label(value: Any) -> str | None:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return None
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value)
-
-    return values.map(label)
 
 
 def prediction_field(ctx: Context, frame: pd.DataFrame) -> str | None:

@@ -66,7 +66,8 @@ def recommender_from_config(ctx: Context) -> Recommender:
 
 
 def _load(ctx: Context) -> Recommender:
-    from sekit.subjects.model_files import call_loader, load_model_file, shown_path
+    from sekit.fs import shown_path
+    from sekit.subjects.model_files import call_loader, load_model_file
 
     config = ctx.config
     section = config.model
