@@ -154,7 +154,7 @@ def check(
 
 def pandera_schema(columns: Mapping[str, Column | Mapping[str, Any]]) -> pa.DataFrameSchema:
     """``[data.columns]`` as a pandera ``DataFrameSchema`` (nullable, min/max, allowed)."""
-    from sekit.checks.data.values import to_pandera
+    from sekit.subjects.columns import to_pandera
 
     return to_pandera(
         {n: c if isinstance(c, Column) else Column.model_validate(c) for n, c in columns.items()}

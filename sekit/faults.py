@@ -1,14 +1,17 @@
-"""Models broken on purpose: the fault cases of the release and fallback checks, shared by the
+"""Models broken on purpose: the fault cases of the release and fallback checks (the
+``load.fallback`` check pickles :class:`FaultyModel` for the service it starts), shared by the
 tests, the benchmarks and the exercises. Each wraps a trained model and keeps everything but
 prediction (its classes, its ``model_version_``, its ``fallback_`` rule), so that the team's
 service loads it like the real one (joblib, ``SEKIT_MODEL_PATH``)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
-from sekit.checks.load.fallback import FaultyModel
+SLOW_S = 2.0  # model-slow: seconds each prediction waits (the load.fallback check's fault)
+PREDICTING = ("predict", "predict_proba", "predict_log_proba", "decision_function")
 
 
 class ConstantModel:
@@ -40,6 +43,32 @@ class ConstantModel:
         proba = np.zeros((self._rows(rows), len(classes)))
         proba[:, classes.index(self.answer)] = 1.0
         return proba
+
+
+class FaultyModel:
+    """A model that fails the way models fail in production: it raises (a corrupt file, a
+    missing feature) or it is slow (a stuck dependency). Everything but prediction is the
+    wrapped model's (its classes, its version, its fallback rule)."""
+
+    def __init__(self, model: Any, fault: str, delay_s: float = SLOW_S) -> None:
+        self.model = model
+        self.fault = fault
+        self.delay_s = delay_s  # model-slow: how long each prediction waits
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("model", "fault", "delay_s") or name.startswith("__"):
+            raise AttributeError(name)  # during unpickling, before __dict__ is filled
+        attribute = getattr(self.model, name)
+        if name not in PREDICTING:
+            return attribute
+
+        def failing(*args: Any, **kwargs: Any) -> Any:
+            if self.fault == "model-error":
+                raise RuntimeError("model failure injected by sekit (model-error)")
+            time.sleep(self.__dict__.get("delay_s", SLOW_S))
+            return attribute(*args, **kwargs)
+
+        return failing
 
 
 def write(model: Any, path: Path, fault: str, **options: Any) -> Path:

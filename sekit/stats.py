@@ -24,9 +24,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
+    import pandas as pd
 
 MONTE_CARLO_DRAWS = 20_000  # at most; p-values down to 5e-5
 MONTE_CARLO_BATCH = 2_000
+MAX_LEVELS = 1_000  # a text column with more distinct values is free text, not a category
 
 
 @dataclass(frozen=True)
@@ -324,3 +326,32 @@ def quantile_ratio(
         ratios[start:stop] = np.maximum(a, floor) / np.maximum(b, floor)
     low, high = (float(v) for v in np.quantile(ratios, [0.025, 0.975]))
     return ratio, (low, high)
+
+
+def compare(
+    reference: pd.Series, current: pd.Series, *, declared: str | None = None
+) -> Comparison | None:
+    """Test whether ``current`` is distributed like ``reference`` (two columns: the data
+    suite's and the monitor's drift); None if not testable (dates, declared free text, free text
+    of more than :data:`MAX_LEVELS` values, fewer than two values on a side)."""
+    import pandas as pd
+
+    from sekit.subjects.types import is_number, is_text, looks_categorical
+
+    if declared in ("datetime", "string") or pd.api.types.is_datetime64_any_dtype(reference.dtype):
+        return None
+    ref = reference.dropna()
+    cur = current.dropna()
+    if len(ref) < 2 or len(cur) < 2:
+        return None
+    categorical = declared in ("category", "bool") or not is_number(ref) or looks_categorical(ref)
+    if categorical:
+        if is_text(ref) and ref.nunique() > MAX_LEVELS:
+            return None
+        table = pd.concat(
+            [ref.astype(str).value_counts(), cur.astype(str).value_counts()], axis=1
+        ).fillna(0)
+        return counts(table.iloc[:, 0].to_numpy(), table.iloc[:, 1].to_numpy())
+    if not is_number(cur):
+        return None
+    return numbers(ref.to_numpy(dtype="float64"), cur.to_numpy(dtype="float64"))

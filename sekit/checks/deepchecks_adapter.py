@@ -19,12 +19,19 @@ import os
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sekit.checks.kinds import CHECK_ERROR
 from sekit.checks.spec import DeepchecksRule, Rule
 from sekit.errors import MissingExtraError
 from sekit.results import Finding, Outcome, Severity, Status
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sekit.subjects.datasets import DataBundle
+
+MAX_ROWS = 100_000  # rows of one frame handed to Deepchecks
 
 # Checks that do not apply to some projects, and the Deepchecks exception that says so: a
 # dataset without an index or a datetime column, a check for another task or model type. Any
@@ -175,3 +182,29 @@ def build_result(
     if errored:
         made = made.model_copy(update={"status": Status.ERROR})
     return made
+
+
+def deepchecks_dataset(bundle: DataBundle, frame: pd.DataFrame, *, with_label: bool) -> Any:
+    """A Deepchecks ``Dataset`` of a frame of the run (the data and the model engines): the
+    bundle's features, its label when asked, categories as declared; above :data:`MAX_ROWS`
+    rows a seeded sample (Deepchecks needs the whole frame in memory, several times)."""
+    from deepchecks.tabular import Dataset
+
+    if len(frame) > MAX_ROWS:
+        frame = frame.sample(n=MAX_ROWS, random_state=0)
+    features = [c for c in bundle.features if c in frame.columns]
+    label = bundle.label if with_label and bundle.label in frame.columns else None
+    categorical = [
+        c
+        for c in features
+        if c in bundle.columns and bundle.columns[c].type in ("category", "bool", "string")
+    ]
+    columns = features + ([label] if label else [])
+    return Dataset(
+        frame[columns],
+        label=label,
+        cat_features=categorical or None,
+        label_type=None
+        if label is None
+        else ("multiclass" if bundle.is_classification() else "regression"),
+    )

@@ -117,8 +117,8 @@ def golden_rows(path: Path, label: str) -> Any:
 def compare(config: Config, champion: Config) -> Comparison:
     """``config``'s model (the challenger) against ``champion``'s on ``[retrain].golden``."""
     from sekit.checks.context import Context
-    from sekit.checks.release.accuracy import _losses
     from sekit.subjects.model import subject_from_config
+    from sekit.subjects.testset import per_row_losses
 
     settings = config.retrain
     assert settings is not None and settings.golden is not None
@@ -131,7 +131,7 @@ def compare(config: Config, champion: Config) -> Comparison:
         context = Context(subject_config)
         try:
             subject = subject_from_config(context)
-            loss, classification = _losses(subject, frame, truth)
+            loss, classification = per_row_losses(subject, frame, truth)
         finally:
             context.close()
         losses.append(loss)

@@ -146,3 +146,33 @@ def _load(ctx: Context) -> DataBundle:
         task=config.model.task if config.model is not None else None,
         absent=tuple(absent),
     )
+
+
+def slices(
+    frame: pd.DataFrame, features: list[str], min_size: int
+) -> list[tuple[str, str, pd.Series]]:
+    """The slices of a frame: (feature, description, row mask) for each category (of a feature
+    with at most 50 values) and each numeric quartile, every slice at least ``min_size`` rows
+    (the model's slices, and the release's comparison per slice)."""
+    import pandas as pd
+
+    from sekit.subjects.types import is_number, looks_categorical
+
+    found = []
+    for column in features:
+        series = frame[column]
+        if looks_categorical(series):
+            for value, count in series.value_counts(dropna=False).items():
+                if count >= min_size and len(series.unique()) <= 50:
+                    mask = series.isna() if value != value else series == value
+                    found.append((column, f"{column} = {value!r}", mask))
+        elif is_number(series):
+            try:
+                bins = pd.qcut(series, 4, duplicates="drop")
+            except ValueError:
+                continue
+            for interval in bins.cat.categories:
+                mask = bins == interval
+                if int(mask.sum()) >= min_size:
+                    found.append((column, f"{column} in {interval}", mask))
+    return found

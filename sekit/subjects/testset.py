@@ -13,6 +13,7 @@ from sekit.subjects.datasets import DataBundle, bundle_from_config
 from sekit.subjects.model import ModelUnderTest
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 
@@ -82,3 +83,16 @@ def scores(subject: ModelUnderTest, frame: pd.DataFrame, truth: pd.Series) -> di
 
 def primary(task: str, values: dict[str, float]) -> float:
     return values["f1_macro"] if task == "classification" else values["r2"]
+
+
+def per_row_losses(
+    subject: ModelUnderTest, frame: pd.DataFrame, truth: pd.Series
+) -> tuple[np.ndarray, bool]:
+    """Per-row loss: 1 for a wrong class (classification), the absolute error (regression)."""
+    import numpy as np
+
+    predicted = subject.predict(frame)
+    if subject.task == "classification":
+        return (predicted != truth.to_numpy()).astype("float64"), True
+    actual = truth.to_numpy(dtype="float64")
+    return np.abs(predicted.astype("float64") - actual), False

@@ -1,9 +1,9 @@
 """The Deepchecks engine for data: ``data_integrity`` and ``train_test_validation``.
 
 Run with ``sekit check data --engine deepchecks`` (or ``all``). Both suites run for real on the
-configured datasets; frames above :data:`MAX_ROWS` rows are sampled first (Deepchecks needs
-about 50 s and 2.6 GB for ``data_integrity`` on a million rows). Deepchecks' own HTML reports are
-saved in ``.sekit/deepchecks/``.
+configured datasets; frames above :data:`sekit.checks.deepchecks_adapter.MAX_ROWS` rows are
+sampled first (Deepchecks needs about 50 s and 2.6 GB for ``data_integrity`` on a million rows).
+Deepchecks' own HTML reports are saved in ``.sekit/deepchecks/``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sekit.checks.context import Context
 from sekit.checks.deepchecks_adapter import (
     build_result,
+    deepchecks_dataset,
     findings_of,
     import_deepchecks,
     run_suite,
@@ -25,9 +26,7 @@ from sekit.results import Outcome
 from sekit.subjects.datasets import DataBundle, bundle_from_config
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-MAX_ROWS = 100_000
+    pass
 
 
 def rules(checks: Sequence[CheckSpec]) -> dict[str, Any]:
@@ -54,29 +53,6 @@ def _class_balance(check: Any, threshold: float) -> Any:
         return ConditionResult(ConditionCategory.PASS, details)
 
     return check.add_condition(f"smallest/largest class ratio is at least {threshold:g}", balanced)
-
-
-def deepchecks_dataset(bundle: DataBundle, frame: pd.DataFrame, *, with_label: bool) -> Any:
-    from deepchecks.tabular import Dataset
-
-    if len(frame) > MAX_ROWS:
-        frame = frame.sample(n=MAX_ROWS, random_state=0)
-    features = [c for c in bundle.features if c in frame.columns]
-    label = bundle.label if with_label and bundle.label in frame.columns else None
-    categorical = [
-        c
-        for c in features
-        if c in bundle.columns and bundle.columns[c].type in ("category", "bool", "string")
-    ]
-    columns = features + ([label] if label else [])
-    return Dataset(
-        frame[columns],
-        label=label,
-        cat_features=categorical or None,
-        label_type=None
-        if label is None
-        else ("multiclass" if bundle.is_classification() else "regression"),
-    )
 
 
 def _with_sekit_settings(suite: Any, bundle: DataBundle) -> Any:

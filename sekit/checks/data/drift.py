@@ -22,40 +22,13 @@ from sekit.checks.findings import finding, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim, Rule, default, on, share
 from sekit.config.data import Drift
 from sekit.results import Finding, Outcome
-from sekit.stats import Comparison
+from sekit.stats import Comparison, compare
 from sekit.subjects.datasets import DataBundle, Dataset, bundle_from_config
-from sekit.subjects.types import is_number, is_text, looks_categorical
 
 if TYPE_CHECKING:
     import pandas as pd
 
-MAX_LEVELS = 1_000  # a text column with more distinct values is free text, not a category
 MAX_ROWS = 200_000
-
-
-def compare(
-    reference: pd.Series, current: pd.Series, *, declared: str | None = None
-) -> Comparison | None:
-    """Test whether ``current`` is distributed like ``reference``; None if not testable."""
-    import pandas as pd
-
-    if declared in ("datetime", "string") or pd.api.types.is_datetime64_any_dtype(reference.dtype):
-        return None
-    ref = reference.dropna()
-    cur = current.dropna()
-    if len(ref) < 2 or len(cur) < 2:
-        return None
-    categorical = declared in ("category", "bool") or not is_number(ref) or looks_categorical(ref)
-    if categorical:
-        if is_text(ref) and ref.nunique() > MAX_LEVELS:
-            return None
-        table = pd.concat(
-            [ref.astype(str).value_counts(), cur.astype(str).value_counts()], axis=1
-        ).fillna(0)
-        return stats.counts(table.iloc[:, 0].to_numpy(), table.iloc[:, 1].to_numpy())
-    if not is_number(cur):
-        return None
-    return stats.numbers(ref.to_numpy(dtype="float64"), cur.to_numpy(dtype="float64"))
 
 
 def _independent(bundle: DataBundle, current: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -1,87 +1,25 @@
 """Value constraints from ``[data.columns]``: ``missing_values``, ``out_of_range``,
 ``unexpected_category``.
 
-The constraints (nullable, min, max, allowed) are a pandera schema, built by :func:`to_pandera`,
-so a team's own pipeline can validate with exactly the schema that sekit checks.
+The constraints (nullable, min, max, allowed) are a pandera schema, built by
+:func:`sekit.subjects.columns.to_pandera`, so a team's own pipeline can validate with exactly
+the schema that sekit checks.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sekit.checks.data.schema import SCHEMA_EXPECTATIONS
 from sekit.checks.findings import example_rows, finding, outcome, percent, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric, Rule, on
-from sekit.config.schema import Column
 from sekit.results import Finding, Outcome
+from sekit.subjects.columns import constraints, to_pandera
 from sekit.subjects.datasets import DataBundle, Dataset, bundle_from_config
-from sekit.subjects.types import is_number, is_text
-
-if TYPE_CHECKING:
-    import pandas as pd
-    import pandera.pandas as pa
 
 EXAMPLES = 10
-
-
-def to_pandera(
-    columns: dict[str, Column], frame: pd.DataFrame | None = None, *, skip: tuple[str, ...] = ()
-) -> pa.DataFrameSchema:
-    """The pandera schema of ``[data.columns]``: nullability, min/max and allowed values.
-
-    Types are judged by :func:`sekit.subjects.types.conforms` (semantically: an int column
-    read as float because of a gap is still int), so the pandera columns carry no dtype.
-    Given ``frame``, range checks are only attached where the column's values can be compared.
-    """
-    import pandera.pandas as pa
-
-    schema_columns = {}
-    for name, spec in columns.items():
-        if name in skip:
-            continue
-        series = frame[name] if frame is not None and name in frame.columns else None
-        schema_columns[name] = pa.Column(
-            None,
-            nullable=spec.nullable,
-            required=False,
-            checks=[c for _, c in _constraints(spec, series)],
-            description=spec.description or None,
-        )
-    return pa.DataFrameSchema(schema_columns, strict=False, name="sekit [data.columns]")
-
-
-def _constraints(spec: Column, series: pd.Series | None) -> list[tuple[str, pa.Check]]:
-    import pandas as pd
-    import pandera.pandas as pa
-
-    found: list[tuple[str, pa.Check]] = []
-    comparable = (
-        series is None
-        or is_number(series)
-        or (spec.type == "datetime" and pd.api.types.is_datetime64_any_dtype(series.dtype))
-    )
-    if comparable:
-        for name, bound in (("min", spec.min), ("max", spec.max)):
-            if bound is None:
-                continue
-            value: Any = bound
-            if spec.type == "datetime":
-                value = pd.Timestamp(str(bound))
-                tz = series.dt.tz if series is not None else None
-                if tz is not None and value.tzinfo is None:
-                    value = value.tz_localize(tz)
-            check = pa.Check.ge(value) if name == "min" else pa.Check.le(value)
-            found.append((name, check))
-    if spec.allowed is not None:
-        allowed = list(spec.allowed)
-        if series is not None and not is_text(series) and all(isinstance(a, str) for a in allowed):
-            texts = set(allowed)
-            found.append(("allowed", pa.Check(lambda s: s.astype(str).isin(texts), name="allowed")))
-        else:
-            found.append(("allowed", pa.Check.isin(allowed)))
-    return found
 
 
 @dataclass
@@ -111,7 +49,7 @@ def _validate(bundle: DataBundle, dataset: Dataset) -> dict[tuple[str, str], Vio
     skip = (bundle.label or "",) if dataset.role == "production" else ()
     present = {n: c for n, c in bundle.columns.items() if n in frame.columns}
     schema = to_pandera(present, frame, skip=skip)
-    names = {n: [name for name, _ in _constraints(c, frame[n])] for n, c in present.items()}
+    names = {n: [name for name, _ in constraints(c, frame[n])] for n, c in present.items()}
     found: dict[tuple[str, str], Violations] = defaultdict(Violations)
     try:
         schema.validate(frame, lazy=True)

@@ -25,6 +25,7 @@ from sekit.checks.load.kinds import (
     SERVICE_UNAVAILABLE,
     THROUGHPUT,
 )
+from sekit.checks.load.locust import STARTUP_MARGIN
 from sekit.checks.load.options import LoadOptions
 from sekit.checks.load.validity import read_generator
 from sekit.checks.load.verdict import Run, judge, last_line
@@ -33,8 +34,6 @@ from sekit.config.schema import Config, Load
 from sekit.errors import UsageError
 from sekit.results import Outcome
 from sekit.subjects.service import RunningService, ServiceDown, external, started
-
-STARTUP_MARGIN = 60.0  # seconds Locust may take beyond warm-up + duration
 
 
 def locustfile_of(ctx: Context, mode: locust.Mode) -> Path:

@@ -1,10 +1,10 @@
 """``load.fallback``: the service keeps answering, in time, when its model fails.
 
 sekit starts the team's service with ``SEKIT_MODEL_PATH`` naming a copy of the model that fails
-on purpose (:class:`FaultyModel`, pickled with joblib): ``model-error`` raises on every
-prediction, ``model-slow`` answers only after :data:`SLOW_S` seconds. The usual ``[load]``
-traffic then runs against it (real Locust), and a few requests are sent directly to read the
-answers. The service passes when, under each fault,
+on purpose (:class:`sekit.faults.FaultyModel`, pickled with joblib): ``model-error`` raises on
+every prediction, ``model-slow`` answers only after :data:`sekit.faults.SLOW_S` seconds. The
+usual ``[load]`` traffic then runs against it (real Locust), and a few requests are sent
+directly to read the answers. The service passes when, under each fault,
 
 * it keeps the error-rate and latency bounds of the load check (a fallback answer in time, not
   a 500 and not a wait for the slow model);
@@ -20,7 +20,6 @@ service cannot be given a faulty model, so the check is skipped with ``--url``.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -33,39 +32,12 @@ from sekit.checks.load.options import LoadOptions
 from sekit.checks.load.validity import invalid, undecided
 from sekit.checks.load.verdict import Run, bound_of, latency_bounds
 from sekit.checks.spec import CheckSpec, Metric
+from sekit.faults import SLOW_S, FaultyModel
 from sekit.results import Finding, Outcome, Severity, Status
 from sekit.subjects.service import ServiceDown, started
 
 FAULTS = ("model-error", "model-slow")
-SLOW_S = 2.0
-PREDICTING = ("predict", "predict_proba", "predict_log_proba", "decision_function")
 PROBES = 5
-
-
-class FaultyModel:
-    """A model that fails the way models fail in production: it raises (a corrupt file, a
-    missing feature) or it is slow (a stuck dependency). Everything but prediction is the
-    wrapped model's (its classes, its version, its fallback rule)."""
-
-    def __init__(self, model: Any, fault: str, delay_s: float = SLOW_S) -> None:
-        self.model = model
-        self.fault = fault
-        self.delay_s = delay_s  # model-slow: how long each prediction waits
-
-    def __getattr__(self, name: str) -> Any:
-        if name in ("model", "fault", "delay_s") or name.startswith("__"):
-            raise AttributeError(name)  # during unpickling, before __dict__ is filled
-        attribute = getattr(self.model, name)
-        if name not in PREDICTING:
-            return attribute
-
-        def failing(*args: Any, **kwargs: Any) -> Any:
-            if self.fault == "model-error":
-                raise RuntimeError("model failure injected by sekit (model-error)")
-            time.sleep(self.__dict__.get("delay_s", SLOW_S))
-            return attribute(*args, **kwargs)
-
-        return failing
 
 
 def _no_fallback(severity: str, message: str, **evidence: Any) -> Finding:

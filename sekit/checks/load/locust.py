@@ -29,6 +29,7 @@ from sekit.config.schema import Load, Service
 from sekit.errors import InputError, ServiceError
 
 MAX_PAYLOAD_BYTES = 5_000_000
+STARTUP_MARGIN = 60.0  # seconds Locust may take beyond warm-up + duration
 RUN_TIME_MARGIN = 10.0  # seconds Locust's own clock waits beyond a run that ends itself
 
 

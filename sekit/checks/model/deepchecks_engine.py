@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from sekit.checks.context import Context
-from sekit.checks.data.deepchecks_engine import deepchecks_dataset
 from sekit.checks.deepchecks_adapter import (
     build_result,
+    deepchecks_dataset,
     findings_of,
     import_deepchecks,
     run_suite,

@@ -3,8 +3,6 @@ numeric quartile), against its quality overall."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, worst_summary
 from sekit.checks.model.figures import Slices, slice_figures
@@ -12,38 +10,9 @@ from sekit.checks.model.kinds import WEAK_SLICE
 from sekit.checks.spec import CheckSpec, MltsClaim, Rule
 from sekit.config.schema import Model
 from sekit.results import Outcome
+from sekit.subjects.datasets import slices
 from sekit.subjects.model import subject_from_config
 from sekit.subjects.testset import needs_labelled_test, test_set
-from sekit.subjects.types import is_number, looks_categorical
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-
-def _slices(
-    frame: pd.DataFrame, features: list[str], min_size: int
-) -> list[tuple[str, str, pd.Series]]:
-    """(feature, description, row mask) for each category and each numeric quartile."""
-    import pandas as pd
-
-    found = []
-    for column in features:
-        series = frame[column]
-        if looks_categorical(series):
-            for value, count in series.value_counts(dropna=False).items():
-                if count >= min_size and len(series.unique()) <= 50:
-                    mask = series.isna() if value != value else series == value
-                    found.append((column, f"{column} = {value!r}", mask))
-        elif is_number(series):
-            try:
-                bins = pd.qcut(series, 4, duplicates="drop")
-            except ValueError:
-                continue
-            for interval in bins.cat.categories:
-                mask = bins == interval
-                if int(mask.sum()) >= min_size:
-                    found.append((column, f"{column} in {interval}", mask))
-    return found
 
 
 def check_slices(ctx: Context) -> Outcome:
@@ -63,7 +32,7 @@ def check_slices(ctx: Context) -> Outcome:
         overall = float(np.mean(errors))
     from sekit import stats
 
-    candidates = _slices(frame, subject.features, section.slice_min_size)
+    candidates = slices(frame, subject.features, section.slice_min_size)
     # Every slice is one comparison: the intervals are widened (Bonferroni) so that, when no
     # slice is really worse, none is reported more than 5% of the time.
     confidence = 1 - 0.05 / max(len(candidates), 1)

@@ -1,7 +1,7 @@
 """``monitor.drift``: did the served inputs, or the predictions, move away from training, and when?
 
 Per window, each feature of the served requests is compared with the training data by the
-tests of ``data.drift`` (:func:`sekit.checks.data.drift.compare`: Kolmogorov-Smirnov for
+tests of ``data.drift`` (:func:`sekit.stats.compare`: Kolmogorov-Smirnov for
 numbers, Fisher / chi-squared for categories), and the served predictions with the model's
 predictions on the training inputs (when ``[model]`` loads: a model that predicts the minority
 class twice as often as it did in training shows here before any label comes back). Every test
@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from sekit import stats
 from sekit.checks.context import Context
-from sekit.checks.data.drift import compare
 from sekit.checks.data.kinds import DRIFT
 from sekit.checks.findings import finding, percent, worst_summary
 from sekit.checks.kinds import INVALID_LOG_LINES
@@ -32,7 +31,7 @@ from sekit.checks.monitor.served import Point, Series
 from sekit.checks.spec import CheckSpec, Metric, MltsClaim
 from sekit.errors import InputError
 from sekit.results import Finding, Outcome
-from sekit.stats import Comparison
+from sekit.stats import Comparison, compare
 from sekit.subjects.datasets import bundle_from_config
 from sekit.subjects.feedback import as_labels
 

@@ -26,8 +26,8 @@ from sekit.checks.release.settings import Release
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
 from sekit.errors import InputError
 from sekit.results import Finding, Outcome
-from sekit.subjects.model import ModelUnderTest, previous_from_config, subject_from_config
-from sekit.subjects.testset import test_set
+from sekit.subjects.model import previous_from_config, subject_from_config
+from sekit.subjects.testset import per_row_losses, test_set
 
 SHOWN_SLICES = 5
 
@@ -77,19 +77,6 @@ def labelled_rows(ctx: Context) -> tuple[pd.DataFrame, pd.Series, str]:
     if frame.empty:
         raise InputError(path, "has no labelled row", key="release.labelled")
     return frame, frame[label], str(path)
-
-
-def _losses(
-    subject: ModelUnderTest, frame: pd.DataFrame, truth: pd.Series
-) -> tuple[np.ndarray, bool]:
-    """Per-row loss: 1 for a wrong class (classification), the absolute error (regression)."""
-    import numpy as np
-
-    predicted = subject.predict(frame)
-    if subject.task == "classification":
-        return (predicted != truth.to_numpy()).astype("float64"), True
-    actual = truth.to_numpy(dtype="float64")
-    return np.abs(predicted.astype("float64") - actual), False
 
 
 def _compare(new: np.ndarray, old: np.ndarray, classification: bool) -> dict[str, Any]:
@@ -142,7 +129,7 @@ def check_accuracy(ctx: Context) -> Outcome:
     import numpy as np
 
     from sekit import stats
-    from sekit.checks.model.slices import _slices
+    from sekit.subjects.datasets import slices
 
     config = ctx.config
     release = config.table(Release) or Release()
@@ -151,8 +138,8 @@ def check_accuracy(ctx: Context) -> Outcome:
     new_model = subject_from_config(ctx)
     old_model = previous_from_config(ctx)
     frame, truth, source = labelled_rows(ctx)
-    new, classification = _losses(new_model, frame, truth)
-    old, _ = _losses(old_model, frame, truth)
+    new, classification = per_row_losses(new_model, frame, truth)
+    old, _ = per_row_losses(old_model, frame, truth)
     overall = _compare(new, old, classification)
     if classification:
         delta = float(np.mean(old) - np.mean(new))  # accuracy points gained
@@ -173,7 +160,7 @@ def check_accuracy(ctx: Context) -> Outcome:
             )
         )
     columns = _slice_columns(release, new_model.features, frame, config.source)
-    sliced = _slices(frame[columns].reset_index(drop=True), columns, section.slice_min_size)
+    sliced = slices(frame[columns].reset_index(drop=True), columns, section.slice_min_size)
     compared = []
     for column, description, mask in sliced:
         rows = mask.to_numpy()

@@ -16,7 +16,7 @@ from typing import Any
 
 from sekit.checks.context import Context
 from sekit.checks.load import locust
-from sekit.checks.load.check import STARTUP_MARGIN
+from sekit.checks.load.locust import STARTUP_MARGIN
 from sekit.checks.load.validity import Generator, read_generator
 from sekit.checks.release.settings import Release
 from sekit.errors import UsageError
