@@ -83,7 +83,7 @@ def run_tests(root: Path, args: list[str]) -> tuple[int, dict[str, Any]]:
 
     import pytest  # the environment's, before the team's folders are on the path
 
-    from sekit.checks.tests import measure
+    from sekit.subjects import testrun as measure
 
     sys.path[:0] = _project_paths(root)  # as PYTHONPATH gives them when the team runs pytest
     plugin = Outcomes()

@@ -15,9 +15,9 @@ import os
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, outcome, worst_summary
 from sekit.checks.spec import CheckSpec, Kind, Metric
-from sekit.checks.tests import measure
 from sekit.checks.tests.settings import Tests
 from sekit.results import Finding, Outcome
+from sekit.subjects import testrun as measure
 
 
 def check_coverage(ctx: Context) -> Outcome:

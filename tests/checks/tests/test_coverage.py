@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from sekit.checks.tests import measure
 from sekit.config.loader import load_config
 from sekit.gate import collect_metrics, evaluate_gates
 from sekit.results import Status
 from sekit.runner import run
+from sekit.subjects import testrun as measure
 
 CODE = """
 def add(a, b):
