@@ -227,7 +227,7 @@ def _slower_for_everyone(exercise: Exercise, config: Any, folder: Path) -> str |
 def _deployed_median(samples: Path) -> float | None:
     import statistics
 
-    from sekit.checks.release.traffic import read_samples
+    from sekit.subjects.answers import read_samples
 
     latencies = read_samples(samples)["deployed"].latencies
     return statistics.median(latencies) if latencies else None

@@ -8,8 +8,8 @@ import json
 from typing import Any
 
 from sekit.checks.release.settings import Release
-from sekit.checks.release.traffic import Arm
 from sekit.config.schema import Config
+from sekit.subjects.answers import Arm
 
 
 def more_degraded(candidate: Arm, deployed: Arm) -> float:

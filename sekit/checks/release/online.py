@@ -55,11 +55,12 @@ from sekit.checks.load.validity import Generator, invalid, unclear_difference
 from sekit.checks.release.compare import agreement_of, more_degraded
 from sekit.checks.release.kinds import RELEASE_LATENCY
 from sekit.checks.release.settings import Release
-from sekit.checks.release.traffic import Arm, read_samples, run_traffic
+from sekit.checks.release.traffic import run_traffic
 from sekit.checks.spec import CheckSpec, Kind, Metric, MltsClaim
 from sekit.config.schema import Config
 from sekit.errors import UsageError
 from sekit.results import Finding, Outcome, Severity, Status
+from sekit.subjects.answers import Arm, read_samples
 from sekit.subjects.service import ServiceDown
 
 

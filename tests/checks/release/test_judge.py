@@ -11,13 +11,13 @@ import pytest
 
 from sekit.checks.load.validity import Generator
 from sekit.checks.release.online import ONLINE_CHECK, judge
-from sekit.checks.release.traffic import Arm, read_samples
 from sekit.config.loader import load_config
 from sekit.config.schema import Config
 from sekit.gate import release_decision as decision
 from sekit.report.model import GateResult
 from sekit.results import CheckResult, Outcome, Status
 from sekit.stats import quantile_ratio
+from sekit.subjects.answers import Arm, read_samples
 from tests.helpers import finding
 
 
