@@ -24,14 +24,19 @@ def module_name(path: Path) -> str:
 MODULES = {module_name(p): p for p in SEKIT.rglob("*.py")}
 
 
-def imports_of(name: str, path: Path) -> set[str]:
+def imports_of(name: str, path: Path, *, typing: bool = False) -> set[str]:
     """The sekit modules a module imports, at any depth (functions included), outside
-    ``if TYPE_CHECKING:``. ``from package import submodule`` counts as the submodule."""
+    ``if TYPE_CHECKING:`` unless ``typing``. ``from package import submodule`` counts as the
+    submodule."""
     found: set[str] = set()
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
 
     def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
+        if (
+            not typing
+            and isinstance(node, ast.If)
+            and ast.unparse(node.test).endswith("TYPE_CHECKING")
+        ):
             for child in node.orelse:
                 visit(child)
             return
@@ -100,8 +105,8 @@ def entry_point_modules() -> set[str]:
     return {value.split(":")[0] for value in points.values()}
 
 
-def graph() -> dict[str, set[str]]:
-    found = {name: imports_of(name, path) for name, path in MODULES.items()}
+def graph(*, typing: bool = False) -> dict[str, set[str]]:
+    found = {name: imports_of(name, path, typing=typing) for name, path in MODULES.items()}
     found["sekit.checks"] |= entry_point_modules()
     return found
 
