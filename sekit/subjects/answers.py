@@ -29,6 +29,7 @@ class Arm:
 
     @property
     def error_rate(self) -> float | None:
+        """Failed answers per request (``None`` without requests)."""
         return self.failures / self.requests if self.requests else None
 
     @property
@@ -37,12 +38,15 @@ class Arm:
         return (self.failures + self.fallbacks) / self.requests if self.requests else None
 
     def p95(self) -> float | None:
+        """The 95th percentile of the successful answers' latency, in ms."""
         import numpy as np
 
         return float(np.percentile(self.latencies, 95)) if self.latencies else None
 
 
 def read_samples(path: Path) -> dict[str, Arm]:
+    """Each arm's answers from a samples file (lines cut short when Locust stopped are
+    skipped; no file: two empty arms)."""
     arms = {name: Arm() for name in ARMS}
     if not path.exists():
         return arms

@@ -24,6 +24,8 @@ ROLES = ("train", "test", "production")
 
 @dataclass(frozen=True)
 class Dataset:
+    """One dataset of the run: its role, its rows, and where they came from."""
+
     role: str  # train | test | production
     frame: pd.DataFrame
     source: str  # the file, or "<DataFrame>" from the Python API
@@ -31,6 +33,9 @@ class Dataset:
 
 @dataclass
 class DataBundle:
+    """The datasets of one run (train, and test and production when configured) with the
+    ``[data]`` settings that judge them; derived values several checks need are cached here."""
+
     train: Dataset
     test: Dataset | None = None
     production: Dataset | None = None
@@ -47,6 +52,7 @@ class DataBundle:
 
     @property
     def datasets(self) -> list[Dataset]:
+        """The datasets present: train, test, production, in that order."""
         return [d for d in (self.train, self.test, self.production) if d is not None]
 
     @property
@@ -56,6 +62,7 @@ class DataBundle:
         return [str(c) for c in self.train.frame.columns if c not in skip]
 
     def shared_features(self, other: Dataset) -> list[str]:
+        """The features (:attr:`features`) that ``other`` also has, in train's order."""
         present = set(map(str, other.frame.columns))
         return [c for c in self.features if c in present]
 

@@ -35,6 +35,8 @@ class EndpointModel:
         self._by_name = {str(c): c for c in self.classes_}
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        """The endpoint's answer for each row of ``frame`` (one call per distinct request,
+        reused within the run); ``<no answer: why>`` where no usable answer came."""
         import numpy as np
 
         bodies = [self.client.protocol.body(plain_row(row)) for row in records(frame)]
@@ -65,6 +67,7 @@ class EndpointModel:
 
 
 def records(frame: pd.DataFrame) -> list[dict[Any, Any]]:
+    """The rows of ``frame`` as dicts, column name to value."""
     return frame.to_dict(orient="records")
 
 

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 @dataclass
 class ModelUnderTest:
+    """The model under test: the loaded object, where it came from, its task, the feature
+    columns it expects and its classes; every check predicts through it."""
+
     model: Any
     source: str
     task: str  # classification | regression
@@ -33,6 +36,7 @@ class ModelUnderTest:
 
     @property
     def has_proba(self) -> bool:
+        """A classifier with ``predict_proba``."""
         return self.task == "classification" and callable(
             getattr(self.model, "predict_proba", None)
         )
@@ -51,6 +55,7 @@ class ModelUnderTest:
             return np.asarray(self.model.predict(self._input(frame)))
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+        """Class probabilities for the rows of ``frame`` (columns in :attr:`classes` order)."""
         import numpy as np
 
         with one_thread():
@@ -112,6 +117,7 @@ def subject_from_config(ctx: Context) -> ModelUnderTest:
 
 
 def previous_from_config(ctx: Context) -> ModelUnderTest:
+    """The previous model (``[model].previous``) to compare with, loaded once per run."""
     return ctx.shared("model.previous", lambda: _load(ctx, baseline=True))
 
 

@@ -167,6 +167,7 @@ def call_loader(spec: str, *, root: Path, source: Path, method: str = "predict")
 
 
 def require_predict(model: Any, where: str, key: str, method: str = "predict") -> Any:
+    """``model`` itself, or a :class:`~sekit.errors.ModelLoadError` when it has no ``method``."""
     if not callable(getattr(model, method, None)):
         raise ModelLoadError(
             where,

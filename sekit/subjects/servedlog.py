@@ -82,10 +82,12 @@ class Problems:
 
     @property
     def invalid(self) -> int:
+        """Lines left out, for any reason."""
         return sum(reason.lines for reason in self.reasons.values())
 
     @property
     def valid(self) -> int:
+        """Lines kept."""
         return self.lines - self.invalid
 
     @property
@@ -94,6 +96,7 @@ class Problems:
         return self.invalid <= tolerated(self.lines)
 
     def add(self, number: int, reason: str, example: str | None = None) -> None:
+        """Count line ``number`` as left out for ``reason`` (keeping an example value)."""
         found = self.reasons.setdefault(reason, Reason())
         found.lines += 1
         if len(found.first) < EXAMPLES:

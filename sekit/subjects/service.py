@@ -38,15 +38,20 @@ class ServiceDown(Exception):
 
 @dataclass
 class RunningService:
+    """A service under test: its URL, the process sekit started (``None`` for one given by
+    ``--url``) and the file its output goes to."""
+
     url: str
     process: subprocess.Popen[bytes] | None  # None for a service sekit did not start
     log: Path | None
     allow_remote: bool = False  # a --url off this machine, allowed by --allow-remote
 
     def alive(self) -> bool:
+        """The process has not exited (a service sekit did not start counts as alive)."""
         return self.process is None or self.process.poll() is None
 
     def tail(self, lines: int = 15) -> list[str]:
+        """The last non-empty lines of the service's output."""
         return tail(self.log, lines) if self.log is not None else []
 
 
@@ -55,12 +60,14 @@ class PortTaken(ServiceError):
 
 
 def free_port() -> int:
+    """A port on 127.0.0.1 that is free now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
 def tail(path: Path, lines: int = 15) -> list[str]:
+    """The last non-empty lines of a file (none when it cannot be read)."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -69,6 +76,8 @@ def tail(path: Path, lines: int = 15) -> list[str]:
 
 
 def resolve_command(command: str, port: int) -> list[str]:
+    """``[service].command`` as an argument list, ``{port}`` filled in, the executable found on
+    ``PATH`` or beside the running Python; a :class:`~sekit.errors.ServiceError` if unusable."""
     try:
         argv = shlex.split(command.replace("{port}", str(port)))
     except ValueError as exc:
@@ -79,6 +88,7 @@ def resolve_command(command: str, port: int) -> list[str]:
 
 
 def healthy(url: str, path: str, timeout: float = 2.0, *, allow_remote: bool = False) -> bool:
+    """The service answers ``path`` (``[service].health``) with a status below 400 in time."""
     import httpx
 
     from sekit.net import http, join
@@ -91,6 +101,8 @@ def healthy(url: str, path: str, timeout: float = 2.0, *, allow_remote: bool = F
 
 
 def wait_healthy(service: RunningService, path: str, limit: float) -> None:
+    """Wait up to ``limit`` seconds until the service is healthy; a
+    :class:`~sekit.errors.ServiceError` (with its output's last lines) when it exits or never is."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if not service.alive():

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 
 def needs_labelled_test(config: Any) -> str | None:
+    """Why the model cannot be scored on a labelled test set (a ranking model; no
+    ``[data].test`` or ``[data].label``), else ``None``: a check's ``applies``."""
     if config.model is not None and config.model.task == "ranking":
         return "a ranking model: model.ranking and model.ranking_behaviour judge its lists"
     data = config.data
@@ -27,6 +29,7 @@ def needs_labelled_test(config: Any) -> str | None:
 
 
 def test_set(ctx: Context) -> tuple[DataBundle, pd.DataFrame, pd.Series]:
+    """The bundle, the test rows that have a label, and those labels."""
     bundle = bundle_from_config(ctx)
     assert bundle.test is not None and bundle.label is not None
     frame = bundle.test.frame
@@ -82,6 +85,7 @@ def scores(subject: ModelUnderTest, frame: pd.DataFrame, truth: pd.Series) -> di
 
 
 def primary(task: str, values: dict[str, float]) -> float:
+    """The task's primary score among ``values``: macro F1 (classification) or R²."""
     return values["f1_macro"] if task == "classification" else values["r2"]
 
 

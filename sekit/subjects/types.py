@@ -30,6 +30,7 @@ def is_text(series: pd.Series) -> bool:
 
 
 def is_number(series: pd.Series) -> bool:
+    """The column's dtype is numeric (booleans are not numbers)."""
     import pandas as pd
 
     return bool(
@@ -72,10 +73,13 @@ class TextProfile:
 
     @property
     def numeric_share(self) -> float:
+        """The share of the non-null values that parse as numbers."""
         return self.numeric / self.non_null if self.non_null else 0.0
 
 
 def text_profile(series: pd.Series) -> TextProfile:
+    """How a text column's values split between numbers and other text (judged on its most
+    frequent distinct values, weighted by their counts)."""
     import pandas as pd
 
     counts = series.value_counts(dropna=True)

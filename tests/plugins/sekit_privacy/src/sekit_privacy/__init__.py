@@ -18,6 +18,7 @@ from sekit.checks.findings import finding, outcome
 from sekit.checks.spec import CheckSpec, Kind, Metric
 from sekit.checks.suite import Suite, SuiteOptions, Table
 from sekit.results import CheckResult, Evidence, Finding, Outcome
+from sekit.subjects.datasets import bundle_from_config
 
 if TYPE_CHECKING:
     from sekit.checks.context import Context
@@ -83,13 +84,11 @@ PII_SHARE = Metric(
 
 
 def check_privacy(ctx: Context) -> Outcome:
-    import pandas as pd
-
     config = ctx.config
     assert config.data is not None
     settings = config.table(Privacy) or Privacy()
     only = ctx.options.of(PrivacyOptions).only
-    frame = pd.read_csv(config.data.train, dtype=str)
+    frame = bundle_from_config(ctx).train.frame  # read once per run, shared with every suite
     if only is not None and only not in frame.columns:
         from sekit.errors import UsageError
 
@@ -99,7 +98,7 @@ def check_privacy(ctx: Context) -> Outcome:
     for column in [only] if only else list(frame.columns):
         if column in settings.allowed:
             continue
-        values = frame[column].dropna()
+        values = frame[column].dropna().astype(str)
         hits = values.map(lambda v: any(p.search(v) for p in PATTERNS.values()))
         share = float(hits.mean()) if len(values) else 0.0
         shares[column] = share
