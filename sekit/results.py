@@ -17,8 +17,8 @@ from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from sekit.checks.kind import Kind
 from sekit.checks.kinds import CHECK_ERROR
-from sekit.checks.spec import Kind
 
 
 class Status(StrEnum):

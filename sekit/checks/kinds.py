@@ -8,7 +8,7 @@ owner among them, lives here.
 
 from __future__ import annotations
 
-from sekit.checks.spec import Kind
+from sekit.checks.kind import Kind
 
 CHECK_ERROR = Kind(
     "check_error",

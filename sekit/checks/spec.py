@@ -31,6 +31,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+# Declared below the results (a finding is made from a Kind); check authors import them here.
+from sekit.checks.kind import Kind as Kind
+from sekit.checks.kind import Metric as Metric
+
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
@@ -39,34 +43,6 @@ if TYPE_CHECKING:
     from sekit.report.model import GateResult
     from sekit.report.svg import Figure
     from sekit.results import CheckResult, Outcome
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A finding kind: what it means (``summary``), why it matters in production, how to
-    investigate it and how to fix it."""
-
-    name: str
-    summary: str
-    why: str
-    investigate: str
-    fix: str
-    trust: str = (
-        ""  # how sure a finding is: its false-alarm rate and power (docs/explanation/trust.md)
-    )
-
-
-@dataclass(frozen=True)
-class Metric:
-    """A metric, under its report-wide name (``data.drift_share``). ``gate`` is an example
-    bound (``"max = 0.1"``) for the docs, or None for a metric that is only informational."""
-
-    name: str
-    summary: str
-    why: str
-    investigate: str
-    fix: str
-    gate: str | None = None
 
 
 @dataclass(frozen=True)
