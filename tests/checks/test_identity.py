@@ -37,7 +37,7 @@ HOMONYMS = {
     ("sekit/checks/model/llm/contract.py", "flaky"): "a rate's verdict",
     ("sekit/checks/model/llm/injection.py", "flaky"): "a rate's verdict",
     ("sekit/checks/model/text/engine.py", "flaky"): "a rate's verdict",
-    ("sekit/checks/model/subject.py", "model.previous"): "the baseline model's resource key",
+    ("sekit/subjects/model.py", "model.previous"): "the baseline model's resource key",
     ("sekit/checks/monitor/levels.py", "availability"): "a bound's and a window field's name",
     ("sekit/checks/monitor/levels.py", "model_updates"): "a metric's name",
     ("sekit/checks/monitor/prometheus.py", "availability"): "a Prometheus series' role",
