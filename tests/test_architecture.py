@@ -29,19 +29,11 @@ ALLOWED_BETWEEN_SUITES = {
     ("sekit.checks.monitor.accuracy", "sekit.checks.model.figures"),
     # comparing two models counts one entity's rows once (the data suite's entities)
     ("sekit.checks.model.previous", "sekit.checks.data.entities"),
-    # the monitor reports the ranking kinds the model suite declares in its check module (moved
-    # to a kinds.py, these two would be declarations)
-    ("sekit.checks.monitor.recommendations", "sekit.checks.model.ranking.behaviour"),
-    ("sekit.checks.monitor.cold_start", "sekit.checks.model.ranking.behaviour"),
 }
 # A suite's public declarations, which any code may import: its Suite (the registry), its config
 # table (part of the config contract) and its finding kinds (the report's vocabulary, shared:
 # the monitor reports the model's kinds, the scaffold's variants name the kinds they cause).
 DECLARATIONS = ("suite", "settings", "kinds")
-# Circles left, each named (the list may only shrink): the check declaration names the context
-# it runs in (``func: Callable[[Context], Outcome]``) and the context holds every check's
-# declaration for the Deepchecks engines (``Context.checks``), both under TYPE_CHECKING.
-KNOWN_CYCLES = [["sekit.checks.context", "sekit.checks.spec"]]
 HEAVY = ("pandas", "numpy", "sklearn", "scipy", "locust", "pyarrow", "pandera", "mlflow")
 
 
@@ -76,7 +68,7 @@ def into_suites_from_outside(edges: dict[str, set[str]]) -> set[tuple[str, str]]
 
 
 def test_no_import_cycle_even_under_type_checking() -> None:
-    assert cycles(graph(typing=True)) == KNOWN_CYCLES
+    assert cycles(graph(typing=True)) == []
 
 
 def test_suites_import_each_other_only_where_allowed() -> None:
@@ -85,7 +77,7 @@ def test_suites_import_each_other_only_where_allowed() -> None:
 
 def test_the_allowed_list_holds_no_import_that_is_gone() -> None:
     assert ALLOWED_BETWEEN_SUITES - between_suites(graph(typing=True)) == set()
-    assert len(ALLOWED_BETWEEN_SUITES) <= 8
+    assert len(ALLOWED_BETWEEN_SUITES) <= 6
 
 
 def test_nothing_outside_the_checks_reaches_into_a_suite() -> None:

@@ -6,16 +6,32 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sekit.checks.options import Options, SuiteOptions
 from sekit.config.schema import Config
 from sekit.errors import InputError, InputUnavailable
 
-if TYPE_CHECKING:
-    from sekit.checks.spec import CheckSpec
-
 T = TypeVar("T")
+
+
+class Declared(Protocol):
+    """What the run context holds of each installed check's declaration (a
+    :class:`~sekit.checks.spec.CheckSpec`): enough for a check that reads other checks'
+    declarations (the Deepchecks engines map failed conditions to the native checks' kinds).
+
+    A protocol rather than ``CheckSpec`` itself: a spec's function takes a ``Context``, so naming
+    the spec here would make the two modules import each other (tests/test_architecture.py).
+    """
+
+    @property
+    def suite(self) -> str: ...
+
+    @property
+    def engine(self) -> str: ...
+
+    @property
+    def deepchecks(self) -> Mapping[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -51,7 +67,7 @@ class Context:
         config: Config,
         options: RunOptions | None = None,
         *,
-        checks: Sequence[CheckSpec] = (),
+        checks: Sequence[Declared] = (),
     ) -> None:
         self.config = config
         self.options = options or RunOptions()

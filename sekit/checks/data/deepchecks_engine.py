@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sekit.checks.context import Context
+from sekit.checks.context import Context, Declared
 from sekit.checks.deepchecks_adapter import (
     build_result,
     deepchecks_dataset,
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     pass
 
 
-def rules(checks: Sequence[CheckSpec]) -> dict[str, Any]:
+def rules(checks: Sequence[Declared]) -> dict[str, Any]:
     """Deepchecks check name -> how its failed conditions become sekit findings, from the
     ``deepchecks`` counterparts that the native data checks declare."""
     native = [spec for spec in checks if spec.suite == "data" and spec.engine == "native"]

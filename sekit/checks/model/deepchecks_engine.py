@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sekit.checks.context import Context
+from sekit.checks.context import Context, Declared
 from sekit.checks.deepchecks_adapter import (
     build_result,
     deepchecks_dataset,
@@ -37,7 +37,7 @@ UNUSED_FEATURES = Kind(
 )
 
 
-def rules(checks: Sequence[CheckSpec]) -> dict[str, Any]:
+def rules(checks: Sequence[Declared]) -> dict[str, Any]:
     """Deepchecks check name -> how its failed conditions become sekit findings, from the
     ``deepchecks`` counterparts that the native model checks declare."""
 

@@ -50,3 +50,33 @@ WEAK_SLICE = Kind(
         "side of the overall score: a small slice never warns on its noise alone."
     ),
 )
+# the ranking checks' kinds the monitor reports from the served log too
+COLD_START = Kind(
+    "cold_start",
+    "users the recommender never saw get an error or no full list",
+    (
+        "New users arrive every day; a service that fails or answers nothing for them loses "
+        "them on the first visit (CMU's project: every request must get a list)."
+    ),
+    "Ask the model for a user id that is not in the training data.",
+    "Answer unknown users with a fallback list: the most popular items, or items for the "
+    "profile they gave.",
+    trust="Twenty user ids the training data does not hold, asked once each.",
+)
+NOT_PERSONALISED = Kind(
+    "not_personalised",
+    "too few users get a list of their own",
+    (
+        "A recommendation service that gives (almost) everyone the popular list is a chart, "
+        "not a recommender: CMU's project asks that at least 10% of the recommendations be "
+        "personalised."
+    ),
+    "Compare a few users' lists with the items recommended most often.",
+    "Rank by the user's own history or profile; do not fall back to the popular list for "
+    "known users.",
+    trust=(
+        "A list is personal when at most [model.ranking].max_popular_overlap of its items are "
+        "among the k items recommended most often; the share is over every sampled test user "
+        "(served: every user in the log, with an exact binomial test against the bound)."
+    ),
+)

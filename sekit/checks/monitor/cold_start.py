@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, percent
-from sekit.checks.model.ranking.behaviour import COLD_START
+from sekit.checks.model.kinds import COLD_START
 from sekit.checks.monitor.settings import Monitor, ServedLists
 from sekit.checks.spec import Kind, Metric
 from sekit.config.ranking import Ranking

@@ -33,7 +33,7 @@ from sekit.checks.context import Context
 from sekit.checks.findings import finding, outcome, percent, worst_summary
 from sekit.checks.kinds import CHECK_ERROR
 from sekit.checks.model.behaviour.kinds import INVALID_OUTPUT
-from sekit.checks.model.ranking.behaviour import COLD_START, NOT_PERSONALISED
+from sekit.checks.model.kinds import COLD_START, NOT_PERSONALISED
 from sekit.checks.monitor import cold_start, concentration
 from sekit.checks.monitor import served as sv
 from sekit.checks.monitor.settings import Monitor, ServedLists

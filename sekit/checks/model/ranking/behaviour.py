@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sekit.checks.context import Context
 from sekit.checks.findings import finding, outcome, percent, worst_summary
 from sekit.checks.model.behaviour.kinds import INVALID_OUTPUT, INVARIANCE_VIOLATION
+from sekit.checks.model.kinds import COLD_START, NOT_PERSONALISED
 from sekit.checks.model.ranking.interactions import (
     Interactions,
     interactions_from_config,
@@ -263,35 +264,6 @@ SEEN_ITEMS = Kind(
     "Look up the users in the finding in the training interactions.",
     "Remove the user's training items from the candidates before ranking.",
     trust="Checked on every sampled test user against the training data: a fact, not a guess.",
-)
-COLD_START = Kind(
-    "cold_start",
-    "users the recommender never saw get an error or no full list",
-    (
-        "New users arrive every day; a service that fails or answers nothing for them loses "
-        "them on the first visit (CMU's project: every request must get a list)."
-    ),
-    "Ask the model for a user id that is not in the training data.",
-    "Answer unknown users with a fallback list: the most popular items, or items for the "
-    "profile they gave.",
-    trust="Twenty user ids the training data does not hold, asked once each.",
-)
-NOT_PERSONALISED = Kind(
-    "not_personalised",
-    "too few users get a list of their own",
-    (
-        "A recommendation service that gives (almost) everyone the popular list is a chart, "
-        "not a recommender: CMU's project asks that at least 10% of the recommendations be "
-        "personalised."
-    ),
-    "Compare a few users' lists with the items recommended most often.",
-    "Rank by the user's own history or profile; do not fall back to the popular list for "
-    "known users.",
-    trust=(
-        "A list is personal when at most [model.ranking].max_popular_overlap of its items are "
-        "among the k items recommended most often; the share is over every sampled test user "
-        "(served: every user in the log, with an exact binomial test against the bound)."
-    ),
 )
 PERSONALISED = Metric(
     "model.personalised_share",
