@@ -74,7 +74,8 @@ def use(found: dict[str, Suite] | None) -> None:
 def _discover() -> dict[str, Suite]:
     from sekit.checks.suite import Suite
 
-    old = [point.value for point in entry_points(group=OLD_GROUP)]
+    installed = entry_points()  # one scan of the installed distributions, read for both groups
+    old = [point.value for point in installed.select(group=OLD_GROUP)]
     if old:
         raise SekitError(
             f"a plugin registers checks in the entry-point group {OLD_GROUP!r} ({old[0]}), "
@@ -82,7 +83,7 @@ def _discover() -> dict[str, Suite]:
             hint=f"declare a Suite and list it in {ENTRY_POINT_GROUP!r} (docs/howto/plugin.md)",
         )
     found: list[Suite] = []
-    for point in entry_points(group=ENTRY_POINT_GROUP):
+    for point in installed.select(group=ENTRY_POINT_GROUP):
         try:
             declared = point.load()
         except Exception as exc:  # a broken plugin must not pass for a missing one

@@ -148,7 +148,12 @@ class FakeEntryPoint:
 def entry_points(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
     def install(group: str, points: list[FakeEntryPoint]) -> None:
         found = {group: points}
-        monkeypatch.setattr(registry, "entry_points", lambda group: found.get(group, []))
+
+        class Installed:  # importlib.metadata.EntryPoints, as far as discovery reads it
+            def select(self, *, group: str) -> list[FakeEntryPoint]:
+                return found.get(group, [])
+
+        monkeypatch.setattr(registry, "entry_points", Installed)
         registry.use(None)
 
     yield install
