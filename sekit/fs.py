@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
+
+from sekit.errors import InputError
 
 
 def _umask() -> int:
@@ -44,3 +48,25 @@ def shown_path(path: Path, root: Path) -> str:
         return str(path.relative_to(root))
     except ValueError:
         return str(path)
+
+
+def read_records(path: Path, *, hint: str) -> list[tuple[int, dict[str, Any]]]:
+    """The JSON objects of a JSON-lines record sekit keeps (the retraining history, the
+    training costs) with their line numbers, oldest first; none when the file does not exist
+    yet. Blank lines are
+    skipped; any other line that is not a JSON object is an input error naming the file and the
+    line, never read around: the record is sekit's own, and a damaged one is a fault to see."""
+    if not path.exists():
+        return []
+    found = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError:
+            raise InputError(path, f"line {number} is not JSON", hint=hint) from None
+        if not isinstance(item, dict):
+            raise InputError(path, f"line {number} is not a JSON object", hint=hint)
+        found.append((number, item))
+    return found

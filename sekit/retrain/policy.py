@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sekit.errors import InputError
+from sekit.fs import read_records
 
 if TYPE_CHECKING:
     from sekit.config.retrain import Retrain
@@ -34,20 +34,8 @@ def history(path: Path) -> list[dict[str, Any]]:
     A line the policy cannot read is an input error naming the file and the line (exit 2),
     never skipped: the history is the loop's memory, and a record skipped in silence would move
     when it last retrained, and so when it retrains next."""
-    if not path.exists():
-        return []
     found = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except ValueError:
-            raise InputError(
-                path, f"line {number} is not JSON", hint="restore the file from git"
-            ) from None
-        if not isinstance(item, dict):
-            raise InputError(path, f"line {number} is not a JSON object")
+    for number, item in read_records(path, hint="restore the file from git"):
         problem = _unreadable(item)
         if problem:
             raise InputError(

@@ -17,7 +17,6 @@ credited to this one.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -26,27 +25,14 @@ from sekit.checks.context import Context
 from sekit.checks.findings import finding, outcome
 from sekit.checks.model.footprint import needs_file
 from sekit.checks.spec import CheckSpec, Kind, Metric
-from sekit.errors import InputError
+from sekit.fs import read_records
 from sekit.results import Outcome, not_measured
 
 
 def _trainings(path: Path) -> list[dict[str, Any]]:
     """The training record's lines, newest first (a line that is not a JSON object is an
     input error: the record is sekit's, and a damaged one is not read around)."""
-    if not path.exists():
-        return []
-    found = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except ValueError:
-            item = None
-        if not isinstance(item, dict):
-            raise InputError(path, f"line {number} is not a JSON object", hint="remove the line")
-        found.append(item)
-    return found[::-1]
+    return [item for _, item in read_records(path, hint="remove the line")][::-1]
 
 
 def check_training_cost(ctx: Context) -> Outcome:
