@@ -12,8 +12,10 @@
    is drawn afresh unless given, so no team can know beforehand, and it is recorded) is run
    again with ``--run`` in the sandbox (the same entry point as ``sekit grade --run``); a
    report whose gate decided otherwise on the data and model checks than the re-run
-   **differs**. Checks that measure time (load, release, monitor, experiment, endpoint) are
-   not compared: a runner's speed is not a team's honesty.
+   **differs**; one whose re-run could not decide (a compared check ended ``error``: it timed
+   out, an input was missing) is **unverified**: not credited, and not called a forgery.
+   Checks that measure time (load, release, monitor, experiment, endpoint) are not compared: a
+   runner's speed is not a team's honesty.
 
 A team passing all of these is **accepted**: its grade is the one recomputed here, its ML Test
 Score and gate the report's (re-run when sampled). A forged grade is caught always; a forged
@@ -84,20 +86,28 @@ def _differences(reported: TeamGrade, here: TeamGrade) -> list[str]:
     return found
 
 
-def gate_differences(reported: GateSummary | None, rerun: GateSummary | None) -> list[str]:
-    """Where the re-run's gate decided otherwise than the report's, on the compared suites."""
+def gate_differences(
+    reported: GateSummary | None, rerun: GateSummary | None
+) -> tuple[list[str], list[str]]:
+    """Where the re-run's gate decided otherwise than the report's, on the compared suites:
+    (decided otherwise, could not decide). A check that ended ``error`` on the re-run (it timed
+    out on a busy runner, an input was missing) measured nothing: it neither confirms the report
+    nor contradicts it."""
     if rerun is None:
-        return ["the re-run's gate wrote no report"]
+        return [], ["the re-run's gate wrote no report"]
     if reported is None:
-        return ["the report holds no gate decision; the re-run's gate ran"]
-    found = []
+        return ["the report holds no gate decision; the re-run's gate ran"], []
+    otherwise: list[str] = []
+    undecided: list[str] = []
     for check, status in sorted(rerun.checks.items()):
         if check.split(".", 1)[0] not in COMPARED_SUITES:
             continue
         claimed = reported.checks.get(check)
-        if claimed != status:
-            found.append(f"gate {check}: {claimed or 'absent'} reported, {status} on re-run")
-    return found
+        if claimed == status:
+            continue
+        said = f"gate {check}: {claimed or 'absent'} reported, {status} on re-run"
+        (undecided if status == "error" else otherwise).append(said)
+    return otherwise, undecided
 
 
 def grade_at(root: Path, commit: str, rubric: Rubric) -> TeamGrade:
@@ -180,14 +190,16 @@ def compare_rerun(graded: TeamGrade, rerun: TeamGrade, attestation: Attestation)
         return
     collected.rerun = True
     if rerun.score is None:
-        collected.status = "differs"
+        collected.status = "unverified"
         collected.reasons.append(f"the re-run could not grade it: {rerun.reason}")
         return
-    differences = gate_differences(attestation.gate, rerun.gate)
+    differences, undecided = gate_differences(attestation.gate, rerun.gate)
     graded.run, graded.mlts, graded.gate = rerun.run, rerun.mlts, rerun.gate
     if differences:
         collected.status = "differs"
-        collected.reasons += differences
+    elif undecided:
+        collected.status = "unverified"
+    collected.reasons += differences + undecided
 
 
 def _inputs_here(root: Path, attestation: Attestation) -> list[str]:

@@ -109,9 +109,10 @@ class Collected(BaseModel):
     """``--collect``: the team's CI report, checked. ``status``: accepted (binding verified,
     the grade agrees, and the re-run agrees when sampled), missing, refused (unreadable, or a
     binding that does not match the repository), stale (bound to an older commit), differs
-    (the grade here, or the sampled re-run, disagrees with the report)."""
+    (the grade here, or the sampled re-run, disagrees with the report), unverified (the sampled
+    re-run could not measure what the report claims: not credited, not called a forgery)."""
 
-    status: Literal["accepted", "missing", "refused", "stale", "differs"]
+    status: Literal["accepted", "missing", "refused", "stale", "differs", "unverified"]
     reasons: list[str] = Field(default_factory=list)
     commit: str | None = None
     reported_score: float | None = None

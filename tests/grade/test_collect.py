@@ -144,3 +144,29 @@ def test_collect_catches_what_it_can_without_running(tmp_path: Path) -> None:
         "stale": 1,
     }
     assert report["collection"]["sampled"] == []
+
+
+def test_a_rerun_that_could_not_measure_is_unverified_not_differs() -> None:
+    """The sampled re-run's gate against the report's: a check the re-run decided otherwise
+    (pass reported, fail here) is a difference; a check that ended ``error`` on the re-run (it
+    timed out on a busy runner) decided nothing and leaves the team unverified."""
+    from sekit.grade.collect import gate_differences
+    from sekit.grade.model import GateSummary
+
+    reported = GateSummary(
+        verdict="pass",
+        checks={"data.schema": "pass", "model.behaviour": "pass", "load.locust": "pass"},
+    )
+    timed_out = GateSummary(
+        verdict="fail",
+        checks={"data.schema": "pass", "model.behaviour": "error", "load.locust": "fail"},
+    )
+    assert gate_differences(reported, timed_out) == (
+        [],
+        ["gate model.behaviour: pass reported, error on re-run"],
+    )  # load is not compared: a runner's speed is not a team's honesty
+    forged = GateSummary(verdict="fail", checks={"data.schema": "fail", "model.behaviour": "error"})
+    otherwise, undecided = gate_differences(reported, forged)
+    assert otherwise == ["gate data.schema: pass reported, fail on re-run"]
+    assert undecided == ["gate model.behaviour: pass reported, error on re-run"]
+    assert gate_differences(reported, None) == ([], ["the re-run's gate wrote no report"])
