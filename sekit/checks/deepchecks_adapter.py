@@ -141,7 +141,7 @@ def findings_of(
             chosen = rule(condition.name) if callable(rule) else rule
             findings.append(
                 Finding(
-                    kind=chosen.kind,
+                    kind=chosen.kind.name,
                     severity=Severity(chosen.severity),
                     message=f"Deepchecks '{header}': {condition.name}: {condition.details}",
                     column=_column(condition.details, known),

