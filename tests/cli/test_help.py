@@ -76,16 +76,29 @@ HEAVY = (
 )
 
 
-def modules_after(args: list[str]) -> set[str]:
+def run_cli(args: list[str], cache: Path) -> tuple[str, set[str]]:
+    """What ``sekit ARGS`` prints and the modules it imported, in a fresh interpreter whose help
+    cache is ``cache``."""
     code = (
         "import sys\nfrom sekit_cli.main import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
         "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "SEKIT_CACHE_DIR": str(cache), "COLUMNS": "80"},
     )
-    return set(done.stderr.split())
+    return done.stdout, set(done.stderr.split())
+
+
+def modules_after(args: list[str]) -> set[str]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as empty:  # nothing kept: the command renders its help
+        return run_cli(args, Path(empty))[1]
 
 
 def test_top_level_help_imports_no_heavy_library_and_not_even_click() -> None:
@@ -106,6 +119,26 @@ def test_command_help_imports_no_heavy_library(args: list[str]) -> None:
     loaded = {m.split(".")[0] for m in modules_after(args)}
     assert "click" in loaded
     assert not loaded & set(HEAVY)
+
+
+def test_check_help_is_kept_and_then_served_without_click_or_pydantic(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered = runner.invoke(cli, ["check", "--help"], terminal_width=80).stdout
+    first, loaded = run_cli(["check", "--help"], tmp_path)
+    assert first == rendered and "click" in loaded  # rendered by click, and kept
+    assert len(list(tmp_path.glob("help-*.txt"))) == 1
+    again, loaded = run_cli(["check", "--help"], tmp_path)
+    assert again == rendered
+    assert not {m.split(".")[0] for m in loaded} & {*HEAVY, "click", "pydantic"}
+    # installing, removing or upgrading a distribution (a plugin suite) is another key
+    import sekit_cli._cached_help as cached
+
+    monkeypatch.setenv("SEKIT_CACHE_DIR", str(tmp_path))
+    now = cached.path(["check", "--help"])
+    assert now.is_file()
+    monkeypatch.setattr(cached, "_installed", lambda: ["sekit_privacy-0.2.dist-info"])
+    assert cached.path(["check", "--help"]) != now and cached.read(["check", "--help"]) is None
 
 
 def test_version(runner: CliRunner) -> None:
