@@ -9,7 +9,7 @@ Deepchecks' own HTML reports are saved in ``.sekit/deepchecks/``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sekit.checks.context import Context, Declared
 from sekit.checks.deepchecks_adapter import (
@@ -24,9 +24,6 @@ from sekit.checks.kinds import CHECK_ERROR
 from sekit.checks.spec import CheckSpec
 from sekit.results import Outcome
 from sekit.subjects.datasets import DataBundle, bundle_from_config
-
-if TYPE_CHECKING:
-    pass
 
 
 def rules(checks: Sequence[Declared]) -> dict[str, Any]:
