@@ -13,7 +13,8 @@ findings block by default (``docs/explanation/trust.md``: certain from the data 
   reciprocal;
 * **a recoding or a lookup**: each value of the feature (a code, a name, a number) belongs to
   one value of the label, and the table learned on train tells every test row's label (an
-  entity's id is not a lookup: a random split of repeated entities is ``repeated_entities``);
+  entity's id is not a lookup: a random split of repeated entities is ``repeated_entities``;
+  a score of at most ``FEW_VALUES`` values, which a transform cannot judge, is looked up too);
 * **a threshold**: sorting by a numeric feature puts the classes in as many runs as there are
   classes (``inlf = hours > 0``), and the cut points learned on train sort the test rows;
 * **two columns**: the sum or the difference of two numeric features is the label (riders =
@@ -29,6 +30,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sekit.checks.data.transforms import (
+    LEVELS,
+    MIN_HELD,
+    MIN_ROWS,
+    as_transform,
+    exact,
+    held,
+    numbers,
+    resolution,
+)
 from sekit.subjects.datasets import DataBundle
 from sekit.subjects.types import is_number
 
@@ -36,11 +47,9 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-MIN_HELD = 0.99  # share of rows the relation holds on, learned and checked
-MIN_ROWS = 20  # checked rows, at least
-LEVELS = 10  # a transform must tell this many values of the feature apart, within precision
 MAX_PAIRS = 60  # numeric features looked at in pairs (the first, in the table's order)
 SCREEN = 64  # rows a pair is screened on before it is checked on all of them
+FEW_VALUES = 20  # a numeric label of at most this many values is looked up as classes are
 
 
 @dataclass(frozen=True)
@@ -68,111 +77,6 @@ def _sides(bundle: DataBundle) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     return train[half], train[~half], "training rows it was not learned from"
 
 
-def resolution(values: np.ndarray) -> float:
-    """The step a numeric column is recorded in: 10**-d for the fewest decimals d (at most
-    10) that write every value; 0 for values recorded to no fixed precision."""
-    import numpy as np
-
-    sample = values[np.isfinite(values)][:2000]
-    if len(sample) == 0:
-        return 0.0
-    scale = max(float(np.max(np.abs(sample))), 1.0)
-    for places in range(11):
-        if np.allclose(sample, np.round(sample, places), rtol=0, atol=1e-9 * scale):
-            return float(10.0**-places)
-    return 0.0
-
-
-def _numbers(series: pd.Series) -> np.ndarray | None:
-    import numpy as np
-
-    if not is_number(series):
-        return None
-    return series.to_numpy(dtype="float64", na_value=np.nan)
-
-
-TRANSFORMS = ("", "log", "log1p", "sqrt", "square", "reciprocal")
-
-
-def _transform(name: str, y: np.ndarray) -> np.ndarray:
-    import numpy as np
-
-    made: np.ndarray = y
-    with np.errstate(all="ignore"):
-        if name == "log":
-            made = np.log(y)
-        elif name == "log1p":
-            made = np.log1p(y)
-        elif name == "sqrt":
-            made = np.sqrt(y)
-        elif name == "square":
-            made = y**2
-        elif name == "reciprocal":
-            made = 1 / y
-    return made
-
-
-def _exact(residual: np.ndarray, values: np.ndarray) -> bool:
-    """Equal to the float on at least MIN_HELD of at least MIN_ROWS rows of at least three
-    values (a relation between a few whole numbers that holds exactly is no accident of
-    rounding)."""
-    import numpy as np
-
-    if len(values) < MIN_ROWS or len(np.unique(values)) < 3:
-        return False
-    scale = float(np.max(np.abs(values))) or 1.0
-    return _held(residual <= 1e-9 * scale)
-
-
-def _held(ok: np.ndarray) -> bool:
-    return len(ok) >= MIN_ROWS and float(ok.mean()) >= MIN_HELD
-
-
-def _as_transform(
-    x: tuple[np.ndarray, np.ndarray], y: tuple[np.ndarray, np.ndarray], steps: tuple[float, float]
-) -> str | None:
-    """``x = a + b * T(y)`` on both sides, within the columns' recorded precision."""
-    import numpy as np
-
-    for name in TRANSFORMS:
-        sides = []
-        for xs, ys in zip(x, y, strict=True):
-            ty = _transform(name, ys)
-            keep = np.isfinite(xs) & np.isfinite(ty)
-            sides.append((xs[keep], ys[keep], ty[keep]))
-        fit_x, _, fit_t = sides[0]
-        if len(fit_x) < MIN_ROWS or np.ptp(fit_t) == 0 or np.ptp(fit_x) == 0:
-            continue
-        slope, intercept = np.polyfit(fit_t, fit_x, 1)
-        if slope == 0:
-            continue
-        held = True
-        # the fitted line must span the ten levels, not the feature alone: a feature that is
-        # zero on nearly every row fits any label within its precision with a flat line
-        span = abs(slope) * float(np.ptp(np.concatenate([side[2] for side in sides])))
-        for xs, ys, ty in sides:
-            if len(xs) < MIN_ROWS:
-                held = False
-                break
-            half = steps[1] / 2
-            spread = np.abs(_transform(name, ys + half) - _transform(name, ys - half))
-            spread = np.where(np.isfinite(spread), spread, 0.0)
-            residual = np.abs(xs - (intercept + slope * ty))
-            if _exact(residual, xs):
-                continue  # exact to the float: no precision to allow for
-            # half a step of each column, and half again for the fitted line's own error
-            tolerance = 1.5 * (steps[0] / 2 + abs(slope) * spread / 2) + 1e-9 * (1 + np.abs(xs))
-            # coarse columns (a few whole numbers) agree within their precision by accident:
-            # the relation must tell at least LEVELS values of the feature apart
-            if float(np.max(tolerance)) * LEVELS > span:
-                held = False
-            held = held and _held(residual <= tolerance)
-        if held:
-            what = f"{name}(label)" if name else "label"
-            return f"= {intercept:.4g} + {slope:.4g} * {what}"
-    return None
-
-
 def _lookup(fit: pd.Series, fit_y: pd.Series, check: pd.Series, check_y: pd.Series) -> bool:
     """Each value of the feature on the learning rows has one label, and that table gives
     the label of the checked rows (nearly all of which have a value it knows). ``fit_y`` and
@@ -196,7 +100,7 @@ def _lookup(fit: pd.Series, fit_y: pd.Series, check: pd.Series, check_y: pd.Seri
     known = told.notna()
     if float(known.mean()) < MIN_HELD:
         return False
-    return _held((told[known] == check_y[known]).to_numpy(dtype=bool))
+    return held((told[known] == check_y[known]).to_numpy(dtype=bool))
 
 
 def _two_labels(rows: pd.DataFrame) -> bool:
@@ -249,7 +153,7 @@ def _threshold(fit: np.ndarray, fit_y: np.ndarray, check: np.ndarray, check_y: n
     # each checked row belongs to the run it falls in (cut halfway between runs)
     cuts = (values[last[:-1]] + values[first[1:]]) / 2
     told = runs[np.searchsorted(cuts, check[present], side="right")]
-    return _held(told == check_y[present])
+    return held(told == check_y[present])
 
 
 def _runs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -280,31 +184,32 @@ def find(bundle: DataBundle, skip: set[str]) -> list[Disguise]:
     features = [c for c in bundle.features if c in check.columns and c not in skip]
     y_fit, y_check = fit[label], check[label]
     y_text, y_check_text, y_codes = _as_text(y_fit, y_check)
-    numeric_y = _numbers(y_fit)
+    numeric_y = numbers(y_fit)
     classes = int(y_fit.nunique())
     classification = bundle.is_classification()
     y_sides: tuple[np.ndarray, np.ndarray] | None = None
     y_step = 0.0
-    check_y = _numbers(y_check)
+    check_y = numbers(y_check)
     if numeric_y is not None and check_y is not None and not classification:
         y_sides = (numeric_y, check_y)
         y_step = resolution(numeric_y)
     found: list[Disguise] = []
     numeric: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for column in features:
-        x_fit, x_check = _numbers(fit[column]), _numbers(check[column])
+        x_fit, x_check = numbers(fit[column]), numbers(check[column])
         if x_fit is not None and x_check is not None:
             numeric[column] = (x_fit, x_check)
         relation = None
         if y_sides is not None and x_fit is not None and x_check is not None:
-            formula = _as_transform((x_fit, x_check), y_sides, (resolution(x_fit), y_step))
+            formula = as_transform((x_fit, x_check), y_sides, (resolution(x_fit), y_step))
             if formula is not None:
                 relation = f"{column!r} {formula}"
-        if relation is None and classification:
+        if relation is None and (classification or classes <= FEW_VALUES):
             if _lookup(fit[column], y_text, check[column], y_check_text):
                 relation = f"each value of {column!r} belongs to one {label!r}"
             elif (
-                x_fit is not None
+                classification
+                and x_fit is not None
                 and x_check is not None
                 and classes <= 20
                 and _threshold(x_fit, y_codes[: len(fit)], x_check, y_codes[len(fit) :])
@@ -353,11 +258,11 @@ def _pairs(
                 relation = None
                 if y_sides is not None:
                     tolerance = (y_step + steps[a] + steps[b]) / 2 + 1e-9
-                    exact = all(
-                        _exact(np.abs(m - y)[np.isfinite(m) & np.isfinite(y)], y[np.isfinite(y)])
+                    equal = all(
+                        exact(np.abs(m - y)[np.isfinite(m) & np.isfinite(y)], y[np.isfinite(y)])
                         for m, y in zip(made, y_sides, strict=True)
                     )
-                    if exact:
+                    if equal:
                         found.append(
                             Disguise(
                                 (a, b), f"{bundle.label!r} = {a!r} {word} {b!r}", checked, where
@@ -373,7 +278,7 @@ def _pairs(
                     if np.nanmean(screen) < 0.9:
                         continue
                     held = all(
-                        _held(
+                        held(
                             (np.abs(m - y) <= tolerance * (1 + 1e-9 * np.abs(y)))[
                                 np.isfinite(m) & np.isfinite(y)
                             ]

@@ -5,7 +5,10 @@ produce (:mod:`.pairs`: the null is the data's own, exact for a random split), a
 ``[data.leakage].max_overlap``: counted over every rare pattern at 0.001, and over the rows
 that hold a value no other record holds, or that no other record comes within one column of,
 at a looser level (a clean source seldom holds such rows twice; three or five copies of them
-are enough). Test rows that a model of chance (:mod:`.chance`) calls
+are enough). A copy is the whole record: rows are compared with their label, so the label's
+own value can make a record rich, and in a table whose records all differ in their features
+(a designed experiment: each variety on each site in each year, once) every record is
+(:func:`.repeats.keyed`). Test rows that a model of chance (:mod:`.chance`) calls
 copies, and rows equal down to a value no other record holds (:func:`.repeats.unique_valued`:
 records the source itself may hold twice, which a random split puts on both sides) warn.
 Rows of one entity measured several times are ``repeated_entities`` (:mod:`.entities`), not
@@ -158,6 +161,8 @@ AMONG = {
     "source seldom holds such a row twice",
     "isolated": " over rows no other record comes within one column of, judged at {alpha:g}: "
     "a clean source seldom holds such a row twice",
+    "keyed": " over records (features and label) of a table where no two records share their "
+    "features, judged at {alpha:g}: a clean source seldom holds such a record twice",
 }
 
 
@@ -169,15 +174,27 @@ def _excess_findings(
     import numpy as np
     import pandas as pd
 
-    from sekit.checks.data.repeats import unique_valued, with_unique_value
+    from sekit.checks.data.repeats import keyed, unique_valued, with_unique_value
 
     assert bundle.test is not None
+    features = bundle.shared_features(bundle.test)
+    # a copy carries its label along: rows are counted as whole records (two people with the
+    # same answers and different outcomes are not a copy), and a label measured to many
+    # decimals makes a record rich as any feature does
+    label = bundle.label
+    whole = features
+    if label is not None and all(label in d.frame for d in (bundle.train, bundle.test)):
+        whole = [*features, label]
+        train_hashes = bundle.row_hashes("train", whole)
+        test_hashes = bundle.row_hashes("test", whole)
     if not pd.concat([train_hashes, test_hashes], ignore_index=True).duplicated().any():
         return []  # no row occurs twice: nothing to count
-    features = bundle.shared_features(bundle.test)
-    frames = [bundle.train.frame[features], bundle.test.frame[features]]
-    unique = unique_valued(bundle, features)
+    frames = [bundle.train.frame[whole], bundle.test.frame[whole]]
+    unique = unique_valued(bundle, whole)
     rich = np.concatenate([with_unique_value(f, unique).to_numpy() for f in frames])
+    is_keyed = len(whole) > len(features) and keyed(bundle, features, whole[-1])
+    if is_keyed:
+        rich[:] = True  # no two records share their features: every row is its own
     isolated = pairs.isolated_rows(pd.concat(frames, ignore_index=True))
     split = pairs.compare(train_hashes, test_hashes, rich=rich, isolated=isolated)
     if split is None:
@@ -187,7 +204,8 @@ def _excess_findings(
     if seen is None:
         return []
     limit = bundle.leakage.max_overlap
-    among = AMONG[seen.among].format(alpha=seen.alpha)
+    among = AMONG["keyed" if is_keyed and seen.among == "rich" else seen.among]
+    among = among.format(alpha=seen.alpha)
     return [
         finding(
             LABEL_LEAKAGE,

@@ -23,7 +23,11 @@ are rich is decided on the pooled rows, which re-splitting does not change), it 
 on a table whose pooled rows hold such twins, and then with at most that probability. It
 finds three copied rows when the source holds no twins (a random split puts all of three
 pairs across with probability ``(2pq)^3``, 0.074 at 70/30) where the count over every rare
-pattern needs about eight (0.42^8 < 0.001).
+pattern needs about eight (0.42^8 < 0.001). The premise is checked on the rows in hand: a
+twin of such rows with both rows on one side (a copy into the test set is always across)
+shows a source that holds records twice, and the count is then judged at ``ALPHA``; with
+twins only across, the test is still exact, and fires on a clean table with probability at
+most ``(2pq)^m`` for its ``m`` twins (a source with twenty twins, all across: never).
 
 What it assumes: the split was random. A split by group or by time (every answer of one person
 on one side) also puts identical rows together; read a finding then as "these rows are not
@@ -139,6 +143,11 @@ def compare(
         return train_repeats, test_repeats, seen.sum(axis=-1), *subsets
 
     observed = counts(in_train)
+    # The looser levels rest on "a clean source seldom holds such a row twice": a twin of
+    # flagged rows on one side only (both in train, or both in test; a copy into the test set
+    # is always across) shows that this source does, so those counts are judged at ALPHA.
+    one_side = (in_train == 0) | (in_train == sizes)
+    premise = [not bool((mask & one_side).any()) for mask in flagged]
     parts: list[tuple[np.ndarray, ...]] = []
     for start in range(0, PERMUTATIONS, CHUNK):  # bounded memory: CHUNK x groups at a time
         size = min(CHUNK, PERMUTATIONS - start)
@@ -146,7 +155,13 @@ def compare(
         parts.append(counts(drawn[:, :-1]))
     simulated = tuple(np.concatenate([part[i] for part in parts]) for i in range(5))
     sets = (len(train), len(test), len(test), len(test), len(test))
-    levels = (ALPHA, ALPHA, ALPHA, RICH_ALPHA, ISOLATED_ALPHA)
+    levels = (
+        ALPHA,
+        ALPHA,
+        ALPHA,
+        RICH_ALPHA if premise[0] else ALPHA,
+        ISOLATED_ALPHA if premise[1] else ALPHA,
+    )
     kinds = ("rare", "rare", "rare", "rich", "isolated")
     # a pair of rows lands as a copy would count it (both in train; both in test; one on each
     # side) with these chances in a random re-split

@@ -135,6 +135,33 @@ def _unique_pair(distinct: pd.DataFrame, columns: list[str]) -> list[tuple[str, 
     return []
 
 
+def keyed(bundle: DataBundle, features: list[str], label: str) -> bool:
+    """Whether the features are a key of the records: nearly every distinct record (features
+    and label, train and test together; at least ``MIN_DISTINCT``) has a feature vector no
+    other record shares. A designed table (each variety on each site in each year; each
+    subject once in each condition) is one; so is a table of measurements to many decimals.
+    Coarse answers are not: honest people who answer alike differ in the label.
+
+    A record the source holds twice in such a table is an exact repeat of a row nobody else
+    resembles, which a clean source seldom holds (:mod:`.pairs` counts them at a looser
+    level): on the corpus' tuning half, see ``benchmarks/copies.py``."""
+    key = f"keyed:{'|'.join(features)}:{label}"
+    if key not in bundle._cache:
+        import pandas as pd
+
+        columns = [*features, label]
+        frames = [bundle.sampled("train")[columns]]
+        if bundle.test is not None and all(c in bundle.test.frame.columns for c in columns):
+            frames.append(bundle.sampled("test")[columns])
+        distinct = pd.concat(frames, ignore_index=True).drop_duplicates()
+        shared = distinct[features].duplicated(keep=False)
+        bundle._cache[key] = bool(
+            features and len(distinct) >= MIN_DISTINCT and float(shared.mean()) <= 1 - UNIQUE
+        )
+    found: bool = bundle._cache[key]
+    return found
+
+
 def with_unique_value(frame: pd.DataFrame, unique: list[tuple[str, ...]]) -> pd.Series:
     """Rows that hold a value in every column of at least one unique-valued set."""
     import pandas as pd

@@ -117,3 +117,18 @@ def test_an_entity_that_tells_the_label_is_not_a_disguise() -> None:
     report = sekit.data.check(train, test, label="target", task="classification")
     assert report.passed, [f.message for f in report.findings(severity="fail")]
     assert report.findings("repeated_entities", severity="warn")
+
+
+def test_a_score_of_few_values_in_other_units_blocks() -> None:
+    """A score of 1 to 7 (a numeric label a transform cannot judge: fewer than ten values)
+    times 2.54, rounded to one decimal: each value of the feature belongs to one score. The
+    same table with an honest coarse feature (a 1-to-3 rating that agrees with the score
+    nine times in ten) is not a disguise."""
+    rng = np.random.default_rng(4)
+    score = rng.integers(1, 8, 300)
+    honest = np.where(rng.random(300) < 0.9, (score + 1) // 3 + 1, rng.integers(1, 4, 300))
+    frame = pd.DataFrame({"item": rng.choice(list("ABCDE"), 300), "rating": honest})
+    frame["target"] = score
+    assert disguised(frame, "regression") == (False, set())
+    leaked = frame.assign(in_cm=np.round(frame["target"] * 2.54, 1))
+    assert disguised(leaked, "regression") == (True, {"in_cm"})
