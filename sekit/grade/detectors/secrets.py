@@ -23,7 +23,31 @@ SHAPES = (
     r"Bearer\s+[A-Za-z0-9._~+/-]{24,}",
     r"(api[_-]?key|secret|token|password)\s*[:=]\s*[\"'][^\"'\s]{16,}[\"']",
 )
-FILES = ("*.py", "*.toml", "*.yml", "*.yaml", "*.json", "*.cfg", "*.ini", "*.env", ".env*", "*.md")
+# where keys turn up in course repositories: code and notebooks, configuration, shell scripts
+# that export them, notes and text files, Dockerfiles that bake them in
+FILES = (
+    "*.py",
+    "*.ipynb",
+    "*.toml",
+    "*.yml",
+    "*.yaml",
+    "*.json",
+    "*.cfg",
+    "*.ini",
+    "*.conf",
+    "*.properties",
+    "*.env",
+    ".env*",
+    "*.md",
+    "*.txt",
+    "*.sh",
+    "*.bash",
+    "*.ps1",
+    "*.js",
+    "*.ts",
+    "*.tf",
+    "*Dockerfile*",
+)
 PLACEHOLDER = re.compile(r"x{6,}|\.\.\.|<[^>]+>|your[_-]|example|changeme|dummy|fake", re.I)
 
 
