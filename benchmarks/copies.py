@@ -11,7 +11,10 @@ for k = 3, 5, 10, 20 and 50 where k is 1% to 10% of the test set (a team that co
 copies a share of its test set; below the 1% of ``[data.leakage].max_overlap`` a copy is
 reported but does not block), and a tenth of the test set as :mod:`corpus_faults` injects it.
 Per count: blocked, with a 95% Wilson interval, split by whether the table has a column (or a
-pair) in which nearly every record holds a value of its own (rich rows) or not (coarse).
+pair) of features in which nearly every record holds a value of its own (rich rows) or not
+(coarse). The split is by the features alone, as when the levels were first chosen, so that
+runs compare: since records are compared with their label, and a table whose records all
+differ in their features counts every record as rich, many "coarse" tables are judged as rich.
 """
 
 from __future__ import annotations

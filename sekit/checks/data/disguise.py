@@ -277,7 +277,7 @@ def _pairs(
                     )
                     if np.nanmean(screen) < 0.9:
                         continue
-                    held = all(
+                    within = all(
                         held(
                             (np.abs(m - y) <= tolerance * (1 + 1e-9 * np.abs(y)))[
                                 np.isfinite(m) & np.isfinite(y)
@@ -285,7 +285,7 @@ def _pairs(
                         )
                         for m, y in zip(made, y_sides, strict=True)
                     )
-                    if held:
+                    if within:
                         relation = f"{bundle.label!r} = {a!r} {word} {b!r}"
                 elif classification:
                     values = made[0][:head]

@@ -38,11 +38,19 @@ def _parts(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(casual=share, registered=frame["target"] - share)
 
 
+def _rounded_parts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Two parts recorded to other precisions: their sum is the label within half a step of
+    each, not to the float."""
+    share = np.round(frame["target"] * np.random.default_rng(5).uniform(0.2, 0.8, len(frame)), 2)
+    return frame.assign(casual=share, registered=np.round(frame["target"] - share, 1))
+
+
 REGRESSION: list[tuple[str, Add, set[str]]] = [
     ("log", lambda f: f.assign(log_target=np.round(np.log(f["target"]), 4)), {"log_target"}),
     ("unit change", lambda f: f.assign(in_cm=np.round(f["target"] * 2.54, 1)), {"in_cm"}),
     ("complement", lambda f: f.assign(rest=400 - f["target"]), {"rest"}),
     ("two parts", _parts, {"casual", "registered"}),
+    ("two parts, rounded", _rounded_parts, {"casual", "registered"}),
 ]
 CLASSIFICATION: list[tuple[str, Add, set[str]]] = [
     ("recoded", lambda f: f.assign(code=f["target"].map({0: "M", 1: "B"})), {"code"}),
