@@ -51,7 +51,8 @@ RARE = 4  # patterns the pooled rows hold at most this often are counted
 # one random split each; benchmarks/copies.py): no clean split blocked; three copied test rows
 # found in 179, five in 224, where the count over every rare pattern found none. At 0.1 for
 # isolated rows as well, 3 clean tables were blocked. Held-out half, measured once after:
-# 2 of 594 clean splits blocked (docs/explanation/trust.md).
+# 2 of 594 clean splits blocked; a second look with whole records, keyed tables and the
+# premise checked: 0 of 594, three copies 269 of 346 (docs/explanation/trust.md).
 RICH_ALPHA = 0.1  # rows holding a value no other record holds (repeats.unique_valued)
 ISOLATED_ALPHA = 0.05  # rows no other pooled row comes within one column of
 
