@@ -62,13 +62,14 @@ def test_clean_random_splits_of_real_tables_are_not_blocked(corpus: Any, tables:
 
 # Blocked at least this often on the thirty tables (the whole corpus' rates are in
 # docs/explanation/trust.md): the label in another form on every table where it can be made;
-# copied test rows only where a table is large enough for a tenth of its test set to be more
-# than random re-splits put across (8 of these 30 small tables, measured 2026-12-06).
+# copied test rows where the copies are whole records no clean source of these rows would hold
+# twice, or more than random re-splits put across (23 of these 30 small tables, measured
+# 2026-12-07 with records compared whole; 8 when only features were compared).
 AT_LEAST = {
     "label transform": 1.0,
     "label complement": 1.0,
     "two columns summing to the label": 1.0,
-    "training rows in test (10%)": 0.2,
+    "training rows in test (10%)": 0.7,
 }
 
 
