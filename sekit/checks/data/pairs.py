@@ -25,9 +25,10 @@ finds three copied rows when the source holds no twins (a random split puts all 
 pairs across with probability ``(2pq)^3``, 0.074 at 70/30) where the count over every rare
 pattern needs about eight (0.42^8 < 0.001). The premise is checked on the rows in hand: a
 twin of such rows with both rows on one side (a copy into the test set is always across)
-shows a source that holds records twice, and the count is then judged at ``ALPHA``; with
-twins only across, the test is still exact, and fires on a clean table with probability at
-most ``(2pq)^m`` for its ``m`` twins (a source with twenty twins, all across: never).
+shows a source that holds records twice, and the count is then judged at ``TWINS_ALPHA``
+(0.01: nothing rare to lean on, only the bar of 1% itself); with twins only across, the test
+is still exact, and fires on a clean table with probability at most ``(2pq)^m`` for its ``m``
+twins (a source with twenty twins, all across: never).
 
 What it assumes: the split was random. A split by group or by time (every answer of one person
 on one side) also puts identical rows together; read a finding then as "these rows are not
@@ -55,6 +56,9 @@ RARE = 4  # patterns the pooled rows hold at most this often are counted
 # premise checked: 0 of 594, three copies 269 of 346 (docs/explanation/trust.md).
 RICH_ALPHA = 0.1  # rows holding a value no other record holds (repeats.unique_valued)
 ISOLATED_ALPHA = 0.05  # rows no other pooled row comes within one column of
+# Both counts where the source is seen to hold such twins itself (one lies on one side of the
+# split): no rarity to lean on, only the bar itself, 1% of clean tables at most.
+TWINS_ALPHA = 0.01
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,7 @@ def compare(
     observed = counts(in_train)
     # The looser levels rest on "a clean source seldom holds such a row twice": a twin of
     # flagged rows on one side only (both in train, or both in test; a copy into the test set
-    # is always across) shows that this source does, so those counts are judged at ALPHA.
+    # is always across) shows that this source does, so those counts are judged at TWINS_ALPHA.
     one_side = (in_train == 0) | (in_train == sizes)
     premise = [not bool((mask & one_side).any()) for mask in flagged]
     parts: list[tuple[np.ndarray, ...]] = []
@@ -160,8 +164,8 @@ def compare(
         ALPHA,
         ALPHA,
         ALPHA,
-        RICH_ALPHA if premise[0] else ALPHA,
-        ISOLATED_ALPHA if premise[1] else ALPHA,
+        RICH_ALPHA if premise[0] else TWINS_ALPHA,
+        ISOLATED_ALPHA if premise[1] else TWINS_ALPHA,
     )
     kinds = ("rare", "rare", "rare", "rich", "isolated")
     # a pair of rows lands as a copy would count it (both in train; both in test; one on each
