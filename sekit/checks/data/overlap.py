@@ -86,7 +86,7 @@ def overlap_findings(bundle: DataBundle, metrics: dict[str, float]) -> list[Find
     # a column names, undeclared, leaves its rows distinct records (a subject once in each
     # condition), whose copies are counted.
     by_rows = found is None or (found.by is not None and found.declared is None)
-    excess = _excess_findings(bundle, train_hashes, test_hashes, metrics) if by_rows else []
+    excess = _excess_findings(bundle, metrics) if by_rows else []
     findings = [] if excess else _copied_findings(bundle, features, certain, metrics)
     if count and not excess and not findings:
         # A model of chance that takes columns as independent undercounts honest repeats in
@@ -175,9 +175,7 @@ AMONG = {
 }
 
 
-def _excess_findings(
-    bundle: DataBundle, train_hashes: pd.Series, test_hashes: pd.Series, metrics: dict[str, float]
-) -> list[Finding]:
+def _excess_findings(bundle: DataBundle, metrics: dict[str, float]) -> list[Finding]:
     """Leaked rows that each look like chance, seen together (:mod:`.pairs`): over every rare
     pattern, and over the twins of rich rows alone, which a clean source seldom holds."""
     import numpy as np
@@ -194,8 +192,8 @@ def _excess_findings(
     whole = features
     if label is not None and all(label in d.frame for d in (bundle.train, bundle.test)):
         whole = [*features, label]
-        train_hashes = bundle.row_hashes("train", whole)
-        test_hashes = bundle.row_hashes("test", whole)
+    train_hashes = bundle.row_hashes("train", whole)
+    test_hashes = bundle.row_hashes("test", whole)
     if not pd.concat([train_hashes, test_hashes], ignore_index=True).duplicated().any():
         return []  # no row occurs twice: nothing to count
     frames = [bundle.train.frame[whole], bundle.test.frame[whole]]

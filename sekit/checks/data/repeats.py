@@ -88,14 +88,10 @@ def unique_valued(bundle: DataBundle, columns: list[str]) -> list[tuple[str, ...
     record: where such a column exists, an exact repeat is a copy, not a coincidence. This
     needs no model of chance, which is why it may block (``docs/explanation/trust.md``).
     """
-    import pandas as pd
 
     key = f"unique_valued:{'|'.join(columns)}"
     if key not in bundle._cache:
-        frames = [bundle.sampled("train")[columns]]
-        if bundle.test is not None and all(c in bundle.test.frame.columns for c in columns):
-            frames.append(bundle.sampled("test")[columns])
-        distinct = pd.concat(frames, ignore_index=True).drop_duplicates()
+        distinct = _distinct_rows(bundle, columns)
         found: list[tuple[str, ...]] = []
         # the set must leave two columns out at least: a set that is the whole row is unique
         # among distinct rows by definition, and says nothing
@@ -108,6 +104,17 @@ def unique_valued(bundle: DataBundle, columns: list[str]) -> list[tuple[str, ...
         bundle._cache[key] = found
     unique: list[tuple[str, ...]] = bundle._cache[key]
     return unique
+
+
+def _distinct_rows(bundle: DataBundle, columns: list[str]) -> pd.DataFrame:
+    """The distinct rows of ``columns`` in train and test together (sampled): a copy cannot
+    vouch for itself."""
+    import pandas as pd
+
+    frames = [bundle.sampled("train")[columns]]
+    if bundle.test is not None and all(c in bundle.test.frame.columns for c in columns):
+        frames.append(bundle.sampled("test")[columns])
+    return pd.concat(frames, ignore_index=True).drop_duplicates()
 
 
 def _distinct_enough(values: pd.Series) -> bool:
@@ -147,13 +154,7 @@ def keyed(bundle: DataBundle, features: list[str], label: str) -> bool:
     level): on the corpus' tuning half, see ``benchmarks/copies.py``."""
     key = f"keyed:{'|'.join(features)}:{label}"
     if key not in bundle._cache:
-        import pandas as pd
-
-        columns = [*features, label]
-        frames = [bundle.sampled("train")[columns]]
-        if bundle.test is not None and all(c in bundle.test.frame.columns for c in columns):
-            frames.append(bundle.sampled("test")[columns])
-        distinct = pd.concat(frames, ignore_index=True).drop_duplicates()
+        distinct = _distinct_rows(bundle, [*features, label])
         shared = distinct[features].duplicated(keep=False)
         bundle._cache[key] = bool(
             features and len(distinct) >= MIN_DISTINCT and float(shared.mean()) <= 1 - UNIQUE
